@@ -1,0 +1,373 @@
+/**
+ * AJV validators compiled once from an effective OpenAPI 3.0 contract. A response is validated
+ * by operation, status and content type; a request by operation. Findings are named after the
+ * Schemathesis checks (docs/reference/checks.md) so reports read the same across tools.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
+import type { OpenAPIV3 } from 'openapi-types';
+
+export type CheckName =
+  | 'not_a_server_error'
+  | 'status_code_conformance'
+  | 'content_type_conformance'
+  | 'response_headers_conformance'
+  | 'response_schema_conformance'
+  | 'request_schema_conformance'
+  | 'negative_data_rejection'
+  | 'ignored_auth'
+  | 'use_after_free';
+
+export interface ContractFinding {
+  check: CheckName;
+  severity: 'error' | 'warning';
+  /** The operation and the contract rule, e.g. `getDebtWithConsentID 200 application/json #/required`. */
+  rule: string;
+  /** JSON pointer into the body (or `status`, `content-type`, `header:Location`). */
+  pointer: string;
+  expected: string;
+  actual: string;
+  /** The schema's own description of the failing element, when it has one. */
+  description?: string;
+}
+
+export interface Operation {
+  operationId: string;
+  method: string;
+  path: string;
+  pathPattern: RegExp;
+  spec: OpenAPIV3.OperationObject;
+}
+
+export interface ResponseToCheck {
+  status: number;
+  contentType?: string | null;
+  headers?: Record<string, string>;
+  /** Parsed JSON when the body is JSON, else the raw text; undefined when empty. */
+  body?: unknown;
+}
+
+export interface RequestToCheck {
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  contentType?: string;
+  body?: unknown;
+}
+
+export interface ValidatorOptions {
+  /** Properties the schema does not list are errors instead of warnings. */
+  strict?: boolean;
+}
+
+const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+/** OpenAPI 3.0 `nullable` without a `type` (beside allOf/anyOf) is dropped by the converter; make it explicit. */
+function explicitNullable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(explicitNullable);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = explicitNullable(v);
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _n, description, ...rest } = out;
+    return { description, anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
+}
+
+function toAjvSchema(schema: unknown, docId: string): Record<string, unknown> {
+  const converted = toJsonSchema(explicitNullable(schema) as object, { cloneSchema: true }) as Record<string, unknown>;
+  delete converted.$schema;
+  return JSON.parse(JSON.stringify(converted).replaceAll('"$ref":"#/', `"$ref":"${docId}#/`)) as Record<string, unknown>;
+}
+
+export const mediaType = (contentType: string | null | undefined): string =>
+  (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+
+function matchesMediaRange(range: string, actual: string): boolean {
+  if (range === '*/*') return true;
+  const [type, sub] = range.split('/');
+  const [aType, aSub] = actual.split('/');
+  return type === aType && (sub === '*' || sub === aSub);
+}
+
+function pointerGet(data: unknown, pointer: string): unknown {
+  let cur = data;
+  for (const part of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return cur;
+}
+
+const show = (value: unknown): string => (value === undefined ? '(absent)' : JSON.stringify(value));
+
+export class ContractValidator {
+  readonly operations: Operation[] = [];
+  private readonly ajv: Ajv;
+  private readonly docId: string;
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(
+    readonly document: OpenAPIV3.Document,
+    readonly name: string,
+    private readonly options: ValidatorOptions = {},
+  ) {
+    this.docId = `contract:${name}`;
+    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    addFormats(this.ajv);
+    const schemas = document.components?.schemas ?? {};
+    this.ajv.addSchema({ $id: this.docId, components: { schemas: toAjvSchema(schemas, this.docId) } });
+    for (const [path, item] of Object.entries(document.paths ?? {})) {
+      for (const method of methods) {
+        const spec = item?.[method];
+        if (!spec?.operationId) continue;
+        const pathPattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+        this.operations.push({ operationId: spec.operationId, method: method.toUpperCase(), path, pathPattern, spec });
+        this.compileOperation(spec);
+      }
+    }
+  }
+
+  /** Compiles every schema of an operation up front, so a bad contract fails at start, not mid-run. */
+  private compileOperation(op: OpenAPIV3.OperationObject): void {
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      for (const [ct, media] of Object.entries((response as OpenAPIV3.ResponseObject).content ?? {})) {
+        if (media.schema) this.compile(`${op.operationId} ${status} ${ct}`, media.schema);
+      }
+    }
+    const body = op.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+    for (const [ct, media] of Object.entries(body?.content ?? {})) {
+      if (media.schema) this.compile(`${op.operationId} request ${ct}`, media.schema);
+    }
+    for (const p of (op.parameters ?? []) as OpenAPIV3.ParameterObject[]) {
+      if (p.schema) this.compile(`${op.operationId} ${p.in}:${p.name}`, p.schema);
+    }
+  }
+
+  private compile(key: string, schema: unknown): ValidateFunction {
+    let fn = this.compiled.get(key);
+    if (!fn) {
+      fn = this.ajv.compile(toAjvSchema(schema, this.docId));
+      this.compiled.set(key, fn);
+    }
+    return fn;
+  }
+
+  /** A schema of `components.schemas`, for checks the operations do not carry (ID token claims, callbacks). */
+  schemaValidator(component: string): ValidateFunction {
+    return this.compile(`component ${component}`, { $ref: `#/components/schemas/${component}` });
+  }
+
+  operation(operationId: string): Operation {
+    const op = this.operations.find((o) => o.operationId === operationId);
+    if (!op) throw new Error(`Unknown operationId "${operationId}" in the ${this.name} contract`);
+    return op;
+  }
+
+  findOperation(method: string, path: string): Operation | undefined {
+    const pathname = path.split('?')[0]!;
+    return this.operations.find((o) => o.method === method.toUpperCase() && o.pathPattern.test(pathname));
+  }
+
+  documentedStatuses(operationId: string): string[] {
+    return Object.keys(this.operation(operationId).spec.responses ?? {});
+  }
+
+  validateResponse(operationId: string, response: ResponseToCheck): ContractFinding[] {
+    const op = this.operation(operationId);
+    const findings: ContractFinding[] = [];
+    const status = String(response.status);
+    const rule = (suffix: string) => `${operationId} ${suffix}`;
+    if (response.status >= 500 && !op.spec.responses?.[status]) {
+      findings.push({ check: 'not_a_server_error', severity: 'error', rule: rule(status), pointer: 'status', expected: 'no undocumented 5xx', actual: status });
+    }
+    const documented = op.spec.responses?.[status] as OpenAPIV3.ResponseObject | undefined;
+    if (!documented) {
+      if (!findings.length) {
+        findings.push({
+          check: 'status_code_conformance', severity: 'error', rule: rule('responses'), pointer: 'status',
+          expected: `one of ${this.documentedStatuses(operationId).join(', ')}`, actual: status,
+        });
+      }
+      return findings;
+    }
+    for (const [name, header] of Object.entries(documented.headers ?? {})) {
+      const required = (header as OpenAPIV3.HeaderObject).required;
+      if (required && response.headers?.[name.toLowerCase()] === undefined) {
+        findings.push({ check: 'response_headers_conformance', severity: 'error', rule: rule(`${status} headers`), pointer: `header:${name}`, expected: 'present', actual: '(absent)' });
+      }
+    }
+    const content = documented.content ?? {};
+    const ranges = Object.keys(content);
+    const actualType = mediaType(response.contentType);
+    const hasBody = response.body !== undefined && response.body !== '';
+    if (ranges.length === 0) {
+      if (hasBody && status === '204') {
+        findings.push({ check: 'content_type_conformance', severity: 'error', rule: rule(status), pointer: 'body', expected: 'no body', actual: actualType || 'a body' });
+      }
+      return findings;
+    }
+    const range = ranges.find((r) => matchesMediaRange(r, actualType));
+    if (!range) {
+      findings.push({ check: 'content_type_conformance', severity: 'error', rule: rule(`${status} content`), pointer: 'content-type', expected: ranges.join(' or '), actual: actualType || '(none)' });
+      return findings;
+    }
+    const schema = content[range]?.schema;
+    if (!schema) return findings;
+    const validate = this.compile(`${operationId} ${status} ${range}`, schema);
+    findings.push(...this.schemaFindings(validate, response.body, 'response_schema_conformance', rule(`${status} ${range}`)));
+    return findings;
+  }
+
+  validateRequest(operationId: string, request: RequestToCheck): ContractFinding[] {
+    const op = this.operation(operationId);
+    const findings: ContractFinding[] = [];
+    for (const p of (op.spec.parameters ?? []) as OpenAPIV3.ParameterObject[]) {
+      if (p.in !== 'query' && p.in !== 'header') continue;
+      const source = p.in === 'query' ? request.query : request.headers;
+      const raw = source?.[p.in === 'header' ? p.name.toLowerCase() : p.name];
+      const rule = `${operationId} ${p.in}:${p.name}`;
+      if (raw === undefined) {
+        if (p.required) findings.push({ check: 'request_schema_conformance', severity: 'error', rule, pointer: `${p.in}:${p.name}`, expected: 'present', actual: '(absent)' });
+        continue;
+      }
+      const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
+      const value = schema?.type === 'integer' || schema?.type === 'number' ? (/^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) : raw;
+      findings.push(...this.schemaFindings(this.compile(rule, schema ?? {}), value, 'request_schema_conformance', rule, `${p.in}:${p.name}`));
+    }
+    const body = op.spec.requestBody as OpenAPIV3.RequestBodyObject | undefined;
+    if (body) {
+      const ranges = Object.keys(body.content);
+      const range = ranges.find((r) => matchesMediaRange(r, mediaType(request.contentType)));
+      if (request.body === undefined) {
+        if (body.required) findings.push({ check: 'request_schema_conformance', severity: 'error', rule: `${operationId} requestBody`, pointer: 'body', expected: 'a body', actual: '(absent)' });
+      } else if (!range) {
+        findings.push({ check: 'request_schema_conformance', severity: 'error', rule: `${operationId} requestBody`, pointer: 'content-type', expected: ranges.join(' or '), actual: mediaType(request.contentType) || '(none)' });
+      } else {
+        const schema = body.content[range]?.schema;
+        if (schema) findings.push(...this.schemaFindings(this.compile(`${operationId} request ${range}`, schema), request.body, 'request_schema_conformance', `${operationId} requestBody ${range}`));
+      }
+    }
+    return findings;
+  }
+
+  /** Runs a compiled schema; unlisted properties are warnings (errors when strict). */
+  schemaFindings(validate: ValidateFunction, data: unknown, check: CheckName, rule: string, pointerPrefix = ''): ContractFinding[] {
+    const findings: ContractFinding[] = [];
+    if (!validate(data)) {
+      for (const e of this.relevantErrors(validate.errors ?? [])) findings.push(this.toFinding(e, data, check, rule, pointerPrefix));
+      return findings;
+    }
+    for (const pointer of this.unlistedProperties(validate.schema, data, '')) {
+      findings.push({
+        check, severity: this.options.strict ? 'error' : 'warning', rule: `${rule} #/properties`, pointer: pointerPrefix + pointer,
+        expected: 'only properties the schema lists', actual: `unlisted property ${show(pointerGet(data, pointer))?.slice(0, 80)}`,
+      });
+    }
+    return findings;
+  }
+
+  /** Under anyOf, AJV reports every branch; when one branch fails only on a nested error, keep that branch's errors. */
+  private relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+    // The `null` branch of a nullable value always fails beside the real error: drop it.
+    const deepest = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && !(e.keyword === 'type' && (e.params as { type?: string }).type === 'null'));
+    return deepest.length ? dedupe(deepest) : errors;
+  }
+
+  private toFinding(e: ErrorObject, data: unknown, check: CheckName, rule: string, pointerPrefix: string): ContractFinding {
+    const parent = e.parentSchema as { description?: string } | undefined;
+    const pointer = e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.instancePath;
+    return {
+      check,
+      severity: 'error',
+      rule: `${rule} ${e.schemaPath}`,
+      pointer: pointerPrefix ? pointerPrefix + pointer : pointer || '/',
+      expected: expectedText(e),
+      actual: e.keyword === 'required' ? '(absent)' : show(pointerGet(data, e.instancePath)),
+      description: parent?.description,
+    };
+  }
+
+  private resolve(schema: Record<string, unknown>): Record<string, unknown> {
+    let s = schema;
+    for (let i = 0; i < 20 && typeof s.$ref === 'string'; i++) {
+      s = (this.ajv.getSchema(s.$ref as string)?.schema ?? {}) as Record<string, unknown>;
+    }
+    return s;
+  }
+
+  /** JSON pointers of object properties that no applicable schema lists. */
+  private unlistedProperties(schema: unknown, data: unknown, at: string): string[] {
+    if (!schema || typeof schema !== 'object' || data === null || typeof data !== 'object') return [];
+    const { listed, open, subSchemas } = this.applicable(schema as Record<string, unknown>, data);
+    const out: string[] = [];
+    if (Array.isArray(data)) {
+      data.forEach((item, i) => subSchemas.get('[]')?.forEach((s) => out.push(...this.unlistedProperties(s, item, `${at}/${i}`))));
+      return [...new Set(out)];
+    }
+    for (const [key, value] of Object.entries(data)) {
+      const path = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!open && !listed.has(key)) out.push(path);
+      subSchemas.get(key)?.forEach((s) => out.push(...this.unlistedProperties(s, value, path)));
+    }
+    return [...new Set(out)];
+  }
+
+  /** Properties listed by a schema and every branch that applies to the data (allOf, matching anyOf/oneOf). */
+  private applicable(schemaIn: Record<string, unknown>, data: unknown) {
+    const listed = new Set<string>();
+    const subSchemas = new Map<string, unknown[]>();
+    let open = false;
+    let closedSomewhere = false;
+    const add = (key: string, s: unknown) => subSchemas.set(key, [...(subSchemas.get(key) ?? []), s]);
+    const visit = (raw: Record<string, unknown>): void => {
+      const s = this.resolve(raw);
+      if (s.items) add('[]', s.items);
+      if (s.properties) {
+        closedSomewhere = true;
+        for (const [k, sub] of Object.entries(s.properties as object)) {
+          listed.add(k);
+          add(k, sub);
+        }
+      }
+      if (s.additionalProperties !== undefined && s.additionalProperties !== false) open = true;
+      for (const b of asArray(s.allOf)) visit(b as Record<string, unknown>);
+      for (const b of [...asArray(s.anyOf), ...asArray(s.oneOf)]) {
+        if (this.ajv.validate(b as object, data)) visit(b as Record<string, unknown>);
+      }
+    };
+    visit(schemaIn);
+    return { listed, open: open || !closedSomewhere, subSchemas };
+  }
+}
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function expectedText(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': return `required property "${String(p.missingProperty)}"`;
+    case 'type': return `type ${String(p.type)}`;
+    case 'enum': return `one of ${JSON.stringify(p.allowedValues)}`;
+    case 'format': return `format ${String(p.format)}`;
+    case 'additionalProperties': return `no property "${String(p.additionalProperty)}"`;
+    default: return `${e.keyword}: ${e.message ?? ''}`.trim();
+  }
+}
+
+export function formatFinding(f: ContractFinding): string {
+  const desc = f.description ? ` (${f.description})` : '';
+  return `[${f.check}] ${f.rule}: at ${f.pointer} expected ${f.expected}, got ${f.actual}${desc}`;
+}
