@@ -54,9 +54,10 @@ export function readErrata(): Overlay {
 
 /** Applies an overlay; an action that matches nothing is an error, never silently skipped. */
 export async function applyOverlay(base: OpenAPIV3.Document, overlay: Overlay): Promise<OpenAPIV3.Document> {
-  const { data, resultData } = await openapiOverlay(structuredClone(base), { overlaySet: overlay });
-  if (resultData.unusedActions.length > 0) {
-    const unused = (resultData.unusedActions as OverlayAction[]).map((a) => `  - ${a.target}: ${a.description}`);
+  const { data, resultData } = await openapiOverlay(structuredClone(base) as never, { overlaySet: overlay as never });
+  const unusedActions = resultData.unusedActions as OverlayAction[];
+  if (unusedActions.length > 0) {
+    const unused = unusedActions.map((a) => `  - ${a.target}: ${a.description}`);
     throw new Error(`Errata overlay has actions that match nothing in the upstream document:\n${unused.join('\n')}`);
   }
   return data as OpenAPIV3.Document;

@@ -1,0 +1,82 @@
+/**
+ * One runner for everything: the conformance specs against a target (the embedded simulator by
+ * default), the Pact contracts, and the project's own tests. Reports go to reports/.
+ */
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
+import { freePort } from './src/config/ports.ts';
+
+const target = process.env.NOGI_TARGET ?? 'mock';
+const reports = process.env.NOGI_REPORTS_DIR ?? 'reports';
+
+// The config is evaluated again in every worker: pick the simulator's ports once, in the main
+// process, and hand them to the workers through the environment.
+if (target === 'mock' && !process.env.NOGI_SIM_ACCESS_PORT) {
+  process.env.NOGI_SIM_ACCESS_PORT = String(await freePort());
+  process.env.NOGI_SIM_API_PORT = String(await freePort());
+  process.env.NOGI_SIM_ADMIN_PORT = String(await freePort());
+}
+const simulator = {
+  access: `http://127.0.0.1:${process.env.NOGI_SIM_ACCESS_PORT}`,
+  api: `http://127.0.0.1:${process.env.NOGI_SIM_API_PORT}`,
+  admin: `http://127.0.0.1:${process.env.NOGI_SIM_ADMIN_PORT}`,
+};
+if (target === 'mock') {
+  process.env.NOGI_ACCESS_BASE_URL = simulator.access;
+  process.env.NOGI_API_BASE_URL = simulator.api;
+  process.env.NOGI_ADMIN_BASE_URL = simulator.admin;
+}
+
+const webServer: PlaywrightTestConfig['webServer'] =
+  target === 'mock'
+    ? [
+        {
+          name: 'nogi-simulator',
+          command: 'node --import tsx src/simulator/main.ts',
+          url: `${simulator.access}/.well-known/openid-configuration`,
+          env: {
+            NOGI_SIM_ACCESS_PORT: process.env.NOGI_SIM_ACCESS_PORT!,
+            NOGI_SIM_API_PORT: process.env.NOGI_SIM_API_PORT!,
+            NOGI_SIM_ADMIN_PORT: process.env.NOGI_SIM_ADMIN_PORT!,
+            NOGI_SIM_TEST_MODE: '1',
+            NOGI_SIM_LOG: process.env.NOGI_SIM_LOG ?? `${reports}/simulator.log`,
+          },
+          stdout: 'ignore',
+          stderr: 'pipe',
+          timeout: 30_000,
+          reuseExistingServer: false,
+          gracefulShutdown: { signal: 'SIGTERM', timeout: 3_000 },
+        },
+      ]
+    : undefined;
+
+export default defineConfig({
+  outputDir: `${reports}/test-results`,
+  timeout: 60_000,
+  expect: { timeout: 5_000 },
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: [
+    [process.env.CI ? 'line' : 'list'],
+    ['html', { outputFolder: `${reports}/playwright-html`, open: 'never' }],
+    ['junit', { outputFile: `${reports}/junit.xml` }],
+    ['json', { outputFile: `${reports}/results.json` }],
+    ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true }],
+  ],
+  use: {
+    // Traces hold raw headers (credentials): off unless asked for against a simulator.
+    trace: process.env.NOGI_TRACE === 'on' && target === 'mock' ? 'on' : 'off',
+    screenshot: 'only-on-failure',
+    launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
+  },
+  webServer,
+  projects: [
+    { name: 'unit', testDir: 'tests/unit' },
+    { name: 'simulator', testDir: 'tests/simulator' },
+    { name: 'conformance', testDir: 'specs', fullyParallel: false },
+    { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
+    { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
+    { name: 'self', testDir: 'tests/self' },
+  ],
+});

@@ -1,0 +1,38 @@
+/**
+ * The one place that masks secrets, tokens and national identity numbers (NINs). Every log line,
+ * attachment and report goes through `redact`, so a leak is fixed here once, for everything.
+ */
+const known = new Set<string>();
+
+/** Registers a value that must never appear in output (client secrets, tokens obtained at run time). */
+export function registerSecret(value: string | undefined | null): void {
+  if (value && value.length >= 6) known.add(value);
+}
+
+/** A NIN shows its first digit and its last, enough to tell two test people apart. */
+export const maskNin = (nin: string): string => `${nin.slice(0, 1)}*********${nin.slice(-1)}`;
+const mask = (value: string): string => (value.length <= 8 ? '***' : `${value.slice(0, 4)}…[redacted]`);
+
+const patterns: Array<[RegExp, (...m: string[]) => string]> = [
+  // Authorization headers and bearer tokens in any text.
+  [/\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{6,})/gi, (_, scheme, v) => `${scheme} ${mask(v!)}`],
+  // JSON or form fields that hold credentials.
+  [/("?(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*[:=]\s*"?)([^"&\s,}]{6,})/gi, (_, k, v) => `${k}${mask(v!)}`],
+  // Compact JWS anywhere (ID tokens).
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, (v) => mask(v)],
+  // Eleven-digit NINs, not inside a longer number.
+  [/(?<!\d)(\d{11})(?!\d)/g, (v) => maskNin(v)],
+];
+
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of known) out = out.split(secret).join('[redacted]');
+  for (const [re, fn] of patterns) out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
+  return out;
+}
+
+/** Redacts any JSON-able value (headers, bodies) by redacting its text form. */
+export function redactValue<T>(value: T): T {
+  if (value === undefined) return value;
+  return JSON.parse(redact(JSON.stringify(value))) as T;
+}
