@@ -58,7 +58,8 @@ export default defineConfig({
   retries: 0,
   workers: process.env.CI ? 2 : undefined,
   reporter: [
-    [process.env.CI ? 'line' : 'list'],
+    // NOGI_PROGRESS=1 (set by the nogi-conformance CLI): each lifecycle step as it ends.
+    [process.env.NOGI_PROGRESS === '1' ? './src/reporting/progress-reporter.ts' : process.env.CI ? 'line' : 'list'],
     ['html', { outputFolder: `${reports}/playwright-html`, open: 'never' }],
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
@@ -78,5 +79,10 @@ export default defineConfig({
     { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
     { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
     { name: 'self', testDir: 'tests/self' },
+    // The CLI runs (src/cli/): onboarding checklist and health subset as Playwright projects,
+    // and the tests of the runs themselves.
+    { name: 'onboarding', testDir: 'src/cli/onboarding', fullyParallel: false },
+    { name: 'health', testDir: 'src/cli/health', fullyParallel: false },
+    { name: 'runs', testDir: 'tests/runs' },
   ],
 });

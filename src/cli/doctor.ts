@@ -1,0 +1,166 @@
+/**
+ * doctor: the pre-flight checks a partner runs first. Each failure comes with its fix.
+ * Exit 0 when all pass; 2 when the configuration is incomplete (or the machine lacks something);
+ * 3 when the target cannot be reached.
+ */
+import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { chromium } from '@playwright/test';
+import { chromiumExecutable, systemChromium } from '../config/browser.ts';
+import { ConfigError } from '../config/target.ts';
+import { redact } from '../reporting/redact.ts';
+import { ExitCode } from './exit-codes.ts';
+import { checkConfig, probeTarget } from './target.ts';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+  /** What kind of failure this is, for the exit code. */
+  kind?: 'config' | 'unreachable';
+}
+
+export function checkNode(version = process.versions.node): Check {
+  const major = Number(version.split('.')[0]);
+  return major >= 20
+    ? { name: 'Node.js ≥ 20', ok: true, detail: `v${version}` }
+    : { name: 'Node.js ≥ 20', ok: false, detail: `v${version}`, fix: 'Install Node.js 20 or newer (https://nodejs.org, or nvm install 20).', kind: 'config' };
+}
+
+export async function checkPact(): Promise<Check> {
+  process.env.LOG_LEVEL ??= 'error';
+  try {
+    const core = await import('@pact-foundation/pact-core');
+    const lib = core.getFfiLib('error');
+    return { name: 'Pact native library', ok: true, detail: `pact_ffi ${lib.pactffiVersion()}` };
+  } catch (error) {
+    return {
+      name: 'Pact native library',
+      ok: false,
+      detail: redact((error as Error).message.split('\n')[0] ?? 'failed to load'),
+      fix: 'Reinstall with `npm ci` on this machine (the library ships in @pact-foundation/pact-core-<os>-<arch>); on Alpine use a glibc image.',
+      kind: 'config',
+    };
+  }
+}
+
+export function checkChromium(): Check {
+  const explicit = process.env.NOGI_CHROMIUM_PATH;
+  if (explicit && !existsSync(explicit)) {
+    return { name: 'Chromium', ok: false, detail: `NOGI_CHROMIUM_PATH=${explicit} does not exist`, fix: 'Point NOGI_CHROMIUM_PATH at a Chromium binary, or unset it.', kind: 'config' };
+  }
+  const executable = chromiumExecutable();
+  if (executable) return { name: 'Chromium', ok: true, detail: executable };
+  // undefined means Playwright's own build, if it exists; chromiumExecutable() checked that.
+  let bundled = false;
+  try {
+    bundled = existsSync(chromium.executablePath());
+  } catch {
+    bundled = false;
+  }
+  return bundled
+    ? { name: 'Chromium', ok: true, detail: "Playwright's own build" }
+    : {
+        name: 'Chromium',
+        ok: false,
+        detail: `neither Playwright's Chromium nor ${systemChromium} found`,
+        fix: 'Install the system package (Debian/Ubuntu: `apt-get install chromium`) or set NOGI_CHROMIUM_PATH; regular-consent checks need it.',
+        kind: 'config',
+      };
+}
+
+export function checkLoopback(): Promise<Check> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      resolve({
+        name: 'Loopback binding (127.0.0.1)',
+        ok: false,
+        detail: error.code ?? error.message,
+        fix: 'The simulator and callback capture listen on 127.0.0.1 on a free port: allow local listening sockets (container network mode, firewall, sandbox).',
+        kind: 'config',
+      }),
+    );
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve({ name: 'Loopback binding (127.0.0.1)', ok: true, detail: `listened on 127.0.0.1:${port}` }));
+    });
+  });
+}
+
+export async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const name = env.NOGI_TARGET ?? 'mock';
+  let target;
+  try {
+    target = checkConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return [
+      {
+        name: `.env complete for ${name}`,
+        ok: false,
+        detail: `missing or invalid:\n${error.problems.map((p) => `      - ${p}`).join('\n')}`,
+        fix: 'Set these in .env (copy .env.example) or in the environment.',
+        kind: 'config',
+      },
+    ];
+  }
+  if (!target) {
+    return [
+      { name: '.env complete for mock', ok: true, detail: 'nothing needed: the runner starts the simulator with its own clients' },
+      { name: 'Target reachable', ok: true, detail: 'mock: the simulator is started on 127.0.0.1 for each run (see the loopback check)' },
+    ];
+  }
+  const optional: string[] = [];
+  if (!target.client.redirectUri) optional.push('NOGI_REDIRECT_URI (regular consent is skipped without it)');
+  const checks: Check[] = [
+    {
+      name: `.env complete for ${name}`,
+      ok: true,
+      detail: `client ${target.client.clientId}, access ${target.accessBaseUrl}, API ${target.apiBaseUrl}` +
+        (optional.length ? `\n      optional, not set: ${optional.join('; ')}` : ''),
+    },
+  ];
+  for (const p of await probeTarget(target)) {
+    checks.push(
+      p.ok
+        ? { name: `Target reachable: ${p.name}`, ok: true, detail: `${p.url} → HTTP ${p.status} in ${Math.round(p.ms)} ms` }
+        : {
+            name: `Target reachable: ${p.name}`,
+            ok: false,
+            detail: `${p.url}: ${p.problem}`,
+            fix: 'Check the base URL in .env, DNS, VPN or proxy (HTTPS_PROXY), and that NoGi allows your outbound IP address.',
+            kind: 'unreachable',
+          },
+    );
+  }
+  return checks;
+}
+
+export function formatCheck(check: Check): string {
+  const mark = check.ok ? '✓' : '✗';
+  const lines = [`${mark} ${check.name}: ${check.detail}`];
+  if (!check.ok && check.fix) lines.push(`    fix: ${check.fix}`);
+  return redact(lines.join('\n'));
+}
+
+export async function doctor(env: NodeJS.ProcessEnv): Promise<number> {
+  process.stdout.write(`nogi-conformance doctor (target: ${env.NOGI_TARGET ?? 'mock'})\n\n`);
+  const checks: Check[] = [];
+  const report = (c: Check): void => {
+    checks.push(c);
+    process.stdout.write(`${formatCheck(c)}\n`);
+  };
+  report(checkNode());
+  report(await checkPact());
+  report(checkChromium());
+  for (const c of await checkTarget(env)) report(c);
+  report(await checkLoopback());
+  const failed = checks.filter((c) => !c.ok);
+  process.stdout.write(`\n${checks.length - failed.length} passed, ${failed.length} failed\n`);
+  if (failed.some((c) => c.kind === 'config')) return ExitCode.config;
+  if (failed.some((c) => c.kind === 'unreachable')) return ExitCode.unreachable;
+  return ExitCode.passed;
+}

@@ -1,0 +1,28 @@
+/** The exit codes every run documents (src/cli/README.md). A scheduler or CI acts on these. */
+export const ExitCode = {
+  /** Everything that ran passed. */
+  passed: 0,
+  /** A contract or lifecycle failure (or, for health, drift from the published contract). */
+  failed: 1,
+  /** A configuration error: fix .env or the flags; nothing was run. */
+  config: 2,
+  /** The target could not be reached: nothing was run. */
+  unreachable: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Thrown by a run when its target cannot be reached; main prints the message and exits 3. */
+export class UnreachableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** A usage mistake (unknown command or flag): printed with the help, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Reads Playwright's JSON report (reports/results.json) into a flat list of tests, with their
+ * steps, annotations and first error, for the run summaries (gate, onboarding, health).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTestStep } from '@playwright/test/reporter';
+
+export type Outcome = 'passed' | 'failed' | 'skipped';
+
+export interface RunStep {
+  title: string;
+  failed: boolean;
+  error?: string;
+  steps: RunStep[];
+}
+
+export interface RunTest {
+  project: string;
+  file: string;
+  titlePath: string[];
+  title: string;
+  outcome: Outcome;
+  durationMs: number;
+  error?: string;
+  annotations: Array<{ type: string; description?: string }>;
+  steps: RunStep[];
+}
+
+export interface RunResults {
+  tests: RunTest[];
+  /** Errors outside any test (config, global setup, a worker crash). */
+  errors: string[];
+  counts: Record<Outcome, number>;
+}
+
+export const stripAnsi = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+function toStep(step: JSONReportTestStep): RunStep {
+  return {
+    title: step.title,
+    failed: Boolean(step.error),
+    error: step.error?.message ? stripAnsi(step.error.message) : undefined,
+    steps: (step.steps ?? []).map(toStep),
+  };
+}
+
+function collect(suite: JSONReportSuite, parents: string[], out: RunTest[]): void {
+  const titles = suite.title && !suite.title.endsWith('.ts') ? [...parents, suite.title] : parents;
+  for (const spec of suite.specs as JSONReportSpec[]) {
+    for (const test of spec.tests) {
+      const last = test.results[test.results.length - 1];
+      const outcome: Outcome =
+        test.status === 'skipped' ? 'skipped' : test.status === 'expected' || test.status === 'flaky' ? 'passed' : 'failed';
+      const resultAnnotations = (last as { annotations?: Array<{ type: string; description?: string }> } | undefined)?.annotations ?? [];
+      const seen = new Set<string>();
+      const annotations = [...test.annotations, ...resultAnnotations].filter((a) => {
+        const key = `${a.type}\u0000${a.description ?? ''}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      out.push({
+        project: test.projectName,
+        file: spec.file,
+        titlePath: [...titles, spec.title],
+        title: spec.title,
+        outcome,
+        durationMs: last?.duration ?? 0,
+        error: last?.error?.message ? stripAnsi(last.error.message) : undefined,
+        annotations,
+        steps: (last?.steps ?? []).map(toStep),
+      });
+    }
+  }
+  for (const child of suite.suites ?? []) collect(child, titles, out);
+}
+
+export function readResults(file: string): RunResults | undefined {
+  if (!existsSync(file)) return undefined;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as JSONReport;
+  const tests: RunTest[] = [];
+  for (const suite of report.suites) collect(suite, [], tests);
+  const counts: Record<Outcome, number> = { passed: 0, failed: 0, skipped: 0 };
+  for (const t of tests) counts[t.outcome]++;
+  return { tests, errors: (report.errors ?? []).map((e) => stripAnsi(e.message ?? '')), counts };
+}
+
+/** The first failing step, deepest first: "where it broke", as the provider's docs name it. */
+export function failingStep(steps: RunStep[]): RunStep | undefined {
+  for (const step of steps) {
+    if (!step.failed) continue;
+    return failingStep(step.steps) ?? step;
+  }
+  return undefined;
+}

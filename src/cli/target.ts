@@ -1,0 +1,77 @@
+/**
+ * The CLI's view of the target: the configuration check (ConfigError, exit 2) and the
+ * reachability check (exit 3) that run before any Playwright process is started.
+ */
+import { resolveTarget, type Target, type TargetName } from '../config/target.ts';
+import { UnreachableError } from './exit-codes.ts';
+
+/**
+ * The resolved target, or undefined for `mock`: the runner starts the simulator itself (on free
+ * ports, from playwright.config.ts), so there is nothing to configure or reach beforehand.
+ * Throws ConfigError listing what is missing.
+ */
+export function checkConfig(env: NodeJS.ProcessEnv): Target | undefined {
+  const name = (env.NOGI_TARGET ?? 'mock') as TargetName;
+  if (name === 'mock') {
+    // Still validates NOGI_TARGET-independent settings (test NINs, login driver).
+    const placeholder = 'http://127.0.0.1:1';
+    resolveTarget({ ...env, NOGI_ACCESS_BASE_URL: placeholder, NOGI_API_BASE_URL: placeholder }, () => ({
+      client: { clientId: 'mock', clientSecret: 'mock' },
+      secondClient: { clientId: 'mock', clientSecret: 'mock' },
+      clientWithoutAgreement: { clientId: 'mock', clientSecret: 'mock' },
+    }));
+    return undefined;
+  }
+  return resolveTarget(env);
+}
+
+export interface Probe {
+  name: string;
+  url: string;
+  ok: boolean;
+  status?: number;
+  problem?: string;
+  ms: number;
+}
+
+function describe(error: unknown): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'no answer within the timeout';
+  const code = e.cause?.code;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host name does not resolve (${code})`;
+  if (code === 'ECONNREFUSED') return 'connection refused: nothing listens there';
+  if (code) return `${code}: ${e.cause?.message ?? ''}`.trim();
+  return e.cause?.message ?? e.message ?? String(error);
+}
+
+/** Any HTTP answer counts as reachable; only network failures do not. */
+export async function probe(name: string, url: string, timeoutMs = 5_000): Promise<Probe> {
+  const started = performance.now();
+  try {
+    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return { name, url, ok: true, status: res.status, ms: performance.now() - started };
+  } catch (error) {
+    return { name, url, ok: false, problem: describe(error), ms: performance.now() - started };
+  }
+}
+
+/** The access host's discovery document and the API host. */
+export async function probeTarget(target: Target, timeoutMs?: number): Promise<Probe[]> {
+  return Promise.all([
+    probe('access host (OpenID discovery)', `${target.accessBaseUrl}/.well-known/openid-configuration`, timeoutMs),
+    probe('API host', `${target.apiBaseUrl}/feed/v1/consent/lastSequenceNr`, timeoutMs),
+  ]);
+}
+
+export async function assertReachable(target: Target | undefined): Promise<void> {
+  if (!target) return;
+  const probes = await probeTarget(target);
+  const down = probes.filter((p) => !p.ok);
+  if (down.length === 0) return;
+  throw new UnreachableError(
+    `The ${target.name} target is unreachable:\n` +
+      down.map((p) => `  - ${p.name} ${p.url}: ${p.problem}`).join('\n') +
+      '\nCheck NOGI_ACCESS_BASE_URL / NOGI_API_BASE_URL, your network, VPN or proxy, and that the provider allows your outbound IP.',
+  );
+}
