@@ -1,0 +1,81 @@
+/** The access (OAuth/OIDC) host: named routes as in navikt/mock-oauth2-server. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { SimContext } from '../context.ts';
+import { checkResponse } from '../context.ts';
+import { requestLogger } from '../log.ts';
+import { authorize, consentGet, consentPost, loginCancel, loginGet, loginPost } from './authorize.ts';
+import { errorPage } from './pages.ts';
+import { OAuthError, sendOAuthError, tokenEndpoint } from './token.ts';
+
+/** reference/consent/openid-configuration.md, with our own public base URL. */
+export function openIdConfiguration(ctx: SimContext): Record<string, unknown> {
+  const base = ctx.accessPublicUrl;
+  return {
+    issuer: ctx.issuer,
+    authorization_endpoint: `${base}/oauth2/auth`,
+    token_endpoint: `${base}/oauth2/token`,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    subject_types_supported: ['pairwise'],
+    response_types_supported: ['code'],
+    claims_supported: ['sub'],
+    grant_types_supported: ['authorization_code', 'client_credentials'],
+    response_modes_supported: ['query', 'fragment'],
+    userinfo_endpoint: `${base}/userinfo`,
+    scopes_supported: ['openid'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic'],
+    userinfo_signing_alg_values_supported: ['none', 'RS256'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    request_parameter_supported: true,
+    request_uri_parameter_supported: true,
+    require_request_uri_registration: true,
+    claims_parameter_supported: false,
+    revocation_endpoint: `${base}/oauth2/revoke`,
+    end_session_endpoint: `${base}/oauth2/sessions/logout`,
+    request_object_signing_alg_values_supported: ['RS256', 'none'],
+  };
+}
+
+const BODY_LIMIT = '64kb';
+
+export function createAccessApp(ctx: SimContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLogger('access', ctx.log));
+  const form = express.urlencoded({ extended: false, limit: BODY_LIMIT });
+
+  const wellKnown = (_req: Request, res: Response) => {
+    const body = openIdConfiguration(ctx);
+    res.json(body);
+    checkResponse(ctx, 'oauth', 'getOpenIdConfiguration', 200, 'application/json', body);
+  };
+  const jwks = (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'public, max-age=300').json(ctx.keys.jwks);
+    checkResponse(ctx, 'oauth', 'getJwks', 200, 'application/json', ctx.keys.jwks);
+  };
+  app.get('/.well-known/openid-configuration', wellKnown);
+  app.get('/.well-known/jwks.json', jwks);
+  app.get('/oauth2/auth', (req, res) => authorize(ctx, req, res));
+  app.post('/oauth2/token', form, (req, res) => tokenEndpoint(ctx, req, res));
+  app.get('/login', (req, res) => loginGet(ctx, req, res));
+  app.post('/login', form, (req, res) => loginPost(ctx, req, res));
+  app.get('/login/cancel', (req, res) => loginCancel(ctx, req, res));
+  app.get('/consent', (req, res) => consentGet(ctx, req, res));
+  app.post('/consent', form, (req, res) => consentPost(ctx, req, res));
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).type('html').send(errorPage(`Ingen side på ${req.path}`));
+  });
+  // Malformed or oversize bodies: a 4xx in the shape of the endpoint, never a 5xx.
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const clientError = typeof err.status === 'number' && err.status >= 400 && err.status < 500;
+    if (!clientError) ctx.log(`[access] error on ${req.method} ${req.path}: ${err.message}`);
+    if (res.headersSent) return;
+    if (req.path === '/oauth2/token') {
+      const reason = err.type === 'entity.too.large' ? `The body is larger than ${BODY_LIMIT}` : clientError ? `The body could not be read: ${err.message}` : 'The request could not be processed';
+      return sendOAuthError(ctx, res, new OAuthError('invalid_request', reason));
+    }
+    res.status(clientError ? 400 : 500).type('html').send(errorPage(clientError ? 'Forespørselen kunne ikke leses.' : 'En feil oppstod.'));
+  });
+  return app;
+}

@@ -1,0 +1,134 @@
+/**
+ * GET /oauth2/auth (reference/consent/auth-endpoint.md, scopes.md) and the pages behind it:
+ * TestID-like login, then the NoGi consent page, then a redirect to the registered redirect_uri
+ * with `code, scope, state` or `error, error_description, state`. An unknown client or an
+ * unregistered redirect_uri gets a 400 error page, never a redirect.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { SimContext } from '../context.ts';
+import { AUTH_CODE_SECONDS, isValidNin, MAX_DAYS, parseAuthScope, SINGLE_USE_SECONDS } from '../rules.ts';
+import type { AuthSession } from '../state.ts';
+import { opaqueToken } from '../state.ts';
+import { consentPage, errorPage, loginPage } from './pages.ts';
+
+const SESSION_SECONDS = 30 * 60;
+
+const q = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function callback(redirectUri: string, params: Record<string, string>): string {
+  const url = new URL(redirectUri);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+function showError(res: Response, message: string): void {
+  res.status(400).type('html').send(errorPage(message));
+}
+
+export function authorize(ctx: SimContext, req: Request, res: Response): void {
+  const clientId = q(req.query.client_id);
+  const redirectUri = q(req.query.redirect_uri);
+  const state = q(req.query.state);
+  const client = ctx.state.client(clientId);
+  if (!client) return showError(res, clientId ? 'Ukjent klient (client_id).' : 'client_id mangler.');
+  res.locals.clientId = client.client_id;
+  if (!redirectUri) return showError(res, 'redirect_uri mangler.');
+  if (!client.redirect_uris.includes(redirectUri) && !ctx.state.deviation('redirect-unregistered')) {
+    return showError(res, 'redirect_uri er ikke registrert for denne klienten.');
+  }
+  if (q(req.query.response_type) !== 'code') return showError(res, 'response_type må være "code".');
+  if (!state) return showError(res, 'state mangler.');
+  const fail = (error: string, description: string): void => res.redirect(302, callback(redirectUri, { error, error_description: description, state }));
+  const parsed = parseAuthScope(q(req.query.scope));
+  if ('error' in parsed) return fail('invalid_scopes', parsed.error);
+  if (!client.allowed_scopes.includes(parsed.scope)) return fail('invalid_scopes', `The client may not request ${parsed.scope}`);
+  const fault = ctx.state.takeFault('authorize');
+  if (fault?.status) return fail('server_error', 'Simulated server error (fault switch)');
+  const session: AuthSession = {
+    id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,
+    scope: parsed.scope, days: parsed.days, requestedDays: parsed.requestedDays, openid: parsed.openid,
+    stage: 'login', expiresAt: ctx.state.clock.now() + SESSION_SECONDS * 1000,
+  };
+  ctx.state.sessions.set(session.id, session);
+  res.redirect(302, `${ctx.accessPublicUrl}/login?login_challenge=${encodeURIComponent(session.id)}`);
+}
+
+function session(ctx: SimContext, id: unknown, stage: AuthSession['stage'], res: Response): AuthSession | undefined {
+  const s = typeof id === 'string' ? ctx.state.sessions.get(id) : undefined;
+  if (!s || s.expiresAt <= ctx.state.clock.now() || s.stage !== stage) {
+    showError(res, 'Økten er ukjent eller utløpt. Start innloggingen på nytt fra tjenesten du kom fra.');
+    return undefined;
+  }
+  res.locals.clientId = s.clientId;
+  return s;
+}
+
+function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: string, nin?: string): void {
+  const client = ctx.state.client(s.clientId)!;
+  res.status(200).type('html').send(loginPage({
+    action: `${ctx.accessPublicUrl}/login`,
+    cancelUrl: `${ctx.accessPublicUrl}/login/cancel?login_challenge=${encodeURIComponent(s.id)}`,
+    challenge: s.id, clientName: client.name, error, nin,
+  }));
+}
+
+export function loginGet(ctx: SimContext, req: Request, res: Response): void {
+  const s = session(ctx, req.query.login_challenge, 'login', res);
+  if (s) renderLogin(ctx, res, s);
+}
+
+export function loginPost(ctx: SimContext, req: Request, res: Response): void {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const s = session(ctx, body.login_challenge, 'login', res);
+  if (!s) return;
+  const nin = typeof body.nin === 'string' ? body.nin.replace(/\s+/g, '') : '';
+  if (!isValidNin(nin)) return renderLogin(ctx, res, s, 'Ugyldig fødselsnummer. Skriv inn 11 siffer, for eksempel et syntetisk TestID-nummer.');
+  s.nin = nin;
+  s.stage = 'consent';
+  res.redirect(303, `${ctx.accessPublicUrl}/consent?consent_challenge=${encodeURIComponent(s.id)}`);
+}
+
+export function loginCancel(ctx: SimContext, req: Request, res: Response): void {
+  const s = session(ctx, req.query.login_challenge, 'login', res);
+  if (!s) return;
+  ctx.state.sessions.delete(s.id);
+  res.redirect(302, callback(s.redirectUri, { error: 'login_cancelled', error_description: 'The user cancelled the login', state: s.state }));
+}
+
+export function consentGet(ctx: SimContext, req: Request, res: Response): void {
+  const s = session(ctx, req.query.consent_challenge, 'consent', res);
+  if (!s) return;
+  const client = ctx.state.client(s.clientId)!;
+  const duration = s.days === undefined
+    ? 'Engangssamtykke (10 minutter)'
+    : `${s.days} dager${s.requestedDays !== s.days ? ` (maksimum for dette formålet; forespurt ${s.requestedDays})` : ''}`;
+  res.status(200).type('html').send(consentPage({
+    action: `${ctx.accessPublicUrl}/consent`, challenge: s.id, clientName: client.name, scope: s.scope, duration,
+    purpose: s.scope.endsWith('presentation') ? 'Presentasjon av gjeldsinformasjon for deg' : `Kredittvurdering (maks ${MAX_DAYS[s.scope]} dager)`,
+  }));
+}
+
+export function consentPost(ctx: SimContext, req: Request, res: Response): void {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const s = session(ctx, body.consent_challenge, 'consent', res);
+  if (!s) return;
+  s.stage = 'done';
+  ctx.state.sessions.delete(s.id);
+  if (body.action !== 'accept') {
+    return res.redirect(303, callback(s.redirectUri, { error: 'consent_denied', error_description: '', state: s.state }));
+  }
+  const now = ctx.state.clock.now();
+  const consent = ctx.state.createConsent({
+    clientId: s.clientId, nin: s.nin!, scope: s.scope, source: 'regular',
+    singleUse: s.days === undefined, requestedDays: s.requestedDays,
+    expiresAt: now + (s.days === undefined ? SINGLE_USE_SECONDS : s.days * 86400) * 1000,
+  });
+  const scope = s.openid ? `${s.scope} openid` : s.scope;
+  const code = opaqueToken();
+  ctx.state.codes.set(code, {
+    code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: consent.id, scope, openid: s.openid,
+    nin: s.nin!, expiresAt: now + AUTH_CODE_SECONDS * 1000, used: false,
+  });
+  res.redirect(303, callback(s.redirectUri, { code, scope, state: s.state }));
+}

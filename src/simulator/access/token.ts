@@ -1,0 +1,139 @@
+/**
+ * POST /oauth2/token (reference/consent/token-endpoint.md): client_secret_basic, one handler per
+ * grant, and one place (OAuthError) that maps every refusal to an RFC 6749 section 5.2 body.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { SimContext } from '../context.ts';
+import { checkResponse } from '../context.ts';
+import type { SimClient } from '../fixtures.ts';
+import { ACCESS_TOKEN_SECONDS, SERVICE_SCOPES } from '../rules.ts';
+
+export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
+
+export class OAuthError extends Error {
+  constructor(readonly error: OAuthErrorCode, readonly description: string) {
+    super(description);
+  }
+  get status(): number {
+    return this.error === 'invalid_client' ? 401 : 400;
+  }
+}
+
+export function sendOAuthError(ctx: SimContext, res: Response, e: OAuthError): void {
+  const body = { error: e.error, error_description: e.description };
+  if (e.status === 401) res.set('WWW-Authenticate', 'Basic realm="nogi", charset="UTF-8"');
+  res.set('Cache-Control', 'no-store').status(e.status).json(body);
+  checkResponse(ctx, 'oauth', 'token', e.status, 'application/json', body);
+}
+
+const safeEqual = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** RFC 6749 section 2.3.1: id and secret are form-urlencoded inside the Basic credentials. */
+function formDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): SimClient {
+  const header = req.get('authorization') ?? '';
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!m) throw new OAuthError('invalid_client', 'Client authentication failed: use HTTP Basic (client_secret_basic) with your client id and secret');
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new OAuthError('invalid_client', 'Client authentication failed: malformed Basic credentials');
+  const id = formDecode(decoded.slice(0, colon));
+  const secret = formDecode(decoded.slice(colon + 1));
+  const client = ctx.state.client(id);
+  if (!client || !safeEqual(secret, client.client_secret)) throw new OAuthError('invalid_client', 'Client authentication failed: unknown client or wrong secret');
+  if (body.client_id !== undefined && body.client_id.toLowerCase() !== client.client_id.toLowerCase()) {
+    throw new OAuthError('invalid_request', 'client_id in the body does not match the authenticated client');
+  }
+  return client;
+}
+
+function single(body: Record<string, unknown>, name: string): string | undefined {
+  const v = body[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new OAuthError('invalid_request', `${name} must be given once`);
+  return v;
+}
+
+async function clientCredentials(ctx: SimContext, client: SimClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const audience = single(body, 'audience');
+  if (!audience) throw new OAuthError('invalid_request', 'audience is required (reference/index.md: one audience per service)');
+  const service = ctx.audiences.get(audience);
+  if (!service) throw new OAuthError('invalid_request', `Requested audience "${audience}" has not been whitelisted for this client`);
+  const scopeParam = single(body, 'scope');
+  const scopes = [...new Set((scopeParam ?? '').split(' ').filter(Boolean))];
+  if (scopes.length === 0) throw new OAuthError('invalid_scope', `scope is required; for this audience use ${SERVICE_SCOPES[service].join(' or ')}`);
+  for (const s of scopes) {
+    if (!SERVICE_SCOPES[service].includes(s)) throw new OAuthError('invalid_scope', `Scope "${s}" does not belong to audience ${audience} (expected ${SERVICE_SCOPES[service].join(' or ')})`);
+    if (!client.allowed_scopes.includes(s)) throw new OAuthError('invalid_scope', `The client is not allowed to request scope "${s}"`);
+  }
+  const t = ctx.state.issueToken({
+    clientId: client.client_id, grant: 'client_credentials', service, audience, scopes,
+    expiresAt: ctx.state.clock.now() + ACCESS_TOKEN_SECONDS * 1000,
+  });
+  return { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: scopes.join(' '), token_type: 'bearer' };
+}
+
+async function authorizationCode(ctx: SimContext, client: SimClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const codeValue = single(body, 'code');
+  const redirectUri = single(body, 'redirect_uri');
+  if (!codeValue) throw new OAuthError('invalid_request', 'code is required');
+  if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is required');
+  const code = ctx.state.codes.get(codeValue);
+  const now = ctx.state.clock.now();
+  if (!code || code.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The authorization code is invalid or was issued to another client');
+  if (code.used) {
+    // RFC 6749 section 4.1.2: a reused code revokes the tokens issued from it.
+    for (const [k, t] of ctx.state.tokens) if (t.consentId === code.consentId && t.grant === 'authorization_code') ctx.state.tokens.delete(k);
+    throw new OAuthError('invalid_grant', 'The authorization code has already been used');
+  }
+  if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'The authorization code has expired');
+  if (code.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request');
+  code.used = true;
+  const debtScope = code.scope.split(' ')[0]!;
+  const t = ctx.state.issueToken({
+    clientId: client.client_id, grant: 'authorization_code', service: 'debt', audience: `${ctx.apiPublicUrl}/v1/debt`,
+    scopes: [debtScope], expiresAt: now + ACCESS_TOKEN_SECONDS * 1000, consentId: code.consentId,
+  });
+  const response: Record<string, unknown> = { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: code.scope, token_type: 'bearer' };
+  if (code.openid) {
+    const iat = Math.floor(now / 1000);
+    const sub = createHmac('sha256', ctx.pairwiseSalt).update(`${client.client_id}|${code.nin}`).digest('base64url');
+    response.id_token = await ctx.keys.sign(
+      { iss: ctx.issuer, aud: client.client_id, sub, iat, exp: iat + 3600, auth_time: iat, pid: code.nin, consent_id: code.consentId },
+      { badSignature: ctx.state.deviation('id-token-bad-signature') },
+    );
+  }
+  return response;
+}
+
+export async function tokenEndpoint(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  try {
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
+    const client = authenticate(ctx, req, body as Record<string, string>);
+    res.locals.clientId = client.client_id;
+    const grant = single(body, 'grant_type');
+    let response: Record<string, unknown>;
+    if (!grant) throw new OAuthError('invalid_request', 'grant_type is required');
+    else if (grant === 'client_credentials') response = await clientCredentials(ctx, client, body);
+    else if (grant === 'authorization_code') response = await authorizationCode(ctx, client, body);
+    else throw new OAuthError('unsupported_grant_type', `grant_type "${grant}" is not supported (authorization_code, client_credentials)`);
+    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache').status(200).json(response);
+    checkResponse(ctx, 'oauth', 'token', 200, 'application/json', response);
+  } catch (e) {
+    if (e instanceof OAuthError) sendOAuthError(ctx, res, e);
+    else throw e;
+  }
+}

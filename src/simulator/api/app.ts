@@ -1,0 +1,156 @@
+/**
+ * The API host: openapi-backend over the effective contract (upstream + errata), handlers keyed
+ * by operationId, request validation from the contract, and every response checked against it
+ * in test mode (postResponseHandler).
+ */
+import addFormatsModule from 'ajv-formats';
+import express, { type Request, type Response } from 'express';
+import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import type { SimContext } from '../context.ts';
+import { checkResponse } from '../context.ts';
+import { requestLogger } from '../log.ts';
+import type { AccessToken } from '../state.ts';
+import { familyError, FAMILY, type SimResponse } from './errors.ts';
+import { createConsent } from './handlers/agreement.ts';
+import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID, revokeConsentByID } from './handlers/debt.ts';
+import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
+import type { OperationHandler } from './handlers/types.ts';
+import { leniency } from './leniency.ts';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export const BODY_LIMIT = '64kb';
+
+const operations: Record<string, OperationHandler> = {
+  createConsent, feed, firstSequenceNr, lastSequenceNr,
+  getDebtWithConsentID, getDebtWithAuthCodeToken, revokeConsentByID, getConsentStatusWithID,
+};
+
+/**
+ * openapi-backend validates requests; responses are validated by src/contract (the one compiler
+ * that handles the errata's OpenAPI 3.0 `nullable` beside allOf/anyOf). So openapi-backend gets
+ * the effective contract without response schemas, which it would otherwise compile at start.
+ */
+function forRequestValidation(definition: Document): Document {
+  const copy = structuredClone(definition);
+  for (const item of Object.values(copy.paths ?? {})) {
+    for (const op of Object.values(item ?? {})) {
+      if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      for (const response of Object.values((op as { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }).responses)) {
+        for (const media of Object.values(response.content ?? {})) delete media.schema;
+      }
+    }
+  }
+  return copy;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const header = (h: unknown): string | undefined => (Array.isArray(h) ? h[0] : typeof h === 'string' ? h : undefined);
+
+export async function createApiApp(ctx: SimContext, definition: Document): Promise<express.Express> {
+  const meta = (c: Context, res: Response) => ({
+    path: c.request.path, traceId: header(c.request.headers['x-trace-id']) ?? (res.locals.traceId as string | undefined),
+  });
+
+  const bearer = (c: Context, _req: Request, res: Response): AccessToken | false => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header(c.request.headers.authorization) ?? '');
+    const token = (m && ctx.state.lookupToken(m[1])) || false;
+    if (token) res.locals.clientId = token.clientId;
+    return token;
+  };
+
+  const api = new OpenAPIBackend({
+    definition: forRequestValidation(definition),
+    customizeAjv: (ajv) => addFormats(ajv),
+    strict: true,
+    validate: true,
+    apiRoot: '/',
+    securityHandlers: {
+      OAuth2: bearer,
+      OAuth2_Authorization_code_flow: bearer,
+      OAuth2_Client_credential: bearer,
+    },
+    handlers: {
+      ...Object.fromEntries(Object.entries(operations).map(([operationId, handler]) => [
+        operationId,
+        async (c: Context, _req: Request, res: Response): Promise<SimResponse> => {
+          const token = (c.security.OAuth2 || c.security.OAuth2_Authorization_code_flow || c.security.OAuth2_Client_credential) as AccessToken;
+          res.locals.clientId = token.clientId;
+          const fault = ctx.state.takeFault(operationId);
+          if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
+          if (fault?.status) return familyError(ctx, operationId, fault.status, meta(c, res), 'An unexpected server error occurred (simulated by a fault switch)', 'server error');
+          return handler({ sim: ctx, c, token, fault, ...meta(c, res) });
+        },
+      ])),
+      unauthorizedHandler: (c: Context, _req: Request, res: Response): SimResponse => {
+        const op = c.operation.operationId!;
+        if (FAMILY[op] === 'spring') return { status: 401 };
+        if (ctx.state.deviation('debt-invalid-token-401')) return { status: 401 };
+        const m = meta(c, res);
+        const has = header(c.request.headers.authorization);
+        return familyError(ctx, op, 403, m, has ? 'The access token is unknown, malformed or expired' : 'The Authorization header with a Bearer access token is missing', 'invalid access token');
+      },
+      validationFail: (c: Context, _req: Request, res: Response): SimResponse => {
+        const bodyError = res.locals.bodyError as (Error & { type?: string }) | undefined;
+        const message = bodyError
+          ? bodyError.type === 'entity.too.large' ? `The request body is larger than ${BODY_LIMIT}` : `The request body is not valid JSON: ${bodyError.message}`
+          : (c.validation.errors ?? []).map((e) => `${e.instancePath || '(request)'} ${e.message ?? 'is invalid'}`.replace(/^\/requestBody/, 'body').replace(/^\/(query|params|headers)\/?/, '$1 ')).join('; ');
+        return familyError(ctx, c.operation.operationId, 400, meta(c, res), message || 'Bad request', 'bad request');
+      },
+      notFound: (c: Context): SimResponse => ({ status: 404, body: { timestamp: ctx.state.clock.date().toISOString(), status: 404, error: 'Not Found', message: `No operation at ${c.request.method.toUpperCase()} ${c.request.path}`, path: c.request.path, requestId: '-' } }),
+      methodNotAllowed: (c: Context): SimResponse => ({ status: 405, body: { timestamp: ctx.state.clock.date().toISOString(), status: 405, error: 'Method Not Allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`, path: c.request.path, requestId: '-' } }),
+      postResponseHandler: (c: Context, _req: Request, res: Response): void => {
+        const r = c.response as SimResponse;
+        send(res, r);
+        const operationId = c.operation?.operationId;
+        if (operationId && r.status !== 404 && r.status !== 405) {
+          const contentType = r.body === undefined ? undefined : r.contentType ?? 'application/json';
+          const body = typeof r.body === 'string' && contentType?.startsWith('application/json') ? JSON.parse(r.body) : r.body;
+          checkResponse(ctx, 'api', operationId, r.status, contentType, body, r.headers);
+        }
+      },
+    },
+  });
+  await api.init();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestLogger('api', ctx.log));
+  const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
+  // security filter does), then validationFail answers 400 in the operation's error shape.
+  app.use((req, res, next) => json(req, res, (err?: unknown) => {
+    if (err) {
+      res.locals.bodyError = err;
+      req.body = undefined;
+    }
+    next();
+  }));
+  app.use(leniency);
+  app.use(async (req: Request, res: Response) => {
+    try {
+      await api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body }, req, res);
+    } catch (e) {
+      ctx.log(`[api] internal error on ${req.method} ${req.path}: ${(e as Error).stack ?? e}`);
+      if (!res.headersSent) {
+        const operationId = api.router.matchOperation({ method: req.method, path: req.path, headers: {}, query: {} })?.operationId;
+        send(res, familyError(ctx, operationId, 500, { path: req.path, traceId: req.get('x-trace-id') }, 'An unexpected server error occurred', 'server error'));
+      }
+    }
+  });
+  return app;
+}
+
+function send(res: Response, r: SimResponse): void {
+  if (res.headersSent) return;
+  res.status(r.status);
+  for (const [k, v] of Object.entries(r.headers ?? {})) res.set(k, v);
+  if (r.body === undefined) {
+    res.end();
+    return;
+  }
+  const contentType = r.contentType ?? 'application/json';
+  res.type(contentType);
+  res.send(typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
+}

@@ -1,0 +1,55 @@
+/** PUT /v1/consent/agreement (createConsent): integrated consent, howto/external-consent-management.md. */
+import { isValidNin, MAX_DAYS, type DebtScope } from '../../rules.ts';
+import type { Consent } from '../../state.ts';
+import { refuse } from '../auth.ts';
+import { springError, type SimResponse } from '../errors.ts';
+import type { Call } from './types.ts';
+
+interface CreateConsentRequest {
+  nin: string;
+  scope_of_consent: DebtScope;
+  consent_duration_days: number;
+  client_consent_id: string;
+}
+
+export const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function created(call: Call, consent: Consent): SimResponse {
+  const status = call.sim.state.deviation('agreement-wrong-status') ? 201 : 200;
+  return {
+    status,
+    body: {
+      client_consent_id: consent.clientConsentId,
+      consent: { id: consent.id, expires_at: isoSeconds(consent.expiresAt), scope_of_consent: consent.scope },
+    },
+  };
+}
+
+export function createConsent(call: Call): SimResponse {
+  const { sim, token, path } = call;
+  const why = refuse(sim, token, 'agreement', ['consent.create']);
+  if (why) return springError(sim, 403, path, why);
+  const client = sim.state.client(token.clientId)!;
+  if (!client.integratedConsent) return springError(sim, 403, path, 'The client has no integrated-consent agreement with Norsk Gjeldsinformasjon');
+
+  const body = call.c.request.requestBody as CreateConsentRequest;
+  if (!isValidNin(body.nin)) return springError(sim, 400, path, 'nin is not a valid Norwegian national identity number');
+  if (body.client_consent_id.trim() === '') return springError(sim, 400, path, 'client_consent_id must not be empty');
+  if (body.consent_duration_days < 1) return springError(sim, 400, path, 'consent_duration_days must be at least 1');
+  // Above the scope's maximum the duration is clamped to it, as the auth endpoint does
+  // (scopes.md: "if provided a number higher than this we will default to the boundary value").
+  const days = Math.min(body.consent_duration_days, MAX_DAYS[body.scope_of_consent]);
+
+  const existing = [...sim.state.consents.values()].find((c) => c.clientId === client.client_id && c.clientConsentId === body.client_consent_id);
+  if (existing) {
+    const same = existing.nin === body.nin && existing.scope === body.scope_of_consent && existing.requestedDays === body.consent_duration_days;
+    if (!same) return springError(sim, 409, path, `client_consent_id ${body.client_consent_id} is already registered with other data`);
+    return created(call, existing);
+  }
+  const consent = sim.state.createConsent({
+    clientId: client.client_id, nin: body.nin, scope: body.scope_of_consent, source: 'integrated', singleUse: false,
+    clientConsentId: body.client_consent_id, requestedDays: body.consent_duration_days,
+    expiresAt: sim.state.clock.now() + days * 86400 * 1000,
+  });
+  return created(call, consent);
+}

@@ -1,0 +1,34 @@
+/** What every part of the simulator shares. */
+import type { Contracts } from '../contract/index.ts';
+import type { SigningKeys } from './access/keys.ts';
+import type { LogFn } from './log.ts';
+import type { Service } from './rules.ts';
+import type { SimulatorState } from './state.ts';
+
+export interface SimContext {
+  state: SimulatorState;
+  keys: SigningKeys;
+  /** accessPublicUrl + '/' (openid-configuration.md). */
+  issuer: string;
+  accessPublicUrl: string;
+  apiPublicUrl: string;
+  /** Accepted audience identifiers and the service each names. */
+  audiences: Map<string, Service>;
+  testMode: boolean;
+  contracts: Contracts;
+  log: LogFn;
+  /** Secret for pairwise `sub` values. */
+  pairwiseSalt: Buffer;
+}
+
+/** Records a response's contract findings (test mode only) and logs them. */
+export function checkResponse(ctx: SimContext, contract: 'api' | 'oauth', operationId: string, status: number, contentType: string | undefined, body: unknown, headers: Record<string, string> = {}): void {
+  if (!ctx.testMode) return;
+  const findings = ctx.contracts[contract]
+    .validateResponse(operationId, { status, contentType, headers, body })
+    .filter((f) => f.severity === 'error');
+  if (findings.length === 0) return;
+  const lines = findings.map((f) => `${f.check} ${f.rule} ${f.pointer}: expected ${f.expected}, got ${f.actual}`);
+  ctx.state.recordViolation({ at: ctx.state.clock.date().toISOString(), operationId, status, findings: lines });
+  ctx.log(`[contract] ${operationId} ${status} violates the effective contract: ${lines.join('; ')}`);
+}

@@ -1,0 +1,133 @@
+/**
+ * The stateful NoGi simulator: an access (OAuth/OIDC) host, an API host, and in test mode an
+ * admin host, each on its own port. See README-level docs in the modules:
+ *   access/  discovery, JWKS, /oauth2/auth with login + consent pages, /oauth2/token
+ *   api/     the 8 operations of the effective contract on openapi-backend
+ *   admin.ts clock, faults, deviations, reset, state (test mode only)
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import { getContracts } from '../contract/index.ts';
+import { loadApiContract } from '../contract/load.ts';
+import { createAccessApp } from './access/app.ts';
+import { createSigningKeys } from './access/keys.ts';
+import { createAdminApp } from './admin.ts';
+import { createApiApp } from './api/app.ts';
+import type { SimContext } from './context.ts';
+import { defaultFixturesDir, FixtureError, loadSimulatorFixtures } from './fixtures.ts';
+import { sanitize } from './log.ts';
+import { audienceTable } from './rules.ts';
+import { DEVIATIONS, isDeviation, SimulatorState, type DeviationName } from './state.ts';
+
+export interface SimulatorOptions {
+  host?: string;
+  accessPort?: number;
+  apiPort?: number;
+  /** The admin surface exists only when testMode. */
+  adminPort?: number;
+  /** Public base URLs, for a reverse proxy or port mapping; default http://host:port. */
+  accessPublicUrl?: string;
+  apiPublicUrl?: string;
+  /** Enables the admin surface (clock, faults, reset, deviations) and response validation. */
+  testMode?: boolean;
+  fixturesDir?: string;
+  /** Test-mode deviations switched on from the start. */
+  deviations?: string[];
+  /** One line per request, secrets masked. Default console.log. */
+  log?: (line: string) => void;
+}
+
+export interface RunningSimulator {
+  accessUrl: string;
+  apiUrl: string;
+  adminUrl?: string;
+  discoveryUrl: string;
+  issuer: string;
+  close(): Promise<void>;
+}
+
+export { loadSimulatorFixtures, fixtureClients, defaultFixturesDir, FixtureError } from './fixtures.ts';
+export type { SimClient, SimPerson, SimulatorFixtures } from './fixtures.ts';
+export { DEVIATIONS } from './state.ts';
+export type { DeviationName } from './state.ts';
+
+function listen(app: express.Express, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+const baseUrl = (host: string, server: Server): string => {
+  const { port } = server.address() as AddressInfo;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+};
+const trimSlash = (u: string): string => u.replace(/\/+$/, '');
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const host = options.host ?? '127.0.0.1';
+  const testMode = options.testMode ?? false;
+  const rawLog = options.log ?? ((line: string) => console.log(line));
+  const log = (line: string) => rawLog(sanitize(line));
+  const deviations = options.deviations ?? [];
+  const unknown = deviations.filter((d) => !isDeviation(d));
+  if (unknown.length) throw new Error(`Unknown deviation(s): ${unknown.join(', ')}; known: ${Object.keys(DEVIATIONS).join(', ')}`);
+  if (deviations.length && !testMode) throw new Error('Deviations need test mode');
+
+  const fixtures = loadSimulatorFixtures(options.fixturesDir ?? defaultFixturesDir);
+  const contracts = await getContracts();
+  // The fixture loans must be what the contract allows in a debt response.
+  const validateDebt = contracts.api.schemaValidator('debt_information');
+  for (const p of fixtures.people) {
+    if (!validateDebt({ ssn: p.nin, loans: p.loans, numberOfCreditorsAnswered: 0, numberOfcreditorsMissing: 0 })) {
+      throw new FixtureError(`people.json: the loans of a person do not match the contract's debt_information: ${JSON.stringify(validateDebt.errors?.slice(0, 3))}`);
+    }
+  }
+  const state = new SimulatorState(fixtures, deviations as DeviationName[]);
+  const keys = await createSigningKeys();
+  const definition = await loadApiContract();
+
+  // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
+  const ctx = { state, keys, testMode, contracts, log, pairwiseSalt: randomBytes(32) } as SimContext;
+  const servers: Server[] = [];
+  try {
+    const accessServer = await listen(createAccessApp(ctx), host, options.accessPort ?? 0);
+    servers.push(accessServer);
+    const apiApp = await createApiApp(ctx, definition);
+    const apiServer = await listen(apiApp, host, options.apiPort ?? 0);
+    servers.push(apiServer);
+    ctx.accessPublicUrl = trimSlash(options.accessPublicUrl ?? baseUrl(host, accessServer));
+    ctx.apiPublicUrl = trimSlash(options.apiPublicUrl ?? baseUrl(host, apiServer));
+    ctx.issuer = `${ctx.accessPublicUrl}/`;
+    const localApi = baseUrl(host, apiServer);
+    ctx.audiences = audienceTable(ctx.apiPublicUrl, localApi !== ctx.apiPublicUrl ? [localApi] : []);
+    let adminUrl: string | undefined;
+    if (testMode) {
+      const adminServer = await listen(createAdminApp(ctx), host, options.adminPort ?? 0);
+      servers.push(adminServer);
+      adminUrl = baseUrl(host, adminServer);
+    }
+    let closed: Promise<void> | undefined;
+    return {
+      accessUrl: ctx.accessPublicUrl,
+      apiUrl: ctx.apiPublicUrl,
+      adminUrl,
+      discoveryUrl: `${ctx.accessPublicUrl}/.well-known/openid-configuration`,
+      issuer: ctx.issuer,
+      close: () => (closed ??= Promise.all(servers.map(close)).then(() => undefined)),
+    };
+  } catch (e) {
+    await Promise.all(servers.map(close));
+    throw e;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The provider's rules, each with the page it comes from. Pure functions, unit-tested in
+ * tests/simulator/rules.spec.ts.
+ */
+import { idnr } from '@navikt/fnrvalidator';
+
+export const DEBT_SCOPES = ['debt.unsecured.presentation', 'debt.unsecured.processing'] as const;
+export type DebtScope = (typeof DEBT_SCOPES)[number];
+export const isDebtScope = (s: string): s is DebtScope => (DEBT_SCOPES as readonly string[]).includes(s);
+
+/** reference/consent/scopes.md: max duration per scope, in days (higher values are clamped). */
+export const MAX_DAYS: Record<DebtScope, number> = {
+  'debt.unsecured.presentation': 365,
+  'debt.unsecured.processing': 28,
+};
+/** scopes.md: "A default consent allows you to collect the debt info one time within 10 minutes." */
+export const SINGLE_USE_SECONDS = 10 * 60;
+/** token-endpoint.md examples. */
+export const ACCESS_TOKEN_SECONDS = 3599;
+/** Authorization codes are short-lived and single-use (RFC 6749 section 4.1.2). */
+export const AUTH_CODE_SECONDS = 60;
+/** consent-feed.md: "This log will show the last 7 days of events". */
+export const FEED_RETENTION_SECONDS = 7 * 24 * 3600;
+
+export type Service = 'agreement' | 'feed' | 'debt';
+
+/** reference/index.md "Consent authorization: audience and scope". */
+export const SERVICE_SCOPES: Record<Service, readonly string[]> = {
+  agreement: ['consent.create'],
+  feed: ['client.access.consent.events'],
+  debt: DEBT_SCOPES,
+};
+export const SERVICE_PATHS: Record<Service, string> = {
+  agreement: '/v1/consent/agreement',
+  feed: '/feed/v1/consent',
+  debt: '/v1/debt',
+};
+export const PREPROD_API = 'https://api-preprod.norskgjeld.no';
+
+/** The audiences accepted: the preprod identifiers and the same paths on our own API base URL. */
+export function audienceTable(apiPublicUrl: string, extraBases: string[] = []): Map<string, Service> {
+  const table = new Map<string, Service>();
+  for (const base of [PREPROD_API, apiPublicUrl.replace(/\/+$/, ''), ...extraBases]) {
+    for (const [service, path] of Object.entries(SERVICE_PATHS) as [Service, string][]) table.set(base + path, service);
+  }
+  return table;
+}
+
+export interface RequestedScope {
+  scope: DebtScope;
+  /** Days after clamping; undefined = single-use consent. */
+  days?: number;
+  /** The requested number before clamping. */
+  requestedDays?: number;
+  clamped: boolean;
+  openid: boolean;
+}
+
+/**
+ * auth-endpoint.md + scopes.md: one and only one debt scope, an optional `.N` day suffix, an
+ * optional trailing `openid`. A number above the maximum is clamped, not refused. Returns an
+ * error string for `invalid_scopes`.
+ */
+export function parseAuthScope(raw: string | undefined): RequestedScope | { error: string } {
+  const parts = (raw ?? '').split(' ').filter((p) => p.length > 0);
+  if (parts.length === 0) return { error: 'scope is required' };
+  let openid = false;
+  if (parts.includes('openid')) {
+    if (parts.indexOf('openid') !== parts.length - 1 || parts.filter((p) => p === 'openid').length > 1) {
+      return { error: 'openid must be the last scope' };
+    }
+    openid = true;
+    parts.pop();
+  }
+  if (parts.length !== 1) return { error: 'exactly one debt scope is required' };
+  const m = /^(debt\.unsecured\.(?:presentation|processing))(?:\.(\d{1,9}))?$/.exec(parts[0]!);
+  if (!m) return { error: `unknown scope ${parts[0]}` };
+  const scope = m[1] as DebtScope;
+  if (m[2] === undefined) return { scope, clamped: false, openid };
+  const requestedDays = Number(m[2]);
+  if (requestedDays < 1) return { error: 'the duration must be at least 1 day' };
+  const days = Math.min(requestedDays, MAX_DAYS[scope]);
+  return { scope, days, requestedDays, clamped: days !== requestedDays, openid };
+}
+
+/** NINs (fødselsnummer, D-nummer, TestID synthetic numbers) by @navikt/fnrvalidator. */
+export const isValidNin = (nin: unknown): nin is string =>
+  typeof nin === 'string' && /^\d{11}$/.test(nin) && idnr(nin).status === 'valid';
+
+/** Masks every 11-digit number (a NIN) as 148*******1; for log lines. */
+export const maskNins = (text: string): string => text.replace(/\b(\d{3})\d{7}(\d)\b/g, '$1*******$2');
