@@ -1,0 +1,99 @@
+/**
+ * `npm run mock`: the simulator in the foreground.
+ *
+ * Environment (flags in brackets override it):
+ *   NOGI_SIM_HOST               bind address, default 127.0.0.1            [--host H]
+ *   NOGI_SIM_ACCESS_PORT        access (OAuth) host port, default 4410     [--port-access N]
+ *   NOGI_SIM_API_PORT           API host port, default 4420                [--port-api N]
+ *   NOGI_SIM_ADMIN_PORT         admin port (test mode only), default 4430  [--port-admin N]
+ *   NOGI_SIM_ACCESS_PUBLIC_URL  public base URL of the access host (reverse proxy, port mapping)
+ *   NOGI_SIM_API_PUBLIC_URL     public base URL of the API host
+ *   NOGI_SIM_TEST_MODE          1/true: admin surface, response validation [--test-mode]
+ *   NOGI_SIM_FIXTURES           fixtures directory, default fixtures/simulator [--fixtures DIR]
+ *   NOGI_SIM_DEVIATIONS         comma list of deviations (test mode)       [--deviations a,b]
+ * Prints the access base URL, API base URL, discovery URL (and admin URL), one per line.
+ * Bad values: one error line, exit 2. Stops cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { startSimulator, type SimulatorOptions } from './index.ts';
+
+class UsageError extends Error {}
+
+function port(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new UsageError(`${name} must be a port number 0-65535, got "${raw}"`);
+  return Number(raw);
+}
+
+function url(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new UsageError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function bool(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new UsageError(`${name} must be 1/true or 0/false, got "${raw}"`);
+}
+
+function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string' },
+        'port-access': { type: 'string' },
+        'port-api': { type: 'string' },
+        'port-admin': { type: 'string' },
+        'test-mode': { type: 'boolean' },
+        fixtures: { type: 'string' },
+        deviations: { type: 'string' },
+      },
+    }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const testMode = flags['test-mode'] ?? bool('NOGI_SIM_TEST_MODE', env.NOGI_SIM_TEST_MODE);
+  const deviations = (flags.deviations ?? env.NOGI_SIM_DEVIATIONS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  if (deviations.length && !testMode) throw new UsageError('NOGI_SIM_DEVIATIONS needs test mode (NOGI_SIM_TEST_MODE=1 or --test-mode)');
+  return {
+    host: flags.host ?? env.NOGI_SIM_HOST ?? '127.0.0.1',
+    accessPort: port('NOGI_SIM_ACCESS_PORT', flags['port-access'] ?? env.NOGI_SIM_ACCESS_PORT, 4410),
+    apiPort: port('NOGI_SIM_API_PORT', flags['port-api'] ?? env.NOGI_SIM_API_PORT, 4420),
+    adminPort: port('NOGI_SIM_ADMIN_PORT', flags['port-admin'] ?? env.NOGI_SIM_ADMIN_PORT, 4430),
+    accessPublicUrl: url('NOGI_SIM_ACCESS_PUBLIC_URL', env.NOGI_SIM_ACCESS_PUBLIC_URL),
+    apiPublicUrl: url('NOGI_SIM_API_PUBLIC_URL', env.NOGI_SIM_API_PUBLIC_URL),
+    testMode,
+    fixturesDir: flags.fixtures ?? (env.NOGI_SIM_FIXTURES || undefined),
+    deviations,
+  };
+}
+
+async function main(): Promise<void> {
+  let sim;
+  try {
+    sim = await startSimulator(options(process.argv.slice(2), process.env));
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const message = err.code === 'EADDRINUSE' ? `a port is already in use (${err.message})` : err.message;
+    process.stderr.write(`nogi simulator: ${message.split('\n').join('\n  ')}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`${sim.accessUrl}\n${sim.apiUrl}\n${sim.discoveryUrl}\n${sim.adminUrl ? `${sim.adminUrl}\n` : ''}`);
+  const stop = (signal: string) => {
+    process.stderr.write(`nogi simulator: ${signal}, stopping\n`);
+    sim.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+await main();
