@@ -37,6 +37,11 @@ export default class ProgressReporter implements Reporter {
   onStepEnd(_test: TestCase, _result: TestResult, step: TestStep): void {
     if (step.category !== 'test.step') return;
     const pad = '    '.repeat(depth(step) + 1);
+    const skip = (step as TestStep & { annotations?: Array<{ type: string; description?: string }> }).annotations?.find((a) => a.type === 'skip');
+    if (skip && !step.error) {
+      process.stdout.write(`${pad}${yellow('-')} ${redact(step.title)} ${dim(`skipped${skip.description ? `: ${redact(skip.description)}` : ''}`)}\n`);
+      return;
+    }
     const mark = step.error ? red('✗') : green('✓');
     const line = `${pad}${mark} ${redact(step.title)} ${dim(`(${Math.round(step.duration)} ms)`)}`;
     process.stdout.write(step.error ? `${line}\n${pad}    ${red(firstLine(step.error))}\n` : `${line}\n`);

@@ -1,0 +1,179 @@
+/**
+ * The partner onboarding checklist: its ordered items, the plain-words hint for each observed
+ * failure, and the Markdown and HTML renderings (reports/onboarding.md, reports/onboarding.html).
+ * The items' outcomes come from the onboarding project's results (annotations in results.json).
+ */
+import { redact } from './redact.ts';
+
+export const checklistItems = [
+  { id: 'token-agreement', title: 'Token for the agreement API (scope consent.create)' },
+  { id: 'token-debt', title: 'Token for the debt API (debt scope)' },
+  { id: 'token-feed', title: 'Token for the consents feed (scope client.access.consent.events)' },
+  { id: 'agreement', title: 'Integrated-consent agreement granted: register a consent (PUT /v1/consent/agreement)' },
+  { id: 'debt', title: 'Debt lookup with the consent (GET /v1/debt/{id})' },
+  { id: 'status', title: 'Consent status (GET /v1/debt/{id}/status)' },
+  { id: 'revoke', title: 'Revoke the consent (DELETE /v1/debt/{id})' },
+  { id: 'feed', title: 'Consents feed access (lastSequenceNr, then a page of events)' },
+  { id: 'auth-page', title: 'Regular flow: auth page reachable (GET /oauth2/auth)' },
+  { id: 'callback', title: 'Regular flow: callback URI registered' },
+  { id: 'code-exchange', title: 'Regular flow: code exchange (authorization_code grant)' },
+  { id: 'id-token', title: 'Regular flow: ID token (openid)' },
+] as const;
+export type ChecklistId = (typeof checklistItems)[number]['id'];
+
+export interface Observed {
+  operation?: string;
+  method?: string;
+  path?: string;
+  status: number;
+  error?: string;
+  description?: string;
+  location?: string;
+}
+
+export interface ChecklistEntry {
+  id: ChecklistId | string;
+  title: string;
+  outcome: 'passed' | 'failed' | 'skipped';
+  /** What was seen: the failing call, or the skip reason. */
+  detail?: string;
+  cause?: string;
+  fix?: string;
+}
+
+interface Hint {
+  cause: string;
+  fix: string;
+}
+
+const tokenItems = new Set(['token-agreement', 'token-debt', 'token-feed', 'code-exchange']);
+
+/** The likely cause and the fix, in plain words, for a failed item and what was observed. */
+export function hintFor(id: string, o: Observed | undefined): Hint {
+  const error = o?.error?.toLowerCase();
+  const text = `${o?.description ?? ''}`.toLowerCase();
+  if (!o) {
+    return { cause: 'The check failed before any answer was recorded (network error or timeout).', fix: 'Run `nogi-conformance doctor` to check the target is reachable, then retry.' };
+  }
+  if (o.status >= 500) {
+    return { cause: `The provider answered ${o.status}: a fault on its side (for debt, possibly a creditor that did not answer).`, fix: 'Retry later; if it persists, contact NoGi (support@norskgjeld.no) with the time of the run.' };
+  }
+  if (error === 'invalid_client') {
+    return {
+      cause: 'invalid_client: the client id or secret is wrong, or they belong to the other environment (preprod credentials do not work in production, nor the reverse).',
+      fix: 'Check NOGI_CLIENT_ID and NOGI_CLIENT_SECRET in .env against what NoGi sent you for this environment; secrets are case-sensitive and must not include quotes or spaces.',
+    };
+  }
+  if (tokenItems.has(id) && (error === 'invalid_scope' || error === 'unauthorized_client')) {
+    if (id === 'token-agreement') {
+      return { cause: 'invalid_scope on consent.create: integrated consent is not in your agreement with NoGi.', fix: 'Ask NoGi (support@norskgjeld.no) to add integrated consent to your agreement, or use regular consent only.' };
+    }
+    if (id === 'token-feed') {
+      return { cause: 'The consents feed (client.access.consent.events) is not in your agreement.', fix: 'Ask NoGi to grant access to the consents feed for your client.' };
+    }
+    if (id === 'token-debt') {
+      return { cause: 'Your client may not request this debt scope: your agreement is for the other purpose (presentation or processing).', fix: 'Set NOGI_DEBT_SCOPE to the scope in your agreement (debt.unsecured.presentation or debt.unsecured.processing), or ask NoGi.' };
+    }
+  }
+  if (tokenItems.has(id) && error === 'invalid_request' && text.includes('audience')) {
+    return { cause: 'The audience is wrong for this environment.', fix: 'Remove NOGI_AUDIENCE_* overrides, or set them to the API host of this environment + /v1/consent/agreement, /v1/debt, /feed/v1/consent (reference/index.md).' };
+  }
+  if (id === 'code-exchange' && error === 'invalid_grant') {
+    return { cause: 'invalid_grant: the code was already used, expired (codes are short-lived), or redirect_uri differs from the one in the auth request.', fix: 'Exchange the code once, at once, with exactly the redirect_uri of the auth request.' };
+  }
+  if (id === 'agreement' && (o.status === 403 || o.status === 401)) {
+    return {
+      cause: `${o.status} on consent registration: integrated consent is not in your agreement with NoGi (or the token was issued for another audience or scope).`,
+      fix: 'Ask NoGi (support@norskgjeld.no) to add integrated consent to your agreement; check the token uses audience …/v1/consent/agreement and scope consent.create.',
+    };
+  }
+  if (id === 'agreement' && o.status === 400) {
+    return { cause: 'The consent registration was refused as invalid.', fix: 'Check NOGI_TEST_NIN (11 digits, a TestID person in preprod), the debt scope and consent_duration_days (1-365 presentation, 1-28 processing).' };
+  }
+  if (id === 'agreement' && o.status === 409) {
+    return { cause: 'A consent with this client_consent_id exists with other data.', fix: 'Use a new client_consent_id for each new consent.' };
+  }
+  if (['debt', 'status', 'revoke'].includes(id) && (o.status === 403 || o.status === 401)) {
+    return {
+      cause: `${o.status} on the debt API: the token has the wrong audience or scope for the debt API (or the consent is not yours, revoked or expired).`,
+      fix: 'Request the debt token with audience …/v1/debt and the debt scope of the consent (token-endpoint.md); use the consent id returned by the registration.',
+    };
+  }
+  if (id === 'feed' && (o.status === 403 || o.status === 401)) {
+    return { cause: `${o.status} on the feed: the token lacks audience …/feed/v1/consent or scope client.access.consent.events.`, fix: 'Request the feed token with that audience and scope; ask NoGi for feed access if the token request itself is refused.' };
+  }
+  if (id === 'callback' && o.status >= 400 && o.status < 500) {
+    return {
+      cause: 'An error page instead of a redirect: your callback URI is not registered with NoGi for this client (or the client id belongs to the other environment).',
+      fix: 'Send NoGi the exact callback URI (scheme, host, port and path must match), or set NOGI_REDIRECT_URI to one that is registered.',
+    };
+  }
+  if (id === 'callback' && o.error === 'invalid_scopes') {
+    return { cause: 'invalid_scopes: the auth request asked for a scope your client may not use, or for two debt scopes.', fix: 'Ask for exactly one debt scope from your agreement, optionally followed by openid.' };
+  }
+  if (id === 'auth-page') {
+    return { cause: `The auth endpoint answered ${o.status} instead of showing the login page.`, fix: 'Check NOGI_ACCESS_BASE_URL and NOGI_CLIENT_ID; run `nogi-conformance doctor`.' };
+  }
+  if (id === 'id-token') {
+    return { cause: 'No valid ID token came back although openid was requested last in the scope.', fix: 'Ask for `<debt scope> openid` (openid last); ask NoGi whether OpenID is enabled for your client.' };
+  }
+  return { cause: `HTTP ${o.status}${o.error ? ` ${o.error}` : ''}${o.description ? `: ${o.description}` : ''}.`, fix: 'See the request and response attached to this step in the Allure or Playwright report.' };
+}
+
+export function describeObserved(o: Observed | undefined): string | undefined {
+  if (!o) return undefined;
+  const parts = [`${o.method ?? ''} ${o.path ?? ''} → ${o.status}`.trim()];
+  if (o.error) parts.push(o.error);
+  if (o.description) parts.push(o.description);
+  return redact(parts.join(' · '));
+}
+
+const mark = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
+
+export function checklistMarkdown(entries: ChecklistEntry[], meta: { target: string; date: string }): string {
+  const failed = entries.filter((e) => e.outcome === 'failed').length;
+  const passed = entries.filter((e) => e.outcome === 'passed').length;
+  const skipped = entries.filter((e) => e.outcome === 'skipped').length;
+  const lines = [
+    `# NoGi onboarding checklist (${meta.target})`,
+    '',
+    `${meta.date}: **${passed} passed, ${failed} failed, ${skipped} skipped**`,
+    '',
+  ];
+  entries.forEach((e, i) => {
+    lines.push(`${i + 1}. ${mark[e.outcome]}: ${e.title}`);
+    if (e.detail) lines.push(`   - ${e.outcome === 'skipped' ? 'why' : 'seen'}: ${e.detail}`);
+    if (e.cause) lines.push(`   - likely cause: ${e.cause}`);
+    if (e.fix) lines.push(`   - fix: ${e.fix}`);
+  });
+  lines.push('', 'Details (each request and response, masked): allure-report/index.html or playwright-html/index.html.');
+  return redact(lines.join('\n')) + '\n';
+}
+
+const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+export function checklistHtml(entries: ChecklistEntry[], meta: { target: string; date: string }): string {
+  const colour = { passed: '#1a7f37', failed: '#cf222e', skipped: '#9a6700' } as const;
+  const rows = entries
+    .map((e, i) => {
+      const notes = [
+        e.detail ? `<div><b>${e.outcome === 'skipped' ? 'Why' : 'Seen'}:</b> ${escape(e.detail)}</div>` : '',
+        e.cause ? `<div><b>Likely cause:</b> ${escape(e.cause)}</div>` : '',
+        e.fix ? `<div><b>Fix:</b> ${escape(e.fix)}</div>` : '',
+      ].join('');
+      return `<tr><td>${i + 1}</td><td style="color:${colour[e.outcome]};font-weight:bold">${e.outcome}</td><td>${escape(e.title)}${notes ? `<div class="notes">${notes}</div>` : ''}</td></tr>`;
+    })
+    .join('\n');
+  return redact(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>NoGi onboarding checklist (${escape(meta.target)})</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;width:100%}td{border-bottom:1px solid #ddd;padding:.5rem;vertical-align:top}.notes{margin-top:.3rem;font-size:.9rem;color:#333}</style>
+</head><body>
+<h1>NoGi onboarding checklist (${escape(meta.target)})</h1>
+<p>${escape(meta.date)}</p>
+<table>
+${rows}
+</table>
+<p>Each request and response (masked) is in the Allure report (allure-report/index.html) and the Playwright report (playwright-html/index.html).</p>
+</body></html>
+`);
+}
