@@ -1,0 +1,93 @@
+/**
+ * Onboarding against a simulator as a partner would run it (`--target custom`): with a wrong
+ * secret, with a client lacking the integrated-consent agreement, and with an unregistered
+ * callback URI, the checklist names each cause.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { cleanEnv, clients, customTarget, runCli, startQuietSimulator } from './helpers.ts';
+
+let sim: RunningSimulator;
+test.beforeAll(async () => {
+  sim = await startQuietSimulator();
+});
+test.afterAll(async () => {
+  await sim?.close();
+});
+
+async function onboarding(overrides: Record<string, string | undefined>, client = clients.a) {
+  const reports = test.info().outputPath('reports');
+  const result = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim, client, overrides), NOGI_REPORTS_DIR: reports }));
+  const md = readFileSync(join(reports, 'onboarding.md'), 'utf8');
+  const html = readFileSync(join(reports, 'onboarding.html'), 'utf8');
+  return { ...result, md, html };
+}
+
+/** The lines of one numbered checklist item (its title line and its notes). */
+function itemOf(md: string, title: string): string {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => /^\d+\. /.test(l) && l.includes(title));
+  expect(start, `checklist item "${title}" in:\n${md}`).toBeGreaterThanOrEqual(0);
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((l) => /^\d+\. /.test(l) || l.trim() === '');
+  return [lines[start], ...rest.slice(0, end < 0 ? undefined : end)].join('\n');
+}
+
+test('a conformant client passes every item it can check', async () => {
+  const r = await onboarding({});
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  for (const title of ['Token for the agreement API', 'Integrated-consent agreement granted', 'Debt lookup', 'Consent status', 'Revoke', 'Consents feed access', 'auth page reachable', 'callback URI registered']) {
+    expect(itemOf(r.md, title)).toContain('passed');
+  }
+  // Progress shows the lifecycle steps as they run.
+  expect(r.stdout).toContain('✓ Debt lookup with the consent (GET /v1/debt/{id})');
+});
+
+test('a wrong secret: invalid_client, wrong secret or wrong environment', async () => {
+  const r = await onboarding({ NOGI_CLIENT_SECRET: 'not-the-secret-at-all' });
+  expect(r.code).toBe(1);
+  const token = itemOf(r.md, 'Token for the agreement API');
+  expect(token).toContain('failed');
+  expect(token).toContain('invalid_client');
+  expect(token).toMatch(/likely cause: .*wrong.*other environment/);
+  expect(token).toMatch(/fix: .*NOGI_CLIENT_SECRET/);
+  // What depends on a token is skipped, with the reason.
+  expect(itemOf(r.md, 'Debt lookup')).toMatch(/skipped[\s\S]*needs: Token for the debt API/);
+  expect(r.html).toContain('invalid_client');
+  expect(r.md + r.stdout).not.toContain('not-the-secret-at-all');
+});
+
+test('a client without the integrated-consent agreement: the agreement item says so', async () => {
+  const r = await onboarding({}, clients.withoutAgreement);
+  expect(r.code).toBe(1);
+  const agreement = itemOf(r.md, 'Integrated-consent agreement granted');
+  expect(agreement).toContain('failed');
+  expect(agreement).toMatch(/likely cause: .*integrated consent is not in your agreement/);
+  expect(agreement).toMatch(/fix: .*support@norskgjeld.no/);
+  expect(itemOf(r.md, 'Token for the agreement API')).toContain('passed');
+});
+
+test('an unregistered callback URI: an error page instead of a redirect', async () => {
+  const r = await onboarding({ NOGI_REDIRECT_URI: 'http://127.0.0.1:9/not-registered' });
+  expect(r.code).toBe(1);
+  const callback = itemOf(r.md, 'callback URI registered');
+  expect(callback).toContain('failed');
+  expect(callback).toContain('→ 400');
+  expect(callback).toMatch(/likely cause: An error page instead of a redirect: your callback URI is not registered/);
+  expect(itemOf(r.md, 'Integrated-consent agreement granted')).toContain('passed');
+});
+
+test('a missing secret is a configuration error: exit 2, the message only', async () => {
+  const r = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_CLIENT_SECRET: undefined, NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('NOGI_CLIENT_SECRET is missing');
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('an unreachable target: exit 3 before anything runs', async () => {
+  const r = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:1', NOGI_API_BASE_URL: 'http://127.0.0.1:1', NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
+  expect(r.code).toBe(3);
+  expect(r.stderr).toContain('unreachable');
+});
