@@ -1,0 +1,48 @@
+/**
+ * Benchmark: response validation with validators compiled once (what the suite does) against a
+ * baseline that builds a validator per response (what "validate by remembering to call a
+ * validator" often ends up doing). Prints ratios measured side by side in the same run.
+ *   npx tsx scripts/bench/validation.ts [iterations]
+ */
+import { performance } from 'node:perf_hooks';
+import { loadApiContract } from '../../src/contract/load.ts';
+import { ContractValidator } from '../../src/contract/validator.ts';
+
+const iterations = Number(process.argv[2] ?? 2000);
+if (!Number.isInteger(iterations) || iterations < 1 || iterations > 100_000) {
+  console.error('iterations must be a whole number from 1 to 100000');
+  process.exit(2);
+}
+const document = await loadApiContract();
+const response = {
+  status: 200,
+  contentType: 'application/json',
+  body: {
+    ssn: '14842249091',
+    loans: [
+      { creditorName: 'EXAMPLE LENDER', loan: { type: 'chargeCard', timestamp: '2022-11-03T00:00:00Z', coBorrower: 2, interestBearingBalance: 6069400, nonInterestBearingBalance: 641000 } },
+      { creditorName: 'EKSEMPEL BANK', loan: { type: 'repaymentLoan', coBorrower: 0, originalBalance: 25000000, balance: 18342000, terms: 54, nominalInterestRate: 1340 } },
+    ],
+    numberOfCreditorsAnswered: 2,
+    numberOfcreditorsMissing: 0,
+    consent: { exp: 1785312537, id: '3649911c-a58a-4b76-9794-edd8c692e84f', scope: 'debt.unsecured.presentation' },
+  },
+};
+
+function measure(label: string, run: () => void, count: number) {
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const start = performance.now();
+  for (let i = 0; i < count; i++) run();
+  const ms = performance.now() - start;
+  return { label, perCallMs: ms / count, heapMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20 };
+}
+
+const compiledOnce = new ContractValidator(document, 'bench');
+// The baseline is ~1000x slower per call: give it fewer calls, compare per-call cost.
+const baselineCount = Math.max(1, Math.round(iterations / 100));
+const baseline = measure('compile per response (baseline)', () => new ContractValidator(document, 'bench').validateResponse('getDebtWithConsentID', response), baselineCount);
+const ours = measure('compiled once (suite)', () => compiledOnce.validateResponse('getDebtWithConsentID', response), iterations);
+
+for (const r of [baseline, ours]) console.log(`${r.label.padEnd(34)} ${(r.perCallMs * 1000).toFixed(1).padStart(10)} µs/response  heap +${r.heapMb.toFixed(1)} MiB`);
+console.log(`speed-up: ${(baseline.perCallMs / ours.perCallMs).toFixed(0)}x per validated response`);
