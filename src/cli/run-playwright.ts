@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readResults, type RunResults } from './results.ts';
 
@@ -49,6 +50,8 @@ export async function runPlaywright(opts: PlaywrightRun): Promise<PlaywrightOutc
   if (opts.grep) args.push(`--grep=${opts.grep}`);
   args.push(...(opts.extraArgs ?? []));
   const env = { ...opts.env, NOGI_PROGRESS: '1' };
+  // allure-playwright adds to its folder; one run, one Allure report.
+  rmSync(join(reportsDir(env), 'allure-results'), { recursive: true, force: true });
   const exitCode = await run(process.execPath, args, env, Boolean(opts.quiet));
   const results = readResults(join(reportsDir(env), 'results.json'));
   return { exitCode, results };
@@ -59,7 +62,8 @@ export async function buildAllureReport(env: NodeJS.ProcessEnv): Promise<string 
   const dir = reportsDir(env);
   let bin: string;
   try {
-    bin = join(require.resolve('allure/package.json'), '..', 'cli.js');
+    // allure's exports hide package.json: its main is dist/index.js, the CLI sits beside dist/.
+    bin = join(dirname(require.resolve('allure')), '..', 'cli.js');
   } catch {
     return undefined;
   }

@@ -1,0 +1,83 @@
+/**
+ * After real runs, no client secret, no token and no NIN appears anywhere under the reports
+ * folder: plain files, zip and gzip archives, base64 blobs (the Playwright HTML report embeds its
+ * data as a base64 zip) included. The scanner is proved able to find each first.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { zipSync, strToU8 } from 'fflate';
+import { scanForLeaks, type Needle } from '../../src/reporting/leak-scan.ts';
+import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { cleanEnv, clients, customTarget, root, runCli, startQuietSimulator } from './helpers.ts';
+
+const NINS = ['14842249091', '29868099311'];
+const needles: Needle[] = [
+  { name: 'client secret A', match: clients.a.client_secret },
+  { name: 'client secret B', match: clients.b.client_secret },
+  { name: 'client secret C', match: clients.withoutAgreement.client_secret },
+  // Every access token and authorization code the simulator issues has this shape.
+  { name: 'simulator token', match: /[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}/ },
+  // Any compact JWS (ID tokens).
+  { name: 'JWT', match: /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/ },
+  ...NINS.map((nin) => ({ name: `NIN ${nin.slice(0, 1)}…${nin.slice(-1)}`, match: nin })),
+];
+
+test('the scanner finds a secret, a token and a NIN in plain text, base64, zips and base64 zips', () => {
+  const dir = test.info().outputPath('planted');
+  mkdirSync(dir, { recursive: true });
+  const token = `${'a'.repeat(43)}.${'B'.repeat(43)}`;
+  writeFileSync(join(dir, 'plain.txt'), `debt of ${NINS[0]}`);
+  writeFileSync(join(dir, 'headers.json'), JSON.stringify({ authorization: `Basic ${Buffer.from(`${clients.a.client_id}:${clients.a.client_secret}`).toString('base64')}` }));
+  const zip = zipSync({ 'data/attachment.txt': strToU8(`Authorization: Bearer ${token}`) });
+  writeFileSync(join(dir, 'trace.zip'), zip);
+  writeFileSync(join(dir, 'index.html'), `<script>window.report="data:application/zip;base64,${Buffer.from(zipSync({ 'r.json': strToU8(JSON.stringify({ nin: NINS[1] })) })).toString('base64')}"</script>`);
+  const { leaks } = scanForLeaks(dir, needles);
+  const found = leaks.map((l) => `${l.needle} @ ${l.where.split(' › ')[0]}`);
+  expect(found).toEqual(expect.arrayContaining(['NIN 1…1 @ plain.txt', 'client secret A @ headers.json', 'simulator token @ trace.zip', 'NIN 2…1 @ index.html']));
+});
+
+test.describe('after runs', () => {
+  test.describe.configure({ timeout: 600_000 });
+  let sim: RunningSimulator;
+  test.beforeAll(async () => {
+    sim = await startQuietSimulator();
+  });
+  test.afterAll(async () => {
+    await sim?.close();
+  });
+
+  function expectNoLeaks(dir: string): void {
+    const { files, leaks } = scanForLeaks(dir, needles);
+    expect(files, `files under ${dir}`).toBeGreaterThan(5);
+    expect(leaks.map((l) => `${l.needle} in ${l.where}: …${l.sample}`)).toEqual([]);
+  }
+
+  test('onboarding on the mock target (simulator started by the runner, its log in reports/)', async () => {
+    const reports = test.info().outputPath('reports');
+    const r = await runCli(['onboarding', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readdirSync(reports)).toEqual(expect.arrayContaining(['allure-report', 'allure-results', 'playwright-html', 'junit.xml', 'results.json', 'onboarding.md', 'onboarding.html']));
+    expectNoLeaks(reports);
+    expect(r.stdout).not.toContain(clients.a.client_secret);
+  });
+
+  test('health and a failing onboarding on a custom target with real-looking credentials', async () => {
+    const reports = test.info().outputPath('reports');
+    const health = await runCli(['health', '--samples', '2', '--no-drift'], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: join(reports, 'health') }));
+    expect(health.code, health.stdout + health.stderr).toBe(0);
+    // A failure puts the error bodies into the reports too.
+    const onboarding = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim, clients.withoutAgreement), NOGI_REPORTS_DIR: join(reports, 'onboarding') }));
+    expect(onboarding.code).toBe(1);
+    expectNoLeaks(reports);
+  });
+
+  test('gate on the mock target (lifecycle specs and Pact)', async () => {
+    test.skip(!existsSync(join(root, 'specs')) || readdirSync(join(root, 'specs')).every((f) => !f.endsWith('.spec.ts')), 'no lifecycle specs in specs/ yet');
+    const reports = test.info().outputPath('reports');
+    const r = await runCli(['gate', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports }), 540_000);
+    // The gate's verdict is the other suites' business; here only what it leaves behind.
+    expect([0, 1], r.stderr).toContain(r.code);
+    expectNoLeaks(reports);
+  });
+});
