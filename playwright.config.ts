@@ -64,6 +64,8 @@ export default defineConfig({
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
     ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true }],
+    // Sharded runs (nogi-conformance gate --shard i/n): a blob per shard for `playwright merge-reports`.
+    ...(process.env.NOGI_BLOB_REPORT === '1' ? [['blob', { outputDir: `${reports}/blob-report` }] as const] : []),
   ],
   use: {
     // Traces hold raw headers (credentials): off unless asked for against a simulator.

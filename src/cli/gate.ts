@@ -61,7 +61,9 @@ export async function gate(env: NodeJS.ProcessEnv, options: CliOptions): Promise
   process.stdout.write(`nogi-conformance gate (target: ${name})\n\n`);
   const extraArgs: string[] = [];
   if (options.shard) extraArgs.push(`--shard=${options.shard}`);
-  const { exitCode, results } = await runPlaywright({ projects: gateProjects, grep: options.grep, extraArgs, env });
+  // Each shard also writes a blob report, merged afterwards with `playwright merge-reports`.
+  const runEnv = options.shard ? { ...env, NOGI_BLOB_REPORT: '1' } : env;
+  const { exitCode, results } = await runPlaywright({ projects: gateProjects, grep: options.grep, extraArgs, env: runEnv });
   const summary = gateSummary(results, name, exitCode);
   const dir = reportsDir(env);
   mkdirSync(dir, { recursive: true });

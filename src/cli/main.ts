@@ -98,6 +98,8 @@ export function parse(argv: string[]): { command?: Command; help: boolean; optio
 /** The environment a run hands to Playwright: .env, then the flags on top. */
 export function runEnvironment(options: CliOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
+  // CI templates pass unset variables as empty strings, and .env may say `KEY=`: both mean unset.
+  for (const key of Object.keys(env)) if (key.startsWith('NOGI_') && env[key] === '') delete env[key];
   if (options.target) env.NOGI_TARGET = options.target;
   env.NOGI_TARGET ??= 'mock';
   if (options.reports) env.NOGI_REPORTS_DIR = options.reports;
