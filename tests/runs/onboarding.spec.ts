@@ -87,7 +87,7 @@ test('a missing secret is a configuration error: exit 2, the message only', asyn
 });
 
 test('an unreachable target: exit 3 before anything runs', async () => {
-  const r = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:1', NOGI_API_BASE_URL: 'http://127.0.0.1:1', NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
+  const r = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:9', NOGI_API_BASE_URL: 'http://127.0.0.1:9', NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
   expect(r.code).toBe(3);
   expect(r.stderr).toContain('unreachable');
 });
