@@ -68,6 +68,6 @@ export default class ProgressReporter implements Reporter {
 
   onEnd(result: FullResult): void {
     const { passed, failed, skipped } = this.counts;
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped (${result.status})\n`);
+    process.stdout.write(`\nPlaywright tests: ${passed} passed · ${failed} failed · ${skipped} skipped (${result.status})\n`);
   }
 }
