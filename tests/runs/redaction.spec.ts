@@ -75,7 +75,8 @@ test.describe('after runs', () => {
   test('gate on the mock target (lifecycle specs and Pact)', async () => {
     test.skip(!existsSync(join(root, 'specs')) || readdirSync(join(root, 'specs')).every((f) => !f.endsWith('.spec.ts')), 'no lifecycle specs in specs/ yet');
     const reports = test.info().outputPath('reports');
-    const r = await runCli(['gate', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports }), 540_000);
+    // Pacts into a folder of this test: the outer run's pact-consumer project writes contracts/pacts/.
+    const r = await runCli(['gate', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports, NOGI_PACT_DIR: test.info().outputPath('pacts') }), 540_000);
     // The gate's verdict is the other suites' business; here only what it leaves behind.
     expect([0, 1], r.stderr).toContain(r.code);
     expectNoLeaks(reports);
