@@ -6,7 +6,22 @@ const known = new Set<string>();
 
 /** Registers a value that must never appear in output (client secrets, tokens obtained at run time). */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= 6) known.add(value);
+  if (!value || value.length < 6) return;
+  known.add(value);
+  // As it appears in a form body or a query string.
+  const encoded = encodeURIComponent(value);
+  if (encoded !== value) known.add(encoded);
+  const formEncoded = encoded.replace(/%20/g, '+');
+  if (formEncoded !== encoded) known.add(formEncoded);
+}
+
+/** Credentials named in the environment (.env included) are secrets wherever they turn up. */
+const secretVariable = /^(NOGI|PACT)_.*(SECRET|PASSWORD|TOKEN)$/;
+let environmentRegistered = false;
+function registerEnvironmentSecrets(): void {
+  if (environmentRegistered) return;
+  environmentRegistered = true;
+  for (const [key, value] of Object.entries(process.env)) if (secretVariable.test(key)) registerSecret(value);
 }
 
 /** A NIN shows its first digit and its last, enough to tell two test people apart. */
@@ -25,8 +40,10 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
 ];
 
 export function redact(text: string): string {
+  registerEnvironmentSecrets();
   let out = text;
-  for (const secret of known) out = out.split(secret).join('[redacted]');
+  // Longest first, so a secret's encoded form is not left half-replaced by the plain one.
+  for (const secret of [...known].sort((a, b) => b.length - a.length)) out = out.split(secret).join('[redacted]');
   for (const [re, fn] of patterns) out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
   return out;
 }
