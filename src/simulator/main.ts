@@ -11,9 +11,12 @@
  *   NOGI_SIM_TEST_MODE          1/true: admin surface, response validation [--test-mode]
  *   NOGI_SIM_FIXTURES           fixtures directory, default fixtures/simulator [--fixtures DIR]
  *   NOGI_SIM_DEVIATIONS         comma list of deviations (test mode)       [--deviations a,b]
+ *   NOGI_SIM_LOG                file to append the request log to (default: stdout)
  * Prints the access base URL, API base URL, discovery URL (and admin URL), one per line.
  * Bad values: one error line, exit 2. Stops cleanly on SIGINT/SIGTERM.
  */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulator, type SimulatorOptions } from './index.ts';
 
@@ -74,7 +77,19 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
     testMode,
     fixturesDir: flags.fixtures ?? (env.NOGI_SIM_FIXTURES || undefined),
     deviations,
+    log: logTo(env.NOGI_SIM_LOG),
   };
+}
+
+function logTo(file: string | undefined): ((line: string) => void) | undefined {
+  if (!file || file === '-') return undefined;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, '');
+  } catch (e) {
+    throw new UsageError(`NOGI_SIM_LOG: cannot write ${file}: ${(e as Error).message}`);
+  }
+  return (line) => appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
 }
 
 async function main(): Promise<void> {
