@@ -92,7 +92,8 @@ export class ProviderSetup {
     });
     const body = await this.json('register agreement', res);
     const consent = body.consent as { id?: unknown } | undefined;
-    if (res.status !== 200 || typeof consent?.id !== 'string') throw new SetupError('register agreement', `${res.status} ${JSON.stringify(body)}`);
+    // Set-up only needs the consent; the status itself is what an interaction verifies.
+    if ((res.status !== 200 && res.status !== 201) || typeof consent?.id !== 'string') throw new SetupError('register agreement', `${res.status} ${JSON.stringify(body)}`);
     return { consentId: consent.id, clientConsentId };
   }
 

@@ -227,7 +227,10 @@ export function parseVerifierResult(raw: unknown): { failures: InteractionFailur
     }
   }
   const d = (data ?? {}) as { errors?: Array<{ interaction?: string; mismatch?: unknown }>; output?: string[] };
-  const failures = (d.errors ?? []).map((e) => ({ interaction: redact(e.interaction ?? '(unknown interaction)'), details: mismatchLines(e.mismatch) }));
+  const failures = (d.errors ?? []).map((e) => ({
+    interaction: redact((e.interaction ?? '(unknown interaction)').replace(/^Verifying a pact between \S+ and \S+\s*/, '')),
+    details: mismatchLines(e.mismatch),
+  }));
   return { failures, output: (d.output ?? []).map(redact) };
 }
 
@@ -236,8 +239,9 @@ function mismatchLines(m: unknown): string[] {
   if (mm.type === 'error') return [redact(mm.message ?? 'error')];
   return (mm.mismatches ?? []).map((x) => {
     const where = x.path ? ` ${String(x.path)}` : x.key ? ` ${String(x.key)}` : '';
-    const exp = x.expected !== undefined ? ` expected ${JSON.stringify(x.expected)}` : '';
-    const act = x.actual !== undefined ? `, got ${JSON.stringify(x.actual)}` : '';
+    const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+    const exp = x.expected !== undefined ? ` expected ${show(x.expected)}` : '';
+    const act = x.actual !== undefined ? `, got ${show(x.actual)}` : '';
     const text = x.mismatch ? ` (${String(x.mismatch)})` : '';
     return redact(`[${String(x.type)}]${where}${exp}${act}${text}`.slice(0, 600));
   });
@@ -286,7 +290,9 @@ export async function verifyPacts(options: VerifyOptions = {}): Promise<VerifyRe
         try {
           await options.beforeEach?.();
         } catch (e) {
-          ctx.hookFailures.push(redact(e instanceof Error ? e.message : String(e)));
+          const message = redact(e instanceof Error ? e.message : String(e));
+          ctx.hookFailures.push(message);
+          ctx.poisoned = `hook beforeEach failed: ${message}`;
           throw e;
         }
       },
@@ -304,6 +310,15 @@ export async function verifyPacts(options: VerifyOptions = {}): Promise<VerifyRe
     }
     const failedStates = ctx.states.slice(before).filter((s) => !s.ok);
     if (failedStates.length) result.ok = false;
+    // Say on each failed interaction which of its states failed, and why (pact-js#631).
+    const described = options.broker?.pactBrokerUrl ? [] : readPact(file).interactions ?? [];
+    for (const f of result.failures) {
+      const interaction = described.find((i) => i.description && f.interaction.endsWith(i.description));
+      for (const s of interaction?.providerStates ?? []) {
+        const failed = failedStates.find((x) => x.state === s.name);
+        if (failed) f.details.unshift(`provider state "${redact(s.name)}" failed: ${failed.error}`);
+      }
+    }
     report.providers.push(result);
   }
   report.stateFailures = ctx.states.filter((s) => !s.ok);
