@@ -53,7 +53,7 @@ export function checkChromium(): Check {
   const executable = chromiumExecutable();
   if (executable) return { name: 'Chromium', ok: true, detail: executable };
   // undefined means Playwright's own build, if it exists; chromiumExecutable() checked that.
-  let bundled = false;
+  let bundled: boolean;
   try {
     bundled = existsSync(chromium.executablePath());
   } catch {

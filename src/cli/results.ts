@@ -33,6 +33,7 @@ export interface RunResults {
   counts: Record<Outcome, number>;
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI colour codes are control characters
 export const stripAnsi = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 function toStep(step: JSONReportTestStep): RunStep {

@@ -57,7 +57,7 @@ function findNeedles(text: string, needles: Needle[], where: string, out: Leak[]
 function scanBytes(bytes: Uint8Array, needles: Needle[], where: string, out: Leak[], depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (isZip(bytes)) {
-    let entries: Record<string, Uint8Array> = {};
+    let entries: Record<string, Uint8Array>;
     try {
       entries = unzipSync(bytes);
     } catch {

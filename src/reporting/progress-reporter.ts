@@ -4,6 +4,7 @@
  * through redact(). Chosen in playwright.config.ts when NOGI_PROGRESS=1 (the CLI sets it).
  */
 import type { FullResult, Reporter, TestCase, TestResult, TestStep, TestError } from '@playwright/test/reporter';
+import { stripAnsi } from '../cli/results.ts';
 import { redact } from './redact.ts';
 
 const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -20,7 +21,7 @@ function depth(step: TestStep): number {
 }
 
 const firstLine = (error: TestError | undefined): string =>
-  redact((error?.message ?? error?.value ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim()) ?? '');
+  redact(stripAnsi(error?.message ?? error?.value ?? '').split('\n').find((l) => l.trim()) ?? '');
 
 export default class ProgressReporter implements Reporter {
   private counts = { passed: 0, failed: 0, skipped: 0 };

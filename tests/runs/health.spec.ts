@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { contractPaths } from '../../src/contract/load.ts';
-import { diffContracts } from '../../src/reporting/drift.ts';
+import type { HealthReport } from '../../src/cli/health/run.ts';
+import { diffContracts, type DriftReport } from '../../src/reporting/drift.ts';
 import { latencyStats } from '../../src/reporting/latency.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { cleanEnv, customTarget, runCli, startQuietSimulator } from './helpers.ts';
@@ -51,7 +52,7 @@ test.afterAll(async () => {
 async function health(specUrl: string) {
   const reports = test.info().outputPath('reports');
   const r = await runCli(['health', '--samples', '3', '--spec-url', specUrl], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: reports }));
-  const json = JSON.parse(readFileSync(join(reports, 'health.json'), 'utf8')) as Record<string, any>;
+  const json = JSON.parse(readFileSync(join(reports, 'health.json'), 'utf8')) as HealthReport & { drift: DriftReport };
   const md = readFileSync(join(reports, 'health.md'), 'utf8');
   return { ...r, json, md };
 }
