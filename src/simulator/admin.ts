@@ -4,7 +4,8 @@
  *   GET  /state        summary: clock, deviations, faults, counts, contract violations
  *   GET  /deviations   the deviation names with what each does, and which are on
  *   POST /clock        {"now": ISO-8601 | epoch ms, "freeze"?: boolean} | {"advanceSeconds": n} | {"reset": true}
- *   POST /faults       {"operationId": "getDebtWithConsentID", "status"?: 500, "latencyMs"?: n,
+ *   POST /faults       {"operationId": "getDebtWithConsentID", "status"?: 500 (or another documented
+ *                       error status of that operation, e.g. 400), "latencyMs"?: n,
  *                       "creditorTimeout"?: n | true, "times"?: n}   (operationId "authorize":
  *                       status makes the auth flow end in error=server_error)
  *   DELETE /faults     clears all faults; DELETE /faults/:operationId clears one
@@ -64,8 +65,9 @@ export function createAdminApp(ctx: SimContext): express.Express {
     if (typeof op !== 'string' || !FAULTABLE.includes(op)) throw new BadRequest(`operationId must be one of ${FAULTABLE.join(', ')}`);
     const fault: Fault = {};
     if (b.status !== undefined) {
-      if (b.status !== 500) throw new BadRequest('status: only 500 (the documented server error) is supported');
-      fault.status = 500;
+      const documented = op === 'authorize' ? ['500'] : ctx.contracts.api.documentedStatuses(op).filter((s) => Number(s) >= 400);
+      if (!documented.includes(String(b.status))) throw new BadRequest(`status for ${op} must be one of its documented error statuses: ${documented.join(', ')}`);
+      fault.status = Number(b.status);
     }
     fault.latencyMs = nonNegative(b.latencyMs, 'latencyMs');
     fault.creditorTimeout = b.creditorTimeout === true ? 1 : nonNegative(b.creditorTimeout, 'creditorTimeout');

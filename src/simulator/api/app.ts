@@ -44,6 +44,13 @@ function forRequestValidation(definition: Document): Document {
   return copy;
 }
 
+const safeDecode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const header = (h: unknown): string | undefined => (Array.isArray(h) ? h[0] : typeof h === 'string' ? h : undefined);
 
@@ -78,7 +85,15 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
           res.locals.clientId = token.clientId;
           const fault = ctx.state.takeFault(operationId);
           if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
-          if (fault?.status) return familyError(ctx, operationId, fault.status, meta(c, res), 'An unexpected server error occurred (simulated by a fault switch)', 'server error');
+          if (fault?.status) {
+            if (fault.status === 401 && FAMILY[operationId] === 'spring') return { status: 401 };
+            const [message, code] = fault.status >= 500
+              ? ['An unexpected server error occurred (simulated by a fault switch)', 'server error']
+              : [`Simulated ${fault.status} (fault switch)`, fault.status === 400 ? 'bad request' : 'invalid access token'];
+            return familyError(ctx, operationId, fault.status, meta(c, res), message, code);
+          }
+          const id = (c.request.params as Record<string, unknown>).id;
+          if (typeof id === 'string' && safeDecode(id).trim() === '') return familyError(ctx, operationId, 400, meta(c, res), 'The consent id is missing', 'bad request');
           return handler({ sim: ctx, c, token, fault, ...meta(c, res) });
         },
       ])),
@@ -88,6 +103,10 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
         if (ctx.state.deviation('debt-invalid-token-401')) return { status: 401 };
         const m = meta(c, res);
         const has = header(c.request.headers.authorization);
+        // A header that is not "Bearer <token>" is a malformed request (400), not a bad token.
+        if (has !== undefined && !/^Bearer\s+\S+\s*$/i.test(has)) {
+          return familyError(ctx, op, 400, m, 'The Authorization header must be "Bearer <access token>"', 'bad request');
+        }
         return familyError(ctx, op, 403, m, has ? 'The access token is unknown, malformed or expired' : 'The Authorization header with a Bearer access token is missing', 'invalid access token');
       },
       validationFail: (c: Context, _req: Request, res: Response): SimResponse => {
@@ -129,6 +148,13 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
   }));
   app.use(leniency);
   app.use(async (req: Request, res: Response) => {
+    try {
+      decodeURIComponent(req.path);
+    } catch {
+      // Spring rejects a malformed percent-encoding before routing: 400 in the path's error shape.
+      send(res, familyError(ctx, undefined, 400, { path: req.path, traceId: req.get('x-trace-id') }, 'The request path is not valid percent-encoding', 'bad request'));
+      return;
+    }
     try {
       await api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body }, req, res);
     } catch (e) {
