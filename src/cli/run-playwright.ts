@@ -57,6 +57,11 @@ export async function runPlaywright(opts: PlaywrightRun): Promise<PlaywrightOutc
   return { exitCode, results };
 }
 
+/** Runs a TypeScript entry point of this project (through tsx) with the run's environment. */
+export function runTsEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return run(process.execPath, ['--import', 'tsx', join(projectRoot, entry), ...args], env, false);
+}
+
 /** Allure 3 HTML from reports/allure-results; a failure here is reported, never fatal. */
 export async function buildAllureReport(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const dir = reportsDir(env);

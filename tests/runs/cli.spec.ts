@@ -95,7 +95,9 @@ test('gate summary names the failing step and its error, per project counts, mas
       { project: 'pact-provider', file: 'verify.spec.ts', titlePath: ['second client'], title: 'second client', outcome: 'skipped', durationMs: 0, annotations: [{ type: 'skip', description: 'target offers no second client' }], steps: [] },
     ],
   };
-  const md = gateSummary(results, 'custom', 1);
+  const md = gateSummary(results, 'custom', 1, { status: 'failed', exitCode: 1 });
+  expect(md).toContain('Pact verification against the target: **FAILED**');
+  expect(gateSummary({ ...results, tests: [results.tests[0]!], counts: { passed: 1, failed: 0, skipped: 0 } }, 'mock', 0, { status: 'passed', exitCode: 0 })).toContain('**PASSED**');
   expect(md).toContain('**FAILED**: 1 passed, 1 failed, 1 skipped');
   expect(md).toContain('| conformance | 1 | 1 | 0 |');
   expect(md).toContain('  - step: Check the status');
