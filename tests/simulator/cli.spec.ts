@@ -1,0 +1,78 @@
+/** `npm run mock` (src/simulator/main.ts): prints what it serves, exits 2 on bad values, stops cleanly. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { defaultFixturesDir, loadSimulatorFixtures } from '../../src/simulator/index.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function run(env: Record<string, string>, args: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts', ...args], {
+    cwd: root, env: { ...process.env, NOGI_SIM_LOG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+const ports0 = { NOGI_SIM_ACCESS_PORT: '0', NOGI_SIM_API_PORT: '0', NOGI_SIM_ADMIN_PORT: '0' };
+
+test('prints access, API, discovery and admin URLs that serve, and stops on SIGTERM', async () => {
+  const p = run({ ...ports0, NOGI_SIM_TEST_MODE: '1' });
+  await expect.poll(() => p.out().split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+  const [access, api, discovery, admin] = p.out().split('\n');
+  expect(access).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(discovery).toBe(`${access}/.well-known/openid-configuration`);
+  expect((await (await fetch(discovery!)).json()).issuer).toBe(`${access}/`);
+  expect((await fetch(`${api}/feed/v1/consent/lastSequenceNr`)).status).toBe(401);
+  expect((await fetch(`${admin}/state`)).status).toBe(200);
+  p.child.kill('SIGTERM');
+  expect(await p.exited).toBe(0);
+});
+
+test('without test mode there is no admin URL', async () => {
+  const p = run(ports0, ['--port-access', '0']);
+  await expect.poll(() => p.out().split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  expect(p.out().trim().split('\n')).toHaveLength(3);
+  p.child.kill('SIGINT');
+  expect(await p.exited).toBe(0);
+});
+
+for (const [name, env] of [
+  ['a port that is not a number', { NOGI_SIM_API_PORT: 'eighty' }],
+  ['a public URL that is not a URL', { NOGI_SIM_ACCESS_PUBLIC_URL: 'access.example' }],
+  ['deviations without test mode', { NOGI_SIM_DEVIATIONS: 'revoke-ignored' }],
+  ['an unknown deviation', { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_DEVIATIONS: 'nope' }],
+  ['a test mode that is not a boolean', { NOGI_SIM_TEST_MODE: 'maybe' }],
+] as const) {
+  test(`exits 2 with one error line: ${name}`, async () => {
+    const p = run({ ...ports0, ...env });
+    expect(await p.exited).toBe(2);
+    expect(p.err().trim().split('\n')).toHaveLength(1);
+    expect(p.err()).toMatch(/^nogi simulator: /);
+    expect(p.out()).toBe('');
+  });
+}
+
+test('invalid fixture files fail with a message naming the file and the field', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nogi-fixtures-'));
+  const clientsDoc = JSON.parse(readFileSync(join(defaultFixturesDir, 'clients.json'), 'utf8'));
+  clientsDoc.clients[0].client_id = 'not-a-uuid';
+  writeFileSync(join(dir, 'clients.json'), JSON.stringify(clientsDoc));
+  writeFileSync(join(dir, 'people.json'), readFileSync(join(defaultFixturesDir, 'people.json')));
+  expect(() => loadSimulatorFixtures(dir)).toThrow(/clients\.json[\s\S]*\/clients\/0\/client_id/);
+  const p = run({ ...ports0, NOGI_SIM_FIXTURES: dir });
+  expect(await p.exited).toBe(2);
+  expect(p.err()).toContain('clients.json');
+
+  const people = JSON.parse(readFileSync(join(defaultFixturesDir, 'people.json'), 'utf8'));
+  people.people[0].nin = '14842249092';
+  writeFileSync(join(dir, 'clients.json'), readFileSync(join(defaultFixturesDir, 'clients.json')));
+  writeFileSync(join(dir, 'people.json'), JSON.stringify(people));
+  expect(() => loadSimulatorFixtures(dir)).toThrow(/148\*{7}2 is not a valid NIN/);
+});
