@@ -35,6 +35,8 @@ export interface Observation {
   description?: string;
   /** Location of a redirect, masked. */
   location?: string;
+  /** The provider showed (or redirected to) its own error page instead of the callback. */
+  errorPage?: boolean;
   ms: number;
 }
 

@@ -29,6 +29,7 @@ export interface Observed {
   error?: string;
   description?: string;
   location?: string;
+  errorPage?: boolean;
 }
 
 export interface ChecklistEntry {
@@ -55,7 +56,7 @@ export function hintFor(id: string, o: Observed | undefined): Hint {
   if (!o) {
     return { cause: 'The check failed before any answer was recorded (network error or timeout).', fix: 'Run `nogi-conformance doctor` to check the target is reachable, then retry.' };
   }
-  if (o.status >= 500) {
+  if (o.status >= 500 && !o.errorPage) {
     return { cause: `The provider answered ${o.status}: a fault on its side (for debt, possibly a creditor that did not answer).`, fix: 'Retry later; if it persists, contact NoGi (support@norskgjeld.no) with the time of the run.' };
   }
   if (error === 'invalid_client') {
@@ -102,7 +103,10 @@ export function hintFor(id: string, o: Observed | undefined): Hint {
   if (id === 'feed' && (o.status === 403 || o.status === 401)) {
     return { cause: `${o.status} on the feed: the token lacks audience …/feed/v1/consent or scope client.access.consent.events.`, fix: 'Request the feed token with that audience and scope; ask NoGi for feed access if the token request itself is refused.' };
   }
-  if (id === 'callback' && o.status >= 400 && o.status < 500) {
+  if (id === 'callback' && o.error === 'invalid_client') {
+    return { cause: 'The auth endpoint does not know this client id: it belongs to the other environment, or is mistyped.', fix: 'Check NOGI_CLIENT_ID against what NoGi sent you for this environment.' };
+  }
+  if (id === 'callback' && o.errorPage) {
     return {
       cause: 'An error page instead of a redirect: your callback URI is not registered with NoGi for this client (or the client id belongs to the other environment).',
       fix: 'Send NoGi the exact callback URI (scheme, host, port and path must match), or set NOGI_REDIRECT_URI to one that is registered.',
@@ -125,6 +129,7 @@ export function describeObserved(o: Observed | undefined): string | undefined {
   const parts = [`${o.method ?? ''} ${o.path ?? ''} → ${o.status}`.trim()];
   if (o.error) parts.push(o.error);
   if (o.description) parts.push(o.description);
+  if (o.errorPage) parts.push("the provider's error page, not your callback");
   return redact(parts.join(' · '));
 }
 

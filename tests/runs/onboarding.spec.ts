@@ -91,3 +91,17 @@ test('an unreachable target: exit 3 before anything runs', async () => {
   expect(r.code).toBe(3);
   expect(r.stderr).toContain('unreachable');
 });
+
+test('hints: a redirect to the provider error page, invalid_client there, invalid_scope per audience, 403 on debt', async () => {
+  const { hintFor } = await import('../../src/reporting/checklist.ts');
+  // An OAuth server such as ORY Hydra redirects to its own error page rather than answering 400.
+  expect(hintFor('callback', { status: 302, error: 'invalid_request', description: 'redirect_uri does not match', errorPage: true }).cause).toContain('callback URI is not registered');
+  expect(hintFor('callback', { status: 302, error: 'invalid_client', errorPage: true }).cause).toContain('does not know this client id');
+  expect(hintFor('callback', { status: 302, error: 'invalid_scopes' }).cause).toContain('invalid_scopes');
+  expect(hintFor('token-agreement', { status: 400, error: 'invalid_scope' }).cause).toContain('integrated consent is not in your agreement');
+  expect(hintFor('token-feed', { status: 400, error: 'invalid_scope' }).cause).toContain('feed');
+  expect(hintFor('token-debt', { status: 400, error: 'invalid_scope' }).fix).toContain('NOGI_DEBT_SCOPE');
+  expect(hintFor('debt', { status: 403, error: 'Forbidden' }).cause).toContain('wrong audience or scope');
+  expect(hintFor('code-exchange', { status: 400, error: 'invalid_grant' }).cause).toContain('already used');
+  expect(hintFor('debt', { status: 500 }).cause).toContain('provider');
+});

@@ -130,12 +130,17 @@ test('Onboarding checklist', async ({ request }) => {
     const call = await probe.authorize({ client_id: target.client.clientId, response_type: 'code', scope: `${DEBT_SCOPE} openid`, state, redirect_uri: redirectUri });
     const o = call.observation;
     const location = call.observation.location;
-    if (o.status < 300 || o.status >= 400 || !location) throw new ItemFailed('an error page instead of a redirect', o);
-    if (location.startsWith(redirectUri) && /[?&]error=/.test(location)) {
-      const error = new URL(location).searchParams.get('error') ?? undefined;
-      throw new ItemFailed(`the provider redirected back with error=${error}`, { ...o, error });
+    if (o.status < 300 || o.status >= 400 || !location) throw new ItemFailed('an error page instead of a redirect', { ...o, errorPage: true });
+    const next = new URL(location, target.accessBaseUrl);
+    const error = next.searchParams.get('error') ?? undefined;
+    if (error) {
+      const description = next.searchParams.get('error_description') ?? undefined;
+      // Back at the callback with an error: the URI is registered, the request is not right.
+      if (location.startsWith(redirectUri)) throw new ItemFailed(`the provider redirected back with error=${error}`, { ...o, error, description });
+      // To the provider's own error page (OAuth servers such as ORY Hydra redirect there).
+      throw new ItemFailed(`the provider sent the browser to its error page (error=${error}) instead of the callback`, { ...o, error, description, errorPage: true });
     }
-    loginUrl = new URL(location, target.accessBaseUrl).toString();
+    loginUrl = next.toString();
   });
   await item('code-exchange', ['callback', 'token-debt'], async () => {
     if (!loginUrl) return 'no login page to drive';
