@@ -59,6 +59,9 @@ export function hintFor(id: string, o: Observed | undefined): Hint {
   if (o.status >= 500 && !o.errorPage) {
     return { cause: `The provider answered ${o.status}: a fault on its side (for debt, possibly a creditor that did not answer).`, fix: 'Retry later; if it persists, contact NoGi (support@norskgjeld.no) with the time of the run.' };
   }
+  if (id === 'callback' && error === 'invalid_client') {
+    return { cause: 'The auth endpoint does not know this client id: it belongs to the other environment, or is mistyped.', fix: 'Check NOGI_CLIENT_ID against what NoGi sent you for this environment.' };
+  }
   if (error === 'invalid_client') {
     return {
       cause: 'invalid_client: the client id or secret is wrong, or they belong to the other environment (preprod credentials do not work in production, nor the reverse).',
@@ -102,9 +105,6 @@ export function hintFor(id: string, o: Observed | undefined): Hint {
   }
   if (id === 'feed' && (o.status === 403 || o.status === 401)) {
     return { cause: `${o.status} on the feed: the token lacks audience …/feed/v1/consent or scope client.access.consent.events.`, fix: 'Request the feed token with that audience and scope; ask NoGi for feed access if the token request itself is refused.' };
-  }
-  if (id === 'callback' && o.error === 'invalid_client') {
-    return { cause: 'The auth endpoint does not know this client id: it belongs to the other environment, or is mistyped.', fix: 'Check NOGI_CLIENT_ID against what NoGi sent you for this environment.' };
   }
   if (id === 'callback' && o.errorPage) {
     return {
