@@ -81,10 +81,15 @@ export default defineConfig({
     { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
     { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
     { name: 'self', testDir: 'tests/self' },
-    // The CLI runs (src/cli/): onboarding checklist and health subset as Playwright projects,
-    // and the tests of the runs themselves.
-    { name: 'onboarding', testDir: 'src/cli/onboarding', fullyParallel: false },
-    { name: 'health', testDir: 'src/cli/health', fullyParallel: false },
+    // The tests of the CLI runs (they start the runs below as nested runs).
     { name: 'runs', testDir: 'tests/runs' },
+    // The onboarding checklist and the health subset: only when nogi-conformance asks for them
+    // (NOGI_CLI_RUN=1), so that a plain `playwright test` does not run them twice.
+    ...(process.env.NOGI_CLI_RUN === '1'
+      ? [
+          { name: 'onboarding', testDir: 'src/cli/onboarding', fullyParallel: false },
+          { name: 'health', testDir: 'src/cli/health', fullyParallel: false },
+        ]
+      : []),
   ],
 });

@@ -49,7 +49,7 @@ export async function runPlaywright(opts: PlaywrightRun): Promise<PlaywrightOutc
   const args = [cli, 'test', ...opts.projects.map((p) => `--project=${p}`)];
   if (opts.grep) args.push(`--grep=${opts.grep}`);
   args.push(...(opts.extraArgs ?? []));
-  const env = { ...opts.env, NOGI_PROGRESS: '1' };
+  const env = { ...opts.env, NOGI_PROGRESS: '1', NOGI_CLI_RUN: '1' };
   // allure-playwright adds to its folder; one run, one Allure report.
   rmSync(join(reportsDir(env), 'allure-results'), { recursive: true, force: true });
   const exitCode = await run(process.execPath, args, env, Boolean(opts.quiet));
