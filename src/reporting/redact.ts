@@ -35,6 +35,8 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   [/("?(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*[:=]\s*"?)([^"&\s,}]{6,})/gi, (_, k, v) => `${k}${mask(v!)}`],
   // Compact JWS anywhere (ID tokens).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, (v) => mask(v)],
+  // Opaque two-part tokens as NoGi's access host issues them (`<43 chars>.<43 chars>`).
+  [/\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\b/g, (v) => mask(v)],
   // Eleven-digit NINs, not inside a longer number.
   [/(?<!\d)(\d{11})(?!\d)/g, (v) => maskNin(v)],
 ];

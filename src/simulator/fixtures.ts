@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { isValidNin, maskNins } from './rules.ts';
+import { redact } from '../reporting/redact.ts';
+import { isValidNin } from './rules.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -150,7 +151,7 @@ function readJson(file: string): unknown {
 
 function schemaProblems(file: string, errors: typeof validateClients.errors): never {
   const lines = (errors ?? []).slice(0, 8).map((e) => `  - ${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` (${JSON.stringify(e.params.allowedValues)})` : ''}`);
-  throw new FixtureError(`Simulator fixture ${file} is invalid:\n${maskNins(lines.join('\n'))}`);
+  throw new FixtureError(`Simulator fixture ${file} is invalid:\n${redact(lines.join('\n'))}`);
 }
 
 /** Reads and validates clients.json and people.json from a fixtures directory. */
@@ -173,8 +174,8 @@ export function loadSimulatorFixtures(dir: string = defaultFixturesDir): Simulat
   });
   const nins = new Set<string>();
   people.forEach((p, i) => {
-    if (!isValidNin(p.nin)) problems.push(`${peopleFile}: /people/${i}/nin ${maskNins(p.nin)} is not a valid NIN (checksum or date)`);
-    if (nins.has(p.nin)) problems.push(`${peopleFile}: /people/${i}/nin ${maskNins(p.nin)} is listed twice`);
+    if (!isValidNin(p.nin)) problems.push(`${peopleFile}: /people/${i}/nin ${redact(p.nin)} is not a valid NIN (checksum or date)`);
+    if (nins.has(p.nin)) problems.push(`${peopleFile}: /people/${i}/nin ${redact(p.nin)} is listed twice`);
     nins.add(p.nin);
   });
   if (problems.length) throw new FixtureError(`Simulator fixtures are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

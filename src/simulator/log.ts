@@ -1,15 +1,11 @@
 /** One log line per request: host, method, path (no query), status, ms, client. Never secrets or NINs. */
 import type { NextFunction, Request, Response } from 'express';
-import { maskNins } from './rules.ts';
+import { redact } from '../reporting/redact.ts';
 
 export type LogFn = (line: string) => void;
 
-/** Masks bearer/basic credentials, token-looking strings and NINs in a free-text line. */
-export function sanitize(line: string): string {
-  return maskNins(line)
-    .replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 ***')
-    .replace(/\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}(\.[A-Za-z0-9_-]+)?\b/g, '***');
-}
+/** A log line with credentials, tokens and NINs masked (by the project's one redaction module). */
+export const sanitize = redact;
 
 export function requestLogger(host: string, log: LogFn) {
   return (req: Request, res: Response, next: NextFunction): void => {

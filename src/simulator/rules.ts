@@ -86,6 +86,3 @@ export function parseAuthScope(raw: string | undefined): RequestedScope | { erro
 /** NINs (fødselsnummer, D-nummer, TestID synthetic numbers) by @navikt/fnrvalidator. */
 export const isValidNin = (nin: unknown): nin is string =>
   typeof nin === 'string' && /^\d{11}$/.test(nin) && idnr(nin).status === 'valid';
-
-/** Masks every 11-digit number (a NIN) as 148*******1; for log lines. */
-export const maskNins = (text: string): string => text.replace(/\b(\d{3})\d{7}(\d)\b/g, '$1*******$2');

@@ -1,7 +1,7 @@
 /** Unit tests of the provider's rules as the simulator encodes them (src/simulator/rules.ts). */
 import { expect, test } from '@playwright/test';
 import { sanitize } from '../../src/simulator/log.ts';
-import { audienceTable, isValidNin, maskNins, parseAuthScope } from '../../src/simulator/rules.ts';
+import { audienceTable, isValidNin, parseAuthScope } from '../../src/simulator/rules.ts';
 
 test('scope parsing: one debt scope, optional .N (clamped), optional trailing openid', () => {
   expect(parseAuthScope('debt.unsecured.presentation')).toEqual({ scope: 'debt.unsecured.presentation', clamped: false, openid: false });
@@ -23,10 +23,9 @@ test('NIN validation accepts TestID synthetic numbers and rejects bad checksums'
 });
 
 test('masking: NINs, bearer and basic credentials and opaque tokens never reach a log line', () => {
-  expect(maskNins('pid=14842249091 and 29868099311')).toBe('pid=148*******1 and 298*******1');
-  expect(sanitize('Authorization: Bearer abc.def')).toBe('Authorization: Bearer ***');
-  expect(sanitize('Basic dXNlcjpwYXNz')).toBe('Basic ***');
-  expect(sanitize(`token ${'a'.repeat(43)}.${'b'.repeat(43)} end`)).toBe('token *** end');
+  const line = sanitize(`pid=14842249091 and 29868099311 Authorization: Bearer abcdefgh.ijklmn Basic dXNlcjpwYXNz token ${'a'.repeat(43)}.${'b'.repeat(43)} end`);
+  for (const leaked of ['14842249091', '29868099311', 'abcdefgh.ijklmn', 'dXNlcjpwYXNz', 'a'.repeat(43)]) expect(line).not.toContain(leaked);
+  expect(line).toContain(' end');
   expect(sanitize('GET /v1/debt/0dcec3d5-6844-4d2c-b972-83086064b111 200')).toContain('0dcec3d5-6844-4d2c-b972-83086064b111');
 });
 
