@@ -10,7 +10,7 @@ import { chromiumExecutable, systemChromium } from '../config/browser.ts';
 import { ConfigError } from '../config/target.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
-import { checkConfig, probeTarget } from './target.ts';
+import { checkConfig, probe, probeTarget } from './target.ts';
 
 export interface Check {
   name: string;
@@ -110,7 +110,7 @@ export async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
   if (!target) {
     return [
       { name: '.env complete for mock', ok: true, detail: 'nothing needed: the runner starts the simulator with its own clients' },
-      { name: 'Target reachable', ok: true, detail: 'mock: the simulator is started on 127.0.0.1 for each run (see the loopback check)' },
+      await checkSimulatorStarts(),
     ];
   }
   const optional: string[] = [];
@@ -137,6 +137,25 @@ export async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
     );
   }
   return checks;
+}
+
+/** mock: the simulator each run starts must start here (fixtures valid, contract loads, ports). */
+export async function checkSimulatorStarts(): Promise<Check> {
+  const name = 'Target reachable: the simulator starts';
+  try {
+    const { startSimulator } = await import('../simulator/index.ts');
+    const sim = await startSimulator({ host: '127.0.0.1', log: () => undefined });
+    try {
+      const p = await probe('discovery', sim.discoveryUrl);
+      return p.ok && p.status === 200
+        ? { name, ok: true, detail: `${sim.discoveryUrl} → HTTP 200 in ${Math.round(p.ms)} ms (stopped again)` }
+        : { name, ok: false, detail: `${sim.discoveryUrl}: ${p.problem ?? `HTTP ${p.status}`}`, fix: 'Run `npm run mock` to see the simulator’s own error.', kind: 'config' };
+    } finally {
+      await sim.close();
+    }
+  } catch (error) {
+    return { name, ok: false, detail: redact((error as Error).message.split('\n').slice(0, 4).join(' ')), fix: 'Fix what the message names (fixtures/simulator/, contracts/), or run `npm run mock` to see the error in full.', kind: 'config' };
+  }
 }
 
 export function formatCheck(check: Check): string {

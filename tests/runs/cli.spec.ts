@@ -44,7 +44,7 @@ test('flags override the environment; empty NOGI_* values mean unset', () => {
 test('doctor checks Node, Pact, Chromium, .env, target and loopback; a Node below 20 is refused', async () => {
   const r = await runCli(['doctor'], cleanEnv({ NOGI_TARGET: 'mock' }));
   expect(r.code, r.stdout).toBe(0);
-  for (const check of ['Node.js ≥ 20', 'Pact native library: pact_ffi', 'Chromium', '.env complete for mock', 'Loopback binding (127.0.0.1): listened on 127.0.0.1:']) expect(r.stdout).toContain(check);
+  for (const check of ['Node.js ≥ 20', 'Pact native library: pact_ffi', 'Chromium', '.env complete for mock', 'Target reachable: the simulator starts', 'Loopback binding (127.0.0.1): listened on 127.0.0.1:']) expect(r.stdout).toContain(check);
   expect(checkNode('18.19.0')).toMatchObject({ ok: false, kind: 'config' });
   expect(checkNode('18.19.0').fix).toContain('Node.js 20');
 });
