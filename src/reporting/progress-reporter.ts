@@ -14,6 +14,8 @@ const red = (t: string): string => paint(31, t);
 const dim = (t: string): string => paint(2, t);
 const yellow = (t: string): string => paint(33, t);
 
+const exchangeStep = /^(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ → \d{3}$/;
+
 function depth(step: TestStep): number {
   let d = 0;
   for (let p = step.parent; p; p = p.parent) if (p.category === 'test.step') d++;
@@ -37,6 +39,8 @@ export default class ProgressReporter implements Reporter {
 
   onStepEnd(_test: TestCase, _result: TestResult, step: TestStep): void {
     if (step.category !== 'test.step') return;
+    // The typed client's per-exchange steps ("GET /v1/debt/{id} → 200"): shown only when they fail.
+    if (exchangeStep.test(step.title) && !step.error) return;
     const pad = '    '.repeat(depth(step) + 1);
     const skip = (step as TestStep & { annotations?: Array<{ type: string; description?: string }> }).annotations?.find((a) => a.type === 'skip');
     if (skip && !step.error) {
