@@ -77,7 +77,8 @@ export default defineConfig({
   projects: [
     { name: 'unit', testDir: 'tests/unit' },
     { name: 'simulator', testDir: 'tests/simulator' },
-    { name: 'conformance', testDir: 'specs', fullyParallel: false },
+    // One worker: specs share one simulator, and those that move its clock must not race others.
+    { name: 'conformance', testDir: 'specs', fullyParallel: false, workers: 1 },
     { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
     { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
     { name: 'self', testDir: 'tests/self' },
