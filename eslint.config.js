@@ -13,4 +13,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },
+  // Playwright fixtures take their dependencies as a destructured (often empty) object.
+  { files: ['fixtures/**', 'tests/**', 'specs/**', '**/*.spec.ts'], rules: { 'no-empty-pattern': 'off' } },
 );
