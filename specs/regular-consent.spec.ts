@@ -1,0 +1,167 @@
+/**
+ * Regular consent, as get-started/index.md "Quick start: Regular consent flow" and
+ * reference/consent/*.md describe it: the person is sent to /oauth2/auth, logs in (TestID),
+ * accepts or denies, and comes back to the callback with a code; the code is exchanged for a
+ * token that fetches their debt.
+ */
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { getContracts, formatFinding } from '../src/contract/index.ts';
+import { readFeed } from '../src/client/feed.ts';
+import { expect, step, test } from '../fixtures/nogi.ts';
+
+const presentation = 'debt.unsecured.presentation';
+const processing = 'debt.unsecured.processing';
+const daysFromNow = (epochSeconds: number) => (epochSeconds * 1000 - Date.now()) / 86_400_000;
+
+test.describe('regular consent', () => {
+  test('single-use consent: callback, code exchange, debt once, then refused; a code works once', async ({ nogi, target, authorize }) => {
+    const callback = await step('Authorize: log in with TestID and accept', () => authorize({ scope: presentation, decision: 'accept' }));
+    await step('The callback carries code, scope and state', async () => {
+      expect(callback.params.code).toBeTruthy();
+      expect(callback.params.scope).toBe(presentation);
+    });
+    const token = await step('Exchange the code for an access token', async () => {
+      const exchanged = await nogi.exchangeCode(target.client, callback.params.code!, target.client.redirectUri!);
+      expect(exchanged.status).toBe(200);
+      expect(exchanged.data.scope.split(' ')).toContain(presentation);
+      return exchanged.data.access_token;
+    });
+    await step('Fetch debt: GET /v1/debt', async () => {
+      const debt = await nogi.getDebt(token);
+      expect(debt.status).toBe(200);
+      expect(debt.data.ssn).toBe(target.nins.withDebt);
+      expect(debt.data.consent?.scope).toBe(presentation);
+      expect(daysFromNow(debt.data.consent!.exp!) * 24 * 60, 'a default consent lasts 10 minutes (scopes.md)').toBeLessThanOrEqual(10.5);
+    });
+    await step('A single-use consent is refused the second time', async () => {
+      const again = await nogi.getDebt(token);
+      expect(again.status, 'a default consent allows collecting the debt info one time (scopes.md)').toBe(403);
+    });
+    await step('The same authorization code is refused the second time', async () => {
+      const reused = await nogi.exchangeCode(target.client, callback.params.code!, target.client.redirectUri!);
+      expect(reused.status).toBe(400);
+      expect((reused.body as { error?: string }).error).toBe('invalid_grant');
+    });
+  });
+
+  test('extended duration with openid: ID token verified, lookups by consent id, revoke, feed', async ({ nogi, target, authorize }) => {
+    const { client, audiences } = target;
+    const callback = await step('Authorize with "debt.unsecured.presentation.30 openid"', () => authorize({ scope: `${presentation}.30 openid`, decision: 'accept' }));
+    expect(callback.params.scope, 'the scope in the redirect has no duration (scopes.md)').toMatch(new RegExp(`^${presentation}( openid)?$`));
+
+    const tokens = await step('Exchange the code: access token and ID token', async () => {
+      const exchanged = await nogi.exchangeCode(client, callback.params.code!, client.redirectUri!);
+      expect(exchanged.status).toBe(200);
+      expect(exchanged.data.id_token, 'openid requested last gives an ID token (scopes.md)').toBeTruthy();
+      return exchanged.data;
+    });
+
+    const claims = await step('Verify the ID token: signature against the JWKS, iss, aud, exp, pid', async () => {
+      const discovery = await nogi.discovery();
+      expect(discovery.status).toBe(200);
+      const jwks = await nogi.jwks(discovery.data.jwks_uri);
+      expect(jwks.status).toBe(200);
+      // Verified explicitly: OIDC libraries may skip the signature of an ID token from the token endpoint.
+      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, createLocalJWKSet(jwks.data as never), {
+        issuer: discovery.data.issuer,
+        audience: client.clientId,
+        algorithms: ['RS256'],
+      });
+      expect(protectedHeader.alg).toBe('RS256');
+      const { oauth } = await getContracts();
+      const findings = oauth.schemaFindings(oauth.schemaValidator('IdTokenClaims'), payload, 'response_schema_conformance', 'IdTokenClaims');
+      expect(findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([]);
+      expect(payload.pid, 'pid is the NIN of the person who logged in').toBe(target.nins.withDebt);
+      return payload as { consent_id: string; exp: number };
+    });
+
+    await step('Fetch debt with the access token: the consent is the ID token\'s', async () => {
+      const debt = await nogi.getDebt(tokens.access_token);
+      expect(debt.status).toBe(200);
+      expect(debt.data.consent?.id).toBe(claims.consent_id);
+      expect(daysFromNow(debt.data.consent!.exp!), 'a .30 consent lasts 30 days').toBeGreaterThan(29.9);
+      expect(daysFromNow(debt.data.consent!.exp!)).toBeLessThan(30.1);
+    });
+
+    const debtToken = await step('Get a client-credentials token for the debt API', async () => {
+      const token = await nogi.clientCredentialsToken(client, audiences.debt, presentation);
+      expect(token.status).toBe(200);
+      return token.data.access_token;
+    });
+    const feedToken = (await nogi.clientCredentialsToken(client, audiences.feed, 'client.access.consent.events')).data.access_token;
+    const feedStart = (await nogi.lastSequenceNr(feedToken)).data.lastSequenceNr;
+
+    await step('Look up debt by consent id, more than once', async () => {
+      for (let i = 0; i < 2; i++) {
+        const debt = await nogi.getDebtByConsentId(debtToken, claims.consent_id);
+        expect(debt.status, 'an extended consent can be used any number of times (scopes.md)').toBe(200);
+        expect(debt.data.ssn).toBe(target.nins.withDebt);
+      }
+    });
+    await step('Check the state of the consent: active', async () => {
+      const status = await nogi.getConsentStatus(debtToken, claims.consent_id);
+      expect(status.status).toBe(200);
+      expect(status.data.active).toBe(true);
+    });
+    await step('Revoke the consent', async () => {
+      expect((await nogi.revokeConsent(debtToken, claims.consent_id)).status).toBe(204);
+    });
+    await step('The revoked consent is inactive and refused', async () => {
+      expect((await nogi.getConsentStatus(debtToken, claims.consent_id)).data.active).toBe(false);
+      const refused = await nogi.getDebtByConsentId(debtToken, claims.consent_id);
+      expect(refused.status).toBe(403);
+      expect((refused.body as { error?: string }).error).toBe('invalid consent');
+    });
+    await step('The consents feed shows the consent archived', async () => {
+      await expect
+        .poll(async () => (await readFeed(nogi, feedToken, 1)).events.filter((e) => e.consentId === claims.consent_id).map((e) => e.eventType).sort(), {
+          timeout: 20_000,
+        })
+        .toEqual(['SAMTYKKE_ARKIVERT', 'SAMTYKKE_OPPRETTET']);
+      const after = await readFeed(nogi, feedToken, feedStart + 1);
+      expect(after.events.some((e) => e.consentId === claims.consent_id && e.eventType === 'SAMTYKKE_ARKIVERT')).toBe(true);
+    });
+  });
+
+  test('a duration above the maximum is clamped, not refused (processing: 28 days)', async ({ nogi, target, authorize }) => {
+    const callback = await step('Authorize with "debt.unsecured.processing.400"', () => authorize({ scope: `${processing}.400`, decision: 'accept' }));
+    expect(callback.params.scope).toBe(processing);
+    const exchanged = await nogi.exchangeCode(target.client, callback.params.code!, target.client.redirectUri!);
+    expect(exchanged.status).toBe(200);
+    await step('The consent expires after 28 days', async () => {
+      const debt = await nogi.getDebt(exchanged.data.access_token);
+      expect(debt.status).toBe(200);
+      expect(debt.data.consent?.scope).toBe(processing);
+      expect(daysFromNow(debt.data.consent!.exp!), 'clamped to the boundary value (scopes.md)').toBeGreaterThan(27.9);
+      expect(daysFromNow(debt.data.consent!.exp!)).toBeLessThan(28.1);
+    });
+  });
+
+  test('the person denies: consent_denied', async ({ authorize }) => {
+    const callback = await authorize({ scope: presentation, decision: 'deny' });
+    expect(callback.params.error).toBe('consent_denied');
+    expect(callback.params.code).toBeUndefined();
+  });
+
+  test('the person cancels the login: login_cancelled', async ({ authorize }) => {
+    const callback = await authorize({ scope: presentation, decision: 'cancel-login' });
+    expect(callback.params.error).toBe('login_cancelled');
+  });
+
+  test('two debt scopes: invalid_scopes', async ({ authorize }) => {
+    const callback = await authorize({ scope: `${presentation} ${processing}`, decision: 'none' });
+    expect(callback.params.error, 'one and only one debt scope (auth-endpoint.md)').toBe('invalid_scopes');
+  });
+
+  test('openid before the debt scope: invalid_scopes', async ({ authorize }) => {
+    const callback = await authorize({ scope: `openid ${presentation}`, decision: 'none' });
+    expect(callback.params.error, '"openid debt.unsecured.presentation" is incorrect (scopes.md)').toBe('invalid_scopes');
+  });
+
+  test('no ID token without openid', async ({ nogi, target, authorize }) => {
+    const callback = await authorize({ scope: presentation, decision: 'accept' });
+    const exchanged = await nogi.exchangeCode(target.client, callback.params.code!, target.client.redirectUri!);
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.data.id_token).toBeUndefined();
+  });
+});
