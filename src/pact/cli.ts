@@ -10,7 +10,10 @@
  *   can-i-deploy   asks the broker whether this version may be deployed.
  * Without PACT_BROKER_BASE_URL, publish and can-i-deploy say so and exit 0 (skipped).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ConfigError } from '../config/target.ts';
 import { redact, redactValue } from '../reporting/redact.ts';
@@ -54,10 +57,27 @@ async function verify(): Promise<number> {
   }
 }
 
+/**
+ * The Pact core prints its own verification output natively (state names hold the synthetic
+ * NINs, diffs may hold tokens): run the verification in a child process and mask what it prints.
+ */
+function verifyMasked(): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'verify'], {
+      env: { ...process.env, NOGI_PACT_CHILD: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const pipe = (from: NodeJS.ReadableStream, to: NodeJS.WriteStream) =>
+      createInterface({ input: from }).on('line', (line) => to.write(`${redact(line)}\n`));
+    pipe(child.stdout!, process.stdout);
+    pipe(child.stderr!, process.stderr);
+    child.on('close', (code) => resolvePromise(code ?? 1));
+  });
+}
+
 async function main(): Promise<number> {
   const command = process.argv[2] ?? 'verify';
   try {
-    if (command === 'verify') return await verify();
+    if (command === 'verify') return process.env.NOGI_PACT_CHILD === '1' ? await verify() : await verifyMasked();
     const broker = brokerFromEnv(process.env);
     if (!broker) {
       console.log(`pact:${command} skipped: PACT_BROKER_BASE_URL is not set (and PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD). See src/pact/README.md.`);
