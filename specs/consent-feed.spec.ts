@@ -1,0 +1,100 @@
+/**
+ * The consents feed (reference/consent/consent-feed.md, explanation/consume-events-feed.md):
+ * poll from a sequence number until endSequenceNr; numbers increase but are not contiguous and
+ * not ordered by time; a client sees only the events of its own consents.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClientCredentials } from '../src/config/target.ts';
+import type { NoGiClient } from '../src/client/nogi-client.ts';
+import { readFeed } from '../src/client/feed.ts';
+import { expect, step, test } from '../fixtures/nogi.ts';
+
+async function registerConsent(nogi: NoGiClient, client: ClientCredentials, audience: string, nin: string): Promise<string> {
+  const token = await nogi.clientCredentialsToken(client, audience, 'consent.create');
+  expect(token.status).toBe(200);
+  const registered = await nogi.registerAgreement(token.data.access_token, {
+    nin,
+    scope_of_consent: 'debt.unsecured.processing',
+    consent_duration_days: 7,
+    client_consent_id: `nogi-conformance-${randomUUID()}`,
+  });
+  expect(registered.status).toBe(200);
+  return registered.data.consent.id;
+}
+
+async function feedToken(nogi: NoGiClient, client: ClientCredentials, audience: string): Promise<string> {
+  const token = await nogi.clientCredentialsToken(client, audience, 'client.access.consent.events');
+  expect(token.status).toBe(200);
+  return token.data.access_token;
+}
+
+test('paging until endSequenceNr finds every event, whatever the page size', async ({ nogi, target }) => {
+  const token = await feedToken(nogi, target.client, target.audiences.feed);
+  const start = (await nogi.lastSequenceNr(token)).data.lastSequenceNr;
+  const consents = await step('Register three consents', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await registerConsent(nogi, target.client, target.audiences.agreement, target.nins.withDebt));
+    return ids;
+  });
+
+  await step('Poll with limit 2 until the event numbered endSequenceNr has been received', async () => {
+    await expect.poll(async () => {
+      const { events } = await readFeed(nogi, token, start + 1, 2);
+      return consents.filter((id) => events.some((e) => e.consentId === id && e.eventType === 'SAMTYKKE_OPPRETTET')).length;
+    }, { timeout: 20_000 }).toBe(3);
+    const small = await readFeed(nogi, token, start + 1, 2);
+    expect(small.pages, 'three events with limit 2 need more than one page').toBeGreaterThan(1);
+    const numbers = small.events.map((e) => e.sequenceNr);
+    expect([...numbers].sort((a, b) => a - b), 'sequence numbers increase page after page').toEqual(numbers);
+    expect(new Set(numbers).size, 'no event twice').toBe(numbers.length);
+    const large = await readFeed(nogi, token, start + 1, 100);
+    expect(large.events.map((e) => e.eventId), 'the same events with one large page').toEqual(small.events.map((e) => e.eventId));
+  });
+
+  await step('First and last sequence numbers bound what the feed holds', async () => {
+    const first = await nogi.firstSequenceNr(token);
+    const last = await nogi.lastSequenceNr(token);
+    expect(first.status).toBe(200);
+    expect(last.status).toBe(200);
+    expect(first.data.firstSequenceNr).toBeLessThanOrEqual(last.data.lastSequenceNr);
+    const { events } = await readFeed(nogi, token, start + 1);
+    expect(Math.max(...events.map((e) => e.sequenceNr))).toBeLessThanOrEqual(last.data.lastSequenceNr);
+  });
+});
+
+test('non-contiguous sequence numbers are read without gaps being mistaken for lost events', async ({ nogi, target }) => {
+  const token = await feedToken(nogi, target.client, target.audiences.feed);
+  const start = (await nogi.lastSequenceNr(token)).data.lastSequenceNr;
+  const consentId = await registerConsent(nogi, target.client, target.audiences.agreement, target.nins.withDebt);
+  const debtToken = (await nogi.clientCredentialsToken(target.client, target.audiences.debt, 'debt.unsecured.processing')).data.access_token;
+  expect((await nogi.revokeConsent(debtToken, consentId)).status).toBe(204);
+
+  await step('Read one event per page, starting after each number received', async () => {
+    await expect.poll(async () => (await readFeed(nogi, token, start + 1, 1)).events.filter((e) => e.consentId === consentId).length, { timeout: 20_000 }).toBe(2);
+  });
+  await step('Order the events by their timestamps, not their sequence numbers', async () => {
+    const { events } = await readFeed(nogi, token, start + 1, 1);
+    const mine = events.filter((e) => e.consentId === consentId).sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    expect(mine.map((e) => e.eventType), 'created before archived, by timestamp').toEqual(['SAMTYKKE_OPPRETTET', 'SAMTYKKE_ARKIVERT']);
+    expect(mine[1]?.samtykkeArkivertEvent?.consentId).toBe(consentId);
+  });
+});
+
+test('a client never sees the events of another client\'s consents', async ({ nogi, target, requires }) => {
+  requires('secondClient');
+  const other = target.secondClient!;
+  const mineToken = await feedToken(nogi, target.client, target.audiences.feed);
+  const otherToken = await feedToken(nogi, other, target.audiences.feed);
+  const start = Math.min((await nogi.lastSequenceNr(mineToken)).data.lastSequenceNr, (await nogi.lastSequenceNr(otherToken)).data.lastSequenceNr);
+  const othersConsent = await registerConsent(nogi, other, target.audiences.agreement, target.nins.other);
+  const myConsent = await registerConsent(nogi, target.client, target.audiences.agreement, target.nins.other);
+
+  await step('The other client sees its own consent', async () => {
+    await expect.poll(async () => (await readFeed(nogi, otherToken, start + 1)).events.some((e) => e.consentId === othersConsent), { timeout: 20_000 }).toBe(true);
+  });
+  await step('Our feed has our consent and not theirs', async () => {
+    await expect.poll(async () => (await readFeed(nogi, mineToken, start + 1)).events.some((e) => e.consentId === myConsent), { timeout: 20_000 }).toBe(true);
+    const { events } = await readFeed(nogi, mineToken, start + 1);
+    expect(events.some((e) => e.consentId === othersConsent), 'another client\'s consent in our feed').toBe(false);
+  });
+});
