@@ -1,0 +1,176 @@
+/**
+ * What a provider must refuse: no token, a garbage or expired token, a token for another
+ * audience or scope, another client's consent, an unknown consent id, malformed bodies, bad
+ * client credentials, and a redirect to a callback URI that is not registered. Every answer is
+ * also checked against the contract by the client fixture (documented status and body).
+ */
+import { randomUUID } from 'node:crypto';
+import { expect, step, test } from '../fixtures/nogi.ts';
+import type { NoGiClient } from '../src/client/nogi-client.ts';
+import type { Target } from '../src/config/target.ts';
+
+const presentation = 'debt.unsecured.presentation';
+const errorOf = (body: unknown) => (body as { error?: string } | undefined)?.error;
+
+async function debtToken(nogi: NoGiClient, target: Target, client = target.client): Promise<string> {
+  const token = await nogi.clientCredentialsToken(client, target.audiences.debt, presentation);
+  expect(token.status).toBe(200);
+  return token.data.access_token;
+}
+
+async function registeredConsent(nogi: NoGiClient, target: Target): Promise<string> {
+  const token = await nogi.clientCredentialsToken(target.client, target.audiences.agreement, 'consent.create');
+  const registered = await nogi.registerAgreement(token.data.access_token, {
+    nin: target.nins.withDebt,
+    scope_of_consent: presentation,
+    consent_duration_days: 10,
+    client_consent_id: `nogi-conformance-${randomUUID()}`,
+  });
+  expect(registered.status).toBe(200);
+  return registered.data.consent.id;
+}
+
+test.describe('tokens the API must refuse', () => {
+  for (const [name, token] of [['no token', ''], ['a garbage token', 'not-a-token.at-all']] as const) {
+    test(`${name} is refused by every operation`, async ({ nogi, target }) => {
+      const consentId = randomUUID();
+      const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+      await step('Debt API: 403 invalid access token', async () => {
+        for (const [operationId, path, method] of [
+          ['getDebtWithConsentID', `/v1/debt/${consentId}`, 'GET'],
+          ['getConsentStatusWithID', `/v1/debt/${consentId}/status`, 'GET'],
+          ['revokeConsentByID', `/v1/debt/${consentId}`, 'DELETE'],
+          ['getDebtWithAuthCodeToken', '/v1/debt', 'GET'],
+        ] as const) {
+          const refused = await nogi.raw('api', operationId, { path, method, headers });
+          expect(refused.status, `${method} ${path} (the Debt API documents invalid tokens as 403)`).toBe(403);
+        }
+      });
+      await step('Agreement API: 401', async () => {
+        const refused = await nogi.raw('api', 'createConsent', {
+          path: '/v1/consent/agreement', method: 'PUT', headers,
+          body: { nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID() },
+        });
+        expect(refused.status).toBe(401);
+      });
+      await step('Consents feed: refused', async () => {
+        const refused = await nogi.raw('api', 'feed', { path: '/feed/v1/consent', headers, query: { fromSequenceNr: 1, limit: 10 } });
+        expect([401, 403]).toContain(refused.status);
+      });
+    });
+  }
+
+  test('an expired token is refused', async ({ nogi, target, admin, requires }) => {
+    requires('clock');
+    const consentId = await registeredConsent(nogi, target);
+    const token = await debtToken(nogi, target);
+    await step('Let the token expire (expires_in 3599 s)', () => admin.advanceClock(3_600 + 60));
+    const refused = await nogi.getConsentStatus(token, consentId);
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused.body)).toMatch(/invalid access token/i);
+  });
+
+  test('a token for another audience is refused', async ({ nogi, target }) => {
+    const consentId = await registeredConsent(nogi, target);
+    const agreementToken = await nogi.clientCredentialsToken(target.client, target.audiences.agreement, 'consent.create');
+    const refused = await nogi.getDebtByConsentId(agreementToken.data.access_token, consentId);
+    expect(refused.status, 'a consent.create token (agreement audience) must not read debt').toBe(403);
+    const feedToken = await nogi.clientCredentialsToken(target.client, target.audiences.feed, 'client.access.consent.events');
+    const alsoRefused = await nogi.registerAgreement(feedToken.data.access_token, {
+      nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID(),
+    });
+    expect([401, 403], 'a feed token must not register consents').toContain(alsoRefused.status);
+  });
+
+  test('a scope that does not belong to the audience is refused at the token endpoint', async ({ nogi, target }) => {
+    const refused = await nogi.clientCredentialsToken(target.client, target.audiences.debt, 'consent.create');
+    expect(refused.status).toBe(400);
+    expect(errorOf(refused.body)).toBe('invalid_scope');
+  });
+});
+
+test.describe('client credentials the token endpoint must refuse', () => {
+  test('a wrong client secret: invalid_client', async ({ nogi, target }) => {
+    const refused = await nogi.clientCredentialsToken({ ...target.client, clientSecret: 'not-the-secret' }, target.audiences.debt, presentation);
+    expect(refused.status).toBe(401);
+    expect(errorOf(refused.body)).toBe('invalid_client');
+  });
+
+  test('an unknown grant type: unsupported_grant_type', async ({ nogi, target }) => {
+    const basic = Buffer.from(`${target.client.clientId}:${target.client.clientSecret}`).toString('base64');
+    const refused = await nogi.raw('oauth', 'token', { path: '/oauth2/token', method: 'POST', headers: { Authorization: `Basic ${basic}` }, form: { grant_type: 'password', username: 'x', password: 'y' } });
+    expect(refused.status).toBe(400);
+    expect(errorOf(refused.body)).toBe('unsupported_grant_type');
+  });
+
+  test('a client without the integrated-consent agreement cannot register consents', async ({ nogi, target, requires }) => {
+    requires('clientWithoutAgreement');
+    const token = await nogi.clientCredentialsToken(target.clientWithoutAgreement!, target.audiences.agreement, 'consent.create');
+    if (token.status !== 200) {
+      expect(errorOf(token.body), 'refused at the token endpoint').toBe('invalid_scope');
+      return;
+    }
+    const refused = await nogi.registerAgreement(token.data.access_token, {
+      nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID(),
+    });
+    expect(refused.status, 'or refused by the Agreement API').toBe(403);
+  });
+});
+
+test.describe('consents the API must refuse', () => {
+  test('another client\'s consent can be neither read nor revoked', async ({ nogi, target, requires }) => {
+    requires('secondClient');
+    const consentId = await registeredConsent(nogi, target);
+    const othersToken = await debtToken(nogi, target, target.secondClient);
+    await step('The other client reads it: 403 invalid consent', async () => {
+      const refused = await nogi.getDebtByConsentId(othersToken, consentId);
+      expect(refused.status).toBe(403);
+      expect(errorOf(refused.body)).toBe('invalid consent');
+    });
+    await step('The other client revokes it: refused, and it stays active', async () => {
+      expect((await nogi.revokeConsent(othersToken, consentId)).status).toBe(403);
+      const status = await nogi.getConsentStatus(await debtToken(nogi, target), consentId);
+      expect(status.data.active).toBe(true);
+    });
+  });
+
+  test('an unknown consent id: 403 invalid consent', async ({ nogi, target }) => {
+    const refused = await nogi.getDebtByConsentId(await debtToken(nogi, target), randomUUID());
+    expect(refused.status, 'no 404 is documented; an unknown consent is "invalid consent"').toBe(403);
+    expect(errorOf(refused.body)).toBe('invalid consent');
+  });
+});
+
+test.describe('malformed registrations the Agreement API must refuse with 400', () => {
+  const cases: Array<[string, unknown]> = [
+    ['malformed JSON', '{"nin": "14842249091", '],
+    ['a missing field', { nin: '14842249091', scope_of_consent: presentation, consent_duration_days: 5 }],
+    ['an unknown scope', { nin: '14842249091', scope_of_consent: 'debt.secured', consent_duration_days: 5, client_consent_id: 'x' }],
+    ['a duration of the wrong type', { nin: '14842249091', scope_of_consent: presentation, consent_duration_days: 'thirty', client_consent_id: 'x' }],
+    ['an invalid NIN', { nin: '12345678901', scope_of_consent: presentation, consent_duration_days: 5, client_consent_id: 'x' }],
+  ];
+  for (const [name, body] of cases) {
+    test(name, async ({ nogi, target }) => {
+      const token = await nogi.clientCredentialsToken(target.client, target.audiences.agreement, 'consent.create');
+      const refused = await nogi.raw('api', 'createConsent', {
+        path: '/v1/consent/agreement', method: 'PUT', headers: { Authorization: `Bearer ${token.data.access_token}` },
+        body: typeof body === 'object' && body && 'client_consent_id' in body ? { ...body, client_consent_id: randomUUID() } : body,
+      });
+      expect(refused.status).toBe(400);
+      expect((refused.body as { path?: string }).path).toBe('/v1/consent/agreement');
+    });
+  }
+});
+
+test('an unregistered redirect_uri is never redirected to', async ({ nogi, target, page, requires }) => {
+  requires('regularConsent');
+  const unregistered = 'http://127.0.0.1:65099/not-registered';
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  const response = await page.goto(nogi.authorizationUrl({ clientId: target.client.clientId, scope: presentation, state: randomUUID(), redirectUri: unregistered }));
+  await step('The person sees an error page', async () => {
+    expect(response?.status(), 'an error page, never a redirect (auth-endpoint.md: redirect_uri must be whitelisted)').toBe(400);
+    await expect(page.locator('body')).not.toBeEmpty();
+  });
+  expect(requested.filter((url) => url.startsWith(unregistered)), 'requests to the unregistered redirect_uri').toEqual([]);
+});
