@@ -63,6 +63,7 @@ export default defineConfig({
     ['html', { outputFolder: `${reports}/playwright-html`, open: 'never' }],
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
+    ['./src/reporting/coverage-reporter.ts', { outputDir: reports }],
     ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true }],
     // Sharded runs (nogi-conformance gate --shard i/n): a blob per shard for `playwright merge-reports`.
     ...(process.env.NOGI_BLOB_REPORT === '1' ? [['blob', { outputDir: `${reports}/blob-report` }] as const] : []),

@@ -162,7 +162,7 @@ test.describe('malformed registrations the Agreement API must refuse with 400', 
   }
 });
 
-test('an unregistered redirect_uri is never redirected to', async ({ nogi, target, page, requires }) => {
+test('an unregistered redirect_uri is never redirected to', async ({ nogi, target, page, requires, coverage }) => {
   requires('regularConsent');
   const unregistered = 'http://127.0.0.1:65099/not-registered';
   const requested: string[] = [];
@@ -173,4 +173,5 @@ test('an unregistered redirect_uri is never redirected to', async ({ nogi, targe
     await expect(page.locator('body')).not.toBeEmpty();
   });
   expect(requested.filter((url) => url.startsWith(unregistered)), 'requests to the unregistered redirect_uri').toEqual([]);
+  coverage.push({ contract: 'oauth', operationId: 'authorize', status: response?.status() ?? 0 });
 });
