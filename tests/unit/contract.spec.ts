@@ -1,0 +1,161 @@
+/** The contract layer: vendored bytes, errata, generated types, and what the validators report. */
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { applyOverlay, contractPaths, loadApiContract, readErrata, readUpstream, readUpstreamSource, sha256 } from '../../src/contract/load.ts';
+import { renderContractTypes, typesPaths } from '../../src/contract/types.ts';
+import { ContractValidator, formatFinding, getContracts } from '../../src/contract/index.ts';
+import type { OpenAPIV3 } from 'openapi-types';
+
+const publishedCopy = process.env.NOGI_UPSTREAM_OPENAPI ?? new URL('../../../shared/upstream/openapi.json', import.meta.url).pathname;
+
+test.describe('the vendored upstream document', () => {
+  test('is byte-identical to the file its SOURCE.json names (by SHA-256)', () => {
+    expect(sha256(readFileSync(contractPaths.upstream))).toBe(readUpstreamSource().sha256);
+  });
+
+  test('is byte-identical to the published copy, where one is at hand', () => {
+    test.skip(!existsSync(publishedCopy), `no published copy at ${publishedCopy} (set NOGI_UPSTREAM_OPENAPI)`);
+    expect(readFileSync(contractPaths.upstream).equals(readFileSync(publishedCopy))).toBe(true);
+  });
+});
+
+test.describe('the errata overlay', () => {
+  test('applies cleanly: every action matches the upstream document', async () => {
+    await expect(applyOverlay(readUpstream(), readErrata())).resolves.toBeDefined();
+  });
+
+  test('every action carries a reason', () => {
+    for (const action of readErrata().actions) expect(action.description, action.target).toMatch(/^E\d+/);
+  });
+
+  test('an action that matches nothing fails loudly', async () => {
+    const overlay = { overlay: '1.0.0', actions: [{ target: '$.paths["/v9/nothing"].get', description: 'E0 test', update: { summary: 'x' } }] };
+    await expect(applyOverlay(readUpstream(), overlay)).rejects.toThrow(/match nothing.*\/v9\/nothing/s);
+  });
+
+  test('each erratum changes what it says it changes', async () => {
+    const upstream = readUpstream();
+    const effective = await loadApiContract();
+    const schemes = (d: OpenAPIV3.Document) => Object.keys(d.components?.securitySchemes ?? {});
+    // E1
+    expect(schemes(upstream)).not.toContain('OAuth2_Client_credential');
+    expect(schemes(effective)).toEqual(expect.arrayContaining(['OAuth2', 'OAuth2_Client_credential', 'OAuth2_Authorization_code_flow']));
+    // E2, E5
+    const feed = (d: OpenAPIV3.Document) => d.paths['/feed/v1/consent']!.get!;
+    expect(feed(upstream).security).toBeUndefined();
+    expect(feed(effective).security).toEqual([{ OAuth2_Client_credential: ['client.access.consent.events'] }]);
+    expect(Object.keys(feed(upstream).responses)).toEqual(['200']);
+    expect(Object.keys(feed(effective).responses)).toEqual(['200', '400', '401', '403', '500']);
+    // E3, E4
+    expect(upstream.paths['/v1/debt/{id}']!.delete!.security).toBeUndefined();
+    expect(effective.paths['/v1/debt/{id}']!.delete!.security).toEqual([{ OAuth2_Client_credential: ['debt.unsecured.presentation', 'debt.unsecured.processing'] }]);
+    expect(effective.paths['/v1/debt/{id}/status']!.get!.security).toEqual([{ OAuth2_Client_credential: ['debt.unsecured.presentation', 'debt.unsecured.processing'] }]);
+    // E6, E7
+    for (const path of ['/feed/v1/consent/lastSequenceNr', '/feed/v1/consent/firstSequenceNr']) {
+      const content = (d: OpenAPIV3.Document) => Object.keys((d.paths[path]!.get!.responses['200'] as OpenAPIV3.ResponseObject).content!);
+      expect(content(upstream)).toEqual(['*/*']);
+      expect(content(effective)).toEqual(['application/json']);
+    }
+    const schema = (d: OpenAPIV3.Document, name: string) => d.components!.schemas![name] as OpenAPIV3.SchemaObject;
+    const prop = (d: OpenAPIV3.Document, name: string, p: string) => schema(d, name).properties![p] as OpenAPIV3.SchemaObject;
+    // E8, E9
+    expect([prop(upstream, 'consent_info', 'active').type, prop(effective, 'consent_info', 'active').type]).toEqual(['string', 'boolean']);
+    expect([prop(upstream, 'SpringErrorSchema', 'path').format, prop(effective, 'SpringErrorSchema', 'path').format]).toEqual(['uri', 'uri-reference']);
+    // E10
+    expect(prop(upstream, 'SamtykkeFeedEventDTO', 'samtykkeArkivertEvent').nullable).toBeUndefined();
+    expect(prop(effective, 'SamtykkeFeedEventDTO', 'samtykkeArkivertEvent').nullable).toBe(true);
+    // The upstream object itself is never modified.
+    expect(sha256(JSON.stringify(upstream))).toBe(sha256(JSON.stringify(readUpstream())));
+  });
+
+  test('the upstream feed examples validate only with the errata (E10)', async () => {
+    const effective = await loadApiContract();
+    const examples = (effective.paths['/feed/v1/consent']!.get!.responses['200'] as OpenAPIV3.ResponseObject).content!['application/json']!.examples!;
+    const { api } = await getContracts();
+    for (const [name, example] of Object.entries(examples)) {
+      const findings = api.validateResponse('feed', { status: 200, contentType: 'application/json', body: (example as OpenAPIV3.ExampleObject).value });
+      expect(findings.filter((f) => f.severity === 'error').map(formatFinding), name).toEqual([]);
+    }
+    const raw = new ContractValidator(readUpstream(), 'upstream-raw');
+    const body = (Object.values(examples)[0] as OpenAPIV3.ExampleObject).value;
+    expect(raw.validateResponse('feed', { status: 200, contentType: 'application/json', body }).some((f) => f.severity === 'error')).toBe(true);
+  });
+});
+
+test('generated types are up to date with the contracts (npm run contract:types)', async () => {
+  const rendered = await renderContractTypes();
+  for (const [name, text] of Object.entries(rendered)) {
+    expect(readFileSync(typesPaths[name as keyof typeof typesPaths], 'utf8'), `${name} types are stale: run npm run contract:types`).toBe(text);
+  }
+});
+
+test.describe('response validation', () => {
+  const debt = {
+    ssn: '14842249091',
+    loans: [
+      { creditorName: 'A', loan: { type: 'creditFacility', coBorrower: 0, creditLimit: 5000000, installmentChargePeriod: 'MONTHLY' } },
+      { creditorName: 'B', loan: { type: 'chargeCard', interestBearingBalance: 1 } },
+      { creditorName: 'C', loan: null },
+    ],
+    numberOfCreditorsAnswered: 2,
+    numberOfcreditorsMissing: 1,
+    consent: { id: 'x', exp: 1, scope: 'debt.unsecured.presentation' },
+  };
+  const check = async (body: unknown, status = 200, contentType = 'application/json', strict = false) =>
+    (await getContracts({ strict })).api.validateResponse('getDebtWithConsentID', { status, contentType, body });
+
+  test('a conformant body has no findings, and no false warnings under the anyOf of loans', async () => {
+    expect((await check(debt)).map(formatFinding)).toEqual([]);
+  });
+
+  test('a mistyped field is an error naming the pointer, the expectation, the value and the schema description', async () => {
+    const [finding] = await check({ ...debt, numberOfCreditorsAnswered: '2' });
+    expect(finding).toMatchObject({ check: 'response_schema_conformance', severity: 'error', pointer: '/numberOfCreditorsAnswered', expected: 'type integer', actual: '"2"' });
+    expect(finding?.description).toMatch(/creditors of the loan applicant that answered/);
+  });
+
+  test('a missing required field is an error', async () => {
+    const { api } = await getContracts();
+    const findings = api.validateResponse('getConsentStatusWithID', { status: 403, contentType: 'application/json', body: { error: 1 } });
+    expect(findings[0]).toMatchObject({ pointer: '/error', expected: 'type string' });
+    const spring = api.validateResponse('createConsent', { status: 400, contentType: 'application/json', body: { status: 400, error: 'Bad Request', path: '/v1/consent/agreement', timestamp: '2024-01-01T00:00:00Z' } });
+    expect(spring[0]).toMatchObject({ pointer: '/requestId', expected: 'required property "requestId"', actual: '(absent)' });
+  });
+
+  test('an undocumented status code and a wrong content type are errors', async () => {
+    expect((await check({}, 404))[0]).toMatchObject({ check: 'status_code_conformance', expected: 'one of 200, 400, 403, 500', actual: '404' });
+    expect((await check({}, 502))[0]).toMatchObject({ check: 'not_a_server_error' });
+    expect((await check(debt, 200, 'text/plain'))[0]).toMatchObject({ check: 'content_type_conformance', actual: 'text/plain' });
+  });
+
+  test('a body on 204 is an error; a charset parameter is not', async () => {
+    const { api } = await getContracts();
+    expect(api.validateResponse('revokeConsentByID', { status: 204, contentType: 'application/json', body: { x: 1 } })[0]).toMatchObject({ check: 'content_type_conformance' });
+    expect(await check(debt, 200, 'application/json; charset=utf-8')).toEqual([]);
+  });
+
+  test('unlisted properties are warnings, and errors in strict mode', async () => {
+    const body = { ...debt, extra: true, loans: [{ creditorName: 'B', loan: { type: 'chargeCard', surprise: 1 } }] };
+    const loose = await check(body);
+    expect(loose.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/loans/0/loan/surprise'], ['warning', '/extra']]);
+    const strict = await check(body, 200, 'application/json', true);
+    expect(strict.every((f) => f.severity === 'error')).toBe(true);
+    expect(strict).toHaveLength(2);
+  });
+
+  test('requests are validated by operation: query parameters and bodies', async () => {
+    const { api, oauth } = await getContracts();
+    expect(api.validateRequest('feed', { query: { fromSequenceNr: '1', limit: '10' } })).toEqual([]);
+    expect(api.validateRequest('feed', { query: { fromSequenceNr: '1' } })[0]).toMatchObject({ pointer: 'query:limit', actual: '(absent)' });
+    expect(api.validateRequest('createConsent', { contentType: 'application/json', body: { nin: '1', scope_of_consent: 'x', consent_duration_days: 1, client_consent_id: 'y' } })[0]).toMatchObject({ pointer: '/scope_of_consent' });
+    expect(oauth.validateRequest('token', { contentType: 'application/x-www-form-urlencoded', body: { grant_type: 'client_credentials', audience: 'a', scope: 'b' } })).toEqual([]);
+    expect(oauth.validateRequest('token', { contentType: 'application/json', body: { grant_type: 'client_credentials' } })[0]).toMatchObject({ pointer: 'content-type' });
+  });
+
+  test('an unknown operation id is an error, not a silent pass', async () => {
+    const { api } = await getContracts();
+    expect(() => api.validateResponse('getEverything', { status: 200 })).toThrow(/Unknown operationId "getEverything"/);
+    expect(api.findOperation('GET', '/v1/debt/abc/status')?.operationId).toBe('getConsentStatusWithID');
+    expect(api.findOperation('POST', '/v1/debt')).toBeUndefined();
+  });
+});
