@@ -67,6 +67,8 @@ export default defineConfig({
     ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true }],
     // Sharded runs (nogi-conformance gate --shard i/n): a blob per shard for `playwright merge-reports`.
     ...(process.env.NOGI_BLOB_REPORT === '1' ? [['blob', { outputDir: `${reports}/blob-report` }] as const] : []),
+    // Last: masks what Playwright itself wrote (step titles, snippets) once every report is written.
+    ['./src/reporting/scrub-reporter.ts', { dir: reports }],
   ],
   use: {
     // Traces hold raw headers (credentials): off unless asked for against a simulator.

@@ -82,6 +82,27 @@ export function hintFor(id: string, o: Observed | undefined): Hint {
   if (tokenItems.has(id) && error === 'invalid_request' && text.includes('audience')) {
     return { cause: 'The audience is wrong for this environment.', fix: 'Remove NOGI_AUDIENCE_* overrides, or set them to the API host of this environment + /v1/consent/agreement, /v1/debt, /feed/v1/consent (reference/index.md).' };
   }
+  if (error === 'no_browser') {
+    return { cause: 'No Chromium could be started for the login page.', fix: 'Run `nogi-conformance doctor`: install Chromium (Debian/Ubuntu: apt-get install chromium) or set NOGI_CHROMIUM_PATH.' };
+  }
+  if (error === 'login_failed') {
+    return {
+      cause: 'The login or consent page did not behave as expected (for preprod: ID-porten TestID, then the NoGi consent page).',
+      fix: 'Check NOGI_TEST_NIN is a TestID person (14842249091 or 29868099311) and NOGI_LOGIN_DRIVER matches the target; the screenshot in the report shows where it stopped.',
+    };
+  }
+  if (id === 'code-exchange' && (error === 'consent_denied' || error === 'login_cancelled')) {
+    return { cause: `The callback came back with ${error}: the person declined or cancelled.`, fix: 'Run again and accept on the consent page; if it repeats, the consent page is answering for the person (report it to NoGi).' };
+  }
+  if (id === 'code-exchange' && error === 'state_mismatch') {
+    return { cause: 'The callback did not mirror the state of the auth request.', fix: 'Report it to NoGi: state must come back unchanged (auth-endpoint.md).' };
+  }
+  if (id === 'id-token' && error === 'no_id_token') {
+    return { cause: 'No ID token came back although openid was requested last in the scope.', fix: 'Ask NoGi whether OpenID (pid and consent_id claims) is enabled for your client (scopes.md).' };
+  }
+  if (id === 'id-token' && error === 'invalid_id_token') {
+    return { cause: 'The ID token does not verify: signature against the JWKS, issuer, audience (your client id), pid or consent_id.', fix: 'Report it to NoGi with the run time; never accept an ID token whose signature you did not check.' };
+  }
   if (id === 'code-exchange' && error === 'invalid_grant') {
     return { cause: 'invalid_grant: the code was already used, expired (codes are short-lived), or redirect_uri differs from the one in the auth request.', fix: 'Exchange the code once, at once, with exactly the redirect_uri of the auth request.' };
   }

@@ -3,11 +3,12 @@
  * folder: plain files, zip and gzip archives, base64 blobs (the Playwright HTML report embeds its
  * data as a base64 zip) included. The scanner is proved able to find each first.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { zipSync, strToU8 } from 'fflate';
 import { scanForLeaks, type Needle } from '../../src/reporting/leak-scan.ts';
+import { scrubReports } from '../../src/reporting/scrub.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { cleanEnv, clients, customTarget, root, runCli, startQuietSimulator } from './helpers.ts';
 
@@ -35,6 +36,21 @@ test('the scanner finds a secret, a token and a NIN in plain text, base64, zips 
   const { leaks } = scanForLeaks(dir, needles);
   const found = leaks.map((l) => `${l.needle} @ ${l.where.split(' › ')[0]}`);
   expect(found).toEqual(expect.arrayContaining(['NIN 1…1 @ plain.txt', 'client secret A @ headers.json', 'simulator token @ trace.zip', 'NIN 2…1 @ index.html']));
+});
+
+test('scrubReports masks what Playwright writes itself, inside the HTML report data too, and leaves its code alone', () => {
+  const dir = test.info().outputPath('scrub');
+  mkdirSync(join(dir, 'playwright-html'), { recursive: true });
+  const code = '<script>const x={code:someFunctionName};</script>';
+  const data = Buffer.from(zipSync({ 'report.json': strToU8(JSON.stringify({ steps: [{ title: `Fill "${NINS[0]}" getByTestId('nin-input')` }] })) })).toString('base64');
+  writeFileSync(join(dir, 'playwright-html', 'index.html'), `${code}<template id="playwrightReportBase64">data:application/zip;base64,${data}</template>`);
+  writeFileSync(join(dir, 'results.json'), JSON.stringify({ title: `Fill "${NINS[1]}"` }));
+  expect(scanForLeaks(dir, needles).leaks).toHaveLength(2);
+  const { changed } = scrubReports(dir);
+  expect(changed).toHaveLength(2);
+  expect(scanForLeaks(dir, needles).leaks).toEqual([]);
+  expect(readFileSync(join(dir, 'playwright-html', 'index.html'), 'utf8')).toContain(code);
+  expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))).toEqual({ title: 'Fill "2*********1"' });
 });
 
 test.describe('after runs', () => {

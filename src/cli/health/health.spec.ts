@@ -4,8 +4,8 @@
  * samples (NOGI_HEALTH_SAMPLES, 1-20). Latencies are recorded as "latency" annotations for the CLI.
  */
 import { randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
-import { DEBT_SCOPE, Probe, runTarget, type Call } from '../probe.ts';
+import { expect, test } from '../../../fixtures/nogi.ts';
+import { DEBT_SCOPE, Probe, type Call } from '../probe.ts';
 
 const samples = Math.min(20, Math.max(1, Number(process.env.NOGI_HEALTH_SAMPLES ?? 5) || 5));
 
@@ -17,7 +17,6 @@ function ok<T>(call: Call<T>): Call<T> {
 
 test.describe.configure({ mode: 'serial' });
 
-const target = runTarget();
 let probe: Probe;
 const tokens: Partial<Record<'agreement' | 'debt' | 'feed', string>> = {};
 let consentId = '';
@@ -31,28 +30,26 @@ function sample(endpoint: string, call: Call): void {
   latencies.set(endpoint, entry);
 }
 
-test.beforeAll(async ({ playwright }) => {
-  probe = new Probe(await playwright.request.newContext(), target);
-});
-test.afterAll(async () => {
-  await probe?.request.dispose();
+// Each test's typed client (its exchanges attached to that test), shared state across the serial tests.
+test.beforeEach(({ nogi, target }) => {
+  probe = new Probe(nogi, target);
 });
 
 test('Tokens for the agreement, debt and feed APIs', async () => {
   await test.step('Get an access token for the consent API', async () => {
-    tokens.agreement = ok(await probe.token(target.audiences.agreement, 'consent.create')).json.access_token;
+    tokens.agreement = ok(await probe.token(probe.target.audiences.agreement, 'consent.create')).json.access_token;
   });
   await test.step('Get a token for the debt API', async () => {
-    tokens.debt = ok(await probe.token(target.audiences.debt, DEBT_SCOPE)).json.access_token;
+    tokens.debt = ok(await probe.token(probe.target.audiences.debt, DEBT_SCOPE)).json.access_token;
   });
   await test.step('Get a token for the consents feed', async () => {
-    tokens.feed = ok(await probe.token(target.audiences.feed, 'client.access.consent.events')).json.access_token;
+    tokens.feed = ok(await probe.token(probe.target.audiences.feed, 'client.access.consent.events')).json.access_token;
   });
 });
 
 test('Integrated consent lifecycle', async () => {
   await test.step('Register a consent', async () => {
-    const call = ok(await probe.registerAgreement(tokens.agreement!, { nin: target.nins.withDebt, scope_of_consent: DEBT_SCOPE, consent_duration_days: 1, client_consent_id: clientConsentId }));
+    const call = ok(await probe.registerAgreement(tokens.agreement!, { nin: probe.target.nins.withDebt, scope_of_consent: DEBT_SCOPE, consent_duration_days: 1, client_consent_id: clientConsentId }));
     consentId = call.json.consent?.id ?? '';
     expect(consentId, 'consent.id in the registration response').not.toBe('');
   });
@@ -73,9 +70,9 @@ test('Consents feed', async () => {
 
 test('Latency per endpoint', async () => {
   for (let i = 0; i < samples; i++) {
-    sample('POST /oauth2/token', await probe.token(target.audiences.debt, DEBT_SCOPE));
+    sample('POST /oauth2/token', await probe.token(probe.target.audiences.debt, DEBT_SCOPE));
     // The same registration again is idempotent (same data: same consent).
-    sample('PUT /v1/consent/agreement', await probe.registerAgreement(tokens.agreement!, { nin: target.nins.withDebt, scope_of_consent: DEBT_SCOPE, consent_duration_days: 1, client_consent_id: clientConsentId }));
+    sample('PUT /v1/consent/agreement', await probe.registerAgreement(tokens.agreement!, { nin: probe.target.nins.withDebt, scope_of_consent: DEBT_SCOPE, consent_duration_days: 1, client_consent_id: clientConsentId }));
     sample('GET /v1/debt/{id}', await probe.debtById(tokens.debt!, consentId));
     sample('GET /v1/debt/{id}/status', await probe.status(tokens.debt!, consentId));
     sample('GET /feed/v1/consent/lastSequenceNr', await probe.lastSequenceNr(tokens.feed!));

@@ -6,10 +6,13 @@
  * which the CLI turns into reports/onboarding.md and .html with a hint for each failure.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { expect, test } from '@playwright/test';
-import { redact } from '../../reporting/redact.ts';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { expect, test } from '../../../fixtures/nogi.ts';
+import { chromiumArgs, chromiumExecutable } from '../../config/browser.ts';
+import { captureCallback, loginDriverFor } from '../../drivers/index.ts';
+import { redact, registerSecret } from '../../reporting/redact.ts';
 import { checklistItems, type ChecklistId } from '../../reporting/checklist.ts';
-import { DEBT_SCOPE, Probe, runTarget, type Call, type Observation } from '../probe.ts';
+import { DEBT_SCOPE, Probe, type Call, type Observation } from '../probe.ts';
 
 interface ItemRecord {
   id: ChecklistId;
@@ -17,6 +20,8 @@ interface ItemRecord {
   observed?: Observation;
   reason?: string;
 }
+
+const observeDiscovery = (status: number): Observation => ({ operation: 'getOpenIdConfiguration', method: 'GET', path: '/.well-known/openid-configuration', status, ms: 0 });
 
 class ItemFailed extends Error {
   constructor(message: string, readonly observed?: Observation) {
@@ -33,10 +38,9 @@ function require2xx<T>(call: Call<T>, what: string): Call<T> {
   return call;
 }
 
-test('Onboarding checklist', async ({ request }) => {
-  test.setTimeout(120_000);
-  const target = runTarget();
-  const probe = new Probe(request, target);
+test('Onboarding checklist', async ({ nogi, target, playwright }) => {
+  test.setTimeout(180_000);
+  const probe = new Probe(nogi, target);
   const records = new Map<ChecklistId, ItemRecord>();
   const title = (id: ChecklistId): string => checklistItems.find((i) => i.id === id)!.title;
 
@@ -121,13 +125,13 @@ test('Onboarding checklist', async ({ request }) => {
   let loginUrl: string | undefined;
   await item('auth-page', [], async () => {
     // Without a registered callback URI, only reachability can be checked.
-    const call = await probe.authorize({ client_id: target.client.clientId, response_type: 'code', scope: DEBT_SCOPE, state, redirect_uri: redirectUri ?? 'https://example.invalid/callback' });
+    const call = await probe.authorize({ scope: DEBT_SCOPE, state, redirectUri: redirectUri ?? 'https://example.invalid/callback' });
     if (call.observation.status >= 500) throw new ItemFailed('the auth endpoint failed', call.observation);
     if (call.observation.status === 404) throw new ItemFailed('no auth endpoint at this URL', call.observation);
   });
   await item('callback', ['auth-page'], async () => {
     if (!redirectUri) return 'NOGI_REDIRECT_URI is not set (regular consent only: set a callback URI registered with NoGi)';
-    const call = await probe.authorize({ client_id: target.client.clientId, response_type: 'code', scope: `${DEBT_SCOPE} openid`, state, redirect_uri: redirectUri });
+    const call = await probe.authorize({ scope: `${DEBT_SCOPE} openid`, state, redirectUri });
     const o = call.observation;
     const location = call.observation.location;
     if (o.status < 300 || o.status >= 400 || !location) throw new ItemFailed('an error page instead of a redirect', { ...o, errorPage: true });
@@ -142,11 +146,58 @@ test('Onboarding checklist', async ({ request }) => {
     }
     loginUrl = next.toString();
   });
-  await item('code-exchange', ['callback', 'token-debt'], async () => {
-    if (!loginUrl) return 'no login page to drive';
-    return 'the login page driver is not wired into the onboarding run yet: drive the regular flow with `npm run conformance` (specs/regular-consent.spec.ts)';
+  let tokens2: { access_token?: string; id_token?: string } = {};
+  let debtConsentId: string | undefined;
+  await item('code-exchange', ['callback'], async () => {
+    if (!loginUrl || !redirectUri) return 'no login page to drive';
+    // A browser of its own, so that a missing Chromium fails this item only.
+    let browser;
+    try {
+      browser = await playwright.chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs });
+    } catch (error) {
+      throw new ItemFailed(`no browser for the login page: ${(error as Error).message.split('\n')[0]}`, { operation: 'login', method: 'GET', path: '/oauth2/auth', status: 0, error: 'no_browser', ms: 0 });
+    }
+    try {
+      const page = await browser.newPage();
+      const flowState = randomBytes(12).toString('base64url');
+      const callback = captureCallback(page, redirectUri);
+      callback.catch(() => undefined);
+      await page.goto(nogi.authorizationUrl({ clientId: target.client.clientId, scope: `${DEBT_SCOPE} openid`, state: flowState, redirectUri })).catch(() => undefined);
+      try {
+        await loginDriverFor(target.capabilities.loginDriver, page).logInAndDecide(target.nins.withDebt, 'accept');
+      } catch (error) {
+        throw new ItemFailed(`the login and consent pages could not be completed: ${redact((error as Error).message.split('\n')[0] ?? '')}`, {
+          operation: 'login', method: 'GET', path: new URL(page.url()).pathname, status: 0, error: 'login_failed', ms: 0,
+        });
+      }
+      const { params } = await callback;
+      if (params.code) registerSecret(params.code);
+      if (params.error) throw new ItemFailed(`the callback came back with error=${params.error}`, { operation: 'authorize', method: 'GET', path: '/oauth2/auth', status: 302, error: params.error, description: params.error_description, ms: 0 });
+      if (params.state !== flowState) throw new ItemFailed('the callback did not mirror state', { operation: 'authorize', method: 'GET', path: '/oauth2/auth', status: 302, error: 'state_mismatch', ms: 0 });
+      const exchange = require2xx(await probe.exchangeCode(params.code ?? '', redirectUri), 'code exchange');
+      tokens2 = exchange.json;
+      const debt = require2xx(await probe.debtWithCodeToken(tokens2.access_token ?? ''), 'debt with the authorization-code token');
+      debtConsentId = debt.json.consent?.id;
+    } finally {
+      await browser.close();
+    }
   });
-  await item('id-token', ['code-exchange'], async () => undefined);
+  await item('id-token', ['code-exchange'], async () => {
+    const idToken = tokens2.id_token;
+    const seen = (error: string): Observation => ({ operation: 'token', method: 'POST', path: '/oauth2/token', status: 200, error, ms: 0 });
+    if (!idToken) throw new ItemFailed('no id_token in the token response although openid was requested last', seen('no_id_token'));
+    const discovery = await nogi.discovery();
+    const config = discovery.data as { issuer?: string; jwks_uri?: string };
+    if (!discovery.ok || !config.jwks_uri) throw new ItemFailed('no jwks_uri in the OpenID configuration', observeDiscovery(discovery.status));
+    try {
+      // Checked explicitly: OIDC client libraries may skip the signature of a token-endpoint ID token.
+      const { payload } = await jwtVerify(idToken, createRemoteJWKSet(new URL(config.jwks_uri)), { issuer: config.issuer, audience: target.client.clientId });
+      if (payload.pid !== target.nins.withDebt) throw new Error('pid is not the NIN that logged in');
+      if (debtConsentId && payload.consent_id !== debtConsentId) throw new Error('consent_id differs from the consent in the debt response');
+    } catch (error) {
+      throw new ItemFailed(`the ID token does not verify: ${redact((error as Error).message)}`, seen('invalid_id_token'));
+    }
+  });
 
   const failed = [...records.values()].filter((r) => r.outcome === 'failed');
   expect(failed.map((r) => `${title(r.id)}: ${r.reason}`), 'checklist items that failed').toEqual([]);
