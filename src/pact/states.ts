@@ -1,7 +1,8 @@
 /**
  * The provider states, in the domain's words. Consumer tests name states with these builders;
  * the verifier resolves a state by its name pattern (provider-states.ts). The parameters carry
- * the values; the name says them too, for people reading the pact.
+ * the values. Names say who the person is in words, never by NIN: the Pact core prints state
+ * names to the console, where no NIN may appear (the NIN travels in the parameters).
  */
 import { EX } from './examples.ts';
 
@@ -11,13 +12,13 @@ export const STATES = {
   /** Returns {clientConsentId}: a client_consent_id not used before. */
   agreementClient: 'the partner client has an integrated-consent agreement',
   /** Returns {consentId, clientConsentId}. */
-  consentExists: (days: number, nin: string) => `a consent with ${days} days duration exists for NIN ${nin}`,
+  consentExists: (days: number) => `a consent with ${days} days duration exists for a TestID person with debt`,
   /** After consentExists: revokes that consent. Returns {consentId}. */
   consentRevoked: 'the consent was revoked',
   /** Regular consent, accepted by the person. Returns {accessToken, consentId}. */
-  authCodeToken: (nin: string) => `an authorization code token exists for NIN ${nin}`,
+  authCodeToken: 'an authorization code token exists for a TestID person with debt',
   /** Regular consent, accepted, code not yet exchanged. Returns {code, redirectUri}. */
-  authCode: (nin: string) => `an authorization code was issued for NIN ${nin}`,
+  authCode: 'an authorization code was issued for a TestID person with debt',
   /** Client credentials for the debt API. Returns {audience} (the target's debt audience). */
   debtClient: 'the partner client is registered for the debt API',
   /** The partner's consent events: one created and one archived. Returns {fromSequenceNr}. */
@@ -27,10 +28,10 @@ export const STATES = {
 /** Name patterns, for resolving a state on the provider side. */
 export const STATE_PATTERNS = {
   agreementClient: /^the partner client has an integrated-consent agreement$/,
-  consentExists: /^a consent with (\d+) days duration exists for NIN (\d{11})$/,
+  consentExists: /^a consent with (\d+) days duration exists for a TestID person with debt$/,
   consentRevoked: /^the consent was revoked$/,
-  authCodeToken: /^an authorization code token exists for NIN (\d{11})$/,
-  authCode: /^an authorization code was issued for NIN (\d{11})$/,
+  authCodeToken: /^an authorization code token exists for a TestID person with debt$/,
+  authCode: /^an authorization code was issued for a TestID person with debt$/,
   feedEvents: /^the partner client has consent events in the feed$/,
   debtClient: /^the partner client is registered for the debt API$/,
 } as const;

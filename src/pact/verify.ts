@@ -22,7 +22,7 @@ import type { Target } from '../config/target.ts';
 import { redact } from '../reporting/redact.ts';
 import { ACCESS_PROVIDER, API_PROVIDER, pactDir, pactFile, type ProviderName } from './names.ts';
 import { pactTarget, ProviderSetup } from './provider-setup.ts';
-import { stateKind, STATE_PATTERNS, type DebtScope } from './states.ts';
+import { DEFAULT_PARAMS, stateKind, STATE_PATTERNS, type DebtScope } from './states.ts';
 
 type JsonMap = Record<string, unknown>;
 
@@ -118,29 +118,27 @@ async function resolveState(ctx: VerificationContext, name: string, params: Json
       return { clientConsentId: setup.newClientConsentId() };
     case 'consentExists': {
       const m = STATE_PATTERNS.consentExists.exec(name)!;
-      const created = await setup.registerAgreement(str(params.nin, m[2]!), num(params.days, Number(m[1])), scope);
+      const created = await setup.registerAgreement(str(params.nin, DEFAULT_PARAMS.nin), num(params.days, Number(m[1])), scope);
       ctx.current = created;
       return { ...created };
     }
     case 'consentRevoked': {
-      const consent = ctx.current ?? (await setup.registerAgreement(str(params.nin, '14842249091'), num(params.days, 30), scope));
+      const consent = ctx.current ?? (await setup.registerAgreement(str(params.nin, DEFAULT_PARAMS.nin), num(params.days, 30), scope));
       await setup.revoke(consent.consentId);
       return { consentId: consent.consentId, clientConsentId: consent.clientConsentId };
     }
     case 'debtClient':
       return { audience: setup.target.audiences.debt };
     case 'authCode': {
-      const m = STATE_PATTERNS.authCode.exec(name)!;
-      return { ...(await setup.authorizationCode(str(params.nin, m[1]!), scope)), clientId: setup.target.client.clientId };
+      return { ...(await setup.authorizationCode(str(params.nin, DEFAULT_PARAMS.nin), scope)), clientId: setup.target.client.clientId };
     }
     case 'authCodeToken': {
-      const m = STATE_PATTERNS.authCodeToken.exec(name)!;
-      const { code, redirectUri } = await setup.authorizationCode(str(params.nin, m[1]!), scope);
+      const { code, redirectUri } = await setup.authorizationCode(str(params.nin, DEFAULT_PARAMS.nin), scope);
       return { accessToken: await setup.exchangeCode(code, redirectUri) };
     }
     case 'feedEvents': {
       const from = (await setup.lastSequenceNr()) + 1;
-      const consent = await setup.registerAgreement(str(params.nin, '14842249091'), num(params.days, 30), scope);
+      const consent = await setup.registerAgreement(str(params.nin, DEFAULT_PARAMS.nin), num(params.days, 30), scope);
       await setup.revoke(consent.consentId);
       return { fromSequenceNr: from, consentId: consent.consentId };
     }

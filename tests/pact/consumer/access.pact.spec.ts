@@ -58,7 +58,7 @@ test('token endpoint: client credentials grant (form-encoded, client_secret_basi
 test('token endpoint: authorization code grant (form-encoded, client_secret_basic)', async ({ request }) => {
   await pact
     .addInteraction()
-    .given(STATES.authCode(EX.nin), { nin: EX.nin, scope: 'debt.unsecured.presentation' })
+    .given(STATES.authCode, { nin: EX.nin, scope: 'debt.unsecured.presentation' })
     .uponReceiving('an authorization-code token request with the code from the callback')
     .withRequest('POST', '/oauth2/token', (b) => {
       b.headers({ Authorization: M.regex('^Basic [A-Za-z0-9+/=]+$', basic), 'Content-Type': M.regex(`^${FORM}(;.*)?$`, FORM) });

@@ -72,7 +72,7 @@ test.describe('Agreement API', () => {
   test('register agreement: 409 for the same client_consent_id with other data', async ({ request }) => {
     await pact
       .addInteraction()
-      .given(STATES.consentExists(60, EX.nin), { nin: EX.nin, days: 60, scope: SCOPE })
+      .given(STATES.consentExists(60), { nin: EX.nin, days: 60, scope: SCOPE })
       .uponReceiving('a request to register an agreement under a client_consent_id already used with other data')
       .withRequest('PUT', '/v1/consent/agreement', (b) => bearer(b, { 'Content-Type': 'application/json' }).jsonBody(agreementBody(30)))
       .willRespondWith(409, (b) => b.jsonBody(springError(409, 'Conflict')))
@@ -102,7 +102,7 @@ test.describe('Debt API', () => {
   test('debt by consent id: 200', async ({ request }) => {
     await pact
       .addInteraction()
-      .given(STATES.consentExists(30, EX.nin), consent30)
+      .given(STATES.consentExists(30), consent30)
       .uponReceiving('a request for debt information by consent id')
       .withRequest('GET', consentPath(), (b) => bearer(b))
       .willRespondWith(200, (b) => b.jsonBody({ ...debtInformation, consent: { id: uuid(EX.consentId), exp: M.integer(EX.expEpoch), scope: M.string(SCOPE) } }))
@@ -117,7 +117,7 @@ test.describe('Debt API', () => {
   test('debt by consent id: 403 invalid consent after revocation', async ({ request }) => {
     await pact
       .addInteraction()
-      .given(STATES.consentExists(30, EX.nin), consent30)
+      .given(STATES.consentExists(30), consent30)
       .given(STATES.consentRevoked)
       .uponReceiving('a request for debt information with a revoked consent')
       .withRequest('GET', consentPath(), (b) => bearer(b))
@@ -132,7 +132,7 @@ test.describe('Debt API', () => {
   test('debt with an authorization-code token: 200', async ({ request }) => {
     await pact
       .addInteraction()
-      .given(STATES.authCodeToken(EX.nin), { nin: EX.nin, scope: SCOPE })
+      .given(STATES.authCodeToken, { nin: EX.nin, scope: SCOPE })
       .uponReceiving('a request for debt information with an authorization-code token')
       .withRequest('GET', '/v1/debt', (b) => b.headers({ Authorization: M.fromProviderState('Bearer ${accessToken}', `Bearer ${EX.authCodeBearer}`) }))
       .willRespondWith(200, (b) => b.jsonBody(debtInformation))
@@ -146,7 +146,7 @@ test.describe('Debt API', () => {
   test('consent status: active', async ({ request }) => {
     await pact
       .addInteraction()
-      .given(STATES.consentExists(30, EX.nin), consent30)
+      .given(STATES.consentExists(30), consent30)
       .uponReceiving('a request for the status of an active consent')
       .withRequest('GET', consentPath('/status'), (b) => bearer(b))
       .willRespondWith(200, (b) => b.jsonBody({ active: true, expires_at: M.integer(EX.expEpoch) }))
@@ -160,7 +160,7 @@ test.describe('Debt API', () => {
   test('consent status: inactive after revocation', async ({ request }) => {
     await pact
       .addInteraction()
-      .given(STATES.consentExists(30, EX.nin), consent30)
+      .given(STATES.consentExists(30), consent30)
       .given(STATES.consentRevoked)
       .uponReceiving('a request for the status of a revoked consent')
       .withRequest('GET', consentPath('/status'), (b) => bearer(b))
@@ -175,7 +175,7 @@ test.describe('Debt API', () => {
   test('revoke consent: 204', async ({ request }) => {
     await pact
       .addInteraction()
-      .given(STATES.consentExists(30, EX.nin), consent30)
+      .given(STATES.consentExists(30), consent30)
       .uponReceiving('a request to revoke a consent')
       .withRequest('DELETE', consentPath(), (b) => bearer(b))
       .willRespondWith(204)
