@@ -1,0 +1,45 @@
+/**
+ * The gate against a provider that deviates (a simulator with `revoke-ignored` switched on), as
+ * a release pipeline would run it: exit 1, and the summary names the lifecycle step that broke.
+ * Limited with --grep to the integrated lifecycle to stay quick (which also skips the separate
+ * Pact verification).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
+import { cleanEnv, customTarget, runCli } from './helpers.ts';
+
+const grep = 'integrated consent lifecycle';
+
+async function gate(sim: RunningSimulator) {
+  const reports = test.info().outputPath('reports');
+  const r = await runCli(['gate', '--grep', grep], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: reports, NOGI_PACT_DIR: test.info().outputPath('pacts') }));
+  return { ...r, md: readFileSync(join(reports, 'gate.md'), 'utf8') };
+}
+
+test('a conformant provider passes the gate: exit 0', async () => {
+  const sim = await startSimulator({ host: '127.0.0.1', log: () => undefined });
+  try {
+    const r = await gate(sim);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.md).toContain('**PASSED**');
+    expect(r.stdout).toContain('✓ 5. Revoke a consent');
+  } finally {
+    await sim.close();
+  }
+});
+
+test('a revoke that does not take effect fails the gate: exit 1, the step named', async () => {
+  const sim = await startSimulator({ host: '127.0.0.1', testMode: true, deviations: ['revoke-ignored'], log: () => undefined });
+  try {
+    const r = await gate(sim);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.md).toContain('**FAILED**');
+    expect(r.md).toContain('## What broke');
+    expect(r.md).toMatch(/- step: .*(revoked|inactive)/i);
+    expect(r.stdout).toMatch(/✗ .*(revoked|inactive)/i);
+  } finally {
+    await sim.close();
+  }
+});
