@@ -10,6 +10,9 @@ import { expect, test } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
 import { cleanEnv, customTarget, runCli } from './helpers.ts';
 
+// Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
+test.describe.configure({ timeout: 180_000 });
+
 const grep = 'integrated consent lifecycle';
 
 async function gate(sim: RunningSimulator) {

@@ -14,6 +14,9 @@ import { latencyStats } from '../../src/reporting/latency.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { cleanEnv, customTarget, runCli, startQuietSimulator } from './helpers.ts';
 
+// Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
+test.describe.configure({ timeout: 180_000 });
+
 const vendoredText = readFileSync(contractPaths.upstream, 'utf8');
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
 

@@ -9,6 +9,9 @@ import { expect, test } from '@playwright/test';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { cleanEnv, clients, customTarget, runCli, startQuietSimulator } from './helpers.ts';
 
+// Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
+test.describe.configure({ timeout: 180_000 });
+
 let sim: RunningSimulator;
 test.beforeAll(async () => {
   sim = await startQuietSimulator();
