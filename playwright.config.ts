@@ -3,9 +3,12 @@
  * default), the Pact contracts, and the project's own tests. Reports go to reports/.
  */
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
 import { freePort } from './src/config/ports.ts';
 
+// .env first, so that NOGI_TARGET there decides whether the simulator starts (the environment wins).
+loadDotenv({ quiet: true });
 const target = process.env.NOGI_TARGET ?? 'mock';
 const reports = process.env.NOGI_REPORTS_DIR ?? 'reports';
 
@@ -52,6 +55,8 @@ const webServer: PlaywrightTestConfig['webServer'] =
 
 export default defineConfig({
   outputDir: `${reports}/test-results`,
+  // A target that is not configured stops the run with one message (fixtures/global-setup.ts).
+  globalSetup: './fixtures/global-setup.ts',
   timeout: 60_000,
   expect: { timeout: 5_000 },
   forbidOnly: Boolean(process.env.CI),
