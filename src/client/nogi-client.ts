@@ -174,9 +174,11 @@ export class NoGiClient {
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, String(v));
     const method = req.method ?? 'GET';
     const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-    let data: string | undefined;
+    // A Buffer: Playwright JSON-encodes a string `data` again when the content type is JSON, which
+    // would turn a deliberately malformed body into a well-formed JSON string.
+    let data: Buffer | undefined;
     if (req.body !== undefined) {
-      data = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      data = Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body), 'utf8');
       headers['Content-Type'] ??= 'application/json';
     }
     const started = performance.now();

@@ -70,3 +70,35 @@ test('the coverage matrix counts documented pairs and lists undocumented ones', 
   ]);
   expect(coverageMarkdown(rows)).toMatch(/1 of 2 documented[\s\S]*418 \(undocumented\)[\s\S]*## Not exercised\n\n- api feed 400/);
 });
+
+test('custom with nothing set names all four missing variables at once, and no secret ever appears', () => {
+  const attempt = (env: Record<string, string>) => {
+    try {
+      resolveTarget(env);
+    } catch (e) {
+      return e as ConfigError;
+    }
+    throw new Error('expected a ConfigError');
+  };
+  const error = attempt({ NOGI_TARGET: 'custom' });
+  expect(error.problems.map((p) => p.split(' ')[0])).toEqual(['NOGI_ACCESS_BASE_URL', 'NOGI_API_BASE_URL', 'NOGI_CLIENT_ID', 'NOGI_CLIENT_SECRET']);
+  const withSecret = attempt({ NOGI_TARGET: 'custom', NOGI_CLIENT_SECRET: secret, NOGI_CLIENT2_SECRET: secret, NOGI_API_BASE_URL: 'nope' });
+  expect(withSecret.problems.map((p) => p.split(' ')[0])).toEqual(['NOGI_ACCESS_BASE_URL', 'NOGI_API_BASE_URL', 'NOGI_CLIENT_ID']);
+  expect(`${withSecret.message} ${withSecret.stack}`).not.toContain(secret);
+});
+
+test('the suite\'s target: a ConfigError whose stack is its message (no trace printed by the runner)', async () => {
+  const { suiteTarget } = await import('../../fixtures/target.ts');
+  const error = (() => {
+    try {
+      suiteTarget({ NOGI_TARGET: 'preprod', NOGI_CLIENT_SECRET: secret });
+    } catch (e) {
+      return e as ConfigError;
+    }
+  })();
+  expect(error).toBeInstanceOf(ConfigError);
+  expect(error!.stack).toBe(`ConfigError: ${error!.message}`);
+  expect(error!.stack).not.toMatch(/\n\s+at /);
+  const mock = suiteTarget({ NOGI_TARGET: 'mock', NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:1', NOGI_API_BASE_URL: 'http://127.0.0.1:2' });
+  expect(mock.capabilities).toMatchObject({ secondClient: true, clientWithoutAgreement: true, regularConsent: true, faults: false });
+});
