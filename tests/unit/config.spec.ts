@@ -88,7 +88,7 @@ test('custom with nothing set names all four missing variables at once, and no s
 });
 
 test('the suite\'s target: a ConfigError whose stack is its message (no trace printed by the runner)', async () => {
-  const { suiteTarget } = await import('../../fixtures/target.ts');
+  const { suiteTarget } = await import('../../src/config/suite-target.ts');
   const error = (() => {
     try {
       suiteTarget({ NOGI_TARGET: 'preprod', NOGI_CLIENT_SECRET: secret });
