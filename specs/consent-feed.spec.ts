@@ -51,6 +51,21 @@ test('paging until endSequenceNr finds every event, whatever the page size', asy
     expect(large.events.map((e) => e.eventId), 'the same events with one large page').toEqual(small.events.map((e) => e.eventId));
   });
 
+  await step('Each page holds at most limit events, from fromSequenceNr on, in increasing order', async () => {
+    const { events } = await readFeed(nogi, token, start + 1);
+    const mine = events.filter((e) => consents.includes(e.consentId)).map((e) => e.sequenceNr);
+    // Start inside the run's events: a page from the second of them must leave out the first.
+    const from = mine[1]!;
+    const page = await nogi.feed(token, from, 2);
+    expect(page.status).toBe(200);
+    const numbers = page.data.result.map((e) => e.sequenceNr);
+    expect(numbers.length, 'no more events than limit').toBeLessThanOrEqual(2);
+    expect(numbers.length, 'events exist from there on').toBeGreaterThan(0);
+    expect(Math.min(...numbers), 'no event before fromSequenceNr').toBeGreaterThanOrEqual(from);
+    expect([...numbers].sort((a, b) => a - b), 'increasing within a page').toEqual(numbers);
+    expect(page.data.endSequenceNr, 'endSequenceNr is not below what the page holds').toBeGreaterThanOrEqual(Math.max(...numbers));
+  });
+
   await step('First and last sequence numbers bound what the feed holds', async () => {
     const first = await nogi.firstSequenceNr(token);
     const last = await nogi.lastSequenceNr(token);

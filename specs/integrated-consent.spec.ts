@@ -112,3 +112,35 @@ test('integrated consent lifecycle: register, look up, check, revoke, see it in 
     expect(created?.samtykkeOpprettetEvent?.scope).toBe(registration.scope_of_consent);
   });
 });
+
+test('a consent past its consent_duration_days is inactive and refused', async ({ nogi, target, admin, requires }) => {
+  requires('clock');
+  const { client, audiences } = target;
+  const consent = await step('2. Register a consent for 1 day', async () => {
+    const token = await nogi.clientCredentialsToken(client, audiences.agreement, 'consent.create');
+    const registered = await nogi.registerAgreement(token.data.access_token, {
+      nin: target.nins.withDebt,
+      scope_of_consent: 'debt.unsecured.processing',
+      consent_duration_days: 1,
+      client_consent_id: `nogi-conformance-${randomUUID()}`,
+    });
+    expect(registered.status).toBe(200);
+    return registered.data.consent;
+  });
+  await step('A day and a minute pass', () => admin.advanceClock(86_400 + 60));
+  const debtToken = await step('3. Get a token for the debt API', async () => {
+    const token = await nogi.clientCredentialsToken(client, audiences.debt, 'debt.unsecured.processing');
+    expect(token.status).toBe(200);
+    return token.data.access_token;
+  });
+  await step('Check the state of the consent: inactive', async () => {
+    const status = await nogi.getConsentStatus(debtToken, consent.id);
+    expect(status.status).toBe(200);
+    expect(status.data.active, 'an expired consent must not be active').toBe(false);
+  });
+  await step('Debt is refused with the expired consent', async () => {
+    const refused = await nogi.getDebtByConsentId(debtToken, consent.id);
+    expect(refused.status, 'an expired consent must not give debt').toBe(403);
+    expect((refused.body as { error?: string }).error).toBe('invalid consent');
+  });
+});

@@ -68,6 +68,8 @@ test.describe('regular consent', () => {
         algorithms: ['RS256'],
       });
       expect(protectedHeader.alg).toBe('RS256');
+      expect(jwks.data.keys.map((k) => k.kid), 'the ID token names a key of the JWKS').toContain(protectedHeader.kid);
+      expect(payload.iat, 'iat is not in the future').toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 60);
       const { oauth } = await getContracts();
       const findings = oauth.schemaFindings(oauth.schemaValidator('IdTokenClaims'), payload, 'response_schema_conformance', 'IdTokenClaims');
       expect(findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([]);
@@ -134,6 +136,42 @@ test.describe('regular consent', () => {
       expect(debt.data.consent?.scope).toBe(processing);
       expect(daysFromNow(debt.data.consent!.exp!), 'clamped to the boundary value (scopes.md)').toBeGreaterThan(27.9);
       expect(daysFromNow(debt.data.consent!.exp!)).toBeLessThan(28.1);
+    });
+  });
+
+  test('OpenID configuration: the documented endpoints, grants and algorithms', async ({ nogi, target }) => {
+    const discovery = await nogi.discovery();
+    expect(discovery.status).toBe(200);
+    const d = discovery.data;
+    await step('Endpoints on the access host, as openid-configuration.md lists them', async () => {
+      const access = new URL(target.accessBaseUrl);
+      for (const [name, url, path] of [
+        ['authorization_endpoint', d.authorization_endpoint, '/oauth2/auth'],
+        ['token_endpoint', d.token_endpoint, '/oauth2/token'],
+        ['jwks_uri', d.jwks_uri, undefined],
+      ] as const) {
+        const u = new URL(url);
+        expect(u.host, `${name} is on the access host`).toBe(access.host);
+        if (path) expect(u.pathname, name).toBe(`${access.pathname.replace(/\/$/, '')}${path}`);
+      }
+      expect(new URL(d.issuer).host, 'issuer is the access host').toBe(access.host);
+    });
+    await step('Grants, response type, client authentication and ID token algorithm', async () => {
+      expect(d.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'client_credentials']));
+      expect(d.response_types_supported).toContain('code');
+      expect(d.token_endpoint_auth_methods_supported).toContain('client_secret_basic');
+      expect(d.id_token_signing_alg_values_supported).toContain('RS256');
+      expect(d.scopes_supported).toContain('openid');
+    });
+    await step('The JWKS holds RSA signing keys with key ids', async () => {
+      const jwks = await nogi.jwks(d.jwks_uri);
+      expect(jwks.status).toBe(200);
+      expect(jwks.data.keys.length).toBeGreaterThan(0);
+      for (const key of jwks.data.keys) {
+        expect(key.kty).toBe('RSA');
+        expect(key.kid, 'a kid to pick the key by').toBeTruthy();
+        expect(key, 'a public key only').not.toHaveProperty('d');
+      }
     });
   });
 

@@ -135,9 +135,19 @@ test.describe('consents the API must refuse', () => {
   });
 
   test('an unknown consent id: 403 invalid consent', async ({ nogi, target }) => {
-    const refused = await nogi.getDebtByConsentId(await debtToken(nogi, target), randomUUID());
-    expect(refused.status, 'no 404 is documented; an unknown consent is "invalid consent"').toBe(403);
-    expect(errorOf(refused.body)).toBe('invalid consent');
+    const token = await debtToken(nogi, target);
+    const unknown = randomUUID();
+    await step('Look up debt', async () => {
+      const refused = await nogi.getDebtByConsentId(token, unknown);
+      expect(refused.status, 'no 404 is documented; an unknown consent is "invalid consent"').toBe(403);
+      expect(errorOf(refused.body)).toBe('invalid consent');
+    });
+    await step('Check the state of the consent', async () => {
+      expect((await nogi.getConsentStatus(token, unknown)).status, 'status of an unknown consent').toBe(403);
+    });
+    await step('Revoke the consent', async () => {
+      expect((await nogi.revokeConsent(token, unknown)).status, 'revoking an unknown consent is not a 204').toBe(403);
+    });
   });
 });
 
@@ -160,6 +170,33 @@ test.describe('malformed registrations the Agreement API must refuse with 400', 
       expect((refused.body as { path?: string }).path).toBe('/v1/consent/agreement');
     });
   }
+});
+
+test('an authorization code is refused to another client and with another redirect_uri', async ({ nogi, target, authorize, requires }) => {
+  requires('secondClient');
+  const callback = await step('Authorize: log in with TestID and accept', () => authorize({ scope: presentation, decision: 'accept' }));
+  const code = callback.params.code!;
+  await step('Another client redeems the code: invalid_grant', async () => {
+    const refused = await nogi.exchangeCode(target.secondClient!, code, target.client.redirectUri!);
+    expect(refused.status, 'a code is bound to the client it was issued to (RFC 6749 4.1.3)').toBe(400);
+    expect(errorOf(refused.body)).toBe('invalid_grant');
+  });
+  await step('The client redeems it with a redirect_uri other than the authorization request\'s: invalid_grant', async () => {
+    const refused = await nogi.exchangeCode(target.client, code, `${target.client.redirectUri!}/other`);
+    expect(refused.status, 'redirect_uri must match the authorization request (RFC 6749 4.1.3)').toBe(400);
+    expect(errorOf(refused.body)).toBe('invalid_grant');
+  });
+});
+
+test('an unknown client_id gets an error page, never a redirect', async ({ nogi, target, page, requires, coverage }) => {
+  requires('regularConsent');
+  const redirectUri = target.client.redirectUri!;
+  const requested: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  const response = await page.goto(nogi.authorizationUrl({ clientId: `unknown-${randomUUID()}`, scope: presentation, state: randomUUID(), redirectUri }));
+  expect(response?.status(), 'an unknown client is shown an error, not sent anywhere').toBeGreaterThanOrEqual(400);
+  expect(requested.filter((url) => url.startsWith(redirectUri.split('?')[0]!)), 'requests to the redirect_uri').toEqual([]);
+  coverage.push({ contract: 'oauth', operationId: 'authorize', status: response?.status() ?? 0 });
 });
 
 test('an unregistered redirect_uri is never redirected to', async ({ nogi, target, page, requires, coverage }) => {
