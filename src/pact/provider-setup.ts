@@ -9,18 +9,14 @@
  * registered with redact() so it never reaches a log line.
  */
 import { randomBytes } from 'node:crypto';
-import { resolveTarget, type ClientCredentials, type Target } from '../config/target.ts';
+import type { Target } from '../config/target.ts';
+import { suiteTarget } from '../config/suite-target.ts';
 import { redact, registerSecret } from '../reporting/redact.ts';
-import { fixtureClients } from '../simulator/fixtures.ts';
 import type { DebtScope } from './states.ts';
 
 /** The target named by the environment; the simulator's fixture client when NOGI_TARGET=mock. */
 export function pactTarget(env: Record<string, string | undefined> = process.env): Target {
-  const target = resolveTarget(env, () => {
-    const c = fixtureClients();
-    const creds = (s: typeof c.a): ClientCredentials => ({ clientId: s.client_id, clientSecret: s.client_secret, redirectUri: s.redirect_uris[0] });
-    return { client: creds(c.a), secondClient: creds(c.b), clientWithoutAgreement: creds(c.withoutAgreement) };
-  });
+  const target = suiteTarget(env);
   registerSecret(target.client.clientSecret);
   return target;
 }
