@@ -5,6 +5,7 @@
  * an unknown state, a failing state handler and a failing hook fail verification; without the
  * form-body fix the token interactions fail (pact-js#1233 is real in the installed Pact JS).
  */
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,14 +71,34 @@ test('the committed pacts verify against a simulator named only by the environme
   expect(formatReport(report)).toContain('Headers rewritten by the request filter (Authorization only)');
 });
 
-test('a deviating provider fails verification with a readable diff', async () => {
+test('a deviating provider fails verification with a readable diff, printed masked', async () => {
   const res = await fetch(`${sim.adminUrl}/deviations`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enable: ['debt-missing-ssn', 'agreement-wrong-status'] }),
   });
   expect(res.status).toBe(200);
-  const report = await verifyPacts({ target: customTarget(), providers: [API_PROVIDER], log });
+  // As `npm run pact:verify` runs it: the Pact core prints diffs (bodies with NINs) natively, so
+  // only a child process whose output is masked keeps them off the console.
+  const reports = mkdtempSync(join(tmpdir(), 'nogi-pact-verify-'));
+  const a = fixtureClients().a;
+  const { exitCode, output } = await new Promise<{ exitCode: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/pact/cli.ts', 'verify'], {
+      env: {
+        ...process.env, NOGI_TARGET: 'custom', NOGI_ACCESS_BASE_URL: sim.accessUrl, NOGI_API_BASE_URL: sim.apiUrl,
+        NOGI_CLIENT_ID: a.client_id, NOGI_CLIENT_SECRET: a.client_secret, NOGI_REDIRECT_URI: a.redirect_uris[0], NOGI_REPORTS_DIR: reports,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('close', (code) => resolve({ exitCode: code, output: text }));
+  });
+  const report = JSON.parse(readFileSync(join(reports, 'pact', 'verification.json'), 'utf8')) as VerifyReport;
   await attach('verification (deviating provider)', report);
+  expect(exitCode, 'verification fails').toBe(1);
   expect(report.ok).toBe(false);
+  expect(output, 'the native diff reached the console masked').toMatch(/numberOfCreditorsAnswered/);
+  expect(output).not.toMatch(/14842249091|29868099311/);
   const text = failureText(report);
   // Named interactions, the JSON path, expected vs actual.
   expect(text).toContain('a request for debt information by consent id');
@@ -86,7 +107,7 @@ test('a deviating provider fails verification with a readable diff', async () =>
   expect(text).toContain('a request to register an integrated consent agreement');
   expect(text).toMatch(/\[StatusMismatch\].*expected 200, got 201/);
   // Interactions the deviations do not touch still pass: the diff is about the deviation only.
-  const failed = report.providers[0]!.failures.map((f) => f.interaction);
+  const failed = report.providers.find((p) => p.provider === API_PROVIDER)!.failures.map((f) => f.interaction);
   expect(failed).not.toContain('a request to revoke a consent');
 });
 
