@@ -64,11 +64,17 @@ export const preprod = {
   apiBaseUrl: 'https://api-preprod.norskgjeld.no',
 } as const;
 
-/** reference/index.md: audience per service, built from the API host. */
+/** reference/index.md "Consent authorization: audience and scope": the API host + the service's path. */
+export const servicePaths: Audiences = {
+  agreement: '/v1/consent/agreement',
+  debt: '/v1/debt',
+  feed: '/feed/v1/consent',
+};
+
 export const audiencesFor = (apiBaseUrl: string): Audiences => ({
-  agreement: `${apiBaseUrl}/v1/consent/agreement`,
-  debt: `${apiBaseUrl}/v1/debt`,
-  feed: `${apiBaseUrl}/feed/v1/consent`,
+  agreement: apiBaseUrl + servicePaths.agreement,
+  debt: apiBaseUrl + servicePaths.debt,
+  feed: apiBaseUrl + servicePaths.feed,
 });
 
 type Env = Record<string, string | undefined>;

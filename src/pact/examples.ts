@@ -3,6 +3,8 @@
  * files (uuid(), datetime() and friends would otherwise invent a new example each run). The NINs
  * are the synthetic TestID people of get-started/index.md.
  */
+import { audiencesFor, preprod } from '../config/target.ts';
+
 export const EX = {
   nin: '14842249091',
   otherNin: '29868099311',
@@ -27,11 +29,7 @@ export const EX = {
 } as const;
 
 /** reference/index.md: the preprod audiences, which the simulator also accepts. */
-export const AUDIENCE = {
-  agreement: 'https://api-preprod.norskgjeld.no/v1/consent/agreement',
-  debt: 'https://api-preprod.norskgjeld.no/v1/debt',
-  feed: 'https://api-preprod.norskgjeld.no/feed/v1/consent',
-} as const;
+export const AUDIENCE = audiencesFor(preprod.apiBaseUrl);
 
 export const ISO_DATETIME = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:?\\d{2})$";
 export const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';

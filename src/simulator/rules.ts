@@ -2,6 +2,7 @@
  * The provider's rules, each with the page it comes from. Pure functions, unit-tested in
  * tests/simulator/rules.spec.ts.
  */
+import { preprod, servicePaths } from '../config/target.ts';
 import { idnr } from '@navikt/fnrvalidator';
 
 export const DEBT_SCOPES = ['debt.unsecured.presentation', 'debt.unsecured.processing'] as const;
@@ -30,12 +31,8 @@ export const SERVICE_SCOPES: Record<Service, readonly string[]> = {
   feed: ['client.access.consent.events'],
   debt: DEBT_SCOPES,
 };
-export const SERVICE_PATHS: Record<Service, string> = {
-  agreement: '/v1/consent/agreement',
-  feed: '/feed/v1/consent',
-  debt: '/v1/debt',
-};
-export const PREPROD_API = 'https://api-preprod.norskgjeld.no';
+export const SERVICE_PATHS: Record<Service, string> = servicePaths;
+export const PREPROD_API = preprod.apiBaseUrl;
 
 /** The audiences accepted: the preprod identifiers and the same paths on our own API base URL. */
 export function audienceTable(apiPublicUrl: string, extraBases: string[] = []): Map<string, Service> {
