@@ -202,4 +202,12 @@ test.describe('regular consent', () => {
     expect(exchanged.status).toBe(200);
     expect(exchanged.data.id_token).toBeUndefined();
   });
+
+  test('an authorization code left unused expires (RFC 6749 4.1.2: at most 10 minutes)', async ({ nogi, target, authorize, admin }) => {
+    const callback = await authorize({ scope: presentation, decision: 'accept' });
+    await step('Wait past the longest lifetime RFC 6749 recommends', () => admin.advanceClock(11 * 60));
+    const expired = await nogi.exchangeCode(target.client, callback.params.code!, target.client.redirectUri!);
+    expect(expired.status).toBe(400);
+    expect((expired.body as { error?: string }).error).toBe('invalid_grant');
+  });
 });
