@@ -37,8 +37,9 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, (v) => mask(v)],
   // Opaque two-part tokens as NoGi's access host issues them (`<43 chars>.<43 chars>`).
   [/\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\b/g, (v) => mask(v)],
-  // Eleven-digit NINs, not inside a longer number.
-  [/(?<!\d)(\d{11})(?!\d)/g, (v) => maskNin(v)],
+  // Eleven-digit NINs, not inside a longer number nor the fraction of a decimal (durations in
+  // Playwright's JSON report): masking those would corrupt the numbers and the file.
+  [/(?<![\d.])(\d{11})(?!\d)/g, (v) => maskNin(v)],
 ];
 
 export function redact(text: string): string {

@@ -13,6 +13,19 @@ import { redact } from './redact.ts';
 const textExtensions = new Set(['.json', '.xml', '.md', '.txt', '.log', '.csv', '.yaml', '.yml']);
 const playwrightData = /(<template id="playwrightReportBase64">data:application\/zip;base64,)([A-Za-z0-9+/=]+)(<\/template>)/;
 
+/** Masks a text file's content; a JSON file must still parse afterwards, or nothing is written. */
+function scrubText(name: string, text: string): string {
+  const masked = redact(text);
+  if (masked !== text && extname(name) === '.json') {
+    try {
+      JSON.parse(masked);
+    } catch (error) {
+      throw new Error(`Scrubbing ${name} would corrupt its JSON; fix the pattern in src/reporting/redact.ts`, { cause: error });
+    }
+  }
+  return masked;
+}
+
 function scrubZip(bytes: Uint8Array): Uint8Array | undefined {
   let entries: Record<string, Uint8Array>;
   try {
@@ -25,7 +38,7 @@ function scrubZip(bytes: Uint8Array): Uint8Array | undefined {
   for (const [name, data] of Object.entries(entries)) {
     if (textExtensions.has(extname(name))) {
       const text = strFromU8(data);
-      const masked = redact(text);
+      const masked = scrubText(name, text);
       if (masked !== text) changed = true;
       out[name] = strToU8(masked);
     } else {
@@ -60,7 +73,7 @@ export function scrubReports(dir: string): { files: number; changed: string[] } 
     const ext = extname(file);
     if (textExtensions.has(ext)) {
       const text = readFileSync(file, 'utf8');
-      const masked = redact(text);
+      const masked = scrubText(file, text);
       if (masked !== text) {
         writeFileSync(file, masked);
         changed.push(file);

@@ -12,6 +12,12 @@ test('a NIN keeps its first and last digit; a longer number is left alone', () =
   expect(redact('{"sequenceNr":123456789012}')).toBe('{"sequenceNr":123456789012}');
 });
 
+test('the fraction of a decimal number is not a NIN: a report stays valid JSON', () => {
+  const json = JSON.stringify({ duration: 280895.12345678903, nin: '14842249091' });
+  const redacted = redact(json);
+  expect(JSON.parse(redacted)).toEqual({ duration: 280895.12345678903, nin: maskNin('14842249091') });
+});
+
 test('credential fields in JSON and form bodies are masked whatever the token looks like', () => {
   const out = redact('{"access_token":"opaque-value-1","client_secret":"s3cr3t-value"} grant_type=authorization_code&code=xyz-code-777&redirect_uri=x');
   expect(out).not.toMatch(/opaque-value-1|s3cr3t-value|xyz-code-777/);
