@@ -31,8 +31,9 @@ const mask = (value: string): string => (value.length <= 8 ? '***' : `${value.sl
 const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   // Authorization headers and bearer tokens in any text.
   [/\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{6,})/gi, (_, scheme, v) => `${scheme} ${mask(v!)}`],
-  // JSON or form fields that hold credentials.
-  [/("?(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*[:=]\s*"?)([^"&\s,}]{6,})/gi, (_, k, v) => `${k}${mask(v!)}`],
+  // JSON or form fields that hold credentials (a bare number is left alone: it is no credential,
+  // and masking it would corrupt a JSON file).
+  [/("?(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*[:=]\s*"?)(?![\d.]+(?:[,}\s]|$))([^"&\s,}]{6,})/gi, (_, k, v) => `${k}${mask(v!)}`],
   // Compact JWS anywhere (ID tokens).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, (v) => mask(v)],
   // Opaque two-part tokens as NoGi's access host issues them (`<43 chars>.<43 chars>`).

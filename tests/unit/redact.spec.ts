@@ -13,9 +13,10 @@ test('a NIN keeps its first and last digit; a longer number is left alone', () =
 });
 
 test('the fraction of a decimal number is not a NIN: a report stays valid JSON', () => {
-  const json = JSON.stringify({ duration: 280895.12345678903, nin: '14842249091' });
+  const json = JSON.stringify({ duration: 1.12345678901, nin: '14842249091' });
   const redacted = redact(json);
-  expect(JSON.parse(redacted)).toEqual({ duration: 280895.12345678903, nin: maskNin('14842249091') });
+  expect(JSON.parse(redacted)).toEqual({ duration: 1.12345678901, nin: maskNin('14842249091') });
+  expect(JSON.parse(redact(JSON.stringify({ code: 1234567, access_token: 'abcdefghij' })))).toEqual({ code: 1234567, access_token: 'abcd…[redacted]' });
 });
 
 test('credential fields in JSON and form bodies are masked whatever the token looks like', () => {
