@@ -65,8 +65,6 @@ export interface ClientOptions {
   strict?: boolean;
 }
 
-const successStatus: Record<string, number> = { revokeConsentByID: 204, authorize: 302 };
-
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const basic = (client: ClientCredentials) => ({
   Authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`,
@@ -193,7 +191,7 @@ export class NoGiClient {
     const durationMs = performance.now() - started;
     const exchange = await this.toExchange(contract, operationId, method, url.toString(), response, durationMs, req.form ?? req.body);
     await this.options.onExchange?.(exchange);
-    const ok = exchange.status === (successStatus[operationId] ?? 200);
+    const ok = exchange.status === (await getContracts({ strict: this.options.strict }))[contract].successStatus(operationId);
     return { ...exchange, ok, data: exchange.body as T };
   }
 

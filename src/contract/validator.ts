@@ -175,6 +175,13 @@ export class ContractValidator {
     return Object.keys(this.operation(operationId).spec.responses ?? {});
   }
 
+  /** The operation's success status: its lowest documented 2xx or 3xx (200, 204 for revoke, 302 for auth). */
+  successStatus(operationId: string): number {
+    const statuses = this.documentedStatuses(operationId).map(Number).filter((n) => n >= 200 && n < 400);
+    if (!statuses.length) throw new Error(`${this.name}: ${operationId} documents no success status`);
+    return Math.min(...statuses);
+  }
+
   validateResponse(operationId: string, response: ResponseToCheck): ContractFinding[] {
     const op = this.operation(operationId);
     const findings: ContractFinding[] = [];

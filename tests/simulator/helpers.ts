@@ -1,16 +1,14 @@
 /** Test helpers for the simulator's own tests: start one, get tokens, call and validate. */
 import { getContracts, type ContractFinding } from '../../src/contract/index.ts';
+import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { fixtureClients, startSimulator, type RunningSimulator, type SimClient, type SimulatorOptions } from '../../src/simulator/index.ts';
 
 export const clients = fixtureClients();
 export const NIN = '14842249091';
 export const NIN2 = '29868099311';
 export const NIN_NO_DEBT = '01019010046';
-export const PREPROD = {
-  agreement: 'https://api-preprod.norskgjeld.no/v1/consent/agreement',
-  feed: 'https://api-preprod.norskgjeld.no/feed/v1/consent',
-  debt: 'https://api-preprod.norskgjeld.no/v1/debt',
-};
+/** reference/index.md: the preprod audiences, which the simulator accepts. */
+export const PREPROD = audiencesFor(preprod.apiBaseUrl);
 
 export interface Reply {
   status: number;

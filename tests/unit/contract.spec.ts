@@ -157,5 +157,6 @@ test.describe('response validation', () => {
     expect(() => api.validateResponse('getEverything', { status: 200 })).toThrow(/Unknown operationId "getEverything"/);
     expect(api.findOperation('GET', '/v1/debt/abc/status')?.operationId).toBe('getConsentStatusWithID');
     expect(api.findOperation('POST', '/v1/debt')).toBeUndefined();
+    expect([api.successStatus('revokeConsentByID'), api.successStatus('createConsent')]).toEqual([204, 200]);
   });
 });
