@@ -1,10 +1,12 @@
 /**
- * The typed NoGi client: the only way specs, the Pact consumer tests and the runs talk HTTP to a
- * target. Built on Playwright's APIRequestContext so every call shows in the report, and every
- * response is validated against the contract of the operation it answers.
+ * The one NoGi client: specs, Pact provider states, the simulator's tests and the CLI all talk
+ * HTTP to a target through it. Every request names an operation of the catalogue
+ * (`call(operationId, { params, query, body })`), so method, path and host come from the contract
+ * and cannot disagree; every response is checked against that operation's contract. The typed
+ * methods below are one-line conveniences over `call`.
  */
-import type { APIRequestContext, APIResponse } from '@playwright/test';
 import { getContracts, mediaType, type ContractFinding } from '../contract/index.ts';
+import { getCatalogue, type CatalogueOperation, type ContractName, type HostName } from '../contract/catalogue.ts';
 import type {
   ConsentStatus,
   CreateConsentRequest,
@@ -17,27 +19,35 @@ import type {
   OpenIdConfiguration,
   TokenResponse,
 } from '../contract/schemas.ts';
-import type { ClientCredentials } from '../config/target.ts';
 import { registerSecret } from '../reporting/redact.ts';
+import { basicAuthorization, formBody, type ClientCredentials } from './credentials.ts';
+import type { Transport, WireResponse } from './transport.ts';
+
+export type { ClientCredentials } from './credentials.ts';
+export type { ContractName } from '../contract/catalogue.ts';
 
 export interface Endpoints {
   accessBaseUrl: string;
   apiBaseUrl: string;
 }
 
-export type ContractName = 'api' | 'oauth';
-
 /** One request and its response, as the contract sees it. */
 export interface Exchange {
-  operationId: string;
+  /** The operation answered; undefined for a request to a path the contract does not document. */
+  operationId?: string;
   contract: ContractName;
   method: string;
   url: string;
+  /** The contract's path template (`/v1/debt/{id}`), or the path itself when undocumented. */
+  pathTemplate: string;
   status: number;
   contentType: string | null;
   headers: Record<string, string>;
   body: unknown;
+  text: string;
   requestBody?: unknown;
+  /** What the request carried in Authorization (for the ignored_auth check). */
+  sentAuthorization: 'none' | 'bearer' | 'basic' | 'malformed';
   durationMs: number;
   findings: ContractFinding[];
 }
@@ -49,14 +59,21 @@ export interface ApiResult<T> extends Exchange {
   data: T;
 }
 
-export interface RawRequest {
-  path: string;
-  method?: string;
-  headers?: Record<string, string>;
-  /** A JSON value, or a string sent as it is (for malformed bodies). */
+export interface CallOptions {
+  /** Path parameters by name (`{ id }`), percent-encoded by the client. */
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number | undefined>;
+  /** A JSON value, or a string sent as it is (malformed bodies). */
   body?: unknown;
+  /** A form body (token endpoint), fields in the given order. */
   form?: Record<string, string>;
-  query?: Record<string, string | number>;
+  /** A Bearer token. */
+  token?: string;
+  /** client_secret_basic. */
+  client?: ClientCredentials;
+  headers?: Record<string, string>;
+  /** An absolute URL to use instead of the operation's path (a jwks_uri from discovery). */
+  url?: string;
 }
 
 export interface ClientOptions {
@@ -65,14 +82,16 @@ export interface ClientOptions {
   strict?: boolean;
 }
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const basic = (client: ClientCredentials) => ({
-  Authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`,
-});
+const authorizationKind = (value: string | undefined): Exchange['sentAuthorization'] => {
+  if (value === undefined) return 'none';
+  if (/^Bearer\s+\S+\s*$/i.test(value)) return 'bearer';
+  if (/^Basic\s+\S+\s*$/i.test(value)) return 'basic';
+  return 'malformed';
+};
 
 export class NoGiClient {
   constructor(
-    private readonly request: APIRequestContext,
+    private readonly transport: Transport,
     readonly endpoints: Endpoints,
     private readonly options: ClientOptions = {},
   ) {}
@@ -80,45 +99,37 @@ export class NoGiClient {
   // --- access host (contracts/oauth.openapi.yaml) -----------------------------------------
 
   discovery(): Promise<ApiResult<OpenIdConfiguration>> {
-    return this.call('oauth', 'getOpenIdConfiguration', { path: '/.well-known/openid-configuration' });
+    return this.call('getOpenIdConfiguration');
   }
 
   jwks(jwksUri?: string): Promise<ApiResult<JsonWebKeySet>> {
-    return this.call('oauth', 'getJwks', { path: jwksUri ?? '/.well-known/jwks.json' });
+    return this.call('getJwks', { url: jwksUri });
   }
 
   /** Client credentials grant (reference/index.md: one audience and its scopes per service). */
   clientCredentialsToken(client: ClientCredentials, audience: string, scope: string): Promise<ApiResult<TokenResponse>> {
-    registerSecret(client.clientSecret);
-    return this.call('oauth', 'token', {
-      path: '/oauth2/token',
-      method: 'POST',
-      headers: basic(client),
-      form: { grant_type: 'client_credentials', audience, scope },
-    });
+    return this.call('token', { client, form: { grant_type: 'client_credentials', audience, scope } });
   }
 
   /** Authorization code grant (token-endpoint.md), after the callback. */
-  exchangeCode(client: ClientCredentials, code: string, redirectUri: string): Promise<ApiResult<TokenResponse>> {
-    registerSecret(client.clientSecret);
+  exchangeCode(client: ClientCredentials, code: string, redirectUri: string, extra: Record<string, string> = {}): Promise<ApiResult<TokenResponse>> {
     registerSecret(code);
-    return this.call('oauth', 'token', {
-      path: '/oauth2/token',
-      method: 'POST',
-      headers: basic(client),
-      form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: client.clientId },
+    return this.call('token', {
+      client,
+      form: { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: client.clientId, ...extra },
     });
   }
 
   /** The URL a person's browser is sent to (auth-endpoint.md); parameters in the documented order. */
-  authorizationUrl(params: { clientId: string; scope: string; state: string; redirectUri: string }): string {
-    const url = new URL('/oauth2/auth', this.endpoints.accessBaseUrl);
+  authorizationUrl(params: { clientId: string; scope: string; state: string; redirectUri: string; extra?: Record<string, string> }): string {
+    const url = new URL(this.baseUrl('access') + '/oauth2/auth');
     url.search = new URLSearchParams({
       client_id: params.clientId,
       response_type: 'code',
       scope: params.scope,
       state: params.state,
       redirect_uri: params.redirectUri,
+      ...params.extra,
     }).toString();
     return url.toString();
   }
@@ -126,106 +137,137 @@ export class NoGiClient {
   // --- API host (contracts/upstream/openapi.json + errata) --------------------------------
 
   registerAgreement(token: string, body: CreateConsentRequest | Record<string, unknown>): Promise<ApiResult<CreateConsentResponse>> {
-    return this.call('api', 'createConsent', { path: '/v1/consent/agreement', method: 'PUT', headers: bearer(token), body });
+    return this.call('createConsent', { token, body });
   }
 
   getDebtByConsentId(token: string, consentId: string): Promise<ApiResult<DebtInformation>> {
-    return this.call('api', 'getDebtWithConsentID', { path: `/v1/debt/${encodeURIComponent(consentId)}`, headers: bearer(token) });
+    return this.call('getDebtWithConsentID', { token, params: { id: consentId } });
   }
 
   /** With an authorization-code token: the token carries the consent. */
   getDebt(token: string): Promise<ApiResult<DebtInformation>> {
-    return this.call('api', 'getDebtWithAuthCodeToken', { path: '/v1/debt', headers: bearer(token) });
+    return this.call('getDebtWithAuthCodeToken', { token });
   }
 
   getConsentStatus(token: string, consentId: string): Promise<ApiResult<ConsentStatus>> {
-    return this.call('api', 'getConsentStatusWithID', { path: `/v1/debt/${encodeURIComponent(consentId)}/status`, headers: bearer(token) });
+    return this.call('getConsentStatusWithID', { token, params: { id: consentId } });
   }
 
   revokeConsent(token: string, consentId: string): Promise<ApiResult<undefined>> {
-    return this.call('api', 'revokeConsentByID', { path: `/v1/debt/${encodeURIComponent(consentId)}`, method: 'DELETE', headers: bearer(token) });
+    return this.call('revokeConsentByID', { token, params: { id: consentId } });
   }
 
   feed(token: string, fromSequenceNr: number, limit: number): Promise<ApiResult<FeedResponse>> {
-    return this.call('api', 'feed', { path: '/feed/v1/consent', headers: bearer(token), query: { fromSequenceNr, limit } });
+    return this.call('feed', { token, query: { fromSequenceNr, limit } });
   }
 
   firstSequenceNr(token: string): Promise<ApiResult<FirstSequenceNr>> {
-    return this.call('api', 'firstSequenceNr', { path: '/feed/v1/consent/firstSequenceNr', headers: bearer(token) });
+    return this.call('firstSequenceNr', { token });
   }
 
   lastSequenceNr(token: string): Promise<ApiResult<LastSequenceNr>> {
-    return this.call('api', 'lastSequenceNr', { path: '/feed/v1/consent/lastSequenceNr', headers: bearer(token) });
-  }
-
-  /** Any request to a documented operation (negative tests: malformed bodies, missing tokens); still validated. */
-  raw<T = unknown>(contract: ContractName, operationId: string, request: RawRequest): Promise<ApiResult<T>> {
-    return this.call(contract, operationId, request);
+    return this.call('lastSequenceNr', { token });
   }
 
   // --- one way to send and check --------------------------------------------------------------
 
-  private async call<T>(contract: ContractName, operationId: string, req: RawRequest): Promise<ApiResult<T>> {
-    const base = contract === 'api' ? this.endpoints.apiBaseUrl : this.endpoints.accessBaseUrl;
-    // A base URL may carry a path prefix (a proxy); an absolute path (jwks_uri) is used as it is.
-    const url = /^https?:\/\//.test(req.path) ? new URL(req.path) : new URL(base.replace(/\/$/, '') + req.path);
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, String(v));
-    const method = req.method ?? 'GET';
-    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-    // A Buffer: Playwright JSON-encodes a string `data` again when the content type is JSON, which
-    // would turn a deliberately malformed body into a well-formed JSON string.
-    let data: Buffer | undefined;
-    if (req.body !== undefined) {
-      data = Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body), 'utf8');
-      headers['Content-Type'] ??= 'application/json';
+  /** A request to a documented operation; method, host and path come from the catalogue. */
+  async call<T = unknown>(operationId: string, options: CallOptions = {}): Promise<ApiResult<T>> {
+    const op = (await getCatalogue()).operation(operationId);
+    const path = (await getCatalogue()).expandPath(operationId, options.params);
+    return this.send<T>(op.host, op.method, options.url ?? path, options, op);
+  }
+
+  /**
+   * Any request on a host, documented or not (wire-level tests: wrong methods, unknown paths,
+   * raw bytes). A request that matches a documented operation is still checked against it.
+   */
+  async request<T = unknown>(host: HostName, method: string, path: string, options: CallOptions = {}): Promise<ApiResult<T>> {
+    const op = (await getCatalogue()).match(host, method, path.split('?')[0]!);
+    return this.send<T>(host, method.toUpperCase(), path, options, op);
+  }
+
+  private baseUrl(host: HostName): string {
+    return (host === 'api' ? this.endpoints.apiBaseUrl : this.endpoints.accessBaseUrl).replace(/\/+$/, '');
+  }
+
+  private async send<T>(host: HostName, method: string, path: string, options: CallOptions, op: CatalogueOperation | undefined): Promise<ApiResult<T>> {
+    // A base URL may carry a path prefix (a proxy); an absolute URL (jwks_uri) is used as it is.
+    const url = new URL(/^https?:\/\//.test(path) ? path : this.baseUrl(host) + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
+    if (options.client) headers.Authorization = basicAuthorization(options.client);
+    let body: string | undefined;
+    if (options.form) {
+      body = formBody(options.form);
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    } else if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['Content-Type'] = 'application/json';
     }
+    Object.assign(headers, options.headers);
+    const authorization = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+
     const started = performance.now();
-    const response = await this.request.fetch(url.toString(), {
-      method,
-      headers,
-      data,
-      form: req.form,
-      failOnStatusCode: false,
-      maxRedirects: 0,
-    });
+    const response = await this.transport.send({ method, url: url.toString(), headers, body });
     const durationMs = performance.now() - started;
-    const exchange = await this.toExchange(contract, operationId, method, url.toString(), response, durationMs, req.form ?? req.body);
+
+    const exchange = await this.toExchange(op, host, method, url, response, durationMs, options.form ?? options.body, authorizationKind(authorization));
     await this.options.onExchange?.(exchange);
-    const ok = exchange.status === (await getContracts({ strict: this.options.strict }))[contract].successStatus(operationId);
-    return { ...exchange, ok, data: exchange.body as T };
+    return { ...exchange, ok: op !== undefined && exchange.status === op.successStatus, data: exchange.body as T };
   }
 
   private async toExchange(
-    contract: ContractName,
-    operationId: string,
+    op: CatalogueOperation | undefined,
+    host: HostName,
     method: string,
-    url: string,
-    response: APIResponse,
+    url: URL,
+    response: WireResponse,
     durationMs: number,
     requestBody: unknown,
+    sentAuthorization: Exchange['sentAuthorization'],
   ): Promise<Exchange> {
-    const headers = response.headers();
+    const { headers, text, status } = response;
     const contentType = headers['content-type'] ?? null;
-    const text = await response.text();
     const findings: ContractFinding[] = [];
     let body: unknown = text === '' ? undefined : text;
     if (text !== '' && mediaType(contentType).endsWith('json')) {
       try {
         body = JSON.parse(text);
       } catch {
-        findings.push({
-          check: 'response_schema_conformance', severity: 'error', rule: `${operationId} ${response.status()} body`,
-          pointer: '/', expected: 'a JSON document, as the content type says', actual: text.slice(0, 80),
-        });
+        if (op) {
+          findings.push({
+            check: 'response_schema_conformance', severity: 'error', rule: `${op.operationId} ${status} body`,
+            pointer: '/', expected: 'a JSON document, as the content type says', actual: text.slice(0, 80),
+          });
+        }
       }
     }
-    const validator = (await getContracts({ strict: this.options.strict }))[contract];
-    findings.push(...validator.validateResponse(operationId, { status: response.status(), contentType, headers, body }));
-    if (operationId === 'token' && response.status() === 200 && body && typeof body === 'object') {
+    if (op) {
+      const validator = (await getContracts({ strict: this.options.strict }))[op.contract];
+      findings.push(...validator.validateResponse(op.operationId, { status, contentType, headers, body }));
+    }
+    if (op?.operationId === 'token' && status === 200 && body && typeof body === 'object') {
       const token = body as TokenResponse;
       registerSecret(token.access_token);
       registerSecret(token.id_token);
     }
-    return { operationId, contract, method, url, status: response.status(), contentType, headers, body, requestBody, durationMs, findings };
+    return {
+      operationId: op?.operationId,
+      contract: op?.contract ?? (host === 'api' ? 'api' : 'oauth'),
+      method,
+      url: url.toString(),
+      pathTemplate: op?.path ?? url.pathname,
+      status,
+      contentType,
+      headers,
+      body,
+      text,
+      requestBody,
+      sentAuthorization,
+      durationMs,
+      findings,
+    };
   }
 }

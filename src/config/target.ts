@@ -4,22 +4,16 @@
  * reason when it is missing.
  */
 import { config as loadDotenv } from 'dotenv';
+import type { ClientCredentials } from '../client/credentials.ts';
+import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
+
+export type { ClientCredentials } from '../client/credentials.ts';
 
 export type TargetName = 'mock' | 'preprod' | 'custom';
 export type LoginDriverName = 'simulator' | 'idporten-testid';
 
-export interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
-  /** A callback URI registered for this client (regular consent). */
-  redirectUri?: string;
-}
-
-export interface Audiences {
-  agreement: string;
-  debt: string;
-  feed: string;
-}
+/** The token audience of each service (reference/index.md), from the catalogue. */
+export type Audiences = Record<ServiceName, string>;
 
 export interface Capabilities {
   /** A second client, to prove one client never sees another's consents or events. */
@@ -64,18 +58,12 @@ export const preprod = {
   apiBaseUrl: 'https://api-preprod.norskgjeld.no',
 } as const;
 
-/** reference/index.md "Consent authorization: audience and scope": the API host + the service's path. */
-export const servicePaths: Audiences = {
-  agreement: '/v1/consent/agreement',
-  debt: '/v1/debt',
-  feed: '/feed/v1/consent',
-};
-
-export const audiencesFor = (apiBaseUrl: string): Audiences => ({
-  agreement: apiBaseUrl + servicePaths.agreement,
-  debt: apiBaseUrl + servicePaths.debt,
-  feed: apiBaseUrl + servicePaths.feed,
-});
+/** reference/index.md "Consent authorization: audience and scope": the API host + each service's path. */
+export function audiencesFor(catalogue: Catalogue, audienceBase: string): Audiences {
+  const out = {} as Audiences;
+  for (const service of catalogue.services.keys()) out[service as ServiceName] = catalogue.audience(service, audienceBase);
+  return out;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -124,7 +112,7 @@ export interface MockDefaults {
   clientWithoutAgreement: ClientCredentials;
 }
 
-export function resolveTarget(env: Env = environment(), mockDefaults?: () => MockDefaults): Target {
+export function resolveTarget(catalogue: Catalogue, env: Env = environment(), mockDefaults?: () => MockDefaults): Target {
   const name = (env.NOGI_TARGET ?? 'mock') as TargetName;
   if (!['mock', 'preprod', 'custom'].includes(name)) {
     throw new ConfigError([`NOGI_TARGET must be mock, preprod or custom, got "${name}"`], name);
@@ -165,12 +153,11 @@ export function resolveTarget(env: Env = environment(), mockDefaults?: () => Moc
   if (problems.length || !client || !accessBaseUrl || !apiBaseUrl) throw new ConfigError(problems, name);
 
   const api = trimSlash(apiBaseUrl);
-  const derived = audiencesFor(name === 'mock' ? preprod.apiBaseUrl : api);
-  const audiences: Audiences = {
-    agreement: env.NOGI_AUDIENCE_AGREEMENT ?? derived.agreement,
-    debt: env.NOGI_AUDIENCE_DEBT ?? derived.debt,
-    feed: env.NOGI_AUDIENCE_FEED ?? derived.feed,
-  };
+  // The simulator accepts the preprod audiences, so a client written for preprod runs unchanged.
+  const audiences = audiencesFor(catalogue, name === 'mock' ? preprod.apiBaseUrl : api);
+  for (const service of Object.keys(audiences) as ServiceName[]) {
+    audiences[service] = env[`NOGI_AUDIENCE_${service.toUpperCase()}`] ?? audiences[service];
+  }
   return {
     name,
     accessBaseUrl: trimSlash(accessBaseUrl),

@@ -1,4 +1,5 @@
 /** What every part of the simulator shares. */
+import type { Catalogue } from '../contract/catalogue.ts';
 import type { Contracts } from '../contract/index.ts';
 import type { SigningKeys } from './access/keys.ts';
 import type { LogFn } from './log.ts';
@@ -16,6 +17,8 @@ export interface SimContext {
   audiences: Map<string, Service>;
   testMode: boolean;
   contracts: Contracts;
+  /** The operation catalogue (src/contract/catalogue.ts): routes, families, services, scopes. */
+  catalogue: Catalogue;
   log: LogFn;
   /** Secret for pairwise `sub` values. */
   pairwiseSalt: Buffer;

@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { getContracts } from '../contract/index.ts';
+import { getCatalogue } from '../contract/catalogue.ts';
 import { loadApiContract } from '../contract/load.ts';
 import { createAccessApp } from './access/app.ts';
 import { createSigningKeys } from './access/keys.ts';
@@ -98,7 +99,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const definition = await loadApiContract();
 
   // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
-  const ctx = { state, keys, testMode, contracts, log, pairwiseSalt: randomBytes(32) } as SimContext;
+  const catalogue = await getCatalogue();
+  const ctx = { state, keys, testMode, contracts, catalogue, log, pairwiseSalt: randomBytes(32) } as SimContext;
   const servers: Server[] = [];
   try {
     const accessServer = await listen(createAccessApp(ctx), host, options.accessPort ?? 0);
@@ -110,7 +112,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ctx.apiPublicUrl = trimSlash(options.apiPublicUrl ?? baseUrl(host, apiServer));
     ctx.issuer = `${ctx.accessPublicUrl}/`;
     const localApi = baseUrl(host, apiServer);
-    ctx.audiences = audienceTable(ctx.apiPublicUrl, localApi !== ctx.apiPublicUrl ? [localApi] : []);
+    ctx.audiences = audienceTable(catalogue, ctx.apiPublicUrl, localApi !== ctx.apiPublicUrl ? [localApi] : []);
     let adminUrl: string | undefined;
     if (testMode) {
       const adminServer = await listen(createAdminApp(ctx), host, options.adminPort ?? 0);

@@ -2,7 +2,8 @@
  * The provider's rules, each with the page it comes from. Pure functions, unit-tested in
  * tests/simulator/rules.spec.ts.
  */
-import { preprod, servicePaths } from '../config/target.ts';
+import { preprod } from '../config/target.ts';
+import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
 import { idnr } from '@navikt/fnrvalidator';
 
 export const DEBT_SCOPES = ['debt.unsecured.presentation', 'debt.unsecured.processing'] as const;
@@ -23,22 +24,14 @@ export const AUTH_CODE_SECONDS = 60;
 /** consent-feed.md: "This log will show the last 7 days of events". */
 export const FEED_RETENTION_SECONDS = 7 * 24 * 3600;
 
-export type Service = 'agreement' | 'feed' | 'debt';
-
-/** reference/index.md "Consent authorization: audience and scope". */
-export const SERVICE_SCOPES: Record<Service, readonly string[]> = {
-  agreement: ['consent.create'],
-  feed: ['client.access.consent.events'],
-  debt: DEBT_SCOPES,
-};
-export const SERVICE_PATHS: Record<Service, string> = servicePaths;
+export type Service = ServiceName;
 export const PREPROD_API = preprod.apiBaseUrl;
 
 /** The audiences accepted: the preprod identifiers and the same paths on our own API base URL. */
-export function audienceTable(apiPublicUrl: string, extraBases: string[] = []): Map<string, Service> {
+export function audienceTable(catalogue: Catalogue, apiPublicUrl: string, extraBases: string[] = []): Map<string, Service> {
   const table = new Map<string, Service>();
   for (const base of [PREPROD_API, apiPublicUrl.replace(/\/+$/, ''), ...extraBases]) {
-    for (const [service, path] of Object.entries(SERVICE_PATHS) as [Service, string][]) table.set(base + path, service);
+    for (const service of catalogue.services.keys()) table.set(catalogue.audience(service, base), service);
   }
   return table;
 }

@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
 import type { SimClient } from '../fixtures.ts';
-import { ACCESS_TOKEN_SECONDS, SERVICE_SCOPES } from '../rules.ts';
+import { ACCESS_TOKEN_SECONDS } from '../rules.ts';
 
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
 
@@ -73,9 +73,10 @@ async function clientCredentials(ctx: SimContext, client: SimClient, body: Recor
   if (!service) throw new OAuthError('invalid_request', `Requested audience "${audience}" has not been whitelisted for this client`);
   const scopeParam = single(body, 'scope');
   const scopes = [...new Set((scopeParam ?? '').split(' ').filter(Boolean))];
-  if (scopes.length === 0) throw new OAuthError('invalid_scope', `scope is required; for this audience use ${SERVICE_SCOPES[service].join(' or ')}`);
+  const serviceScopes = ctx.catalogue.service(service).scopes;
+  if (scopes.length === 0) throw new OAuthError('invalid_scope', `scope is required; for this audience use ${serviceScopes.join(' or ')}`);
   for (const s of scopes) {
-    if (!SERVICE_SCOPES[service].includes(s)) throw new OAuthError('invalid_scope', `Scope "${s}" does not belong to audience ${audience} (expected ${SERVICE_SCOPES[service].join(' or ')})`);
+    if (!serviceScopes.includes(s)) throw new OAuthError('invalid_scope', `Scope "${s}" does not belong to audience ${audience} (expected ${serviceScopes.join(' or ')})`);
     if (!client.allowed_scopes.includes(s)) throw new OAuthError('invalid_scope', `The client is not allowed to request scope "${s}"`);
   }
   const t = ctx.state.issueToken({

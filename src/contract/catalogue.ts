@@ -1,0 +1,213 @@
+/**
+ * The operation catalogue: one table keyed by operationId, derived when the contracts load.
+ * For each operation: its contract and host, method and path template, documented statuses and
+ * content types, error family, and the service (audience) and scopes its token must carry.
+ *
+ * The client, the simulator (routing, error bodies, fault switches), the Pact verifier and its
+ * states, and the coverage matrix all read this table; none of them lists operations, paths or
+ * scopes by hand. Where the provider's document states a fact only in prose (the service of an
+ * API and its audience path), the errata overlay writes it into the contract (C1-C3).
+ */
+import type { OpenAPIV3 } from 'openapi-types';
+import { getContracts } from './index.ts';
+import type { ContractValidator } from './validator.ts';
+
+export type ContractName = 'api' | 'oauth';
+/** The two hosts of NoGi: the access host (OAuth) and the API host. */
+export type HostName = 'access' | 'api';
+/**
+ * The body an error answer carries: Spring's default error body (Agreement and Feed APIs), the
+ * Debt API's `error` schema, or an RFC 6749 error (token endpoint).
+ */
+export type ErrorFamily = 'spring' | 'debt' | 'oauth' | 'none';
+/**
+ * The services the contract names (C1-C3 in the errata). A type, so code that keys by service is
+ * checked; the catalogue refuses to load when the contract's services differ.
+ */
+export type ServiceName = 'agreement' | 'debt' | 'feed';
+const knownServices: Record<ServiceName, true> = { agreement: true, debt: true, feed: true };
+
+export type Grant = 'client_credentials' | 'authorization_code' | 'client_secret_basic';
+
+export interface CatalogueOperation {
+  operationId: string;
+  contract: ContractName;
+  host: HostName;
+  method: string;
+  /** The path template, as the contract writes it: `/v1/debt/{id}`. */
+  path: string;
+  pathPattern: RegExp;
+  /** Path parameter names, in order. */
+  pathParams: string[];
+  statuses: number[];
+  successStatus: number;
+  /** Documented content types by status (empty: no body). */
+  contentTypes: Record<number, string[]>;
+  errorFamily: ErrorFamily;
+  /** The service whose audience the token must carry (`agreement`, `debt`, `feed`), when secured by one. */
+  service?: ServiceName;
+  /** The grant the operation's token comes from, when it is secured. */
+  grant?: Grant;
+  /** Scopes any one of which the operation accepts (empty: none stated). */
+  scopes: string[];
+  secured: boolean;
+}
+
+export interface CatalogueService {
+  name: ServiceName;
+  /** The audience is the API host (or the audience base) + this path (reference/index.md). */
+  audiencePath: string;
+  /** Client-credentials scopes the service's operations accept, the first being the usual one. */
+  scopes: string[];
+}
+
+const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+export class Catalogue {
+  readonly operations: readonly CatalogueOperation[];
+  readonly services: ReadonlyMap<ServiceName, CatalogueService>;
+  private readonly byId: ReadonlyMap<string, CatalogueOperation>;
+
+  constructor(api: OpenAPIV3.Document, oauth: OpenAPIV3.Document) {
+    const services = servicesOf(api);
+    const operations = [...operationsOf(api, 'api', services), ...operationsOf(oauth, 'oauth', new Map())];
+    for (const op of operations) {
+      const service = op.service ? services.get(op.service) : undefined;
+      if (service && op.grant === 'client_credentials') {
+        for (const scope of op.scopes) if (!service.scopes.includes(scope)) service.scopes.push(scope);
+      }
+    }
+    this.operations = operations;
+    this.services = services;
+    this.byId = new Map(operations.map((o) => [o.operationId, o]));
+  }
+
+  operation(operationId: string): CatalogueOperation {
+    const op = this.byId.get(operationId);
+    if (!op) throw new Error(`Unknown operationId "${operationId}": the contracts know ${[...this.byId.keys()].join(', ')}`);
+    return op;
+  }
+
+  has(operationId: string): boolean {
+    return this.byId.has(operationId);
+  }
+
+  /** The operation a request on a host answers, if the contract documents one. */
+  match(host: HostName, method: string, pathname: string): CatalogueOperation | undefined {
+    const m = method.toUpperCase();
+    return this.operations.find((o) => o.host === host && o.method === m && o.pathPattern.test(pathname));
+  }
+
+  service(name: ServiceName): CatalogueService {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`Unknown service "${name}": the contract names ${[...this.services.keys()].join(', ')}`);
+    return service;
+  }
+
+  /** reference/index.md: the audience of a service is the API host + the service's path. */
+  audience(service: ServiceName, audienceBase: string): string {
+    return audienceBase.replace(/\/+$/, '') + this.service(service).audiencePath;
+  }
+
+  /** The service a token audience names, given the audience base it was built on. */
+  serviceOfAudience(audience: string, audienceBase: string): ServiceName | undefined {
+    return [...this.services.values()].find((s) => this.audience(s.name, audienceBase) === audience)?.name;
+  }
+
+  /** The operation's path with its parameters filled in (each percent-encoded). */
+  expandPath(operationId: string, params: Record<string, string | number> = {}): string {
+    const op = this.operation(operationId);
+    return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const value = params[name];
+      if (value === undefined) throw new Error(`${operationId}: path parameter "${name}" is missing`);
+      return encodeURIComponent(String(value));
+    });
+  }
+}
+
+function servicesOf(doc: OpenAPIV3.Document): Map<ServiceName, CatalogueService> {
+  const services = new Map<ServiceName, CatalogueService>();
+  for (const tag of doc.tags ?? []) {
+    const service = (tag as { 'x-nogi-service'?: { name: ServiceName; audiencePath: string } })['x-nogi-service'];
+    if (service) services.set(service.name, { name: service.name, audiencePath: service.audiencePath, scopes: [] });
+  }
+  const names = [...services.keys()].sort().join(', ');
+  if (names !== Object.keys(knownServices).sort().join(', ')) {
+    throw new Error(`The contract names the services ${names}; the code knows ${Object.keys(knownServices).join(', ')}`);
+  }
+  return services;
+}
+
+function schemeGrant(doc: OpenAPIV3.Document, scheme: string): Grant | undefined {
+  const s = doc.components?.securitySchemes?.[scheme] as OpenAPIV3.SecuritySchemeObject | undefined;
+  if (!s) return undefined;
+  if (s.type === 'oauth2') return s.flows.authorizationCode ? 'authorization_code' : 'client_credentials';
+  if (s.type === 'http' && s.scheme === 'basic') return 'client_secret_basic';
+  // `OAuth2` upstream is a bare bearer scheme; its operation (createConsent) takes a client-credentials token.
+  if (s.type === 'http' && s.scheme === 'bearer') return 'client_credentials';
+  return undefined;
+}
+
+/** The error family from the schema the operation's 4xx/5xx answers carry. */
+function errorFamilyOf(op: OpenAPIV3.OperationObject): ErrorFamily {
+  for (const [status, response] of Object.entries(op.responses ?? {})) {
+    if (Number(status) < 400) continue;
+    const schema = (response as OpenAPIV3.ResponseObject).content?.['application/json']?.schema as OpenAPIV3.ReferenceObject | undefined;
+    const ref = schema?.$ref ?? '';
+    if (ref.endsWith('/SpringErrorSchema')) return 'spring';
+    if (ref.endsWith('/error')) return 'debt';
+    if (ref.endsWith('/OAuthError')) return 'oauth';
+  }
+  return 'none';
+}
+
+function operationsOf(doc: OpenAPIV3.Document, contract: ContractName, services: Map<ServiceName, CatalogueService>): CatalogueOperation[] {
+  const serviceOfTag = new Map<string, ServiceName>();
+  for (const tag of doc.tags ?? []) {
+    const service = (tag as { 'x-nogi-service'?: { name: ServiceName } })['x-nogi-service'];
+    if (service) serviceOfTag.set(tag.name, service.name);
+  }
+  const out: CatalogueOperation[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of methods) {
+      const spec = item?.[method];
+      if (!spec?.operationId) continue;
+      const statuses = Object.keys(spec.responses ?? {}).map(Number).sort((a, b) => a - b);
+      const success = statuses.filter((s) => s >= 200 && s < 400);
+      if (!success.length) throw new Error(`${contract}: ${spec.operationId} documents no success status`);
+      const contentTypes: Record<number, string[]> = {};
+      for (const status of statuses) {
+        contentTypes[status] = Object.keys((spec.responses[String(status)] as OpenAPIV3.ResponseObject).content ?? {});
+      }
+      const requirement = (spec.security ?? doc.security ?? [])[0];
+      const [scheme, scopes] = requirement ? Object.entries(requirement)[0] ?? [] : [];
+      const service = spec.tags?.map((t) => serviceOfTag.get(t)).find(Boolean);
+      if (service && !services.has(service)) throw new Error(`${spec.operationId}: unknown service ${service}`);
+      out.push({
+        operationId: spec.operationId,
+        contract,
+        host: contract === 'api' ? 'api' : 'access',
+        method: method.toUpperCase(),
+        path,
+        pathPattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+        pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+        statuses,
+        successStatus: Math.min(...success),
+        contentTypes,
+        errorFamily: errorFamilyOf(spec),
+        service,
+        grant: scheme ? schemeGrant(doc, scheme) : undefined,
+        scopes: scopes ?? [],
+        secured: Boolean(scheme),
+      });
+    }
+  }
+  return out;
+}
+
+let catalogue: Promise<Catalogue> | undefined;
+/** The catalogue of the effective contracts, built once per process. */
+export function getCatalogue(): Promise<Catalogue> {
+  catalogue ??= getContracts().then((c: { api: ContractValidator; oauth: ContractValidator }) => new Catalogue(c.api.document, c.oauth.document));
+  return catalogue;
+}
