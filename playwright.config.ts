@@ -1,57 +1,84 @@
 /**
- * One runner for everything: the conformance specs against a target (the embedded simulator by
- * default), the Pact contracts, and the project's own tests. Reports go to reports/.
+ * One runner for everything: the conformance specs against a target (one project per target:
+ * the embedded simulator by default), the self test (projects whose target is a deviating
+ * simulator, in the same run), the Pact contracts, and the project's own tests.
+ * Reports go to reports/.
  */
-import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { defineConfig, type PlaywrightTestConfig, type PlaywrightTestProject } from '@playwright/test';
 import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
 import { freePort } from './src/config/ports.ts';
+import type { TargetName } from './src/config/target.ts';
+import type { SelfTest } from './fixtures/nogi.ts';
+import { selfTestCases } from './tests/self/deviations.ts';
 
-// .env first, so that NOGI_TARGET there decides whether the simulator starts (the environment wins).
+// .env first, so that the credentials of preprod or a custom target there are honoured (the environment wins).
 loadDotenv({ quiet: true });
-const target = process.env.NOGI_TARGET ?? 'mock';
 const reports = process.env.NOGI_REPORTS_DIR ?? 'reports';
+
+/** The --project filters of this run (none: every project runs). */
+function selectedProjects(argv: string[]): string[] {
+  const names: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg.startsWith('--project=')) names.push(arg.slice('--project='.length));
+    else if (arg === '--project' && argv[i + 1]) names.push(argv[i + 1]!);
+  });
+  return names;
+}
+const selected = selectedProjects(process.argv);
+const runs = (project: string) => selected.length === 0 || selected.includes(project);
+
+// preprod and custom are projects only when asked for: a plain `playwright test` must not need
+// their credentials. `NOGI_TARGET` in .env asks for one too.
+const realTargets = (['preprod', 'custom'] as const).filter((t) => selected.includes(t) || process.env.NOGI_TARGET === t);
 
 // The config is evaluated again in every worker: pick the simulator's ports once, in the main
 // process, and hand them to the workers through the environment.
-if (target === 'mock' && !process.env.NOGI_SIM_ACCESS_PORT) {
+const startSimulator = runs('mock');
+if (startSimulator && !process.env.NOGI_SIM_ACCESS_PORT) {
   process.env.NOGI_SIM_ACCESS_PORT = String(await freePort());
   process.env.NOGI_SIM_API_PORT = String(await freePort());
   process.env.NOGI_SIM_ADMIN_PORT = String(await freePort());
 }
-const simulator = {
-  access: `http://127.0.0.1:${process.env.NOGI_SIM_ACCESS_PORT}`,
-  api: `http://127.0.0.1:${process.env.NOGI_SIM_API_PORT}`,
-  admin: `http://127.0.0.1:${process.env.NOGI_SIM_ADMIN_PORT}`,
-};
-if (target === 'mock') {
-  process.env.NOGI_ACCESS_BASE_URL = simulator.access;
-  process.env.NOGI_API_BASE_URL = simulator.api;
-  process.env.NOGI_ADMIN_BASE_URL = simulator.admin;
+
+const webServer: PlaywrightTestConfig['webServer'] = startSimulator
+  ? [
+      {
+        name: 'nogi-simulator',
+        command: 'node --import tsx src/simulator/main.ts',
+        url: `http://127.0.0.1:${process.env.NOGI_SIM_ACCESS_PORT}/.well-known/openid-configuration`,
+        env: {
+          NOGI_SIM_ACCESS_PORT: process.env.NOGI_SIM_ACCESS_PORT!,
+          NOGI_SIM_API_PORT: process.env.NOGI_SIM_API_PORT!,
+          NOGI_SIM_ADMIN_PORT: process.env.NOGI_SIM_ADMIN_PORT!,
+          NOGI_SIM_TEST_MODE: '1',
+          NOGI_SIM_LOG: process.env.NOGI_SIM_LOG ?? `${reports}/simulator.log`,
+        },
+        stdout: 'ignore',
+        stderr: 'pipe',
+        timeout: 30_000,
+        reuseExistingServer: false,
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 3_000 },
+      },
+    ]
+  : undefined;
+
+/** A conformance project: the specs against one target. */
+function targetProject(name: TargetName): PlaywrightTestProject {
+  return {
+    name,
+    testDir: 'specs',
+    // One worker against a shared provider: specs that move its clock must not race others.
+    fullyParallel: false,
+    workers: 1,
+    use: { targetName: name } as PlaywrightTestProject['use'],
+  };
 }
 
-const webServer: PlaywrightTestConfig['webServer'] =
-  target === 'mock'
-    ? [
-        {
-          name: 'nogi-simulator',
-          command: 'node --import tsx src/simulator/main.ts',
-          url: `${simulator.access}/.well-known/openid-configuration`,
-          env: {
-            NOGI_SIM_ACCESS_PORT: process.env.NOGI_SIM_ACCESS_PORT!,
-            NOGI_SIM_API_PORT: process.env.NOGI_SIM_API_PORT!,
-            NOGI_SIM_ADMIN_PORT: process.env.NOGI_SIM_ADMIN_PORT!,
-            NOGI_SIM_TEST_MODE: '1',
-            NOGI_SIM_LOG: process.env.NOGI_SIM_LOG ?? `${reports}/simulator.log`,
-          },
-          stdout: 'ignore',
-          stderr: 'pipe',
-          timeout: 30_000,
-          reuseExistingServer: false,
-          gracefulShutdown: { signal: 'SIGTERM', timeout: 3_000 },
-        },
-      ]
-    : undefined;
+/** A self-test project: the specs against a simulator of its own, with a deviation or none. */
+function selfTestProject(name: string, selfTest: SelfTest, grep?: RegExp): PlaywrightTestProject {
+  return { name, testDir: 'specs', grep, fullyParallel: true, use: { selfTest } as PlaywrightTestProject['use'] };
+}
 
 export default defineConfig({
   outputDir: `${reports}/test-results`,
@@ -76,30 +103,26 @@ export default defineConfig({
     ['./src/reporting/scrub-reporter.ts', { dir: reports }],
   ],
   use: {
-    // Traces hold raw headers (credentials): off unless asked for against a simulator.
-    trace: process.env.NOGI_TRACE === 'on' && target === 'mock' ? 'on' : 'off',
+    // Traces hold raw headers (credentials): off unless asked for against the simulator.
+    trace: process.env.NOGI_TRACE === 'on' && realTargets.length === 0 ? 'on' : 'off',
     // A screenshot of a login page can show the NIN typed into it, and images cannot be scrubbed.
-    screenshot: target === 'mock' ? 'only-on-failure' : 'off',
+    screenshot: realTargets.length === 0 ? 'only-on-failure' : 'off',
     launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
   },
   webServer,
   projects: [
     { name: 'unit', testDir: 'tests/unit' },
     { name: 'simulator', testDir: 'tests/simulator' },
-    // One worker: specs share one simulator, and those that move its clock must not race others.
-    { name: 'conformance', testDir: 'specs', fullyParallel: false, workers: 1 },
+    targetProject('mock'),
+    ...realTargets.map(targetProject),
     { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
     { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
+    // The self test, in this run: each deviation must fail the specs that should catch it, naming
+    // the rule; a conformant provider on other ports passes every spec.
+    ...selfTestCases.map((c) => selfTestProject(`self ${c.deviation}`, { deviation: c.deviation, names: c.names }, c.grep)),
+    selfTestProject('self conformant', {}),
     { name: 'self', testDir: 'tests/self' },
-    // The tests of the CLI runs (they start the runs below as nested runs).
+    // The tests of the CLI runs (they start the runs as child processes).
     { name: 'runs', testDir: 'tests/runs' },
-    // The onboarding checklist and the health subset: only when nogi-conformance asks for them
-    // (NOGI_CLI_RUN=1), so that a plain `playwright test` does not run them twice.
-    ...(process.env.NOGI_CLI_RUN === '1'
-      ? [
-          { name: 'onboarding', testDir: 'src/cli/onboarding', fullyParallel: false },
-          { name: 'health', testDir: 'src/cli/health', fullyParallel: false },
-        ]
-      : []),
   ],
 });

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { ClientCredentials } from '../src/config/target.ts';
 import type { NoGiClient } from '../src/client/nogi-client.ts';
 import { readFeed } from '../src/client/feed.ts';
-import { expect, step, test } from '../fixtures/nogi.ts';
+import { expect, step, tags, test } from '../fixtures/nogi.ts';
 
 async function registerConsent(nogi: NoGiClient, client: ClientCredentials, audience: string, nin: string): Promise<string> {
   const token = await nogi.clientCredentialsToken(client, audience, 'consent.create');
@@ -28,7 +28,7 @@ async function feedToken(nogi: NoGiClient, client: ClientCredentials, audience: 
   return token.data.access_token;
 }
 
-test('paging until endSequenceNr finds every event, whatever the page size', async ({ nogi, target }) => {
+test('paging until endSequenceNr finds every event, whatever the page size', { tag: tags.gate }, async ({ nogi, target }) => {
   const token = await feedToken(nogi, target.client, target.audiences.feed);
   const start = (await nogi.lastSequenceNr(token)).data.lastSequenceNr;
   const consents = await step('Register three consents', async () => {
@@ -77,7 +77,7 @@ test('paging until endSequenceNr finds every event, whatever the page size', asy
   });
 });
 
-test('non-contiguous sequence numbers are read without gaps being mistaken for lost events', async ({ nogi, target }) => {
+test('non-contiguous sequence numbers are read without gaps being mistaken for lost events', { tag: tags.gate }, async ({ nogi, target }) => {
   const token = await feedToken(nogi, target.client, target.audiences.feed);
   const start = (await nogi.lastSequenceNr(token)).data.lastSequenceNr;
   const consentId = await registerConsent(nogi, target.client, target.audiences.agreement, target.nins.withDebt);
@@ -95,7 +95,7 @@ test('non-contiguous sequence numbers are read without gaps being mistaken for l
   });
 });
 
-test('a client never sees the events of another client\'s consents', async ({ nogi, target, requires }) => {
+test('a client never sees the events of another client\'s consents', { tag: tags.gate }, async ({ nogi, target, requires }) => {
   requires('secondClient');
   const other = target.secondClient!;
   const mineToken = await feedToken(nogi, target.client, target.audiences.feed);

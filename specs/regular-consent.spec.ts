@@ -7,13 +7,20 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { getContracts, formatFinding } from '../src/contract/index.ts';
 import { readFeed } from '../src/client/feed.ts';
-import { expect, step, test } from '../fixtures/nogi.ts';
+import { randomUUID } from 'node:crypto';
+import { expect, step, tags, test } from '../fixtures/nogi.ts';
+import type { NoGiClient } from '../src/client/nogi-client.ts';
+import type { Target } from '../src/config/target.ts';
+import { ChecklistFailure, observedFrom } from '../src/reporting/checklist.ts';
 
 const presentation = 'debt.unsecured.presentation';
 const processing = 'debt.unsecured.processing';
+/** The auth request's query, as the browser would send it (auth-endpoint.md). */
+const authorizeQuery = (nogi: NoGiClient, target: Target, scope: string): Record<string, string> =>
+  Object.fromEntries(new URL(nogi.authorizationUrl({ clientId: target.client.clientId, scope, state: randomUUID(), redirectUri: target.client.redirectUri! })).searchParams);
 const daysFromNow = (epochSeconds: number) => (epochSeconds * 1000 - Date.now()) / 86_400_000;
 
-test.describe('regular consent', () => {
+test.describe('regular consent', { tag: tags.gate }, () => {
   test('single-use consent: callback, code exchange, debt once, then refused; a code works once', async ({ nogi, target, authorize }) => {
     const callback = await step('Authorize: log in with TestID and accept', () => authorize({ scope: presentation, decision: 'accept' }));
     await step('The callback carries code, scope and state', async () => {
@@ -44,25 +51,50 @@ test.describe('regular consent', () => {
     });
   });
 
-  test('extended duration with openid: ID token verified, lookups by consent id, revoke, feed', async ({ nogi, target, authorize }) => {
-    const { client, audiences } = target;
-    const callback = await step('Authorize with "debt.unsecured.presentation.30 openid"', () => authorize({ scope: `${presentation}.30 openid`, decision: 'accept' }));
-    expect(callback.params.scope, 'the scope in the redirect has no duration (scopes.md)').toMatch(new RegExp(`^${presentation}( openid)?$`));
+  test('extended duration with openid: ID token verified, lookups by consent id, revoke, feed', { tag: tags.onboarding }, async ({ nogi, target, authorize, tokens: clientTokens }) => {
+    const { client } = target;
+    const scope = `${presentation}.30 openid`;
+    await step('Open the auth endpoint', async () => {
+      const opened = await nogi.call('authorize', { query: authorizeQuery(nogi, target, scope) });
+      expect(opened.status, 'the login page, or a redirect to it (auth-endpoint.md)').toBeLessThan(500);
+      expect(opened.status, 'an auth endpoint at this URL').not.toBe(404);
+      return opened;
+    }, { checklist: 'auth-page' });
+    await step('The provider accepts the registered callback URI', async () => {
+      const opened = await nogi.call('authorize', { query: authorizeQuery(nogi, target, scope) });
+      const location = opened.headers.location;
+      const seen = observedFrom(opened);
+      if (opened.status < 300 || opened.status >= 400 || !location) {
+        throw new ChecklistFailure(`an error page (${opened.status}) instead of a redirect`, { ...seen, errorPage: true });
+      }
+      const next = new URL(location, target.accessBaseUrl);
+      const error = next.searchParams.get('error');
+      if (error) {
+        const failure = { ...seen, error, description: next.searchParams.get('error_description') ?? undefined };
+        // Back at the callback with an error: the URI is registered, the request is not right.
+        if (location.startsWith(client.redirectUri!)) throw new ChecklistFailure(`the provider redirected back with error=${error}`, failure);
+        // To the provider's own error page (OAuth servers such as ORY Hydra redirect there).
+        throw new ChecklistFailure(`the provider sent the browser to its error page (error=${error}) instead of the callback`, { ...failure, errorPage: true });
+      }
+    }, { checklist: 'callback' });
 
-    const tokens = await step('Exchange the code: access token and ID token', async () => {
+    const { callback, tokens: issued } = await step('Log in with TestID, accept, exchange the code: access token and ID token', async () => {
+      const callback = await authorize({ scope, decision: 'accept' });
+      expect(callback.params.scope, 'the scope in the redirect has no duration (scopes.md)').toMatch(new RegExp(`^${presentation}( openid)?$`));
       const exchanged = await nogi.exchangeCode(client, callback.params.code!, client.redirectUri!);
       expect(exchanged.status).toBe(200);
-      expect(exchanged.data.id_token, 'openid requested last gives an ID token (scopes.md)').toBeTruthy();
-      return exchanged.data;
-    });
+      return { callback, tokens: exchanged.data };
+    }, { checklist: 'code-exchange' });
+    expect(callback.params.state).toBeTruthy();
 
     const claims = await step('Verify the ID token: signature against the JWKS, iss, aud, exp, pid', async () => {
+      expect(issued.id_token, 'openid requested last gives an ID token (scopes.md)').toBeTruthy();
       const discovery = await nogi.discovery();
       expect(discovery.status).toBe(200);
       const jwks = await nogi.jwks(discovery.data.jwks_uri);
       expect(jwks.status).toBe(200);
       // Verified explicitly: OIDC libraries may skip the signature of an ID token from the token endpoint.
-      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, createLocalJWKSet(jwks.data as never), {
+      const { payload, protectedHeader } = await jwtVerify(issued.id_token!, createLocalJWKSet(jwks.data as never), {
         issuer: discovery.data.issuer,
         audience: client.clientId,
         algorithms: ['RS256'],
@@ -75,22 +107,18 @@ test.describe('regular consent', () => {
       expect(findings.filter((f) => f.severity === 'error').map(formatFinding)).toEqual([]);
       expect(payload.pid, 'pid is the NIN of the person who logged in').toBe(target.nins.withDebt);
       return payload as { consent_id: string; exp: number };
-    });
+    }, { checklist: 'id-token' });
 
     await step('Fetch debt with the access token: the consent is the ID token\'s', async () => {
-      const debt = await nogi.getDebt(tokens.access_token);
+      const debt = await nogi.getDebt(issued.access_token);
       expect(debt.status).toBe(200);
       expect(debt.data.consent?.id).toBe(claims.consent_id);
       expect(daysFromNow(debt.data.consent!.exp!), 'a .30 consent lasts 30 days').toBeGreaterThan(29.9);
       expect(daysFromNow(debt.data.consent!.exp!)).toBeLessThan(30.1);
     });
 
-    const debtToken = await step('Get a client-credentials token for the debt API', async () => {
-      const token = await nogi.clientCredentialsToken(client, audiences.debt, presentation);
-      expect(token.status).toBe(200);
-      return token.data.access_token;
-    });
-    const feedToken = (await nogi.clientCredentialsToken(client, audiences.feed, 'client.access.consent.events')).data.access_token;
+    const debtToken = await step('Get a client-credentials token for the debt API', () => clientTokens.for('debt', presentation));
+    const feedToken = await clientTokens.feed;
     const feedStart = (await nogi.lastSequenceNr(feedToken)).data.lastSequenceNr;
 
     await step('Look up debt by consent id, more than once', async () => {
@@ -203,9 +231,9 @@ test.describe('regular consent', () => {
     expect(exchanged.data.id_token).toBeUndefined();
   });
 
-  test('an authorization code left unused expires (RFC 6749 4.1.2: at most 10 minutes)', async ({ nogi, target, authorize, admin }) => {
+  test('an authorization code left unused expires (RFC 6749 4.1.2: at most 10 minutes)', async ({ nogi, target, authorize, clock }) => {
     const callback = await authorize({ scope: presentation, decision: 'accept' });
-    await step('Wait past the longest lifetime RFC 6749 recommends', () => admin.advanceClock(11 * 60));
+    await step('Wait past the longest lifetime RFC 6749 recommends', () => clock.advanceClock(11 * 60));
     const expired = await nogi.exchangeCode(target.client, callback.params.code!, target.client.redirectUri!);
     expect(expired.status).toBe(400);
     expect((expired.body as { error?: string }).error).toBe('invalid_grant');

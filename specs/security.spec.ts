@@ -5,7 +5,7 @@
  * also checked against the contract by the client fixture (documented status and body).
  */
 import { randomUUID } from 'node:crypto';
-import { expect, step, test } from '../fixtures/nogi.ts';
+import { expect, step, tags, test } from '../fixtures/nogi.ts';
 import type { NoGiClient } from '../src/client/nogi-client.ts';
 import type { Target } from '../src/config/target.ts';
 
@@ -30,41 +30,35 @@ async function registeredConsent(nogi: NoGiClient, target: Target): Promise<stri
   return registered.data.consent.id;
 }
 
-test.describe('tokens the API must refuse', () => {
+test.describe('tokens the API must refuse', { tag: tags.gate }, () => {
   for (const [name, token] of [['no token', ''], ['a garbage token', 'not-a-token.at-all']] as const) {
     test(`${name} is refused by every operation`, async ({ nogi, target }) => {
       const consentId = randomUUID();
       const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
       await step('Debt API: 403 invalid access token', async () => {
-        for (const [operationId, path, method] of [
-          ['getDebtWithConsentID', `/v1/debt/${consentId}`, 'GET'],
-          ['getConsentStatusWithID', `/v1/debt/${consentId}/status`, 'GET'],
-          ['revokeConsentByID', `/v1/debt/${consentId}`, 'DELETE'],
-          ['getDebtWithAuthCodeToken', '/v1/debt', 'GET'],
-        ] as const) {
-          const refused = await nogi.raw('api', operationId, { path, method, headers });
-          expect(refused.status, `${method} ${path} (the Debt API documents invalid tokens as 403)`).toBe(403);
+        for (const operationId of ['getDebtWithConsentID', 'getConsentStatusWithID', 'revokeConsentByID', 'getDebtWithAuthCodeToken']) {
+          const refused = await nogi.call(operationId, { params: { id: consentId }, headers });
+          expect(refused.status, `${refused.method} ${refused.pathTemplate} (the Debt API documents invalid tokens as 403)`).toBe(403);
         }
       });
       await step('Agreement API: 401', async () => {
-        const refused = await nogi.raw('api', 'createConsent', {
-          path: '/v1/consent/agreement', method: 'PUT', headers,
+        const refused = await nogi.call('createConsent', {
+          headers,
           body: { nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID() },
         });
         expect(refused.status).toBe(401);
       });
       await step('Consents feed: refused', async () => {
-        const refused = await nogi.raw('api', 'feed', { path: '/feed/v1/consent', headers, query: { fromSequenceNr: 1, limit: 10 } });
+        const refused = await nogi.call('feed', { headers, query: { fromSequenceNr: 1, limit: 10 } });
         expect([401, 403]).toContain(refused.status);
       });
     });
   }
 
-  test('an expired token is refused', async ({ nogi, target, admin, requires }) => {
-    requires('clock');
+  test('an expired token is refused', async ({ nogi, target, clock }) => {
     const consentId = await registeredConsent(nogi, target);
     const token = await debtToken(nogi, target);
-    await step('Let the token expire (expires_in 3599 s)', () => admin.advanceClock(3_600 + 60));
+    await step('Let the token expire (expires_in 3599 s)', () => clock.advanceClock(3_600 + 60));
     const refused = await nogi.getConsentStatus(token, consentId);
     expect(refused.status).toBe(403);
     expect(errorOf(refused.body)).toMatch(/invalid access token/i);
@@ -89,7 +83,7 @@ test.describe('tokens the API must refuse', () => {
   });
 });
 
-test.describe('client credentials the token endpoint must refuse', () => {
+test.describe('client credentials the token endpoint must refuse', { tag: tags.gate }, () => {
   test('a wrong client secret: invalid_client', async ({ nogi, target }) => {
     const refused = await nogi.clientCredentialsToken({ ...target.client, clientSecret: 'not-the-secret' }, target.audiences.debt, presentation);
     expect(refused.status).toBe(401);
@@ -97,8 +91,7 @@ test.describe('client credentials the token endpoint must refuse', () => {
   });
 
   test('an unknown grant type: unsupported_grant_type', async ({ nogi, target }) => {
-    const basic = Buffer.from(`${target.client.clientId}:${target.client.clientSecret}`).toString('base64');
-    const refused = await nogi.raw('oauth', 'token', { path: '/oauth2/token', method: 'POST', headers: { Authorization: `Basic ${basic}` }, form: { grant_type: 'password', username: 'x', password: 'y' } });
+    const refused = await nogi.call('token', { client: target.client, form: { grant_type: 'password', username: 'x', password: 'y' } });
     expect(refused.status).toBe(400);
     expect(errorOf(refused.body)).toBe('unsupported_grant_type');
   });
@@ -117,7 +110,7 @@ test.describe('client credentials the token endpoint must refuse', () => {
   });
 });
 
-test.describe('consents the API must refuse', () => {
+test.describe('consents the API must refuse', { tag: tags.gate }, () => {
   test('another client\'s consent can be neither read nor revoked', async ({ nogi, target, requires }) => {
     requires('secondClient');
     const consentId = await registeredConsent(nogi, target);
@@ -151,7 +144,7 @@ test.describe('consents the API must refuse', () => {
   });
 });
 
-test.describe('malformed registrations the Agreement API must refuse with 400', () => {
+test.describe('malformed registrations the Agreement API must refuse with 400', { tag: tags.gate }, () => {
   const cases: Array<[string, unknown]> = [
     ['malformed JSON', '{"nin": "14842249091", '],
     ['a missing field', { nin: '14842249091', scope_of_consent: presentation, consent_duration_days: 5 }],
@@ -162,8 +155,8 @@ test.describe('malformed registrations the Agreement API must refuse with 400', 
   for (const [name, body] of cases) {
     test(name, async ({ nogi, target }) => {
       const token = await nogi.clientCredentialsToken(target.client, target.audiences.agreement, 'consent.create');
-      const refused = await nogi.raw('api', 'createConsent', {
-        path: '/v1/consent/agreement', method: 'PUT', headers: { Authorization: `Bearer ${token.data.access_token}` },
+      const refused = await nogi.call('createConsent', {
+        token: token.data.access_token,
         body: typeof body === 'object' && body && 'client_consent_id' in body ? { ...body, client_consent_id: randomUUID() } : body,
       });
       expect(refused.status).toBe(400);
@@ -172,7 +165,7 @@ test.describe('malformed registrations the Agreement API must refuse with 400', 
   }
 });
 
-test('an authorization code is refused to another client and with another redirect_uri', async ({ nogi, target, authorize, requires }) => {
+test('an authorization code is refused to another client and with another redirect_uri', { tag: tags.gate }, async ({ nogi, target, authorize, requires }) => {
   requires('secondClient');
   const callback = await step('Authorize: log in with TestID and accept', () => authorize({ scope: presentation, decision: 'accept' }));
   const code = callback.params.code!;
@@ -188,7 +181,7 @@ test('an authorization code is refused to another client and with another redire
   });
 });
 
-test('an unknown client_id gets an error page, never a redirect', async ({ nogi, target, page, requires, coverage }) => {
+test('an unknown client_id gets an error page, never a redirect', { tag: tags.gate }, async ({ nogi, target, page, requires, coverage }) => {
   requires('regularConsent');
   const redirectUri = target.client.redirectUri!;
   const requested: string[] = [];
@@ -199,7 +192,7 @@ test('an unknown client_id gets an error page, never a redirect', async ({ nogi,
   coverage.push({ contract: 'oauth', operationId: 'authorize', status: response?.status() ?? 0 });
 });
 
-test('an unregistered redirect_uri is never redirected to', async ({ nogi, target, page, requires, coverage }) => {
+test('an unregistered redirect_uri is never redirected to', { tag: tags.gate }, async ({ nogi, target, page, requires, coverage }) => {
   requires('regularConsent');
   const unregistered = 'http://127.0.0.1:65099/not-registered';
   const requested: string[] = [];

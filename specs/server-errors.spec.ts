@@ -5,78 +5,62 @@
  * what the contract documents; the client fixture checks status, content type and body.
  */
 import { randomUUID } from 'node:crypto';
-import { getContracts } from '../src/contract/index.ts';
-import { expect, step, test } from '../fixtures/nogi.ts';
-import type { NoGiClient } from '../src/client/nogi-client.ts';
+import { getCatalogue } from '../src/contract/catalogue.ts';
+import { expect, step, tags, test, type Tokens } from '../fixtures/nogi.ts';
 import type { Target } from '../src/config/target.ts';
 
 const presentation = 'debt.unsecured.presentation';
 
-async function tokens(nogi: NoGiClient, target: Target) {
-  const get = async (audience: string, scope: string) => (await nogi.clientCredentialsToken(target.client, audience, scope)).data.access_token;
-  return {
-    agreement: await get(target.audiences.agreement, 'consent.create'),
-    debt: await get(target.audiences.debt, presentation),
-    feed: await get(target.audiences.feed, 'client.access.consent.events'),
-  };
+/** A request each API operation accepts, with the token of its service. */
+async function validRequest(operationId: string, target: Target, tokens: Tokens) {
+  const op = (await getCatalogue()).operation(operationId);
+  const token = await tokens.for(op.service!, op.service === 'debt' ? presentation : undefined);
+  const body = operationId === 'createConsent'
+    ? { nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID() }
+    : undefined;
+  return { token, body, params: { id: randomUUID() }, query: operationId === 'feed' ? { fromSequenceNr: 1, limit: 10 } : undefined };
 }
 
-test('every operation answers each of its documented error statuses in the documented shape', async ({ nogi, target, admin }) => {
-  const t = await tokens(nogi, target);
-  const id = randomUUID();
-  const calls: Array<[string, () => Promise<{ status: number }>]> = [
-    ['createConsent', () => nogi.registerAgreement(t.agreement, { nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID() })],
-    ['getDebtWithConsentID', () => nogi.getDebtByConsentId(t.debt, id)],
-    ['getDebtWithAuthCodeToken', () => nogi.getDebt(t.debt)],
-    ['getConsentStatusWithID', () => nogi.getConsentStatus(t.debt, id)],
-    ['revokeConsentByID', () => nogi.revokeConsent(t.debt, id)],
-    ['feed', () => nogi.feed(t.feed, 1, 10)],
-    ['firstSequenceNr', () => nogi.firstSequenceNr(t.feed)],
-    ['lastSequenceNr', () => nogi.lastSequenceNr(t.feed)],
-  ];
-  const { api } = await getContracts();
-  for (const [operationId, call] of calls) {
-    const statuses = Object.keys(api.operations.find((op) => op.operationId === operationId)!.spec.responses).map(Number).filter((s) => s >= 400);
-    for (const status of statuses) {
-      await step(`${operationId}: ${status}`, async () => {
-        await admin.fault({ operationId, status, times: 1 });
-        expect((await call()).status).toBe(status);
+test('every operation answers each of its documented error statuses in the documented shape', { tag: tags.gate }, async ({ nogi, target, tokens, faults }) => {
+  const catalogue = await getCatalogue();
+  for (const op of catalogue.operations.filter((o) => o.host === 'api')) {
+    for (const status of op.statuses.filter((s) => s >= 400)) {
+      await step(`${op.operationId}: ${status}`, async () => {
+        await faults.fault({ operationId: op.operationId, status, times: 1 });
+        expect((await nogi.call(op.operationId, await validRequest(op.operationId, target, tokens))).status).toBe(status);
       });
     }
   }
 });
 
-test('documented 400s: bad feed parameters and an empty consent id', async ({ nogi, target }) => {
-  const t = await tokens(nogi, target);
+test('documented 400s: bad feed parameters and an empty consent id', { tag: tags.gate }, async ({ nogi, tokens }) => {
+  const t = { feed: await tokens.feed, debt: await tokens.for('debt', presentation) };
   for (const [name, query] of [['limit 0', { fromSequenceNr: 1, limit: 0 }], ['a word for fromSequenceNr', { fromSequenceNr: 'first', limit: 5 }], ['no limit', { fromSequenceNr: 1 }]] as const) {
     await step(`feed with ${name}: 400`, async () => {
-      const refused = await nogi.raw('api', 'feed', { path: '/feed/v1/consent', headers: { Authorization: `Bearer ${t.feed}` }, query });
+      const refused = await nogi.call('feed', { token: t.feed, query });
       expect(refused.status).toBe(400);
     });
   }
   await step('a blank consent id: 400', async () => {
-    for (const [operationId, method, path] of [
-      ['getDebtWithConsentID', 'GET', '/v1/debt/%20'],
-      ['getConsentStatusWithID', 'GET', '/v1/debt/%20/status'],
-      ['revokeConsentByID', 'DELETE', '/v1/debt/%20'],
-    ] as const) {
-      expect((await nogi.raw('api', operationId, { path, method, headers: { Authorization: `Bearer ${t.debt}` } })).status, `${method} ${path}`).toBe(400);
+    for (const operationId of ['getDebtWithConsentID', 'getConsentStatusWithID', 'revokeConsentByID']) {
+      const refused = await nogi.call(operationId, { token: t.debt, params: { id: ' ' } });
+      expect(refused.status, `${refused.method} ${refused.url}`).toBe(400);
     }
   });
 });
 
-test('the feed refuses a token without the feed scope: 403', async ({ nogi, target }) => {
-  const t = await tokens(nogi, target);
-  for (const [operationId, path] of [['feed', '/feed/v1/consent'], ['firstSequenceNr', '/feed/v1/consent/firstSequenceNr'], ['lastSequenceNr', '/feed/v1/consent/lastSequenceNr']] as const) {
-    const refused = await nogi.raw('api', operationId, { path, headers: { Authorization: `Bearer ${t.debt}` }, query: operationId === 'feed' ? { fromSequenceNr: 1, limit: 5 } : undefined });
-    expect(refused.status, `${path} with a debt token`).toBe(403);
+test('the feed refuses a token without the feed scope: 403', { tag: tags.gate }, async ({ nogi, tokens }) => {
+  const debtToken = await tokens.for('debt', presentation);
+  for (const op of (await getCatalogue()).operations.filter((o) => o.service === 'feed')) {
+    const refused = await nogi.call(op.operationId, { token: debtToken, query: op.operationId === 'feed' ? { fromSequenceNr: 1, limit: 5 } : undefined });
+    expect(refused.status, `${op.path} with a debt token`).toBe(403);
   }
 });
 
-test('creditors that do not answer are counted as missing, their loans null', async ({ nogi, target, admin }) => {
-  const t = await tokens(nogi, target);
+test('creditors that do not answer are counted as missing, their loans null', { tag: tags.gate }, async ({ nogi, target, tokens, faults }) => {
+  const t = { agreement: await tokens.agreement, debt: await tokens.for('debt', presentation) };
   const consent = await nogi.registerAgreement(t.agreement, { nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID() });
-  await admin.fault({ operationId: 'getDebtWithConsentID', creditorTimeout: 1, times: 1 });
+  await faults.fault({ operationId: 'getDebtWithConsentID', creditorTimeout: 1, times: 1 });
   const debt = await nogi.getDebtByConsentId(t.debt, consent.data.consent.id);
   expect(debt.status).toBe(200);
   const loans = debt.data.loans ?? [];
@@ -85,8 +69,8 @@ test('creditors that do not answer are counted as missing, their loans null', as
   expect(debt.data.numberOfCreditorsAnswered).toBe(loans.length - 1);
 });
 
-test('a failing login flow ends in server_error at the callback', async ({ admin, authorize }) => {
-  await admin.fault({ operationId: 'authorize', status: 500, times: 1 });
+test('a failing login flow ends in server_error at the callback', { tag: tags.gate }, async ({ faults, authorize }) => {
+  await faults.fault({ operationId: 'authorize', status: 500, times: 1 });
   const callback = await authorize({ scope: presentation, decision: 'none' });
   expect(callback.params.error).toBe('server_error');
 });

@@ -6,18 +6,18 @@
 import { redact } from './redact.ts';
 
 export const checklistItems = [
-  { id: 'token-agreement', title: 'Token for the agreement API (scope consent.create)' },
-  { id: 'token-debt', title: 'Token for the debt API (debt scope)' },
-  { id: 'token-feed', title: 'Token for the consents feed (scope client.access.consent.events)' },
-  { id: 'agreement', title: 'Integrated-consent agreement granted: register a consent (PUT /v1/consent/agreement)' },
-  { id: 'debt', title: 'Debt lookup with the consent (GET /v1/debt/{id})' },
-  { id: 'status', title: 'Consent status (GET /v1/debt/{id}/status)' },
-  { id: 'revoke', title: 'Revoke the consent (DELETE /v1/debt/{id})' },
-  { id: 'feed', title: 'Consents feed access (lastSequenceNr, then a page of events)' },
-  { id: 'auth-page', title: 'Regular flow: auth page reachable (GET /oauth2/auth)' },
-  { id: 'callback', title: 'Regular flow: callback URI registered' },
-  { id: 'code-exchange', title: 'Regular flow: code exchange (authorization_code grant)' },
-  { id: 'id-token', title: 'Regular flow: ID token (openid)' },
+  { id: 'token-agreement', title: 'Token for the agreement API (scope consent.create)', needs: [] },
+  { id: 'token-debt', title: 'Token for the debt API (debt scope)', needs: [] },
+  { id: 'token-feed', title: 'Token for the consents feed (scope client.access.consent.events)', needs: [] },
+  { id: 'agreement', title: 'Integrated-consent agreement granted: register a consent (PUT /v1/consent/agreement)', needs: ['token-agreement'] },
+  { id: 'debt', title: 'Debt lookup with the consent (GET /v1/debt/{id})', needs: ['token-debt', 'agreement'] },
+  { id: 'status', title: 'Consent status (GET /v1/debt/{id}/status)', needs: ['token-debt', 'agreement'] },
+  { id: 'revoke', title: 'Revoke the consent (DELETE /v1/debt/{id})', needs: ['token-debt', 'agreement'] },
+  { id: 'feed', title: 'Consents feed access (lastSequenceNr, then a page of events)', needs: ['token-feed'] },
+  { id: 'auth-page', title: 'Regular flow: auth page reachable (GET /oauth2/auth)', needs: [] },
+  { id: 'callback', title: 'Regular flow: callback URI registered', needs: ['auth-page'] },
+  { id: 'code-exchange', title: 'Regular flow: code exchange (authorization_code grant)', needs: ['callback'] },
+  { id: 'id-token', title: 'Regular flow: ID token (openid)', needs: ['code-exchange'] },
 ] as const;
 export type ChecklistId = (typeof checklistItems)[number]['id'];
 
@@ -202,4 +202,37 @@ ${rows}
 <p>Each request and response (masked) is in the Allure report (allure-report/index.html) and the Playwright report (playwright-html/index.html).</p>
 </body></html>
 `);
+}
+
+/** What a checklist step of a spec records (a `checklist` test annotation, JSON). */
+export interface ChecklistRecord {
+  id: ChecklistId;
+  outcome: 'passed' | 'failed' | 'skipped';
+  observed?: Observed;
+  reason?: string;
+}
+
+/** The exchange that failed a step, as the checklist shows it: no query string, no body. */
+export function observedFrom(e: { operationId?: string; method: string; url: string; status: number; body: unknown; headers: Record<string, string> }): Observed {
+  const body = (e.body && typeof e.body === 'object' ? e.body : {}) as Record<string, unknown>;
+  const error = typeof body.error === 'string' ? body.error : undefined;
+  const description = typeof body.error_description === 'string' ? body.error_description : typeof body.message === 'string' ? body.message : undefined;
+  const location = e.headers.location;
+  return {
+    operation: e.operationId,
+    method: e.method,
+    path: new URL(e.url).pathname,
+    status: e.status,
+    ...(error ? { error } : {}),
+    ...(description ? { description: redact(description) } : {}),
+    ...(location ? { location: redact(location.replace(/([?&](code|login_challenge|consent_challenge|state)=)[^&]+/g, '$1[redacted]')) } : {}),
+  };
+}
+
+/** A step failure that says what was observed, when that is not a single HTTP exchange (a page, a browser, an ID token). */
+export class ChecklistFailure extends Error {
+  override name = 'ChecklistFailure';
+  constructor(message: string, readonly observed: Observed) {
+    super(message);
+  }
 }

@@ -1,0 +1,29 @@
+/**
+ * The self test: the suite must fail, naming the broken rule, against a provider that deviates
+ * from the contract, and pass against a conformant one reached on other ports. Each case is a
+ * Playwright project (playwright.config.ts) whose target is a simulator started in-process with
+ * one deviation switched on, running the conformance specs that should catch it, in the same run.
+ *
+ * `names`: what the failure must say (regular expressions over the test's error messages).
+ */
+import type { DeviationName } from '../../src/simulator/index.ts';
+
+export interface SelfTestCase {
+  deviation: DeviationName;
+  /** The conformance test(s) that must catch it (a title grep). */
+  grep: RegExp;
+  names: string[];
+}
+
+export const selfTestCases: SelfTestCase[] = [
+  { deviation: 'debt-missing-ssn', grep: /integrated consent lifecycle/, names: ['response_schema_conformance', 'numberOfCreditorsAnswered', '4\\. Look up debt using the consent'] },
+  { deviation: 'status-wrong-content-type', grep: /integrated consent lifecycle/, names: ['content_type_conformance', 'getConsentStatusWithID'] },
+  { deviation: 'agreement-wrong-status', grep: /integrated consent lifecycle/, names: ['status_code_conformance', 'createConsent', 'got 201|actual: 201|201'] },
+  { deviation: 'revoke-ignored', grep: /integrated consent lifecycle/, names: ['a revoked consent must not be active'] },
+  { deviation: 'feed-drops-archived', grep: /integrated consent lifecycle/, names: ['SAMTYKKE_OPPRETTET and SAMTYKKE_ARKIVERT for this consent'] },
+  { deviation: 'single-use-reusable', grep: /single-use consent/, names: ['a default consent allows collecting the debt info one time'] },
+  { deviation: 'id-token-bad-signature', grep: /extended duration with openid/, names: ['signature verification failed'] },
+  { deviation: 'wrong-audience-accepted', grep: /a token for another audience/, names: ['a consent\\.create token \\(agreement audience\\) must not read debt'] },
+  { deviation: 'debt-invalid-token-401', grep: /no token is refused/, names: ['status_code_conformance', 'getDebtWithConsentID', 'one of 200, 400, 403, 500'] },
+  { deviation: 'redirect-unregistered', grep: /unregistered redirect_uri/, names: ['an error page, never a redirect'] },
+];
