@@ -34,7 +34,7 @@ async function verify(): Promise<number> {
     console.log(`No target in the environment: verifying against a simulator started on ${sim.apiUrl} (API) and ${sim.accessUrl} (access)`);
   }
   try {
-    const target = pactTarget(targetEnv);
+    const target = await pactTarget(targetEnv);
     const broker = brokerFromEnv(env);
     const fromBroker = broker && env.PACT_VERIFY_FROM_BROKER === '1';
     const report = await verifyPacts({

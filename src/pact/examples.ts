@@ -4,6 +4,7 @@
  * are the synthetic TestID people of get-started/index.md.
  */
 import { audiencesFor, preprod } from '../config/target.ts';
+import { getCatalogue } from '../contract/catalogue.ts';
 
 export const EX = {
   nin: '14842249091',
@@ -29,7 +30,7 @@ export const EX = {
 } as const;
 
 /** reference/index.md: the preprod audiences, which the simulator also accepts. */
-export const AUDIENCE = audiencesFor(preprod.apiBaseUrl);
+export const AUDIENCE = audiencesFor(await getCatalogue(), preprod.apiBaseUrl);
 
 export const ISO_DATETIME = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:?\\d{2})$";
 export const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';

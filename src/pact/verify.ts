@@ -22,7 +22,7 @@ import type { Target } from '../config/target.ts';
 import { redact } from '../reporting/redact.ts';
 import { ACCESS_PROVIDER, API_PROVIDER, pactDir, pactFile, type ProviderName } from './names.ts';
 import { pactTarget, ProviderSetup } from './provider-setup.ts';
-import { DEFAULT_PARAMS, stateKind, STATE_PATTERNS, type DebtScope } from './states.ts';
+import { DEFAULT_PARAMS, parseState, stateKinds, type DebtScope } from './states.ts';
 
 type JsonMap = Record<string, unknown>;
 
@@ -68,7 +68,7 @@ export function unknownStatesIn(files: string[], extra: string[] = []): string[]
   const unknown = new Set<string>();
   for (const f of files) {
     for (const i of readPact(f).interactions ?? []) {
-      for (const s of i.providerStates ?? []) if (!stateKind(s.name) && !extra.includes(s.name)) unknown.add(s.name);
+      for (const s of i.providerStates ?? []) if (!parseState(s.name) && !extra.includes(s.name)) unknown.add(s.name);
     }
   }
   return [...unknown];
@@ -110,15 +110,15 @@ function stateHandler(ctx: VerificationContext, name: string, extra: VerifyOptio
 async function resolveState(ctx: VerificationContext, name: string, params: JsonMap, extra: VerifyOptions['extraStates']): Promise<JsonMap | undefined> {
   const custom = extra?.[name];
   if (custom) return custom(params);
-  const kind = stateKind(name);
+  const parsed = parseState(name);
+  const kind = parsed?.kind;
   const scope = str(params.scope, 'debt.unsecured.presentation') as DebtScope;
   const { setup } = ctx;
   switch (kind) {
     case 'agreementClient':
       return { clientConsentId: setup.newClientConsentId() };
     case 'consentExists': {
-      const m = STATE_PATTERNS.consentExists.exec(name)!;
-      const created = await setup.registerAgreement(str(params.nin, DEFAULT_PARAMS.nin), num(params.days, Number(m[1])), scope);
+      const created = await setup.registerAgreement(str(params.nin, DEFAULT_PARAMS.nin), num(params.days, parsed!.numbers.days!), scope);
       ctx.current = created;
       return { ...created };
     }
@@ -143,7 +143,7 @@ async function resolveState(ctx: VerificationContext, name: string, params: Json
       return { fromSequenceNr: from, consentId: consent.consentId };
     }
     default:
-      throw new Error(`unknown provider state "${name}": no handler knows it (known: ${Object.keys(STATE_PATTERNS).join(', ')})`);
+      throw new Error(`unknown provider state "${name}": no handler knows it (known: ${stateKinds.join(', ')})`);
   }
 }
 
@@ -168,20 +168,12 @@ function requestFilter(ctx: VerificationContext, formBodyWorkaround: boolean): R
       const bearer = /^Bearer\s+(\S+)$/i.exec(original)?.[1];
       let fresh: string | undefined;
       let action: string;
-      if (path === '/oauth2/token') {
-        fresh = ctx.setup.basicAuth();
-        action = 'replaced with the target client\'s own id and secret (client_secret_basic)';
-      } else if (bearer && ctx.setup.issued.has(bearer)) {
+      const needed = bearer && ctx.setup.issued.has(bearer) ? undefined : await ctx.setup.authorizationFor(req.method, path);
+      if (bearer && ctx.setup.issued.has(bearer)) {
         action = 'kept: a fresh token injected by the provider state';
-      } else if (path.startsWith('/v1/consent/agreement')) {
-        fresh = `Bearer ${await ctx.setup.clientCredentials('agreement')}`;
-        action = 'replaced with a fresh client-credentials token (consent.create)';
-      } else if (path.startsWith('/feed/')) {
-        fresh = `Bearer ${await ctx.setup.clientCredentials('feed')}`;
-        action = 'replaced with a fresh client-credentials token (client.access.consent.events)';
-      } else if (path.startsWith('/v1/debt/')) {
-        fresh = `Bearer ${await ctx.setup.clientCredentials('debt')}`;
-        action = 'replaced with a fresh client-credentials token (debt scopes)';
+      } else if (needed) {
+        fresh = needed.header;
+        action = needed.why;
       } else {
         action = 'left as recorded (no fresh token applies; expect a failure)';
       }
@@ -247,7 +239,7 @@ function mismatchLines(m: unknown): string[] {
 
 export async function verifyPacts(options: VerifyOptions = {}): Promise<VerifyReport> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const target = options.target ?? pactTarget();
+  const target = options.target ?? (await pactTarget());
   const dir = options.dir ?? pactDir();
   const providers = options.providers ?? [API_PROVIDER, ACCESS_PROVIDER];
   const setup = new ProviderSetup(target);

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { MatchersV3 as M, PactV4 } from '@pact-foundation/pact';
 import { expect, test } from '@playwright/test';
 import { NoGiClient } from '../../../src/client/nogi-client.ts';
+import { playwrightTransport } from '../../../src/client/transport.ts';
 import { AUDIENCE, EX } from '../../../src/pact/examples.ts';
 import { FORM, formBody } from '../../../src/pact/form.ts';
 import { ACCESS_PROVIDER, CONSUMER, pactDir, pactFile } from '../../../src/pact/names.ts';
@@ -47,7 +48,7 @@ test('token endpoint: client credentials grant (form-encoded, client_secret_basi
     })
     .willRespondWith(200, (b) => b.jsonBody(tokenResponse(DEBT_SCOPES)))
     .executeTest(async (mock) => {
-      const client = new NoGiClient(request, { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
+      const client = new NoGiClient(playwrightTransport(request), { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
       const res = await client.clientCredentialsToken(consumerClient, AUDIENCE.debt, DEBT_SCOPES);
       expect(res.status).toBe(200);
       expect(res.data?.access_token).toBe(EX.accessToken);
@@ -71,7 +72,7 @@ test('token endpoint: authorization code grant (form-encoded, client_secret_basi
     })
     .willRespondWith(200, (b) => b.jsonBody(tokenResponse('debt.unsecured.presentation')))
     .executeTest(async (mock) => {
-      const client = new NoGiClient(request, { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
+      const client = new NoGiClient(playwrightTransport(request), { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
       const res = await client.exchangeCode(consumerClient, EX.code, EX.redirectUri);
       expect(res.status).toBe(200);
       expect(res.data?.access_token).toBe(EX.accessToken);
@@ -93,7 +94,7 @@ test('the pact file holds the form body and content type the client sends (pact-
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = new NoGiClient(request, { accessBaseUrl: url, apiBaseUrl: url });
+    const client = new NoGiClient(playwrightTransport(request), { accessBaseUrl: url, apiBaseUrl: url });
     await client.clientCredentialsToken(consumerClient, AUDIENCE.debt, DEBT_SCOPES);
     await client.exchangeCode(consumerClient, EX.code, EX.redirectUri);
   } finally {

@@ -9,6 +9,7 @@ import { MatchersV3 as M, PactV4, } from '@pact-foundation/pact';
 import type { V4RequestBuilder } from '@pact-foundation/pact/src/v4/http/types.js';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { NoGiClient } from '../../../src/client/nogi-client.ts';
+import { playwrightTransport } from '../../../src/client/transport.ts';
 import { EX, ISO_DATETIME, UUID } from '../../../src/pact/examples.ts';
 import { API_PROVIDER, CONSUMER, pactDir, pactFile } from '../../../src/pact/names.ts';
 import { STATES } from '../../../src/pact/states.ts';
@@ -21,7 +22,7 @@ const consent30 = { nin: EX.nin, days: 30, scope: SCOPE };
 
 test.beforeAll(() => rmSync(pactFile(API_PROVIDER), { force: true }));
 
-const clientFor = (request: APIRequestContext, url: string) => new NoGiClient(request, { accessBaseUrl: url, apiBaseUrl: url });
+const clientFor = (request: APIRequestContext, url: string) => new NoGiClient(playwrightTransport(request), { accessBaseUrl: url, apiBaseUrl: url });
 
 const bearer = (b: V4RequestBuilder, extra: Record<string, unknown> = {}) =>
   b.headers({ Authorization: M.regex('^Bearer \\S+$', `Bearer ${EX.bearer}`), ...extra } as never);
