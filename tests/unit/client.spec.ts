@@ -55,7 +55,7 @@ class Scripted {
 
 const debt = {
   ssn: '14842249091',
-  loans: [{ creditorName: 'A', loan: { type: 'chargeCard', interestBearingBalance: 1 } }],
+  loans: [{ creditorName: 'A', loan: { type: 'chargeCard', timestamp: '2022-11-03T00:00:00Z', coBorrower: 2, interestBearingBalance: 6069400, nonInterestBearingBalance: 641000 } }],
   numberOfCreditorsAnswered: 1,
   numberOfcreditorsMissing: 0,
   consent: { id: 'c-1', exp: 1, scope: 'debt.unsecured.presentation' },
