@@ -8,6 +8,7 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
 import type { OpenAPIV3 } from 'openapi-types';
+import { invariantFindings } from './invariants.ts';
 
 export type CheckName =
   | 'not_a_server_error'
@@ -18,7 +19,9 @@ export type CheckName =
   | 'request_schema_conformance'
   | 'negative_data_rejection'
   | 'ignored_auth'
-  | 'use_after_free';
+  | 'use_after_free'
+  | 'feed_invariants'
+  | 'token_response_invariants';
 
 export interface ContractFinding {
   check: CheckName;
@@ -47,6 +50,8 @@ export interface ResponseToCheck {
   headers?: Record<string, string>;
   /** Parsed JSON when the body is JSON, else the raw text; undefined when empty. */
   body?: unknown;
+  /** The request it answers, for invariants that relate the two (feed `limit`, token `scope`); rules needing it are skipped without it. */
+  request?: RequestToCheck;
 }
 
 export interface RequestToCheck {
@@ -199,7 +204,16 @@ export class ContractValidator {
     return Math.min(...statuses);
   }
 
+  /**
+   * Every check of a response: status, headers, content type and schema against the contract, then
+   * the invariants the docs state for this operation (src/contract/invariants.ts).
+   */
   validateResponse(operationId: string, response: ResponseToCheck): ContractFinding[] {
+    return [...this.conformanceFindings(operationId, response), ...invariantFindings(operationId, response)];
+  }
+
+  /** Status, headers, content type and schema of a response against the operation's documented responses. */
+  private conformanceFindings(operationId: string, response: ResponseToCheck): ContractFinding[] {
     const op = this.operation(operationId);
     const findings: ContractFinding[] = [];
     const status = String(response.status);
