@@ -10,6 +10,11 @@ import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/open
 import type { OpenAPIV3 } from 'openapi-types';
 import { invariantFindings } from './invariants.ts';
 
+/**
+ * Produced here (response and request conformance), in invariants.ts (`*_invariants`, through
+ * validateResponse) and in stateful-checks.ts (`negative_data_rejection`, `ignored_auth`,
+ * `use_after_free`, over an exchange history).
+ */
 export type CheckName =
   | 'not_a_server_error'
   | 'status_code_conformance'
