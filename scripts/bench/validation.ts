@@ -21,7 +21,7 @@ const response = {
     ssn: '14842249091',
     loans: [
       { creditorName: 'EXAMPLE LENDER', loan: { type: 'chargeCard', timestamp: '2022-11-03T00:00:00Z', coBorrower: 2, interestBearingBalance: 6069400, nonInterestBearingBalance: 641000 } },
-      { creditorName: 'EKSEMPEL BANK', loan: { type: 'repaymentLoan', coBorrower: 0, originalBalance: 25000000, balance: 18342000, terms: 54, nominalInterestRate: 1340 } },
+      { creditorName: 'EKSEMPEL BANK', loan: { type: 'repaymentLoan', timestamp: '2025-06-30T22:00:00Z', coBorrower: 0, originalBalance: 25000000, balance: 18342000, terms: 54, nominalInterestRate: 1340, installmentCharges: 6500, installmentChargePeriod: 'MONTHLY' } },
     ],
     numberOfCreditorsAnswered: 2,
     numberOfcreditorsMissing: 0,

@@ -26,3 +26,7 @@ export function getContracts(options: ValidatorOptions = {}): Promise<Contracts>
 
 export { ContractValidator, formatFinding, mediaType } from './validator.ts';
 export type { ContractFinding, CheckName, Operation } from './validator.ts';
+export { invariantFindings, feedInvariants, tokenResponseInvariants } from './invariants.ts';
+export { statefulFindings, ignoredAuth, negativeDataRejection, useAfterFree, classifyAuthorization, isSecured, requestPassesContract } from './stateful-checks.ts';
+export type { CheckedExchange, SentAuthorization } from './stateful-checks.ts';
+export type { ResponseToCheck, RequestToCheck } from './validator.ts';

@@ -11,6 +11,7 @@ const banner = '// Generated from contracts/ by `npm run contract:types`. Do not
 
 /** The text of each generated types module, from the effective contracts. */
 export async function renderContractTypes(): Promise<Record<keyof typeof typesPaths, string>> {
-  const render = async (doc: object) => banner + astToString(await openapiTS(doc as never));
+  // openapi-typescript rewrites the schemas it is given (an enum's `example`): hand it a copy, never the cached contract.
+  const render = async (doc: object) => banner + astToString(await openapiTS(structuredClone(doc) as never));
   return { api: await render(await loadApiContract()), oauth: await render(loadOAuthContract()) };
 }

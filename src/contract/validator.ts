@@ -8,7 +8,13 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
 import type { OpenAPIV3 } from 'openapi-types';
+import { invariantFindings } from './invariants.ts';
 
+/**
+ * Produced here (response and request conformance), in invariants.ts (`*_invariants`, through
+ * validateResponse) and in stateful-checks.ts (`negative_data_rejection`, `ignored_auth`,
+ * `use_after_free`, over an exchange history).
+ */
 export type CheckName =
   | 'not_a_server_error'
   | 'status_code_conformance'
@@ -18,7 +24,9 @@ export type CheckName =
   | 'request_schema_conformance'
   | 'negative_data_rejection'
   | 'ignored_auth'
-  | 'use_after_free';
+  | 'use_after_free'
+  | 'feed_invariants'
+  | 'token_response_invariants';
 
 export interface ContractFinding {
   check: CheckName;
@@ -47,6 +55,8 @@ export interface ResponseToCheck {
   headers?: Record<string, string>;
   /** Parsed JSON when the body is JSON, else the raw text; undefined when empty. */
   body?: unknown;
+  /** The request it answers, for invariants that relate the two (feed `limit`, token `scope`); rules needing it are skipped without it. */
+  request?: RequestToCheck;
 }
 
 export interface RequestToCheck {
@@ -76,8 +86,25 @@ function explicitNullable(node: unknown): unknown {
   return out;
 }
 
+/**
+ * AJV's `discriminator` picks the oneOf branch whose `properties.<tag>` enum holds the value, but
+ * refuses OpenAPI's `mapping`; the contract keeps the mapping (OpenAPI needs it when the values are
+ * not schema names, E11) and AJV gets the same choice from the branches' enums.
+ */
+function withoutDiscriminatorMapping(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDiscriminatorMapping);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = withoutDiscriminatorMapping(v);
+  const discriminator = out.discriminator as { propertyName?: string; mapping?: unknown } | undefined;
+  if (discriminator && typeof discriminator === 'object' && 'mapping' in discriminator) {
+    out.discriminator = { propertyName: discriminator.propertyName };
+  }
+  return out;
+}
+
 function toAjvSchema(schema: unknown, docId: string): Record<string, unknown> {
-  const converted = toJsonSchema(explicitNullable(schema) as object, { cloneSchema: true }) as Record<string, unknown>;
+  const converted = toJsonSchema(withoutDiscriminatorMapping(explicitNullable(schema)) as object, { cloneSchema: true }) as Record<string, unknown>;
   delete converted.$schema;
   return JSON.parse(JSON.stringify(converted).replaceAll('"$ref":"#/', `"$ref":"${docId}#/`)) as Record<string, unknown>;
 }
@@ -115,7 +142,7 @@ export class ContractValidator {
     private readonly options: ValidatorOptions = {},
   ) {
     this.docId = `contract:${name}`;
-    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true });
     addFormats(this.ajv);
     const schemas = document.components?.schemas ?? {};
     this.ajv.addSchema({ $id: this.docId, components: { schemas: toAjvSchema(schemas, this.docId) } });
@@ -182,7 +209,16 @@ export class ContractValidator {
     return Math.min(...statuses);
   }
 
+  /**
+   * Every check of a response: status, headers, content type and schema against the contract, then
+   * the invariants the docs state for this operation (src/contract/invariants.ts).
+   */
   validateResponse(operationId: string, response: ResponseToCheck): ContractFinding[] {
+    return [...this.conformanceFindings(operationId, response), ...invariantFindings(operationId, response)];
+  }
+
+  /** Status, headers, content type and schema of a response against the operation's documented responses. */
+  private conformanceFindings(operationId: string, response: ResponseToCheck): ContractFinding[] {
     const op = this.operation(operationId);
     const findings: ContractFinding[] = [];
     const status = String(response.status);
@@ -284,6 +320,7 @@ export class ContractValidator {
   }
 
   private toFinding(e: ErrorObject, data: unknown, check: CheckName, rule: string, pointerPrefix: string): ContractFinding {
+    if (e.keyword === 'discriminator') return this.discriminatorFinding(e, data, check, rule, pointerPrefix);
     const parent = e.parentSchema as { description?: string } | undefined;
     const pointer = e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.instancePath;
     return {
@@ -294,6 +331,25 @@ export class ContractValidator {
       expected: expectedText(e),
       actual: e.keyword === 'required' ? '(absent)' : show(pointerGet(data, e.instancePath)),
       description: parent?.description,
+    };
+  }
+
+  /** A tag naming no oneOf branch: point at the tag and list the values the branches accept. */
+  private discriminatorFinding(e: ErrorObject, data: unknown, check: CheckName, rule: string, pointerPrefix: string): ContractFinding {
+    const { tag } = e.params as { tag: string };
+    const branches = asArray((e.parentSchema as { oneOf?: unknown } | undefined)?.oneOf);
+    const accepted = branches.flatMap((b) => {
+      const property = (this.resolve(b as Record<string, unknown>).properties as Record<string, { enum?: unknown[]; const?: unknown }> | undefined)?.[tag];
+      return property?.enum ?? (property?.const !== undefined ? [property.const] : []);
+    });
+    const pointer = `${e.instancePath}/${tag.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    return {
+      check,
+      severity: 'error',
+      rule: `${rule} ${e.schemaPath}`,
+      pointer: pointerPrefix + pointer,
+      expected: `one of ${JSON.stringify(accepted)}`,
+      actual: show(pointerGet(data, pointer)),
     };
   }
 

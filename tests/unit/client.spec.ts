@@ -55,7 +55,7 @@ class Scripted {
 
 const debt = {
   ssn: '14842249091',
-  loans: [{ creditorName: 'A', loan: { type: 'chargeCard', interestBearingBalance: 1 } }],
+  loans: [{ creditorName: 'A', loan: { type: 'chargeCard', timestamp: '2022-11-03T00:00:00Z', coBorrower: 2, interestBearingBalance: 6069400, nonInterestBearingBalance: 641000 } }],
   numberOfCreditorsAnswered: 1,
   numberOfcreditorsMissing: 0,
   consent: { id: 'c-1', exp: 1, scope: 'debt.unsecured.presentation' },
@@ -81,7 +81,8 @@ test.beforeEach(() => {
 test('client credentials: form-encoded, HTTP Basic with URL-encoded id and secret; the token is registered as a secret', async () => {
   const nogi = new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url });
   const token = 'tok_abcdefghijklmnopqrstuv.wxyz0123456789ABCDEFGHIJ';
-  server.replies.push({ status: 200, body: { access_token: token, expires_in: 3599, scope: 'consent.create', token_type: 'bearer' } });
+  // With the headers RFC 6749 §5.1 requires of a token response (else token_response_invariants warns).
+  server.replies.push({ status: 200, headers: { 'cache-control': 'no-store', pragma: 'no-cache' }, body: { access_token: token, expires_in: 3599, scope: 'consent.create', token_type: 'bearer' } });
   const result = await nogi.clientCredentialsToken(client, 'https://api/v1/consent/agreement', 'consent.create');
   expect(result).toMatchObject({ ok: true, status: 200, operationId: 'token', contract: 'oauth', findings: [] });
   const [sent] = server.seen;

@@ -64,6 +64,15 @@ test.describe('the errata overlay', () => {
     // E10
     expect(prop(upstream, 'SamtykkeFeedEventDTO', 'samtykkeArkivertEvent').nullable).toBeUndefined();
     expect(prop(effective, 'SamtykkeFeedEventDTO', 'samtykkeArkivertEvent').nullable).toBe(true);
+    // E11
+    const loan = (d: OpenAPIV3.Document) => (schema(d, 'debt_information').properties!.loans as OpenAPIV3.ArraySchemaObject).items as OpenAPIV3.SchemaObject;
+    const loanOf = (d: OpenAPIV3.Document) => loan(d).properties!.loan as OpenAPIV3.SchemaObject;
+    expect([loanOf(upstream).anyOf?.length, loanOf(upstream).oneOf]).toEqual([3, undefined]);
+    expect([loanOf(effective).anyOf, loanOf(effective).oneOf?.length, loanOf(effective).discriminator?.propertyName]).toEqual([undefined, 3, 'type']);
+    for (const name of ['credit_facility', 'repayment_loan', 'charge_cards']) {
+      expect(schema(upstream, name).required, name).toBeUndefined();
+      expect(schema(effective, name).required, name).toContain('type');
+    }
     // The upstream object itself is never modified.
     expect(sha256(JSON.stringify(upstream))).toBe(sha256(JSON.stringify(readUpstream())));
   });
@@ -93,8 +102,8 @@ test.describe('response validation', () => {
   const debt = {
     ssn: '14842249091',
     loans: [
-      { creditorName: 'A', loan: { type: 'creditFacility', coBorrower: 0, creditLimit: 5000000, installmentChargePeriod: 'MONTHLY' } },
-      { creditorName: 'B', loan: { type: 'chargeCard', interestBearingBalance: 1 } },
+      { creditorName: 'A', loan: { type: 'creditFacility', timestamp: '2025-06-30T22:00:00Z', coBorrower: 0, creditLimit: 5000000, interestBearingBalance: 1875050, nonInterestBearingBalance: 12500, nominalInterestRate: 2190, installmentCharges: 4500, installmentChargePeriod: 'MONTHLY' } },
+      { creditorName: 'B', loan: { type: 'chargeCard', timestamp: '2022-11-03T00:00:00Z', coBorrower: 2, interestBearingBalance: 6069400, nonInterestBearingBalance: 641000 } },
       { creditorName: 'C', loan: null },
     ],
     numberOfCreditorsAnswered: 2,
@@ -135,7 +144,7 @@ test.describe('response validation', () => {
   });
 
   test('unlisted properties are warnings, and errors in strict mode', async () => {
-    const body = { ...debt, extra: true, loans: [{ creditorName: 'B', loan: { type: 'chargeCard', surprise: 1 } }] };
+    const body = { ...debt, extra: true, loans: [{ creditorName: 'B', loan: { ...debt.loans[1]!.loan, surprise: 1 } }] };
     const loose = await check(body);
     expect(loose.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/loans/0/loan/surprise'], ['warning', '/extra']]);
     const strict = await check(body, 200, 'application/json', true);
@@ -158,5 +167,60 @@ test.describe('response validation', () => {
     expect(api.findOperation('GET', '/v1/debt/abc/status')?.operationId).toBe('getConsentStatusWithID');
     expect(api.findOperation('POST', '/v1/debt')).toBeUndefined();
     expect([api.successStatus('revokeConsentByID'), api.successStatus('createConsent')]).toEqual([204, 200]);
+  });
+});
+
+test.describe('loans are checkable by type (E11)', () => {
+  /** A loan type's example as the document gives it: every property's own `example`. */
+  const documentExample = async (schemaName: string): Promise<Record<string, unknown>> => {
+    const schema = (await loadApiContract()).components!.schemas![schemaName] as OpenAPIV3.SchemaObject;
+    return Object.fromEntries(Object.entries(schema.properties!).map(([k, p]) => [k, (p as OpenAPIV3.SchemaObject).example]));
+  };
+  /** get-started/index.md step 4, verbatim. */
+  const getStartedChargeCard = { type: 'chargeCard', timestamp: '2022-11-03T00:00:00Z', coBorrower: 2, interestBearingBalance: 6069400, nonInterestBearingBalance: 641000 };
+  const debtWith = (loan: unknown) => ({ ssn: '14842249091', loans: [{ creditorName: 'EXAMPLE LENDER', loan }], numberOfCreditorsAnswered: 1, numberOfcreditorsMissing: 0 });
+  const errors = async (loan: unknown) =>
+    (await getContracts()).api.validateResponse('getDebtWithConsentID', { status: 200, contentType: 'application/json', body: debtWith(loan) }).filter((f) => f.severity === 'error');
+
+  for (const [name, type] of [['credit_facility', 'creditFacility'], ['repayment_loan', 'repaymentLoan'], ['charge_cards', 'chargeCard']] as const) {
+    test(`the document's ${name} example passes, and carries type "${type}"`, async () => {
+      const example = await documentExample(name);
+      expect(example.type).toBe(type);
+      expect((await errors(example)).map(formatFinding)).toEqual([]);
+    });
+  }
+
+  test('the get-started charge card passes; an unanswered creditor (null) passes', async () => {
+    expect(await errors(getStartedChargeCard)).toEqual([]);
+    expect(await errors(null)).toEqual([]);
+  });
+
+  test('a loan of one type labelled as another fails on the fields that type requires', async () => {
+    const asFacility = await errors({ ...getStartedChargeCard, type: 'creditFacility' });
+    expect(asFacility.map((f) => f.pointer)).toEqual(expect.arrayContaining(['/loans/0/loan/creditLimit', '/loans/0/loan/installmentChargePeriod']));
+    const repayment = await documentExample('repayment_loan');
+    const asCard = await errors({ ...repayment, type: 'chargeCard' });
+    expect(asCard.map((f) => f.pointer)).toEqual(['/loans/0/loan/interestBearingBalance', '/loans/0/loan/nonInterestBearingBalance']);
+  });
+
+  test('a type the document does not name, or no type, fails at /type listing the three', async () => {
+    for (const type of ['mortgage', 'CreditFacility', undefined]) {
+      const [finding, ...rest] = await errors({ ...(await documentExample('credit_facility')), type });
+      expect(rest).toEqual([]);
+      expect(finding).toMatchObject({ check: 'response_schema_conformance', pointer: '/loans/0/loan/type', expected: 'one of ["creditFacility","repaymentLoan","chargeCard"]' });
+    }
+  });
+
+  test('a numeric field sent as a string fails, naming the field', async () => {
+    const [finding, ...rest] = await errors({ ...(await documentExample('repayment_loan')), balance: '123100' });
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ pointer: '/loans/0/loan/balance', expected: 'type integer', actual: '"123100"' });
+  });
+
+  test("the simulator's synthetic people conform", async () => {
+    const people = JSON.parse(readFileSync(new URL('../../fixtures/simulator/people.json', import.meta.url), 'utf8')) as { people: { loans: { loan: unknown }[] }[] };
+    const loans = people.people.flatMap((p) => p.loans.map((l) => l.loan));
+    expect(loans.length).toBeGreaterThan(0);
+    for (const loan of loans) expect((await errors(loan)).map(formatFinding)).toEqual([]);
   });
 });

@@ -336,126 +336,126 @@ export interface components {
         };
         credit_facility: {
             /**
-             * @description type of loan
-             * @example creditFacility
+             * @description type of loan (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
-            type?: string;
+            type: "creditFacility";
             /**
              * @description Timestamp for when the data payload was extracted from the system and processed in this object. Do not use the timestamp for the last account transaction/movement. Timestamp is ISO 8601-formatted date and time.
              * @example 2018-02-05T12:54:12Z
              */
-            timestamp?: string;
+            timestamp: string;
             /**
              * @description 2=Has co-borrower, 1=Is co-borrower, 0=No coBorrower
              * @example 0
              */
-            coBorrower?: number;
+            coBorrower: number;
             /**
              * @description The maximum credit for the loan. Amount defined in NOK. (100 NOK encoded as 10000)
              * @example 1200000
              */
-            creditLimit?: number;
+            creditLimit: number;
             /**
              * @description The interest-bearing balance for the credit facility. Amount defined in NOK.If the balance is negative (FI owes customer money), a balance of 0 should be reported. (100 NOK encoded as 10000)
              * @example 123100
              */
-            interestBearingBalance?: number;
+            interestBearingBalance: number;
             /**
              * @description The non-interest-bearing balance for the credit facility. Non-interest-bearing balance is calculated by subtracting interest-bearing balance from booked balance. Amount defined in NOK.  If the balance is negative (FI owes customer money), a balance of 0 should be reported.(100 NOK encoded as 10000)
              * @example 1453900
              */
-            nonInterestBearingBalance?: number;
+            nonInterestBearingBalance: number;
             /**
              * @description The nominal interest rate of the credit facility. (10.20 % is encoded as 1020.)
              * @example 1000
              */
-            nominalInterestRate?: number;
+            nominalInterestRate: number;
             /**
              * @description Installment charges related to the credit facility. (100 NOK encoded as 10000)
              * @example 10000
              */
-            installmentCharges?: number;
+            installmentCharges: number;
             /**
              * @description Charges is be reported as a monthly charge/fee. Those using other intervals must recalculate to a monthly charge. Quarterly charges of 300 NOK should be reported as: 300 NOK divided by 3 months = 100 NOK monthly charges. If there is a combination of monthly and other (twice a year, yearly etc.), add up to yearly, and divide by 12 months.
              * @example MONTHLY
              * @enum {string}
              */
-            installmentChargePeriod?: "MONTHLY" | "QUARTERLY" | "HALF-YEARLY" | "YEARLY";
+            installmentChargePeriod: "MONTHLY" | "QUARTERLY" | "HALF-YEARLY" | "YEARLY";
         };
         repayment_loan: {
             /**
-             * @description type of loan
-             * @example repaymentLoan
+             * @description type of loan (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
-            type?: string;
+            type: "repaymentLoan";
             /**
              * @description Timestamp for when the data payload was extracted from the system and processed in this object. Do not use the timestamp for the last account transaction/movement. Timestamp is ISO 8601-formatted date and time.
              * @example 2018-02-05T12:54:12Z
              */
-            timestamp?: string;
+            timestamp: string;
             /**
              * @description 2=Has co-borrower, 1=Is co-borrower, 0=No coBorrower
              * @example 1
              */
-            coBorrower?: number;
+            coBorrower: number;
             /**
              * @description The original amount of the loan from the date the loan was granted. Amount defined in NOK.  If the balance is negative (FI owes customer money), a balance of 0 should be reported. (100 NOK encoded as 10000)
              * @example 1200000
              */
-            originalBalance?: number;
+            originalBalance: number;
             /**
              * @description The balance for the repayment loan. Amount defined in NOK.  If the balance is negative (FI owes customer money), a balance of 0 should be reported. (100 NOK encoded as 10000)
              * @example 123100
              */
-            balance?: number;
+            balance: number;
             /**
              * @description Remaining terms for the repayment loan in months.
              * @example 3
              */
-            terms?: number;
+            terms: number;
             /**
              * @description The nominal interest rate of the credit facility. (10.20 % is encoded as 1020.)
              * @example 1000
              */
-            nominalInterestRate?: number;
+            nominalInterestRate: number;
             /**
              * @description Installment charges related to the credit facility. (100 NOK encoded as 10000)
              * @example 10000
              */
-            installmentCharges?: number;
+            installmentCharges: number;
             /**
              * @description Charges is be reported as a monthly charge/fee. Those using other intervals must recalculate to a monthly charge. Quarterly charges of 300 NOK should be reported as: 300 NOK divided by 3 months = 100 NOK monthly charges. If there is a combination of monthly and other (twice a year, yearly etc.), add up to yearly, and divide by 12 months.
              * @example MONTHLY
              * @enum {string}
              */
-            installmentChargePeriod?: "MONTHLY" | "QUARTERLY" | "HALF-YEARLY" | "YEARLY";
+            installmentChargePeriod: "MONTHLY" | "QUARTERLY" | "HALF-YEARLY" | "YEARLY";
         };
         charge_cards: {
             /**
-             * @description type of loan
-             * @example chargeCard
+             * @description type of loan (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
-            type?: string;
+            type: "chargeCard";
             /**
              * @description Timestamp for when the data payload was extracted from the system and processed in this object. Do not use the timestamp for the last account transaction/movement. Timestamp is ISO 8601-formatted date and time.
              * @example 2018-02-05T12:54:12Z
              */
-            timestamp?: string;
+            timestamp: string;
             /**
              * @description 2=Has co-borrower, 1=Is co-borrower, 0=No coBorrower
              * @example 1
              */
-            coBorrower?: number;
+            coBorrower: number;
             /**
              * @description The interest-bearing balance for the credit facility. Amount defined in NOK.  If the balance is negative (FI owes customer money), a balance of 0 should be reported. (100 NOK encoded as 10000)
              * @example 123100
              */
-            interestBearingBalance?: number;
+            interestBearingBalance: number;
             /**
              * @description The non-interest-bearing balance for the credit facility. Non-interest-bearing balance is calculated by subtracting interest-bearing balance from booked balance. Amount defined in NOK.  If the balance is negative (FI owes customer money), a balance of 0 should be reported. 100 NOK encoded as 10000
              * @example 145390
              */
-            nonInterestBearingBalance?: number;
+            nonInterestBearingBalance: number;
         };
         consent_metadata: {
             /**

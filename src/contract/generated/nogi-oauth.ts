@@ -141,8 +141,8 @@ export interface components {
             access_token: string;
             expires_in: number;
             scope: string;
-            /** @enum {string} */
-            token_type: "bearer" | "Bearer";
+            /** @description RFC 6749 §5.1, §7.1: case insensitive; token-endpoint.md sends "bearer" */
+            token_type: string;
             /** @description scopes.md: when openid was requested */
             id_token?: string;
         };

@@ -1,0 +1,177 @@
+/**
+ * Invariants the provider's docs and RFC 6749 state about a response, beyond what a JSON Schema
+ * can say: ordering, ranges against the request, headers, and pairings of status and body.
+ * Pure functions over one exchange (the response, and the request where a rule needs it),
+ * applied by ContractValidator.validateResponse to every response of the operation they concern.
+ *
+ * Severity: `error` for what the docs (or the RFC, where our contract follows it) state firmly,
+ * `warning` for what they only imply. Shape problems (a field of the wrong type) are the schema's
+ * findings: an invariant skips a value of the wrong shape rather than report it twice.
+ */
+import type { ContractFinding, RequestToCheck, ResponseToCheck } from './validator.ts';
+
+type Invariant = (response: ResponseToCheck) => ContractFinding[];
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+/** A query or form value as an integer; undefined when absent or not an integer. */
+function integerParam(source: Record<string, string> | undefined, name: string): number | undefined {
+  const raw = source?.[name];
+  return raw !== undefined && /^-?\d+$/.test(raw.trim()) ? Number(raw) : undefined;
+}
+
+/** The form of a token request: the parsed record the client sent, or its urlencoded text. */
+function formOf(request: RequestToCheck | undefined): Record<string, string> | undefined {
+  const body = request?.body;
+  if (typeof body === 'string') return Object.fromEntries(new URLSearchParams(body));
+  if (isObject(body)) return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return undefined;
+}
+
+const header = (response: ResponseToCheck, name: string): string | undefined => {
+  const headers = response.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : headers[key];
+};
+
+const show = (value: unknown): string => (value === undefined ? '(absent)' : JSON.stringify(value));
+
+// --- the Consents Feed API -----------------------------------------------------------------
+
+const EVENT_BODY = {
+  SAMTYKKE_OPPRETTET: 'samtykkeOpprettetEvent',
+  SAMTYKKE_ARKIVERT: 'samtykkeArkivertEvent',
+} as const;
+
+/**
+ * `GET /feed/v1/consent` (operationId `feed`), status 200. Sources:
+ * - the operation's summary: "Returns the events from 'fromSequenceNr' (included), limited to
+ *   'limit' nr of events";
+ * - SamtykkeFeedResponseDTO: startSequenceNr "(included)", endSequenceNr "The last (included)
+ *   sequence number for this response";
+ * - explanation/consume-events-feed.md: "Sequence numbers increase and will never decrease";
+ *   "poll until you have received the event that is indicated by the endSequenceNr property";
+ * - the document's two feed examples: each event carries the body named after its eventType and
+ *   null for the other.
+ * Not checked: contiguity and time order (consent-feed.md: neither is promised); firstSequenceNr
+ * <= lastSequenceNr (two calls, not one response).
+ */
+export function feedInvariants(response: ResponseToCheck): ContractFinding[] {
+  if (response.status !== 200 || !isObject(response.body) || !Array.isArray(response.body.result)) return [];
+  const { startSequenceNr: start, endSequenceNr: end, result } = response.body as { startSequenceNr?: unknown; endSequenceNr?: unknown; result: unknown[] };
+  const findings: ContractFinding[] = [];
+  const found = (severity: ContractFinding['severity'], rule: string, pointer: string, expected: string, actual: string) =>
+    findings.push({ check: 'feed_invariants', severity, rule: `feed 200 ${rule}`, pointer, expected, actual });
+
+  const from = integerParam(response.request?.query, 'fromSequenceNr');
+  const limit = integerParam(response.request?.query, 'limit');
+  if (limit !== undefined && limit >= 0 && result.length > limit) {
+    found('error', 'at most `limit` events (operation summary)', '/result', `at most ${limit} events (limit)`, `${result.length} events`);
+  }
+
+  let previous: number | undefined;
+  result.forEach((event, i) => {
+    if (!isObject(event)) return;
+    const at = `/result/${i}`;
+    const seq = event.sequenceNr;
+    if (isInteger(seq)) {
+      if (previous !== undefined && seq <= previous) {
+        found('error', 'sequence numbers increase (consume-events-feed.md)', `${at}/sequenceNr`, `greater than ${previous}, the event before it`, String(seq));
+      }
+      previous = seq;
+      if (from !== undefined && seq < from) {
+        found('error', "events from 'fromSequenceNr' included (operation summary)", `${at}/sequenceNr`, `at least ${from} (fromSequenceNr)`, String(seq));
+      }
+      if (isInteger(start) && seq < start) {
+        found('error', 'startSequenceNr is included (SamtykkeFeedResponseDTO)', `${at}/sequenceNr`, `at least ${start} (startSequenceNr)`, String(seq));
+      }
+      if (isInteger(end) && seq > end) {
+        found('error', 'endSequenceNr is the last included (SamtykkeFeedResponseDTO)', `${at}/sequenceNr`, `at most ${end} (endSequenceNr)`, String(seq));
+      }
+    }
+    const own = EVENT_BODY[event.eventType as keyof typeof EVENT_BODY] as string | undefined;
+    if (!own) return; // an unknown eventType is the schema's finding
+    const other = own === EVENT_BODY.SAMTYKKE_OPPRETTET ? EVENT_BODY.SAMTYKKE_ARKIVERT : EVENT_BODY.SAMTYKKE_OPPRETTET;
+    if (!isObject(event[own])) {
+      found('error', `a ${String(event.eventType)} event carries ${own} (the document's feed examples)`, `${at}/${own}`, `the ${own} body`, show(event[own]));
+    }
+    if (event[other] !== undefined && event[other] !== null) {
+      found('warning', `a ${String(event.eventType)} event sends ${other} as null (the document's feed examples)`, `${at}/${other}`, 'null or absent', show(event[other]).slice(0, 80));
+    }
+  });
+
+  // A page shorter than `limit` is the end of the feed: its last event must be endSequenceNr, or a
+  // client that "polls until it has received endSequenceNr" polls for an event that never comes.
+  const last = result.at(-1);
+  if (limit !== undefined && result.length < limit && isObject(last) && isInteger(last.sequenceNr) && isInteger(end) && last.sequenceNr < end) {
+    found('warning', 'a short page ends the feed at endSequenceNr (consume-events-feed.md)', '/endSequenceNr',
+      `${last.sequenceNr}, the last event of a page shorter than limit ${limit}`, String(end));
+  }
+  return findings;
+}
+
+// --- the token endpoint (RFC 6749) ----------------------------------------------------------
+
+/**
+ * `POST /oauth2/token` (operationId `token`). token_type (case-insensitive "bearer") and
+ * expires_in (a positive integer) are in the contract's TokenResponse schema, and `error` in
+ * OAuthError's enum (RFC 6749 §5.2), so every response is already checked for them; this adds:
+ * - 200: `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1 "MUST"; a warning, as
+ *   neither token-endpoint.md nor our contract declares the headers);
+ * - 200: the granted scope within the requested one (RFC 6749 §3.3 lets the server narrow the
+ *   scope; token-endpoint.md's examples echo the request; broader is a warning);
+ * - 400 / 401: 401 is `invalid_client`, and `invalid_client` is 401 (our contract's two responses;
+ *   RFC 6749 §5.2: a client that authenticated with the Authorization header, as token-endpoint.md
+ *   requires, MUST get 401), with a WWW-Authenticate header (RFC 6749 §5.2 "MUST"; a warning,
+ *   as the contract does not declare it).
+ * Headers are checked only when the caller passed them.
+ */
+export function tokenResponseInvariants(response: ResponseToCheck): ContractFinding[] {
+  const findings: ContractFinding[] = [];
+  const found = (severity: ContractFinding['severity'], rule: string, pointer: string, expected: string, actual: string) =>
+    findings.push({ check: 'token_response_invariants', severity, rule: `token ${response.status} ${rule}`, pointer, expected, actual });
+  const headersGiven = response.headers !== undefined;
+  const body = isObject(response.body) ? response.body : undefined;
+
+  if (response.status === 200) {
+    if (headersGiven) {
+      const cacheControl = header(response, 'cache-control');
+      if (!cacheControl?.toLowerCase().split(',').map((d) => d.trim()).includes('no-store')) {
+        found('warning', 'RFC 6749 §5.1 Cache-Control', 'header:Cache-Control', 'no-store', cacheControl ?? '(absent)');
+      }
+      const pragma = header(response, 'pragma');
+      if (pragma?.toLowerCase().trim() !== 'no-cache') found('warning', 'RFC 6749 §5.1 Pragma', 'header:Pragma', 'no-cache', pragma ?? '(absent)');
+    }
+    const requested = formOf(response.request)?.scope;
+    if (requested !== undefined && typeof body?.scope === 'string') {
+      const asked = new Set(requested.split(' ').filter(Boolean));
+      const extra = body.scope.split(' ').filter((s) => s && !asked.has(s));
+      if (extra.length) found('warning', 'RFC 6749 §3.3 granted scope', '/scope', `within the requested "${requested}"`, `"${body.scope}" (not requested: ${extra.join(' ')})`);
+    }
+  }
+
+  if ((response.status === 400 || response.status === 401) && typeof body?.error === 'string') {
+    if (response.status === 401 && body.error !== 'invalid_client') {
+      found('error', 'RFC 6749 §5.2 401 is invalid_client', '/error', '"invalid_client" with status 401', show(body.error));
+    }
+    if (response.status === 400 && body.error === 'invalid_client') {
+      found('error', 'RFC 6749 §5.2 invalid_client is 401 for Basic authentication', 'status', '401 for "invalid_client"', '400');
+    }
+  }
+  if (response.status === 401 && headersGiven && header(response, 'www-authenticate') === undefined) {
+    found('warning', 'RFC 6749 §5.2 WWW-Authenticate', 'header:WWW-Authenticate', 'present (the Basic scheme)', '(absent)');
+  }
+  return findings;
+}
+
+/** The invariants of each operation, by operationId (operationIds are unique across our contracts). */
+export const responseInvariants: Readonly<Record<string, Invariant>> = {
+  feed: feedInvariants,
+  token: tokenResponseInvariants,
+};
+
+/** Every invariant that concerns this operation's response; none for an operation without any. */
+export function invariantFindings(operationId: string, response: ResponseToCheck): ContractFinding[] {
+  return responseInvariants[operationId]?.(response) ?? [];
+}
