@@ -5,7 +5,7 @@
  * and cannot disagree; every response is checked against that operation's contract. The typed
  * methods below are one-line conveniences over `call`.
  */
-import { getContracts, mediaType, type ContractFinding } from '../contract/index.ts';
+import { classifyAuthorization, getContracts, mediaType, requestPassesContract, statefulFindings, type CheckedExchange, type ContractFinding, type RequestToCheck } from '../contract/index.ts';
 import { getCatalogue, type CatalogueOperation, type ContractName, type HostName } from '../contract/catalogue.ts';
 import type {
   ConsentStatus,
@@ -82,14 +82,19 @@ export interface ClientOptions {
   strict?: boolean;
 }
 
-const authorizationKind = (value: string | undefined): Exchange['sentAuthorization'] => {
-  if (value === undefined) return 'none';
-  if (/^Bearer\s+\S+\s*$/i.test(value)) return 'bearer';
-  if (/^Basic\s+\S+\s*$/i.test(value)) return 'basic';
-  return 'malformed';
+const parseJson = (text: string | undefined): unknown => {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 };
 
 export class NoGiClient {
+  /** What this client sent and got, for the checks that judge an exchange by what came before it. */
+  private readonly history: CheckedExchange[] = [];
+
   constructor(
     private readonly transport: Transport,
     readonly endpoints: Endpoints,
@@ -213,7 +218,14 @@ export class NoGiClient {
     const response = await this.transport.send({ method, url: url.toString(), headers, body });
     const durationMs = performance.now() - started;
 
-    const exchange = await this.toExchange(op, host, method, url, response, durationMs, options.form ?? options.body, authorizationKind(authorization));
+    const sentHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const sent: RequestToCheck = {
+      query: Object.fromEntries(url.searchParams),
+      headers: sentHeaders,
+      contentType: sentHeaders['content-type'],
+      body: options.form ?? parseJson(body),
+    };
+    const exchange = await this.toExchange(op, host, method, url, response, durationMs, options.form ?? options.body, classifyAuthorization(authorization), sent);
     await this.options.onExchange?.(exchange);
     return { ...exchange, ok: op !== undefined && exchange.status === op.successStatus, data: exchange.body as T };
   }
@@ -227,8 +239,10 @@ export class NoGiClient {
     durationMs: number,
     requestBody: unknown,
     sentAuthorization: Exchange['sentAuthorization'],
+    sent: RequestToCheck,
   ): Promise<Exchange> {
     const { headers, text, status } = response;
+    const catalogue = await getCatalogue();
     const contentType = headers['content-type'] ?? null;
     const findings: ContractFinding[] = [];
     let body: unknown = text === '' ? undefined : text;
@@ -246,7 +260,15 @@ export class NoGiClient {
     }
     if (op) {
       const validator = (await getContracts({ strict: this.options.strict }))[op.contract];
-      findings.push(...validator.validateResponse(op.operationId, { status, contentType, headers, body }));
+      findings.push(...validator.validateResponse(op.operationId, { status, contentType, headers, body, request: sent }));
+      const checked: CheckedExchange = {
+        operationId: op.operationId, method, path: url.pathname, sentAuthorization, status,
+        requestValid: requestPassesContract(validator, op.operationId, sent),
+      };
+      const stateful = statefulFindings(this.history, checked, (id) => catalogue.operation(id).secured);
+      // The provider's documented leniency (X-NoGi-Leniency: a numeric string for an integer) is not a defect.
+      findings.push(...stateful.map((f) => (f.check === 'negative_data_rejection' && headers['x-nogi-leniency'] ? { ...f, severity: 'warning' as const } : f)));
+      this.history.push(checked);
     }
     if (op?.operationId === 'token' && status === 200 && body && typeof body === 'object') {
       const token = body as TokenResponse;
