@@ -94,7 +94,7 @@ export async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const name = env.NOGI_TARGET ?? 'mock';
   let target;
   try {
-    target = checkConfig(env);
+    target = await checkConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return [

@@ -71,7 +71,7 @@ export function gateSummary(results: RunResults | undefined, target: string, exi
 }
 
 export async function gate(env: NodeJS.ProcessEnv, options: CliOptions): Promise<number> {
-  const target = checkConfig(env);
+  const target = await checkConfig(env);
   await assertReachable(target);
   const name = env.NOGI_TARGET ?? 'mock';
   process.stdout.write(`nogi-conformance gate (target: ${name})\n\n`);

@@ -3,6 +3,7 @@
  * reachability check (exit 3) that run before any Playwright process is started.
  */
 import { resolveTarget, type Target, type TargetName } from '../config/target.ts';
+import { getCatalogue } from '../contract/catalogue.ts';
 import { UnreachableError } from './exit-codes.ts';
 
 /**
@@ -10,19 +11,20 @@ import { UnreachableError } from './exit-codes.ts';
  * ports, from playwright.config.ts), so there is nothing to configure or reach beforehand.
  * Throws ConfigError listing what is missing.
  */
-export function checkConfig(env: NodeJS.ProcessEnv): Target | undefined {
+export async function checkConfig(env: NodeJS.ProcessEnv): Promise<Target | undefined> {
+  const catalogue = await getCatalogue();
   const name = (env.NOGI_TARGET ?? 'mock') as TargetName;
   if (name === 'mock') {
     // Still validates NOGI_TARGET-independent settings (test NINs, login driver).
     const placeholder = 'http://127.0.0.1:1';
-    resolveTarget({ ...env, NOGI_ACCESS_BASE_URL: placeholder, NOGI_API_BASE_URL: placeholder }, () => ({
+    resolveTarget(catalogue, { ...env, NOGI_ACCESS_BASE_URL: placeholder, NOGI_API_BASE_URL: placeholder }, () => ({
       client: { clientId: 'mock', clientSecret: 'mock' },
       secondClient: { clientId: 'mock', clientSecret: 'mock' },
       clientWithoutAgreement: { clientId: 'mock', clientSecret: 'mock' },
     }));
     return undefined;
   }
-  return resolveTarget(env);
+  return resolveTarget(catalogue, env);
 }
 
 export interface Probe {

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, request, test, type APIRequestContext } from '@playwright/test';
 import { NoGiClient, type Exchange } from '../../src/client/nogi-client.ts';
+import { fetchTransport, playwrightTransport } from '../../src/client/transport.ts';
 import { readFeed } from '../../src/client/feed.ts';
 import { captureCallback } from '../../src/drivers/callback.ts';
 import { redact } from '../../src/reporting/redact.ts';
@@ -79,7 +80,7 @@ test.beforeEach(() => {
 });
 
 test('client credentials: form-encoded, HTTP Basic with URL-encoded id and secret; the token is registered as a secret', async () => {
-  const nogi = new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+  const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url });
   const token = 'tok_abcdefghijklmnopqrstuv.wxyz0123456789ABCDEFGHIJ';
   // With the headers RFC 6749 §5.1 requires of a token response (else token_response_invariants warns).
   server.replies.push({ status: 200, headers: { 'cache-control': 'no-store', pragma: 'no-cache' }, body: { access_token: token, expires_in: 3599, scope: 'consent.create', token_type: 'bearer' } });
@@ -89,7 +90,8 @@ test('client credentials: form-encoded, HTTP Basic with URL-encoded id and secre
   expect(sent).toMatchObject({ method: 'POST', url: '/oauth2/token' });
   expect(sent!.headers['content-type']).toBe('application/x-www-form-urlencoded');
   const basic = Buffer.from(sent!.headers.authorization!.replace(/^Basic /, ''), 'base64').toString('utf8');
-  expect(basic).toBe(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`);
+  // RFC 6749 §2.3.1: each form-urlencoded (a space is +), then joined by a colon.
+  expect(basic).toBe('bank+a:unit-secret%3A9%2Fx');
   expect(Object.fromEntries(new URLSearchParams(sent!.body))).toEqual({
     grant_type: 'client_credentials', audience: 'https://api/v1/consent/agreement', scope: 'consent.create',
   });
@@ -97,7 +99,7 @@ test('client credentials: form-encoded, HTTP Basic with URL-encoded id and secre
 });
 
 test('authorization code: grant, code, redirect_uri and client_id in the form; the ID token is registered too', async () => {
-  const nogi = new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+  const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url });
   const idToken = 'header-part-xyz.payload-part-xyz.signature-part-xyz';
   server.replies.push({ status: 200, body: { access_token: 'access-token-123456', id_token: idToken, expires_in: 3599, scope: 'debt.unsecured.presentation openid', token_type: 'bearer' } });
   await nogi.exchangeCode(client, 'the-code-42', 'http://127.0.0.1:9/cb');
@@ -110,7 +112,7 @@ test('authorization code: grant, code, redirect_uri and client_id in the form; t
 
 test('API calls: bearer token, a base URL with a path prefix, the consent id URL-encoded; every exchange reported', async () => {
   const exchanges: Exchange[] = [];
-  const nogi = new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: `${server.url}/gateway/` }, { onExchange: (e) => void exchanges.push(e) });
+  const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: `${server.url}/gateway/` }, { onExchange: (e) => void exchanges.push(e) });
   server.replies.push({ status: 200, body: debt }, { status: 204 }, { status: 200, body: { active: false, expires_at: 1 } });
   const found = await nogi.getDebtByConsentId('bearer-token-1', 'a/b c');
   const revoked = await nogi.revokeConsent('bearer-token-1', 'a/b c');
@@ -123,11 +125,11 @@ test('API calls: bearer token, a base URL with a path prefix, the consent id URL
   expect(revoked).toMatchObject({ ok: true, status: 204, body: undefined, findings: [] });
   expect(status.data.active).toBe(false);
   expect(exchanges.map((e) => [e.operationId, e.status])).toEqual([['getDebtWithConsentID', 200], ['revokeConsentByID', 204], ['getConsentStatusWithID', 200]]);
-  expect(exchanges[0]!.durationMs).toBeGreaterThanOrEqual(0);
+  expect(exchanges.map((e) => e.pathTemplate), 'each exchange names the contract path it answers').toEqual(['/v1/debt/{id}', '/v1/debt/{id}', '/v1/debt/{id}/status']);
 });
 
 test('feed calls carry fromSequenceNr and limit as query parameters', async () => {
-  const nogi = new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+  const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url });
   server.replies.push({ status: 200, body: { result: [], endSequenceNr: 0 } }, { status: 200, body: { firstSequenceNr: 1 } }, { status: 200, body: { lastSequenceNr: 9 } });
   await nogi.feed('t-feed-123', 5, 20);
   await nogi.firstSequenceNr('t-feed-123');
@@ -137,7 +139,7 @@ test('feed calls carry fromSequenceNr and limit as query parameters', async () =
 });
 
 test('a response that breaks the contract comes back with findings naming the rule, not an exception', async () => {
-  const nogi = new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+  const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url });
   server.replies.push(
     { status: 200, body: { ...debt, numberOfCreditorsAnswered: '1' } },
     { status: 200, contentType: 'text/plain', body: 'active' },
@@ -159,31 +161,50 @@ test('a response that breaks the contract comes back with findings naming the ru
 test('strict mode turns unlisted properties from warnings into errors', async () => {
   const body = { ...debt, surprise: true };
   server.replies.push({ status: 200, body }, { status: 200, body });
-  const loose = await new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url }).getDebt('t-123456');
-  const strict = await new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url }, { strict: true }).getDebt('t-123456');
+  const loose = await new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url }).getDebt('t-123456');
+  const strict = await new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url }, { strict: true }).getDebt('t-123456');
   expect(loose.findings.map((f) => [f.severity, f.pointer])).toEqual([['warning', '/surprise']]);
   expect(strict.findings.map((f) => [f.severity, f.pointer])).toEqual([['error', '/surprise']]);
 });
 
-test('raw requests send malformed bodies as they are and are still validated; no redirect is followed', async () => {
-  const nogi = new NoGiClient(context, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+test('malformed bodies are sent as they are and still validated; no redirect is followed', async () => {
+  const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url });
   server.replies.push(
     { status: 400, body: { timestamp: '2024-01-01T00:00:00Z', status: 400, error: 'Bad Request', path: '/v1/consent/agreement', requestId: 'r' } },
     { status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } },
   );
-  const refused = await nogi.raw('api', 'createConsent', { path: '/v1/consent/agreement', method: 'PUT', body: '{"nin": ' });
+  const refused = await nogi.call('createConsent', { body: '{"nin": ' });
   expect(server.seen[0]).toMatchObject({ method: 'PUT', body: '{"nin": ' });
   expect(server.seen[0]!.headers['content-type']).toBe('application/json');
   expect(server.seen[0]!.headers.authorization, 'no Authorization unless given').toBeUndefined();
   expect(refused).toMatchObject({ ok: false, status: 400, findings: [] });
-  const redirected = await nogi.raw('api', 'getDebtWithAuthCodeToken', { path: '/v1/debt' });
+  const redirected = await nogi.request('api', 'GET', '/v1/debt');
   expect(redirected.status).toBe(302);
   expect(redirected.findings[0]).toMatchObject({ check: 'status_code_conformance' });
   expect(server.seen).toHaveLength(2);
 });
 
+test('the fetch transport sends what the Playwright one sends: the same client over both', async () => {
+  for (const transport of [fetchTransport, playwrightTransport(context)]) {
+    server.seen.length = 0;
+    server.replies.push({ status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } });
+    const nogi = new NoGiClient(transport, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+    const result = await nogi.clientCredentialsToken(client, 'aud', 'consent.create');
+    expect(result.status, 'no redirect followed').toBe(302);
+    expect(server.seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from('bank+a:unit-secret%3A9%2Fx').toString('base64')}`);
+    expect(server.seen[0]!.body).toBe('grant_type=client_credentials&audience=aud&scope=consent.create');
+  }
+});
+
+test('an operation the contract does not know is refused before anything is sent', async () => {
+  const nogi = new NoGiClient(fetchTransport, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+  await expect(nogi.call('getDebtByNin')).rejects.toThrow(/Unknown operationId "getDebtByNin"/);
+  await expect(nogi.call('getDebtWithConsentID', { token: 't' })).rejects.toThrow(/path parameter "id" is missing/);
+  expect(server.seen).toHaveLength(0);
+});
+
 test('the authorization URL carries the documented parameters', () => {
-  const nogi = new NoGiClient(context, { accessBaseUrl: 'https://access.example/', apiBaseUrl: 'https://api.example' });
+  const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: 'https://access.example/', apiBaseUrl: 'https://api.example' });
   const url = new URL(nogi.authorizationUrl({ clientId: 'c 1', scope: 'debt.unsecured.presentation openid', state: 's', redirectUri: 'https://bank/cb?x=1' }));
   expect(url.origin + url.pathname).toBe('https://access.example/oauth2/auth');
   expect(Object.fromEntries(url.searchParams)).toEqual({

@@ -1,6 +1,10 @@
 /** Target resolution: what each target needs, and one clear message when something is missing. */
 import { expect, test } from '@playwright/test';
-import { ConfigError, resolveTarget } from '../../src/config/target.ts';
+import { ConfigError, resolveTarget as resolveWith } from '../../src/config/target.ts';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
+
+const catalogue = await getCatalogue();
+const resolveTarget = (env: Record<string, string | undefined>) => resolveWith(catalogue, env);
 import { coverageMatrix, coverageMarkdown } from '../../src/reporting/coverage-reporter.ts';
 
 const secret = 'partner-secret-Zx81';
@@ -89,16 +93,10 @@ test('custom with nothing set names all four missing variables at once, and no s
 
 test('the suite\'s target: a ConfigError whose stack is its message (no trace printed by the runner)', async () => {
   const { suiteTarget } = await import('../../src/config/suite-target.ts');
-  const error = (() => {
-    try {
-      suiteTarget({ NOGI_TARGET: 'preprod', NOGI_CLIENT_SECRET: secret });
-    } catch (e) {
-      return e as ConfigError;
-    }
-  })();
+  const error = await suiteTarget({ NOGI_TARGET: 'preprod', NOGI_CLIENT_SECRET: secret }).then(() => undefined, (e: unknown) => e as ConfigError);
   expect(error).toBeInstanceOf(ConfigError);
   expect(error!.stack).toBe(`ConfigError: ${error!.message}`);
   expect(error!.stack).not.toMatch(/\n\s+at /);
-  const mock = suiteTarget({ NOGI_TARGET: 'mock', NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:1', NOGI_API_BASE_URL: 'http://127.0.0.1:2' });
+  const mock = await suiteTarget({ NOGI_TARGET: 'mock', NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:1', NOGI_API_BASE_URL: 'http://127.0.0.1:2' });
   expect(mock.capabilities).toMatchObject({ secondClient: true, clientWithoutAgreement: true, regularConsent: true, faults: false });
 });

@@ -76,7 +76,7 @@ export function healthMarkdown(h: HealthReport): string {
 }
 
 export async function health(env: NodeJS.ProcessEnv, options: CliOptions): Promise<number> {
-  const target = checkConfig(env);
+  const target = await checkConfig(env);
   await assertReachable(target);
   const name = env.NOGI_TARGET ?? 'mock';
   const specUrl = options.specUrl ?? defaultPublishedUrl(env);

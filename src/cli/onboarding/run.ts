@@ -51,7 +51,7 @@ export function checklistFromResults(results: RunResults | undefined): Checklist
 }
 
 export async function onboarding(env: NodeJS.ProcessEnv): Promise<number> {
-  const target = checkConfig(env);
+  const target = await checkConfig(env);
   await assertReachable(target);
   const name = env.NOGI_TARGET ?? 'mock';
   process.stdout.write(`nogi-conformance onboarding (target: ${name})\n\n`);
