@@ -130,3 +130,11 @@ test.describe('NINs are recognised by their checksum, wherever and however they 
 test('credential keys are whole words: statusCode and errorCode values are not credentials', () => {
   expect(redact('{"statusCode":"NOT_FOUND_1","code":"auth-code-123456"}')).toBe('{"statusCode":"NOT_FOUND_1","code":"auth…[redacted]"}');
 });
+
+test('a masked exchange attached to the report is valid JSON with its ids intact', async ({}, testInfo) => {
+  const exchange = { consentId: '4dfa6b6d-9022-4524-97e6-70476103765d', nin: '14842249091', sequenceNr: 12345678901, ms: 12.345 };
+  const masked = redactValue(exchange);
+  expect(masked).toEqual({ ...exchange, nin: '1*********1' });
+  // tests/runs/fresh-results.spec.ts checks the report's reference to this file resolves.
+  await testInfo.attach('exchange', { body: JSON.stringify(masked), contentType: 'application/json' });
+});
