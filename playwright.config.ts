@@ -90,6 +90,8 @@ export default defineConfig({
   retries: 0,
   workers: process.env.CI ? 2 : undefined,
   reporter: [
+    // First: clears this run's result files before any reporter writes (src/reporting/fresh-results.ts).
+    ['./src/reporting/fresh-results.ts'],
     // NOGI_PROGRESS=1 (set by the nogi-conformance CLI): each lifecycle step as it ends.
     [process.env.NOGI_PROGRESS === '1' ? './src/reporting/progress-reporter.ts' : process.env.CI ? 'line' : 'list'],
     ['html', { outputFolder: `${reports}/playwright-html`, open: 'never' }],

@@ -10,7 +10,7 @@ import { chromiumExecutable, systemChromium } from '../config/browser.ts';
 import { ConfigError } from '../config/target.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
-import { checkConfig, probe, probeTarget } from './target.ts';
+import { checkConfig, checkReachable, checkTargetReachable } from './preflight.ts';
 
 export interface Check {
   name: string;
@@ -123,7 +123,7 @@ export async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
         (optional.length ? `\n      optional, not set: ${optional.join('; ')}` : ''),
     },
   ];
-  for (const p of await probeTarget(target)) {
+  for (const p of await checkTargetReachable(target)) {
     checks.push(
       p.ok
         ? { name: `Target reachable: ${p.name}`, ok: true, detail: `${p.url} → HTTP ${p.status} in ${Math.round(p.ms)} ms` }
@@ -146,7 +146,7 @@ export async function checkSimulatorStarts(): Promise<Check> {
     const { startSimulator } = await import('../simulator/index.ts');
     const sim = await startSimulator({ host: '127.0.0.1', log: () => undefined });
     try {
-      const p = await probe('discovery', sim.discoveryUrl);
+      const p = await checkReachable('discovery', sim.discoveryUrl);
       return p.ok && p.status === 200
         ? { name, ok: true, detail: `${sim.discoveryUrl} → HTTP 200 in ${Math.round(p.ms)} ms (stopped again)` }
         : { name, ok: false, detail: `${sim.discoveryUrl}: ${p.problem ?? `HTTP ${p.status}`}`, fix: 'Run `npm run mock` to see the simulator’s own error.', kind: 'config' };

@@ -19,10 +19,26 @@ export class UnreachableError extends Error {
   }
 }
 
-/** A usage mistake (unknown command or flag): printed with the help, exit 2. */
+/**
+ * A usage mistake: an unknown command or flag (printed with the help), or a flag's value out of
+ * range (one line). Exit 2.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
+  readonly showUsage: boolean;
+  constructor(message: string, options: { showUsage?: boolean } = {}) {
     super(message);
     this.name = 'UsageError';
+    this.showUsage = options.showUsage ?? false;
+  }
+}
+
+/**
+ * Playwright refused the run before any test (a bad argument, an unknown project, a config that
+ * does not load): no results were written. A configuration error, exit 2, one line.
+ */
+export class RunNotStartedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunNotStartedError';
   }
 }

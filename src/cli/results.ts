@@ -1,6 +1,6 @@
 /**
  * Reads Playwright's JSON report (reports/results.json) into a flat list of tests, with their
- * steps, annotations and first error, for the run summaries (gate, onboarding, health).
+ * tags, steps, annotations and first error, for the run summaries (gate, onboarding, health).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTestStep } from '@playwright/test/reporter';
@@ -14,15 +14,24 @@ export interface RunStep {
   steps: RunStep[];
 }
 
+export interface Annotation {
+  type: string;
+  description?: string;
+}
+
 export interface RunTest {
   project: string;
   file: string;
   titlePath: string[];
   title: string;
+  tags: string[];
   outcome: Outcome;
   durationMs: number;
   error?: string;
-  annotations: Array<{ type: string; description?: string }>;
+  /** The test's annotations and those of its last attempt. */
+  annotations: Annotation[];
+  /** The annotations each attempt added (a retried test made its calls more than once). */
+  attemptAnnotations: Annotation[][];
   steps: RunStep[];
 }
 
@@ -52,7 +61,7 @@ function collect(suite: JSONReportSuite, parents: string[], out: RunTest[]): voi
       const last = test.results[test.results.length - 1];
       const outcome: Outcome =
         test.status === 'skipped' ? 'skipped' : test.status === 'expected' || test.status === 'flaky' ? 'passed' : 'failed';
-      const resultAnnotations = (last as { annotations?: Array<{ type: string; description?: string }> } | undefined)?.annotations ?? [];
+      const resultAnnotations = last?.annotations ?? [];
       const seen = new Set<string>();
       const annotations = [...test.annotations, ...resultAnnotations].filter((a) => {
         const key = `${a.type}\u0000${a.description ?? ''}`;
@@ -65,10 +74,12 @@ function collect(suite: JSONReportSuite, parents: string[], out: RunTest[]): voi
         file: spec.file,
         titlePath: [...titles, spec.title],
         title: spec.title,
+        tags: spec.tags ?? [],
         outcome,
         durationMs: last?.duration ?? 0,
         error: last?.error?.message ? stripAnsi(last.error.message) : undefined,
         annotations,
+        attemptAnnotations: test.results.map((r) => r.annotations ?? []),
         steps: (last?.steps ?? []).map(toStep),
       });
     }
@@ -78,7 +89,11 @@ function collect(suite: JSONReportSuite, parents: string[], out: RunTest[]): voi
 
 export function readResults(file: string): RunResults | undefined {
   if (!existsSync(file)) return undefined;
-  const report = JSON.parse(readFileSync(file, 'utf8')) as JSONReport;
+  return resultsFromReport(JSON.parse(readFileSync(file, 'utf8')) as JSONReport);
+}
+
+/** The flat view of a JSON report (also for hand-made reports in tests). */
+export function resultsFromReport(report: JSONReport): RunResults {
   const tests: RunTest[] = [];
   for (const suite of report.suites) collect(suite, [], tests);
   const counts: Record<Outcome, number> = { passed: 0, failed: 0, skipped: 0 };

@@ -1,68 +1,114 @@
 /**
- * Spawns `playwright test` for a run (its projects, grep, environment), with the step-by-step
- * progress reporter on the console, then reads reports/results.json. Then builds the Allure HTML
- * report with Allure 3 (npm `allure`, no Java).
+ * Spawns `playwright test` for a run (one project, a tag grep, the run's environment) with the
+ * step-by-step progress reporter on the console, and reads the results.json THAT run wrote. Then
+ * builds the Allure HTML report with Allure 3 (npm `allure`, no Java).
+ *
+ * Files of the project itself (playwright.config.ts, the specs, src/pact/cli.ts) are found from
+ * this module's own location, never from the working directory: the CLI may be run from anywhere.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readResults, type RunResults } from './results.ts';
+import { redact } from '../reporting/redact.ts';
+import { RunNotStartedError } from './exit-codes.ts';
+import { readResults, stripAnsi, type RunResults } from './results.ts';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 
+/** Where the run's reports go: NOGI_REPORTS_DIR (made absolute by runEnvironment), else ./reports. */
 export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(projectRoot, env.NOGI_REPORTS_DIR ?? 'reports');
+  return resolve(env.NOGI_REPORTS_DIR ?? 'reports');
 }
 
 export interface PlaywrightRun {
-  projects: string[];
-  grep?: string;
+  /** The Playwright project: the target's name (mock, preprod, custom). */
+  project: string;
+  /** A regular expression over test titles and tags, e.g. `@gate`. */
+  grep: string;
   extraArgs?: string[];
   env: NodeJS.ProcessEnv;
-  /** Print Playwright's output (progress) to this process's stdout. */
-  quiet?: boolean;
 }
 
 export interface PlaywrightOutcome {
   exitCode: number;
-  results: RunResults | undefined;
+  results: RunResults;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, quiet: boolean): Promise<number> {
+interface ChildOutcome {
+  code: number;
+  stderr: string;
+}
+
+/** Runs a child process from the project's folder; stdout to ours, stderr kept (and returned). */
+function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'inherit' | 'ignore'): Promise<ChildOutcome> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: projectRoot, env, stdio: quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(command, args, { cwd: projectRoot, env, stdio: ['ignore', stdout, 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (quiet && code !== 0 && stderr) process.stderr.write(stderr);
-      resolvePromise(code ?? (signal ? 1 : 0));
-    });
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 1 : 0), stderr }));
   });
 }
 
-export async function runPlaywright(opts: PlaywrightRun): Promise<PlaywrightOutcome> {
-  const cli = require.resolve('@playwright/test/cli');
-  const args = [cli, 'test', ...opts.projects.map((p) => `--project=${p}`)];
-  if (opts.grep) args.push(`--grep=${opts.grep}`);
-  args.push(...(opts.extraArgs ?? []));
-  const env = { ...opts.env, NOGI_PROGRESS: '1', NOGI_CLI_RUN: '1' };
-  // allure-playwright adds to its folder; one run, one Allure report.
-  rmSync(join(reportsDir(env), 'allure-results'), { recursive: true, force: true });
-  const exitCode = await run(process.execPath, args, env, Boolean(opts.quiet));
-  const results = readResults(join(reportsDir(env), 'results.json'));
-  return { exitCode, results };
+/** The first line that says what went wrong (Playwright prints `Error: …` and then a stack). */
+export function firstErrorLine(stderr: string): string | undefined {
+  const lines = stripAnsi(stderr)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('at '));
+  return lines.find((l) => /^\w*Error\b/.test(l)) ?? lines[0];
+}
+
+/** NOGI_PLAYWRIGHT_ARGS: more arguments for `playwright test` (e.g. `--workers=2 --timeout=90000`), split at spaces. */
+export function playwrightArgs(run: PlaywrightRun): string[] {
+  const fromEnvironment = (run.env.NOGI_PLAYWRIGHT_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return ['test', `--project=${run.project}`, `--grep=${run.grep}`, ...(run.extraArgs ?? []), ...fromEnvironment];
+}
+
+/**
+ * One Playwright run. results.json is deleted first and must be written again by this run: a
+ * run that wrote none (a refused argument, an unknown project, a config that does not load), or
+ * one that ran no test and only reports errors (an invalid grep, global set-up), is a
+ * RunNotStartedError with Playwright's one-line reason, never a summary of an earlier run.
+ */
+export async function runPlaywright(run: PlaywrightRun): Promise<PlaywrightOutcome> {
+  const env: NodeJS.ProcessEnv = { ...run.env, NOGI_PROGRESS: '1', NOGI_CLI_RUN: '1' };
+  const resultsFile = join(reportsDir(env), 'results.json');
+  rmSync(resultsFile, { force: true });
+  const startedMs = Date.now();
+  const { code, stderr } = await runChild(process.execPath, [require.resolve('@playwright/test/cli'), ...playwrightArgs(run)], env, 'inherit');
+  const fresh = (() => {
+    try {
+      // Some file systems keep whole seconds only.
+      return statSync(resultsFile).mtimeMs >= startedMs - 1_000;
+    } catch {
+      return false;
+    }
+  })();
+  const results = fresh ? readResults(resultsFile) : undefined;
+  if (!results) {
+    throw new RunNotStartedError(`Playwright did not run (exit ${code}): ${redact(firstErrorLine(stderr) ?? 'no results were written')}`);
+  }
+  // Reporters started, but nothing ran: an argument or set-up error reported as a run error.
+  if (results.tests.length === 0 && results.errors.length > 0) {
+    throw new RunNotStartedError(`Playwright ran no test (exit ${code}): ${redact(firstErrorLine(results.errors[0]!) ?? 'no test')}`);
+  }
+  // Playwright's own stderr (the simulator's log lines, warnings), after the run.
+  if (stderr.trim()) process.stderr.write(redact(stderr));
+  return { exitCode: code, results };
 }
 
 /** Runs a TypeScript entry point of this project (through tsx) with the run's environment. */
-export function runTsEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return run(process.execPath, ['--import', 'tsx', join(projectRoot, entry), ...args], env, false);
+export async function runTsEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { code, stderr } = await runChild(process.execPath, ['--import', 'tsx', join(projectRoot, entry), ...args], env, 'inherit');
+  if (stderr.trim()) process.stderr.write(redact(stderr));
+  return code;
 }
 
-/** Allure 3 HTML from reports/allure-results; a failure here is reported, never fatal. */
+/** Allure 3 HTML from the run's allure-results; a failure here is reported, never fatal. */
 export async function buildAllureReport(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const dir = reportsDir(env);
   let bin: string;
@@ -72,6 +118,7 @@ export async function buildAllureReport(env: NodeJS.ProcessEnv): Promise<string 
   } catch {
     return undefined;
   }
-  const code = await run(process.execPath, [bin, 'generate', join(dir, 'allure-results'), '-o', join(dir, 'allure-report')], env, true).catch(() => 1);
-  return code === 0 ? join(dir, 'allure-report', 'index.html') : undefined;
+  const outcome = await runChild(process.execPath, [bin, 'generate', join(dir, 'allure-results'), '-o', join(dir, 'allure-report')], env, 'ignore').catch(() => undefined);
+  if (outcome && outcome.code !== 0 && outcome.stderr) process.stderr.write(redact(outcome.stderr));
+  return outcome?.code === 0 ? join(dir, 'allure-report', 'index.html') : undefined;
 }

@@ -2,6 +2,8 @@
  * The one place that masks secrets, tokens and national identity numbers (NINs). Every log line,
  * attachment and report goes through `redact`, so a leak is fixed here once, for everything.
  */
+import { idnr } from '@navikt/fnrvalidator';
+
 const known = new Set<string>();
 
 /** Registers a value that must never appear in output (client secrets, tokens obtained at run time). */
@@ -26,6 +28,24 @@ function registerEnvironmentSecrets(): void {
 
 /** A NIN shows its first digit and its last, enough to tell two test people apart. */
 export const maskNin = (nin: string): string => `${nin.slice(0, 1)}*********${nin.slice(-1)}`;
+
+/** A fødselsnummer, d-nummer or synthetic (TestID, Tenor) number: its date and both check digits hold. */
+export const isNin = (digits: string): boolean => /^\d{11}$/.test(digits) && idnr(digits).status === 'valid';
+
+/**
+ * Eleven digits, optionally written `DDMMYY NNNNN` or `DDMMYY-NNNNN`, standing alone: not part of
+ * a longer word, digit or hex run, nor a UUID group (`…-9e6-70476103765d`), nor either side of a
+ * decimal point (durations, fractional seconds). A dot after a word (`person.14842249091`) is fine.
+ */
+const ninCandidate = /(?<![0-9A-Za-z_]|[0-9A-Fa-f]-|\d\.)(\d{6})([ -]?)(\d{5})(?![0-9A-Za-z_]|-[0-9A-Fa-f]|\.\d)/g;
+
+function maskNins(text: string): string {
+  // Only a valid checksum makes a NIN: sequence numbers, ids and counters keep their digits.
+  return text.replace(ninCandidate, (match: string, birth: string, _separator: string, rest: string) =>
+    isNin(birth + rest) ? maskNin(birth + rest) : match,
+  );
+}
+
 const mask = (value: string): string => (value.length <= 8 ? '***' : `${value.slice(0, 4)}…[redacted]`);
 
 const patterns: Array<[RegExp, (...m: string[]) => string]> = [
@@ -33,14 +53,11 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   [/\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{6,})/gi, (_, scheme, v) => `${scheme} ${mask(v!)}`],
   // JSON or form fields that hold credentials (a bare number is left alone: it is no credential,
   // and masking it would corrupt a JSON file).
-  [/("?(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*[:=]\s*"?)(?![\d.]+(?:[,}\s]|$))([^"&\s,}]{6,})/gi, (_, k, v) => `${k}${mask(v!)}`],
+  [/((?<![A-Za-z0-9_])"?(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*[:=]\s*"?)(?![\d.]+(?:[,}\s]|$))([^"&\s,}]{6,})/gi, (_, k, v) => `${k}${mask(v!)}`],
   // Compact JWS anywhere (ID tokens).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, (v) => mask(v)],
   // Opaque two-part tokens as NoGi's access host issues them (`<43 chars>.<43 chars>`).
   [/\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\b/g, (v) => mask(v)],
-  // Eleven-digit NINs, not inside a longer number nor the fraction of a decimal (durations in
-  // Playwright's JSON report): masking those would corrupt the numbers and the file.
-  [/(?<![\d.])(\d{11})(?!\d)/g, (v) => maskNin(v)],
 ];
 
 export function redact(text: string): string {
@@ -49,11 +66,16 @@ export function redact(text: string): string {
   // Longest first, so a secret's encoded form is not left half-replaced by the plain one.
   for (const secret of [...known].sort((a, b) => b.length - a.length)) out = out.split(secret).join('[redacted]');
   for (const [re, fn] of patterns) out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
-  return out;
+  return maskNins(out);
 }
 
-/** Redacts any JSON-able value (headers, bodies) by redacting its text form. */
+/**
+ * Redacts any JSON-able value (headers, bodies) by redacting its text form, so credential fields
+ * are recognised by their keys. A NIN sent as a bare number becomes a string first: masked in
+ * place it would leave invalid JSON.
+ */
 export function redactValue<T>(value: T): T {
   if (value === undefined) return value;
-  return JSON.parse(redact(JSON.stringify(value))) as T;
+  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && Number.isInteger(v) && isNin(String(v)) ? String(v) : v));
+  return JSON.parse(redact(text)) as T;
 }

@@ -1,12 +1,20 @@
-/** The CLI surface: help, usage errors, doctor's checks and exit codes, the gate summary. */
+/**
+ * The CLI surface: help, usage and argument errors, a run Playwright refused, doctor's checks and
+ * exit codes, the gate summary, and the CLI's modules free of import cycles.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { gateSummary } from '../../src/cli/gate.ts';
-import { parse, runEnvironment } from '../../src/cli/main.ts';
+import { contractRules, gateSummary } from '../../src/cli/gate.ts';
+import { parse, runEnvironment } from '../../src/cli/options.ts';
 import { checkNode } from '../../src/cli/doctor.ts';
-import type { RunResults } from '../../src/cli/results.ts';
+import type { RunResults, RunTest } from '../../src/cli/results.ts';
+import { RunNotStartedError } from '../../src/cli/exit-codes.ts';
+import { runPlaywright } from '../../src/cli/run-playwright.ts';
+import { tagGrep } from '../../src/cli/tagged-run.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
-import { cleanEnv, customTarget, runCli, startQuietSimulator } from './helpers.ts';
+import { cleanEnv, customTarget, root, runCli, startQuietSimulator } from './helpers.ts';
 
 /** A port on 127.0.0.1 where nothing listens. */
 async function closedPort(): Promise<number> {
@@ -31,14 +39,99 @@ test('an unknown command or flag is a usage error: exit 2 with the help', async 
   expect(flag.code).toBe(2);
   expect(flag.stderr).toContain('--tagret');
   expect(() => parse(['health', '--samples', '500'])).toThrow('--samples');
+  expect(() => parse(['health', '--samples', '2.5'])).toThrow('--samples');
   expect(() => parse(['gate', '--target', 'prod'])).toThrow('mock, preprod or custom');
 });
 
-test('flags override the environment; empty NOGI_* values mean unset', () => {
-  const env = runEnvironment(parse(['health', '--target', 'custom', '--spec-url', 'http://127.0.0.1:1/x.json']).options, { NOGI_TARGET: 'preprod', NOGI_ACCESS_BASE_URL: '' });
+test('--shard i/n is checked before anything starts: 1 <= i <= n, else exit 2 with one line, no summary', async () => {
+  expect(parse(['gate', '--shard', '2/3']).options.shard).toEqual({ index: 2, total: 3 });
+  for (const shard of ['5/3', '0/3', '1/0', '3', 'a/b', '-1/2']) expect(() => parse(['gate', '--shard', shard]), shard).toThrow('--shard');
+  const reports = test.info().outputPath('reports');
+  const r = await runCli(['gate', '--shard', '5/3'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('nogi-conformance: --shard 5/3: the index must be from 1 to the total (1/3 … 3/3)\n');
+  expect(r.stdout).toBe('');
+  expect(existsSync(reports)).toBe(false);
+});
+
+test('a run Playwright refuses (it writes no results, or only errors) is a configuration error, never an earlier results.json', async () => {
+  const reports = test.info().outputPath('reports');
+  const env = cleanEnv({ NOGI_REPORTS_DIR: reports });
+  // An earlier run's results, which must not be read as this run's.
+  const plantStale = (): void => {
+    mkdirSync(reports, { recursive: true });
+    writeFileSync(join(reports, 'results.json'), JSON.stringify({ config: {}, suites: [], errors: [], stats: { expected: 38, unexpected: 0, flaky: 0, skipped: 0 } }));
+  };
+  // A project Playwright does not know: it stops before any reporter, and writes nothing.
+  plantStale();
+  const unknownProject = runPlaywright({ project: 'no-such-target', grep: '@gate', env });
+  await expect(unknownProject).rejects.toThrow(RunNotStartedError);
+  await expect(unknownProject).rejects.toThrow(/^Playwright did not run \(exit 1\): Error: Project\(s\) "no-such-target" not found/);
+  expect(existsSync(join(reports, 'results.json'))).toBe(false);
+  // An invalid expression: the reporters start, and report only the error.
+  plantStale();
+  await expect(runPlaywright({ project: 'unit', grep: '[', env })).rejects.toThrow(/^Playwright ran no test \(exit 1\): SyntaxError: Invalid regular expression/);
+});
+
+test('the CLI: a refused run or an invalid --grep is exit 2 with one line on stderr, no summary', async () => {
+  const reports = test.info().outputPath('reports');
+  const grep = await runCli(['gate', '--grep', '['], cleanEnv({ NOGI_REPORTS_DIR: reports }));
+  expect(grep.code).toBe(2);
+  expect(grep.stderr).toMatch(/^nogi-conformance: --grep: Invalid regular expression: [^\n]*\n$/);
+  expect(grep.stdout).toBe('');
+  // A run Playwright refuses, through the whole CLI: an option it does not know.
+  const refused = await runCli(['gate'], cleanEnv({ NOGI_REPORTS_DIR: reports, NOGI_PLAYWRIGHT_ARGS: '--no-such-option' }));
+  expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+  const lines = refused.stderr.trimEnd().split('\n');
+  expect(lines, refused.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^nogi-conformance: Playwright did not run \(exit 1\): /);
+  expect(refused.stdout).not.toMatch(/Release gate|PASSED|FAILED|passed,/);
+  expect(existsSync(join(reports, 'gate.md'))).toBe(false);
+});
+
+test('the tag grep selects by whole tag, and combines with --grep', () => {
+  const matches = (grep: string, title: string): boolean => new RegExp(grep).test(title);
+  expect(matches(tagGrep('@gate'), 'integrated consent lifecycle @gate')).toBe(true);
+  expect(matches(tagGrep('@gate'), 'integrated consent lifecycle @gateway')).toBe(false);
+  expect(matches(tagGrep('@gate', 'revoke'), 'revoke a consent @gate @health')).toBe(true);
+  expect(matches(tagGrep('@gate', 'revoke'), 'revoke a consent @health')).toBe(false);
+  expect(matches(tagGrep('@gate', 'revoke'), 'register a consent @gate')).toBe(false);
+});
+
+test('flags override the environment; empty NOGI_* values mean unset; the reports folder is absolute', () => {
+  const env = runEnvironment(parse(['health', '--target', 'custom', '--spec-url', 'http://127.0.0.1:1/x.json', '--samples', '3']).options, { NOGI_TARGET: 'preprod', NOGI_ACCESS_BASE_URL: '' }, '/somewhere');
   expect(env.NOGI_TARGET).toBe('custom');
   expect(env.NOGI_PUBLISHED_SPEC_URL).toBe('http://127.0.0.1:1/x.json');
+  expect(env.NOGI_HEALTH_SAMPLES).toBe('3');
+  expect(env.NOGI_REPORTS_DIR).toBe('/somewhere/reports');
   expect('NOGI_ACCESS_BASE_URL' in env).toBe(false);
+  expect(runEnvironment(parse(['gate', '--reports', 'out']).options, {}, '/w').NOGI_REPORTS_DIR).toBe('/w/out');
+});
+
+test('the CLI modules import no cycle (options live in their own module)', () => {
+  const cli = join(root, 'src/cli');
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (path.endsWith('.ts')) files.push(path);
+    }
+  };
+  walk(cli);
+  const imports = new Map(files.map((f) => [f, [...readFileSync(f, 'utf8').matchAll(/(?:from|import\()\s*'(\.[^']+)'/g)].map((m) => resolve(dirname(f), m[1]!)).filter((t) => t.startsWith(cli))]));
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (file: string, path: string[]): void => {
+    state.set(file, 'open');
+    for (const next of imports.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].map((p) => p.slice(cli.length + 1)).join(' → '));
+      else if (!state.has(next)) visit(next, [...path, next]);
+    }
+    state.set(file, 'done');
+  };
+  for (const f of files) if (!state.has(f)) visit(f, [f]);
+  expect(cycles).toEqual([]);
 });
 
 test('doctor checks Node, Pact, Chromium, .env, target and loopback; a Node below 20 is refused', async () => {
@@ -81,26 +174,33 @@ test.describe('doctor against a custom target', () => {
   });
 });
 
-test('gate summary names the failing step and its error, per project counts, masked', () => {
+const aTest = (overrides: Partial<RunTest>): RunTest => ({
+  project: 'custom', file: 'integrated-consent.spec.ts', titlePath: ['x'], title: 'x', tags: ['@gate'], outcome: 'passed', durationMs: 5, annotations: [], attemptAnnotations: [[]], steps: [], ...overrides,
+});
+
+test('gate summary names the failing step, the contract rule and its error, per spec counts, masked', () => {
+  const contractError = 'Contract violation in getDebt:\n  [status_code_conformance] getDebt responses: at status expected 200 or 403, got 401\n';
   const results: RunResults = {
     errors: [],
-    counts: { passed: 1, failed: 1, skipped: 1 },
+    counts: { passed: 1, failed: 2, skipped: 1 },
     tests: [
-      { project: 'conformance', file: 'integrated-consent.spec.ts', titlePath: ['Integrated consent'], title: 'Integrated consent', outcome: 'passed', durationMs: 5, annotations: [], steps: [] },
-      {
-        project: 'conformance', file: 'integrated-consent.spec.ts', titlePath: ['Revoke'], title: 'Revoke', outcome: 'failed', durationMs: 5, annotations: [],
-        error: 'outer',
+      aTest({ titlePath: ['Integrated consent'], title: 'Integrated consent' }),
+      aTest({
+        titlePath: ['Revoke'], title: 'Revoke', outcome: 'failed', error: 'outer',
         steps: [{ title: 'Revoke a consent', failed: true, error: 'outer', steps: [{ title: 'Check the status', failed: true, error: 'expected active=false for 14842249091, got true', steps: [] }] }],
-      },
-      { project: 'pact-provider', file: 'verify.spec.ts', titlePath: ['second client'], title: 'second client', outcome: 'skipped', durationMs: 0, annotations: [{ type: 'skip', description: 'target offers no second client' }], steps: [] },
+      }),
+      aTest({ file: 'security.spec.ts', titlePath: ['debt with a feed token'], outcome: 'failed', error: contractError, steps: [{ title: 'Look up debt', failed: true, error: contractError, steps: [] }] }),
+      aTest({ file: 'regular-consent.spec.ts', titlePath: ['second client'], title: 'second client', outcome: 'skipped', annotations: [{ type: 'skip', description: 'target offers no second client' }] }),
     ],
   };
   const md = gateSummary(results, 'custom', 1, { status: 'failed', exitCode: 1 });
   expect(md).toContain('Pact verification against the target: **FAILED**');
   expect(gateSummary({ ...results, tests: [results.tests[0]!], counts: { passed: 1, failed: 0, skipped: 0 } }, 'mock', 0, { status: 'passed', exitCode: 0 })).toContain('**PASSED**');
-  expect(md).toContain('**FAILED**: 1 passed, 1 failed, 1 skipped');
-  expect(md).toContain('| conformance | 1 | 1 | 0 |');
+  expect(md).toContain('**FAILED**: 1 passed, 2 failed, 1 skipped');
+  expect(md).toContain('| integrated-consent.spec.ts | 1 | 1 | 0 |');
   expect(md).toContain('  - step: Check the status');
   expect(md).toContain('expected active=false for 1*********1, got true');
+  expect(md).toContain('  - step: Look up debt\n  - contract rule: [status_code_conformance] getDebt responses: at status expected 200 or 403, got 401');
   expect(md).toContain('second client: target offers no second client');
+  expect(contractRules('no rule here')).toEqual([]);
 });

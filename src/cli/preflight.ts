@@ -1,6 +1,6 @@
 /**
- * The CLI's view of the target: the configuration check (ConfigError, exit 2) and the
- * reachability check (exit 3) that run before any Playwright process is started.
+ * What every run checks before it starts Playwright: the target's configuration (ConfigError,
+ * exit 2) and that its hosts answer HTTP at all (exit 3). doctor shows the same checks one by one.
  */
 import { resolveTarget, type Target, type TargetName } from '../config/target.ts';
 import { getCatalogue } from '../contract/catalogue.ts';
@@ -27,7 +27,8 @@ export async function checkConfig(env: NodeJS.ProcessEnv): Promise<Target | unde
   return resolveTarget(catalogue, env);
 }
 
-export interface Probe {
+/** One host's answer to a plain GET: any HTTP status counts as reachable. */
+export interface ReachabilityCheck {
   name: string;
   url: string;
   ok: boolean;
@@ -47,7 +48,7 @@ function describe(error: unknown): string {
 }
 
 /** Any HTTP answer counts as reachable; only network failures do not. */
-export async function probe(name: string, url: string, timeoutMs = 5_000): Promise<Probe> {
+export async function checkReachable(name: string, url: string, timeoutMs = 5_000): Promise<ReachabilityCheck> {
   const started = performance.now();
   try {
     const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
@@ -59,17 +60,16 @@ export async function probe(name: string, url: string, timeoutMs = 5_000): Promi
 }
 
 /** The access host's discovery document and the API host. */
-export async function probeTarget(target: Target, timeoutMs?: number): Promise<Probe[]> {
+export async function checkTargetReachable(target: Target, timeoutMs?: number): Promise<ReachabilityCheck[]> {
   return Promise.all([
-    probe('access host (OpenID discovery)', `${target.accessBaseUrl}/.well-known/openid-configuration`, timeoutMs),
-    probe('API host', `${target.apiBaseUrl}/feed/v1/consent/lastSequenceNr`, timeoutMs),
+    checkReachable('access host (OpenID discovery)', `${target.accessBaseUrl}/.well-known/openid-configuration`, timeoutMs),
+    checkReachable('API host', `${target.apiBaseUrl}/feed/v1/consent/lastSequenceNr`, timeoutMs),
   ]);
 }
 
 export async function assertReachable(target: Target | undefined): Promise<void> {
   if (!target) return;
-  const probes = await probeTarget(target);
-  const down = probes.filter((p) => !p.ok);
+  const down = (await checkTargetReachable(target)).filter((check) => !check.ok);
   if (down.length === 0) return;
   throw new UnreachableError(
     `The ${target.name} target is unreachable:\n` +

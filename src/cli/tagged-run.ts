@@ -1,0 +1,76 @@
+/**
+ * The one sequence gate, onboarding and health share: configuration → reachability → one
+ * Playwright run of the target's project with the command's tag → reports built from THAT run's
+ * results.json → the Allure report. Each command supplies only its tag, its extra arguments and
+ * how it turns the results into its report and exit code.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TargetName } from '../config/target.ts';
+import { redact } from '../reporting/redact.ts';
+import type { ExitCode } from './exit-codes.ts';
+import { assertReachable, checkConfig } from './preflight.ts';
+import type { RunResults } from './results.ts';
+import { buildAllureReport, reportsDir, runPlaywright } from './run-playwright.ts';
+
+export type RunTag = '@gate' | '@onboarding' | '@health';
+
+export interface RunContext {
+  target: TargetName;
+  reportsDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Playwright's exit code: non-zero also when a test failed. */
+  playwrightExitCode: number;
+}
+
+export interface RunReport {
+  exitCode: ExitCode;
+  /** Printed after the run (masked again on the way out). */
+  summary: string;
+  /** Report files, relative to the reports folder, with their content. */
+  files: Record<string, string>;
+}
+
+export interface TaggedRun {
+  command: 'gate' | 'onboarding' | 'health';
+  tag: RunTag;
+  /** A further regular expression the tests must match (gate --grep). */
+  grep?: string;
+  extraArgs?: string[];
+  env: NodeJS.ProcessEnv;
+  /** Shown after the target in the first line, e.g. "5 samples". */
+  note?: string;
+  /** Called once the target is known to be configured and reachable, before Playwright starts. */
+  onStart?(context: Omit<RunContext, 'playwrightExitCode'>): void;
+  report(results: RunResults, context: RunContext): Promise<RunReport> | RunReport;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The grep Playwright gets: the tag as a whole word (not `@gateway`), and the user's expression
+ * too when given (Playwright matches one expression against "title path + tags" on one line).
+ */
+export function tagGrep(tag: RunTag, grep?: string): string {
+  const byTag = `${escapeRegExp(tag)}(?![\\w-])`;
+  return grep ? `^(?=.*${byTag})(?=.*(?:${grep}))` : byTag;
+}
+
+export async function runTagged(run: TaggedRun): Promise<number> {
+  // Both throw (ConfigError: exit 2; UnreachableError: exit 3) before anything starts.
+  const resolved = checkConfig(run.env);
+  await assertReachable(resolved);
+  const target = (run.env.NOGI_TARGET ?? 'mock') as TargetName;
+  const dir = reportsDir(run.env);
+  const context = { target, reportsDir: dir, env: run.env };
+  process.stdout.write(`nogi-conformance ${run.command} (target: ${target}${run.note ? `, ${run.note}` : ''})\n\n`);
+  run.onStart?.(context);
+  const { exitCode, results } = await runPlaywright({ project: target, grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
+  const report = await run.report(results, { ...context, playwrightExitCode: exitCode });
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(report.files)) writeFileSync(join(dir, name), redact(content));
+  const allure = await buildAllureReport(run.env);
+  const written = Object.keys(report.files).map((name) => join(dir, name));
+  process.stdout.write(redact(`\n${report.summary}\nWritten: ${written.join(', ')}\n${allure ? `Allure report: ${allure}\n` : ''}`));
+  return report.exitCode;
+}
