@@ -1,4 +1,5 @@
 /** Test helpers for the simulator's own tests: start one, get tokens, call and validate. */
+import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { getContracts, type ContractFinding } from '../../src/contract/index.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { fixtureClients, startSimulator, type RunningSimulator, type SimClient, type SimulatorOptions } from '../../src/simulator/index.ts';
@@ -8,7 +9,7 @@ export const NIN = '14842249091';
 export const NIN2 = '29868099311';
 export const NIN_NO_DEBT = '01019010046';
 /** reference/index.md: the preprod audiences, which the simulator accepts. */
-export const PREPROD = audiencesFor(preprod.apiBaseUrl);
+export const PREPROD = audiencesFor(await getCatalogue(), preprod.apiBaseUrl);
 
 export interface Reply {
   status: number;
