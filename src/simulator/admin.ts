@@ -2,7 +2,7 @@
  * The admin surface (test mode only, its own port; not part of NoGi). JSON in, JSON out.
  *
  *   GET  /state        summary: clock, deviations, faults, counts, contract violations
- *   GET  /deviations   the deviation names with what each does, and which are on
+ *   GET  /deviations   the deviation names with what each does (and the rule it breaks), and which are on
  *   POST /clock        {"now": ISO-8601 | epoch ms, "freeze"?: boolean} | {"advanceSeconds": n} | {"reset": true}
  *   POST /faults       {"operationId": "getDebtWithConsentID", "status"?: 500 (or another documented
  *                       error status of that operation, e.g. 400), "latencyMs"?: n,
@@ -16,13 +16,26 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimContext } from './context.ts';
+import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './deviations.ts';
 import { requestLogger } from './log.ts';
-import { DEVIATIONS, isDeviation, type Fault } from './state.ts';
+import type { Fault } from './state.ts';
 
-const FAULTABLE = [
-  'createConsent', 'feed', 'firstSequenceNr', 'lastSequenceNr', 'getDebtWithAuthCodeToken',
-  'getDebtWithConsentID', 'revokeConsentByID', 'getConsentStatusWithID', 'authorize',
-];
+/**
+ * The auth endpoint's fault: its flow ends in a redirect with error=server_error (auth-endpoint.md
+ * documents no 5xx of its own), asked for with status 500.
+ */
+const AUTHORIZE = { operationId: 'authorize', statuses: [500] } as const;
+
+/** Operation → the error statuses a fault may answer: every API operation's documented ones, and the auth endpoint's. */
+function faultable(ctx: SimContext): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const op of ctx.catalogue.operations) {
+    if (op.host === 'api') out.set(op.operationId, op.statuses.filter((s) => s >= 400));
+  }
+  ctx.catalogue.operation(AUTHORIZE.operationId); // throws, at start, if the contract has no such operation
+  out.set(AUTHORIZE.operationId, [...AUTHORIZE.statuses]);
+  return out;
+}
 
 class BadRequest extends Error {}
 
@@ -38,12 +51,14 @@ export function createAdminApp(ctx: SimContext): express.Express {
   app.use(requestLogger('admin', ctx.log));
   app.use(express.json({ limit: '64kb' }));
   const { state } = ctx;
+  const faultStatuses = faultable(ctx);
+  const summary = () => ({ ...state.summary(), deviations: ctx.deviations.names });
 
   app.get('/state', (_req, res) => {
-    res.json({ accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, ...state.summary() });
+    res.json({ accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, ...summary() });
   });
   app.get('/deviations', (_req, res) => {
-    res.json({ available: DEVIATIONS, enabled: [...state.deviations] });
+    res.json({ available: DEVIATIONS, details: DEVIATION_TABLE, enabled: ctx.deviations.names });
   });
   app.post('/clock', (req, res) => {
     const b = (req.body ?? {}) as { now?: unknown; advanceSeconds?: unknown; reset?: unknown; freeze?: unknown };
@@ -62,11 +77,11 @@ export function createAdminApp(ctx: SimContext): express.Express {
   app.post('/faults', (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const op = b.operationId;
-    if (typeof op !== 'string' || !FAULTABLE.includes(op)) throw new BadRequest(`operationId must be one of ${FAULTABLE.join(', ')}`);
+    const documented = typeof op === 'string' ? faultStatuses.get(op) : undefined;
+    if (typeof op !== 'string' || !documented) throw new BadRequest(`operationId must be one of ${[...faultStatuses.keys()].join(', ')}`);
     const fault: Fault = {};
     if (b.status !== undefined) {
-      const documented = op === 'authorize' ? ['500'] : ctx.contracts.api.documentedStatuses(op).filter((s) => Number(s) >= 400);
-      if (!documented.includes(String(b.status))) throw new BadRequest(`status for ${op} must be one of its documented error statuses: ${documented.join(', ')}`);
+      if (!documented.includes(Number(b.status))) throw new BadRequest(`status for ${op} must be one of its documented error statuses: ${documented.join(', ')}`);
       fault.status = Number(b.status);
     }
     fault.latencyMs = nonNegative(b.latencyMs, 'latencyMs');
@@ -86,22 +101,23 @@ export function createAdminApp(ctx: SimContext): express.Express {
   });
   app.post('/deviations', (req, res) => {
     const b = (req.body ?? {}) as { enable?: unknown; disable?: unknown };
-    const list = (v: unknown, name: string): string[] => {
+    const list = (v: unknown, name: string): DeviationName[] => {
       if (v === undefined) return [];
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !isDeviation(x))) {
         throw new BadRequest(`${name} must be a list of: ${Object.keys(DEVIATIONS).join(', ')}`);
       }
-      return v as string[];
+      return v as DeviationName[];
     };
     const enable = list(b.enable, 'enable');
     const disable = list(b.disable, 'disable');
-    for (const d of enable) if (isDeviation(d)) state.deviations.add(d);
-    for (const d of disable) if (isDeviation(d)) state.deviations.delete(d);
-    res.json({ enabled: [...state.deviations] });
+    ctx.deviations.enable(enable);
+    ctx.deviations.disable(disable);
+    res.json({ enabled: ctx.deviations.names });
   });
   app.post('/reset', (_req, res) => {
     state.reset();
-    res.json(state.summary());
+    ctx.deviations.reset();
+    res.json(summary());
   });
   app.use((req, res) => {
     res.status(404).json({ error: `no admin endpoint ${req.method} ${req.path}` });

@@ -1,9 +1,9 @@
 /** What every part of the simulator shares. */
-import type { Catalogue } from '../contract/catalogue.ts';
+import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
 import type { Contracts } from '../contract/index.ts';
 import type { SigningKeys } from './access/keys.ts';
+import type { Deviations } from './deviations.ts';
 import type { LogFn } from './log.ts';
-import type { Service } from './rules.ts';
 import type { SimulatorState } from './state.ts';
 
 export interface SimContext {
@@ -14,8 +14,10 @@ export interface SimContext {
   accessPublicUrl: string;
   apiPublicUrl: string;
   /** Accepted audience identifiers and the service each names. */
-  audiences: Map<string, Service>;
+  audiences: Map<string, ServiceName>;
   testMode: boolean;
+  /** Test-mode deviations that are on (deviations.ts); none outside test mode. */
+  deviations: Deviations;
   contracts: Contracts;
   /** The operation catalogue (src/contract/catalogue.ts): routes, families, services, scopes. */
   catalogue: Catalogue;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import type { Catalogue } from '../contract/catalogue.ts';
 import { redact } from '../reporting/redact.ts';
 import { isValidNin } from './rules.ts';
 
@@ -65,12 +66,8 @@ const clientsSchema = {
           client_id: { type: 'string', format: 'uuid' },
           client_secret: { type: 'string', minLength: 8 },
           redirect_uris: { type: 'array', items: { type: 'string', format: 'uri', pattern: '^https?://' } },
-          allowed_scopes: {
-            type: 'array',
-            items: {
-              enum: ['consent.create', 'client.access.consent.events', 'debt.unsecured.presentation', 'debt.unsecured.processing', 'openid'],
-            },
-          },
+          // Which scopes exist is the contract's: checkClientScopes, once the catalogue is loaded.
+          allowed_scopes: { type: 'array', items: { type: 'string', minLength: 1 } },
           integratedConsent: { type: 'boolean' },
         },
       },
@@ -180,6 +177,14 @@ export function loadSimulatorFixtures(dir: string = defaultFixturesDir): Simulat
   });
   if (problems.length) throw new FixtureError(`Simulator fixtures are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return { dir, clients, people };
+}
+
+/** Every client's allowed scopes are scopes of the contract's services (or OpenID Connect's `openid`). */
+export function checkClientScopes(fixtures: SimulatorFixtures, catalogue: Catalogue): void {
+  const known = new Set(['openid', ...[...catalogue.services.values()].flatMap((s) => s.scopes)]);
+  const problems = fixtures.clients.flatMap((c, i) => c.allowed_scopes.flatMap((scope, j) =>
+    known.has(scope) ? [] : [`${join(fixtures.dir, 'clients.json')}: /clients/${i}/allowed_scopes/${j} "${scope}" is not a scope of the contract (${[...known].join(', ')})`]));
+  if (problems.length) throw new FixtureError(`Simulator fixtures are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }
 
 /** The fixture clients by role, for tests: A and B have the integrated agreement, C has not. */

@@ -17,10 +17,11 @@ import { createSigningKeys } from './access/keys.ts';
 import { createAdminApp } from './admin.ts';
 import { createApiApp } from './api/app.ts';
 import type { SimContext } from './context.ts';
-import { defaultFixturesDir, FixtureError, loadSimulatorFixtures } from './fixtures.ts';
+import { checkClientScopes, defaultFixturesDir, FixtureError, loadSimulatorFixtures } from './fixtures.ts';
 import { sanitize } from './log.ts';
-import { audienceTable } from './rules.ts';
-import { DEVIATIONS, isDeviation, SimulatorState, type DeviationName } from './state.ts';
+import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';
+import { audienceTable, isDebtScope } from './rules.ts';
+import { SimulatorState } from './state.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -51,8 +52,8 @@ export interface RunningSimulator {
 
 export { loadSimulatorFixtures, fixtureClients, defaultFixturesDir, FixtureError } from './fixtures.ts';
 export type { SimClient, SimPerson, SimulatorFixtures } from './fixtures.ts';
-export { DEVIATIONS } from './state.ts';
-export type { DeviationName } from './state.ts';
+export { DEVIATIONS, DEVIATION_TABLE } from './deviations.ts';
+export type { DeviationName } from './deviations.ts';
 
 function listen(app: express.Express, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -94,13 +95,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       throw new FixtureError(`people.json: the loans of a person do not match the contract's debt_information: ${JSON.stringify(validateDebt.errors?.slice(0, 3))}`);
     }
   }
-  const state = new SimulatorState(fixtures, deviations as DeviationName[]);
+  const catalogue = await getCatalogue();
+  checkClientScopes(fixtures, catalogue);
+  // Durations (rules.ts MAX_DAYS) are keyed by the contract's DebtScope; the debt service's scopes must be those.
+  const undated = catalogue.service('debt').scopes.filter((s) => !isDebtScope(s));
+  if (undated.length) throw new Error(`The contract's debt scopes ${undated.join(', ')} have no maximum duration in src/simulator/rules.ts`);
+  const state = new SimulatorState(fixtures);
   const keys = await createSigningKeys();
   const definition = await loadApiContract();
 
   // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
-  const catalogue = await getCatalogue();
-  const ctx = { state, keys, testMode, contracts, catalogue, log, pairwiseSalt: randomBytes(32) } as SimContext;
+  const ctx = { state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32) } as SimContext;
   const servers: Server[] = [];
   try {
     const accessServer = await listen(createAccessApp(ctx), host, options.accessPort ?? 0);

@@ -2,19 +2,20 @@
  * The provider's rules, each with the page it comes from. Pure functions, unit-tested in
  * tests/simulator/rules.spec.ts.
  */
+import { idnr } from '@navikt/fnrvalidator';
 import { preprod } from '../config/target.ts';
 import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
-import { idnr } from '@navikt/fnrvalidator';
+import type { DebtScope } from '../contract/schemas.ts';
 
-export const DEBT_SCOPES = ['debt.unsecured.presentation', 'debt.unsecured.processing'] as const;
-export type DebtScope = (typeof DEBT_SCOPES)[number];
-export const isDebtScope = (s: string): s is DebtScope => (DEBT_SCOPES as readonly string[]).includes(s);
-
-/** reference/consent/scopes.md: max duration per scope, in days (higher values are clamped). */
+/**
+ * reference/consent/scopes.md: max duration per scope, in days (higher values are clamped).
+ * Keyed by the contract's DebtScope, so a scope the contract adds or drops fails to compile here.
+ */
 export const MAX_DAYS: Record<DebtScope, number> = {
   'debt.unsecured.presentation': 365,
   'debt.unsecured.processing': 28,
 };
+export const isDebtScope = (s: string): s is DebtScope => Object.hasOwn(MAX_DAYS, s);
 /** scopes.md: "A default consent allows you to collect the debt info one time within 10 minutes." */
 export const SINGLE_USE_SECONDS = 10 * 60;
 /** token-endpoint.md examples. */
@@ -24,13 +25,10 @@ export const AUTH_CODE_SECONDS = 60;
 /** consent-feed.md: "This log will show the last 7 days of events". */
 export const FEED_RETENTION_SECONDS = 7 * 24 * 3600;
 
-export type Service = ServiceName;
-export const PREPROD_API = preprod.apiBaseUrl;
-
 /** The audiences accepted: the preprod identifiers and the same paths on our own API base URL. */
-export function audienceTable(catalogue: Catalogue, apiPublicUrl: string, extraBases: string[] = []): Map<string, Service> {
-  const table = new Map<string, Service>();
-  for (const base of [PREPROD_API, apiPublicUrl.replace(/\/+$/, ''), ...extraBases]) {
+export function audienceTable(catalogue: Catalogue, apiPublicUrl: string, extraBases: string[] = []): Map<string, ServiceName> {
+  const table = new Map<string, ServiceName>();
+  for (const base of [preprod.apiBaseUrl, apiPublicUrl.replace(/\/+$/, ''), ...extraBases]) {
     for (const service of catalogue.services.keys()) table.set(catalogue.audience(service, base), service);
   }
   return table;
@@ -63,10 +61,12 @@ export function parseAuthScope(raw: string | undefined): RequestedScope | { erro
     parts.pop();
   }
   if (parts.length !== 1) return { error: 'exactly one debt scope is required' };
-  const m = /^(debt\.unsecured\.(?:presentation|processing))(?:\.(\d{1,9}))?$/.exec(parts[0]!);
-  if (!m) return { error: `unknown scope ${parts[0]}` };
-  const scope = m[1] as DebtScope;
-  if (m[2] === undefined) return { scope, clamped: false, openid };
+  const requested = parts[0]!;
+  if (isDebtScope(requested)) return { scope: requested, clamped: false, openid };
+  // A scope with a duration: `<debt scope>.<days>`.
+  const m = /^(.+)\.(\d{1,9})$/.exec(requested);
+  const scope = m?.[1];
+  if (!m || scope === undefined || !isDebtScope(scope)) return { error: `unknown scope ${requested}` };
   const requestedDays = Number(m[2]);
   if (requestedDays < 1) return { error: 'the duration must be at least 1 day' };
   const days = Math.min(requestedDays, MAX_DAYS[scope]);

@@ -1,11 +1,14 @@
 /**
  * Everything the simulator remembers: access tokens, authorization codes, login/consent sessions,
- * consents, feed events, fault switches, deviations and contract violations. In memory only.
+ * consents, feed events, fault switches and contract violations. In memory only. (Deviations are
+ * in deviations.ts.)
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Clock } from './clock.ts';
+import type { ServiceName } from '../contract/catalogue.ts';
+import type { DebtScope } from '../contract/schemas.ts';
 import type { SimClient, SimulatorFixtures } from './fixtures.ts';
-import { FEED_RETENTION_SECONDS, type DebtScope, type Service } from './rules.ts';
+import { FEED_RETENTION_SECONDS } from './rules.ts';
 
 /** Hydra-like opaque token: two base64url parts joined by a dot. */
 export const opaqueToken = (): string => `${randomBytes(32).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
@@ -14,7 +17,7 @@ export interface AccessToken {
   token: string;
   clientId: string;
   grant: 'client_credentials' | 'authorization_code';
-  service: Service;
+  service: ServiceName;
   audience: string;
   scopes: string[];
   expiresAt: number; // ms
@@ -90,21 +93,6 @@ export interface Violation {
   findings: string[];
 }
 
-export const DEVIATIONS = {
-  'debt-missing-ssn': 'Debt responses drop `ssn` and send numberOfCreditorsAnswered as a string',
-  'status-wrong-content-type': 'GET /v1/debt/{id}/status answers text/plain',
-  'revoke-ignored': 'DELETE /v1/debt/{id} answers 204 but the consent stays active',
-  'single-use-reusable': 'A single-use consent is not consumed by the first debt fetch',
-  'feed-drops-archived': 'The feed leaves out SAMTYKKE_ARKIVERT events',
-  'wrong-audience-accepted': 'The API accepts a token issued for another service audience',
-  'id-token-bad-signature': 'ID tokens are signed with a key that is not in the JWKS',
-  'agreement-wrong-status': 'PUT /v1/consent/agreement answers 201 instead of 200',
-  'debt-invalid-token-401': 'The Debt API answers 401 (undocumented) instead of 403 for an invalid token',
-  'redirect-unregistered': 'GET /oauth2/auth redirects to an unregistered redirect_uri instead of an error page',
-} as const;
-export type DeviationName = keyof typeof DEVIATIONS;
-export const isDeviation = (name: string): name is DeviationName => Object.hasOwn(DEVIATIONS, name);
-
 export class SimulatorState {
   readonly clock = new Clock();
   tokens = new Map<string, AccessToken>();
@@ -113,23 +101,16 @@ export class SimulatorState {
   consents = new Map<string, Consent>();
   events: FeedEvent[] = [];
   faults = new Map<string, Fault>();
-  deviations = new Set<DeviationName>();
   violations: Violation[] = [];
   violationCount = 0;
   /** Global sequence counter shared by all clients; never decreases, not even on reset. */
   private sequence = 0;
 
-  constructor(readonly fixtures: SimulatorFixtures, private readonly initialDeviations: DeviationName[] = []) {
-    for (const d of initialDeviations) this.deviations.add(d);
-  }
+  constructor(readonly fixtures: SimulatorFixtures) {}
 
   client(clientId: string | undefined): SimClient | undefined {
     if (!clientId) return undefined;
     return this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
-  }
-
-  deviation(name: DeviationName): boolean {
-    return this.deviations.has(name);
   }
 
   issueToken(t: Omit<AccessToken, 'token'>): AccessToken {
@@ -183,7 +164,7 @@ export class SimulatorState {
   /** The client's events within the 7-day retention, oldest sequence number first. */
   feedFor(clientId: string): FeedEvent[] {
     const cutoff = this.clock.now() - FEED_RETENTION_SECONDS * 1000;
-    return this.events.filter((e) => e.clientId === clientId && e.timestamp > cutoff && !(this.deviation('feed-drops-archived') && e.eventType === 'SAMTYKKE_ARKIVERT'));
+    return this.events.filter((e) => e.clientId === clientId && e.timestamp > cutoff);
   }
 
   /** The fault for an operation, counting down `times`. */
@@ -210,7 +191,6 @@ export class SimulatorState {
     this.consents.clear();
     this.events = [];
     this.faults.clear();
-    this.deviations = new Set(this.initialDeviations);
     this.violations = [];
     this.violationCount = 0;
     this.clock.reset();
@@ -220,7 +200,6 @@ export class SimulatorState {
     const now = this.clock.now();
     return {
       clock: this.clock.describe(),
-      deviations: [...this.deviations],
       faults: Object.fromEntries(this.faults),
       counts: {
         tokens: [...this.tokens.values()].filter((t) => t.expiresAt > now).length,

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { defaultFixturesDir, loadSimulatorFixtures } from '../../src/simulator/index.ts';
+import { defaultFixturesDir, loadSimulatorFixtures, startSimulator } from '../../src/simulator/index.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -75,4 +75,11 @@ test('invalid fixture files fail with a message naming the file and the field', 
   writeFileSync(join(dir, 'clients.json'), readFileSync(join(defaultFixturesDir, 'clients.json')));
   writeFileSync(join(dir, 'people.json'), JSON.stringify(people));
   expect(() => loadSimulatorFixtures(dir)).toThrow(/1\*{9}2 is not a valid NIN/);
+
+  // Which scopes exist is the contract's: a scope no service of the contract has fails at start.
+  clientsDoc.clients[0].client_id = '6f1c2a7e-0000-4000-8000-000000000001';
+  clientsDoc.clients[0].allowed_scopes = ['consent.create', 'debt.secured.presentation'];
+  writeFileSync(join(dir, 'clients.json'), JSON.stringify(clientsDoc));
+  writeFileSync(join(dir, 'people.json'), readFileSync(join(defaultFixturesDir, 'people.json')));
+  await expect(startSimulator({ fixturesDir: dir, log: () => {} })).rejects.toThrow(/clients\.json: \/clients\/0\/allowed_scopes\/1 "debt\.secured\.presentation" is not a scope of the contract/);
 });

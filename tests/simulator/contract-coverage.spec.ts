@@ -5,16 +5,10 @@
  */
 import { expect, test } from '@playwright/test';
 import { getContracts } from '../../src/contract/index.ts';
-import { clients, findings, SimHarness, type Reply } from './helpers.ts';
+import { clients, findings, useSimulator, type Reply } from './helpers.ts';
 
-const h = new SimHarness();
+const h = useSimulator();
 const { a, withoutAgreement: c } = clients;
-test.beforeAll(async () => {
-  await h.start();
-});
-test.afterAll(async () => {
-  await h.close();
-});
 
 test('every operation x documented status is reachable and contract-valid', async () => {
   const { api } = await getContracts();
@@ -28,7 +22,7 @@ test('every operation x documented status is reachable and contract-valid', asyn
   const hit = async (op: string, r: Promise<Reply>) => {
     const reply = await r;
     reached.set(`${op} ${reply.status}`, reply);
-    expect(await findings(op, reply), `${op} ${reply.status}`).toEqual([]);
+    expect(findings(op, reply), `${op} ${reply.status}`).toEqual([]);
     return reply;
   };
   const withFault = async (op: string, status: number, call: () => Promise<Reply>) => {
@@ -40,7 +34,7 @@ test('every operation x documented status is reachable and contract-valid', asyn
   const created = await hit('createConsent', h.createConsent(t.agreement, { client_consent_id: 'cov-1' }));
   const consentId = (created.body as { consent: { id: string } }).consent.id;
   await hit('createConsent', h.createConsent(t.agreement, { nin: '1' }));
-  await hit('createConsent', h.createConsent(''));
+  await hit('createConsent', h.createConsent(undefined));
   await hit('createConsent', h.createConsent(t.noAgreement));
   await hit('createConsent', h.createConsent(t.agreement, { client_consent_id: 'cov-1', consent_duration_days: 7 }));
   await withFault('createConsent', 500, () => h.createConsent(t.agreement));
@@ -65,8 +59,7 @@ test('every operation x documented status is reachable and contract-valid', asyn
   await hit('getConsentStatusWithID', h.api('GET', '/v1/debt/%20/status', { token: t.debt }));
 
   // The auth-code debt endpoint
-  const cb = await h.authorize(a, { scope: 'debt.unsecured.presentation.10' });
-  const codeToken = ((await h.tokenRequest(a, { grant_type: 'authorization_code', code: cb.searchParams.get('code')!, redirect_uri: a.redirect_uris[0]! })).body as { access_token: string }).access_token;
+  const codeToken = await h.codeToken(a, 'debt.unsecured.presentation.10');
   await hit('getDebtWithAuthCodeToken', h.api('GET', '/v1/debt', { token: codeToken }));
   await hit('getDebtWithAuthCodeToken', h.api('GET', '/v1/debt', { headers: { authorization: 'Bearer' } }));
   await hit('getDebtWithAuthCodeToken', h.api('GET', '/v1/debt', { token: t.debt }));
@@ -93,22 +86,24 @@ test('every operation x documented status is reachable and contract-valid', asyn
 test('bad requests get a documented 4xx with a contract-shaped body, never a 5xx', async () => {
   const agreement = await h.token(a, 'agreement', 'consent.create');
   const debt = await h.token(a, 'debt', 'debt.unsecured.presentation');
-  const cases: [string, string, string, Parameters<SimHarness['api']>[2], number][] = [
-    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, raw: '{"nin": "148' }, 400],
-    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, raw: '[]' }, 400],
-    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, raw: 'null' }, 400],
-    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, raw: `{"nin":"${'9'.repeat(80_000)}"}` }, 400],
-    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, raw: '{"nin":"14842249091"}', headers: { 'content-type': 'text/plain' } }, 400],
+  // A string body goes on the wire byte for byte; `Content-Type` (this spelling) replaces the client's JSON default.
+  const cases: [string, string, string, Parameters<typeof h.api>[2], number][] = [
+    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, body: '{"nin": "148' }, 400],
+    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, body: '[]' }, 400],
+    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, body: 'null' }, 400],
+    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, body: `{"nin":"${'9'.repeat(80_000)}"}` }, 400],
+    ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, body: '{"nin":"14842249091"}', headers: { 'Content-Type': 'text/plain' } }, 400],
     ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement }, 400],
     ['createConsent', 'PUT', '/v1/consent/agreement', { token: agreement, body: { nin: '14842249091', scope_of_consent: 'debt.unsecured.presentation', consent_duration_days: 1.5, client_consent_id: 'x' } }, 400],
-    ['createConsent', 'PUT', '/v1/consent/agreement', { raw: '{not json' }, 401],
+    ['createConsent', 'PUT', '/v1/consent/agreement', { body: '{not json' }, 401],
     ['getDebtWithConsentID', 'GET', '/v1/debt/%E0%A4%A', { token: debt }, 400],
-    ['revokeConsentByID', 'DELETE', '/v1/debt/abc', { token: debt, raw: '{bad json' }, 403],
+    ['revokeConsentByID', 'DELETE', '/v1/debt/abc', { token: debt, body: '{bad json' }, 403],
   ];
   for (const [op, method, path, opts, status] of cases) {
     const r = await h.api(method, path, opts);
-    expect(r.status, `${op} ${method} ${path} ${opts?.raw?.slice(0, 20) ?? ''}`).toBe(status);
-    expect(await findings(op, r)).toEqual([]);
+    const sent = typeof opts?.body === 'string' ? opts.body.slice(0, 20) : '';
+    expect(r.status, `${op} ${method} ${path} ${sent}`).toBe(status);
+    expect(findings(op, r)).toEqual([]);
   }
   // Unknown paths and methods: 404/405, not a crash; the server keeps answering.
   expect((await h.api('GET', '/v2/nothing')).status).toBe(404);
@@ -122,6 +117,17 @@ test('latency fault delays the answer', async () => {
   const start = Date.now();
   expect((await h.api('GET', '/feed/v1/consent/lastSequenceNr', { token: feed })).status).toBe(200);
   expect(Date.now() - start).toBeGreaterThanOrEqual(390);
+});
+
+test('admin lists every deviation with what it does and the rule it breaks', async () => {
+  const r = (await h.admin('GET', '/deviations')).body as { available: Record<string, string>; details: Record<string, { description: string; breaks: string }>; enabled: string[] };
+  expect(Object.keys(r.available).length).toBeGreaterThanOrEqual(10);
+  expect(Object.keys(r.details)).toEqual(Object.keys(r.available));
+  for (const [name, d] of Object.entries(r.details)) {
+    expect(d.description, name).toBe(r.available[name]);
+    expect(d.breaks, `${name} names the rule and its source`).toMatch(/^\w.{10,}\(.+\)$/);
+  }
+  expect(r.enabled).toEqual([]);
 });
 
 test('admin rejects bad input with 400', async () => {
@@ -155,7 +161,7 @@ test.describe('deviations are caught', () => {
     ];
     const names = [];
     for (const [op, r] of checks) {
-      const f = await findings(op, r);
+      const f = findings(op, r);
       expect(f.length, `${op} ${r.status}`).toBeGreaterThan(0);
       names.push(f[0]!.check);
     }
@@ -169,8 +175,7 @@ test.describe('deviations are caught', () => {
     expect((await h.api('DELETE', `/v1/debt/${id}`, { token: debt })).status).toBe(204);
     expect((await h.api('GET', `/v1/debt/${id}/status`, { token: debt })).body).toMatchObject({ active: true });
 
-    const cb = await h.authorize(a, { scope: 'debt.unsecured.presentation' });
-    const codeToken = ((await h.tokenRequest(a, { grant_type: 'authorization_code', code: cb.searchParams.get('code')!, redirect_uri: a.redirect_uris[0]! })).body as { access_token: string }).access_token;
+    const codeToken = await h.codeToken(a, 'debt.unsecured.presentation');
     expect((await h.api('GET', '/v1/debt', { token: codeToken })).status).toBe(200);
     expect((await h.api('GET', '/v1/debt', { token: codeToken })).status).toBe(200);
 

@@ -1,6 +1,15 @@
-/** Test helpers for the simulator's own tests: start one, get tokens, call and validate. */
-import { getContracts, type ContractFinding } from '../../src/contract/index.ts';
+/**
+ * The simulator's own tests: one simulator (test mode) per file, reached through the one client
+ * (src/client/nogi-client.ts over fetch) and the one HTTP walk of its login and consent pages
+ * (src/drivers/simulator-http.ts). Every reply carries the client's contract findings.
+ */
+import { test } from '@playwright/test';
+import { NoGiClient, type ApiResult, type CallOptions, type ClientCredentials } from '../../src/client/nogi-client.ts';
+import { fetchTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
+import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
+import { getContracts, type ContractFinding } from '../../src/contract/index.ts';
+import { authorizeOverHttp } from '../../src/drivers/simulator-http.ts';
 import { fixtureClients, startSimulator, type RunningSimulator, type SimClient, type SimulatorOptions } from '../../src/simulator/index.ts';
 
 export const clients = fixtureClients();
@@ -8,101 +17,107 @@ export const NIN = '14842249091';
 export const NIN2 = '29868099311';
 export const NIN_NO_DEBT = '01019010046';
 /** reference/index.md: the preprod audiences, which the simulator accepts. */
-export const PREPROD = audiencesFor(preprod.apiBaseUrl);
+export const PREPROD = audiencesFor(await getCatalogue(), preprod.apiBaseUrl);
 
-export interface Reply {
+/** A reply as the client sees it: status, lower-case headers, parsed body, contract findings. */
+export type Reply = ApiResult<unknown>;
+
+/** A fixture client as the client's credentials (its first redirect URI for the code flow). */
+export const credentials = (c: SimClient): ClientCredentials => ({ clientId: c.client_id, clientSecret: c.client_secret, redirectUri: c.redirect_uris[0] });
+
+/**
+ * The contract errors of a reply, which must be an answer of `operationId`: the client matched
+ * the request to that operation (by operationId, or by method and path for `request`).
+ */
+export function findings(operationId: string, r: Reply): ContractFinding[] {
+  if (r.operationId !== operationId) throw new Error(`${r.method} ${r.url} answered as ${r.operationId ?? 'no documented operation'}, not ${operationId}`);
+  return r.findings.filter((f) => f.severity === 'error');
+}
+
+/** The contract errors of a response the client did not fetch (curl's output). */
+export async function findingsOf(operationId: string, r: { status: number; contentType: string; body: unknown }): Promise<ContractFinding[]> {
+  const { api } = await getContracts();
+  return api.validateResponse(operationId, r).filter((f) => f.severity === 'error');
+}
+
+export interface AdminReply {
   status: number;
-  headers: Headers;
-  contentType: string | null;
   body: unknown;
-  text: string;
 }
-
-async function reply(r: Response): Promise<Reply> {
-  const text = await r.text();
-  let body: unknown = text === '' ? undefined : text;
-  if ((r.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
-  return { status: r.status, headers: r.headers, contentType: r.headers.get('content-type'), body, text };
-}
-
-export const basic = (c: SimClient): string => `Basic ${Buffer.from(`${c.client_id}:${c.client_secret}`).toString('base64')}`;
 
 export class SimHarness {
   sim!: RunningSimulator;
+  client!: NoGiClient;
   logs: string[] = [];
 
   async start(options: SimulatorOptions = {}): Promise<this> {
     this.sim = await startSimulator({ accessPort: 0, apiPort: 0, adminPort: 0, testMode: true, log: (l) => this.logs.push(l), ...options });
+    this.client = new NoGiClient(fetchTransport, { accessBaseUrl: this.sim.accessUrl, apiBaseUrl: this.sim.apiUrl });
     return this;
   }
+
   close(): Promise<void> {
     return this.sim.close();
   }
 
-  async tokenRequest(client: SimClient | undefined, params: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
-    const r = await fetch(`${this.sim.accessUrl}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(client ? { authorization: basic(client) } : {}), ...headers },
-      body: new URLSearchParams(params),
-    });
-    return reply(r);
+  /** POST /oauth2/token with the form as given; `client` authenticates with client_secret_basic, none without. */
+  tokenRequest(client: SimClient | undefined, form: Record<string, string>): Promise<Reply> {
+    return this.client.call('token', { client: client && credentials(client), form });
   }
 
-  async token(client: SimClient, service: keyof typeof PREPROD, scope: string): Promise<string> {
-    const r = await this.tokenRequest(client, { grant_type: 'client_credentials', audience: PREPROD[service], scope });
-    if (r.status !== 200) throw new Error(`token ${service} ${scope}: ${r.status} ${r.text}`);
-    return (r.body as { access_token: string }).access_token;
+  /** A client-credentials access token for a service's preprod audience. */
+  async token(client: SimClient, service: ServiceName, scope: string): Promise<string> {
+    const r = await this.client.clientCredentialsToken(credentials(client), PREPROD[service], scope);
+    if (!r.ok) throw new Error(`token ${service} ${scope}: ${r.status} ${r.text}`);
+    return r.data.access_token;
   }
 
-  async api(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined;
-    if (opts.raw !== undefined) body = opts.raw;
-    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-    return reply(await fetch(`${this.sim.apiUrl}${path}`, { method, headers, body }));
+  /** Any request on the API host; a string body is sent byte for byte (malformed input). */
+  api(method: string, path: string, opts: Pick<CallOptions, 'token' | 'body' | 'headers'> = {}): Promise<Reply> {
+    return this.client.request('api', method, path, opts);
   }
 
-  async admin(method: string, path: string, body?: unknown): Promise<Reply> {
-    return reply(await fetch(`${this.sim.adminUrl}${path}`, {
-      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-    }));
-  }
-
-  async createConsent(token: string, data: Partial<{ nin: unknown; scope_of_consent: unknown; consent_duration_days: unknown; client_consent_id: unknown }> = {}): Promise<Reply> {
-    return this.api('PUT', '/v1/consent/agreement', {
+  /** PUT /v1/consent/agreement with a valid body, changed by `data` (an undefined field is left out). */
+  createConsent(token: string | undefined, data: Partial<Record<'nin' | 'scope_of_consent' | 'consent_duration_days' | 'client_consent_id', unknown>> = {}): Promise<Reply> {
+    return this.client.call('createConsent', {
       token,
       body: { nin: NIN, scope_of_consent: 'debt.unsecured.presentation', consent_duration_days: 30, client_consent_id: `cid-${Math.random().toString(36).slice(2)}`, ...data },
     });
   }
 
-  /** Walks GET /oauth2/auth → login → consent with plain HTTP; returns the final redirect. */
-  async authorize(client: SimClient, params: { scope: string; redirect_uri?: string; state?: string; nin?: string; action?: 'accept' | 'deny' }): Promise<URL> {
-    const redirectUri = params.redirect_uri ?? client.redirect_uris[0]!;
-    const auth = new URL(`${this.sim.accessUrl}/oauth2/auth`);
-    auth.search = new URLSearchParams({ client_id: client.client_id, response_type: 'code', scope: params.scope, state: params.state ?? 'state-123456', redirect_uri: redirectUri }).toString();
-    let r = await fetch(auth, { redirect: 'manual' });
-    if (r.status !== 302) throw new Error(`auth: ${r.status} ${await r.text()}`);
-    let location = new URL(r.headers.get('location')!);
-    if (!location.pathname.startsWith('/login')) return location;
-    const challenge = location.searchParams.get('login_challenge')!;
-    r = await fetch(`${this.sim.accessUrl}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ login_challenge: challenge, nin: params.nin ?? NIN }) });
-    if (r.status !== 303) throw new Error(`login: ${r.status}`);
-    location = new URL(r.headers.get('location')!);
-    r = await fetch(`${this.sim.accessUrl}/consent`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ consent_challenge: location.searchParams.get('consent_challenge')!, action: params.action ?? 'accept' }) });
-    if (r.status !== 303) throw new Error(`consent: ${r.status}`);
-    return new URL(r.headers.get('location')!);
+  /** The code flow through the login and consent pages over HTTP; returns the final redirect. */
+  authorize(client: SimClient, params: { scope: string; redirectUri?: string; state?: string; nin?: string; decision?: 'accept' | 'deny' }): Promise<URL> {
+    return authorizeOverHttp(this.client, {
+      clientId: client.client_id, redirectUri: params.redirectUri ?? client.redirect_uris[0]!, scope: params.scope,
+      state: params.state ?? 'state-123456', nin: params.nin ?? NIN, decision: params.decision,
+    });
+  }
+
+  /** The access token of an accepted code flow for `scope`. */
+  async codeToken(client: SimClient, scope: string): Promise<string> {
+    const callback = await this.authorize(client, { scope });
+    const r = await this.client.exchangeCode(credentials(client), callback.searchParams.get('code')!, client.redirect_uris[0]!);
+    if (!r.ok) throw new Error(`code exchange: ${r.status} ${r.text}`);
+    return r.data.access_token;
+  }
+
+  /** The admin surface (not NoGi: no contract, no client). */
+  async admin(method: string, path: string, body?: unknown): Promise<AdminReply> {
+    const r = await fetchTransport.send({
+      method, url: `${this.sim.adminUrl}${path}`, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: r.text ? JSON.parse(r.text) : undefined };
   }
 }
 
-/** Contract findings (errors only) for a reply of an API operation. */
-export async function findings(operationId: string, r: Reply): Promise<ContractFinding[]> {
-  const { api } = await getContracts();
-  return api.validateResponse(operationId, { status: r.status, contentType: r.contentType, body: r.body }).filter((f) => f.severity === 'error');
-}
-
-export async function oauthFindings(operationId: string, r: Reply): Promise<ContractFinding[]> {
-  const { oauth } = await getContracts();
-  return oauth.validateResponse(operationId, { status: r.status, contentType: r.contentType, body: r.body, headers: Object.fromEntries(r.headers) }).filter((f) => f.severity === 'error');
+/** One simulator for the tests of a file: started before the first, closed after the last. */
+export function useSimulator(options?: SimulatorOptions): SimHarness {
+  const h = new SimHarness();
+  test.beforeAll(async () => {
+    await h.start(options);
+  });
+  test.afterAll(async () => {
+    await h.close();
+  });
+  return h;
 }

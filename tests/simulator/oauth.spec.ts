@@ -7,15 +7,9 @@
 import { expect, test } from '@playwright/test';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { clients, NIN, oauthFindings, PREPROD, SimHarness } from './helpers.ts';
+import { clients, credentials, findings, NIN, PREPROD, SimHarness, useSimulator } from './helpers.ts';
 
-const h = new SimHarness();
-test.beforeAll(async () => {
-  await h.start();
-});
-test.afterAll(async () => {
-  await h.close();
-});
+const h = useSimulator();
 test.afterEach(async () => {
   await h.admin('POST', '/clock', { reset: true });
   await h.admin('POST', '/deviations', { disable: ['id-token-bad-signature', 'redirect-unregistered'] });
@@ -25,15 +19,16 @@ const { a, b, withoutAgreement: c } = clients;
 
 test.describe('discovery and JWKS', () => {
   test('openid-configuration is the documented document on our own public URL', async () => {
-    const r = await fetch(h.sim.discoveryUrl);
-    const body = await r.json();
+    const r = await h.client.discovery();
+    expect(r.url).toBe(h.sim.discoveryUrl);
+    const body = r.data;
     expect(r.status).toBe(200);
     expect(body.issuer).toBe(`${h.sim.accessUrl}/`);
     expect(body.token_endpoint).toBe(`${h.sim.accessUrl}/oauth2/token`);
     expect(body.authorization_endpoint).toBe(`${h.sim.accessUrl}/oauth2/auth`);
     expect(body.token_endpoint_auth_methods_supported).toEqual(['client_secret_basic']);
     expect(body.id_token_signing_alg_values_supported).toEqual(['RS256']);
-    expect(await oauthFindings('getOpenIdConfiguration', { status: 200, contentType: r.headers.get('content-type'), body, headers: r.headers, text: '' })).toEqual([]);
+    expect(findings('getOpenIdConfiguration', r)).toEqual([]);
   });
 
   test('public URLs are used for issuer and endpoints behind a proxy', async () => {
@@ -50,11 +45,12 @@ test.describe('discovery and JWKS', () => {
   });
 
   test('the JWKS publishes one RS256 signing key', async () => {
-    const r = await fetch(`${h.sim.accessUrl}/.well-known/jwks.json`);
-    const body = await r.json();
+    const r = await h.client.jwks();
+    expect(findings('getJwks', r)).toEqual([]);
+    const body = r.data;
     expect(body.keys).toHaveLength(1);
     expect(body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
-    expect(body.keys[0].d).toBeUndefined();
+    expect((body.keys[0] as Record<string, unknown>).d).toBeUndefined();
   });
 });
 
@@ -70,8 +66,8 @@ test.describe('token endpoint', () => {
       expect(r.status, `${audience} ${scope}`).toBe(200);
       expect(r.body).toMatchObject({ expires_in: 3599, scope, token_type: 'bearer' });
       expect((r.body as { access_token: string }).access_token).toMatch(/^[\w-]+\.[\w-]+$/);
-      expect(r.headers.get('cache-control')).toBe('no-store');
-      expect(await oauthFindings('token', r)).toEqual([]);
+      expect(r.headers['cache-control']).toBe('no-store');
+      expect(findings('token', r)).toEqual([]);
     }
   });
 
@@ -95,8 +91,8 @@ test.describe('token endpoint', () => {
       const r = await h.tokenRequest(...args);
       expect(r.status).toBe(status);
       expect((r.body as { error: string }).error).toBe(error);
-      if (status === 401) expect(r.headers.get('www-authenticate')).toMatch(/^Basic/);
-      expect(await oauthFindings('token', r)).toEqual([]);
+      if (status === 401) expect(r.headers['www-authenticate']).toMatch(/^Basic/);
+      expect(findings('token', r)).toEqual([]);
     });
   }
 
@@ -104,9 +100,11 @@ test.describe('token endpoint', () => {
     const big = await h.tokenRequest(a, { grant_type: 'client_credentials', audience: PREPROD.debt, scope: 'x'.repeat(70_000) });
     expect(big.status).toBe(400);
     expect(big.body).toMatchObject({ error: 'invalid_request' });
-    const json = await fetch(`${h.sim.accessUrl}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${a.client_id}:${a.client_secret}`).toString('base64')}` }, body: '{"grant_type":"client_credentials"}' });
+    // The grant as JSON instead of a form.
+    const json = await h.client.call('token', { client: credentials(a), body: '{"grant_type":"client_credentials"}' });
     expect(json.status).toBe(400);
-    expect((await json.json()).error).toBe('invalid_request');
+    expect(json.body).toMatchObject({ error: 'invalid_request' });
+    expect(findings('token', json)).toEqual([]);
   });
 
   test('an authorization code is bound to client and redirect_uri, single-use and short-lived', async () => {
@@ -133,7 +131,8 @@ test.describe('token endpoint', () => {
 });
 
 test.describe('auth endpoint and pages', () => {
-  const authUrl = (params: Record<string, string>) => `${h.sim.accessUrl}/oauth2/auth?${new URLSearchParams(params)}`;
+  /** GET /oauth2/auth with exactly these query parameters; redirects are answers, not followed. */
+  const auth = (query: Record<string, string>) => h.client.call('authorize', { query });
   const good = () => ({ client_id: a.client_id, response_type: 'code', scope: 'debt.unsecured.presentation', state: 'st-1234567', redirect_uri: a.redirect_uris[0]! });
 
   test('an unknown client or an unregistered redirect_uri gets an error page, never a redirect', async () => {
@@ -143,31 +142,35 @@ test.describe('auth endpoint and pages', () => {
       { ...good(), redirect_uri: b.redirect_uris[0]! },
       (({ redirect_uri: _r, ...p }) => p)(good()),
     ]) {
-      const r = await fetch(authUrl(params), { redirect: 'manual' });
+      const r = await auth(params);
       expect(r.status).toBe(400);
-      expect(r.headers.get('location')).toBeNull();
-      expect(r.headers.get('content-type')).toContain('text/html');
-      expect(await r.text()).toContain('data-testid="error"');
+      expect(r.headers.location).toBeUndefined();
+      expect(r.contentType).toContain('text/html');
+      expect(r.text).toContain('data-testid="error"');
     }
   });
 
   test('deviation redirect-unregistered redirects anyway (so the suite can catch it)', async () => {
     await h.admin('POST', '/deviations', { enable: ['redirect-unregistered'] });
-    const r = await fetch(authUrl({ ...good(), redirect_uri: 'https://evil.example/callback' }), { redirect: 'manual' });
+    const r = await auth({ ...good(), redirect_uri: 'https://evil.example/callback' });
     expect(r.status).toBe(302);
+    // ... and the flow ends there, with the code.
+    const callback = await h.authorize(a, { scope: 'debt.unsecured.presentation', redirectUri: 'https://evil.example/callback' });
+    expect(`${callback.origin}${callback.pathname}`).toBe('https://evil.example/callback');
+    expect(callback.searchParams.get('code')).toBeTruthy();
   });
 
   test('missing state or a wrong response_type is an error page', async () => {
     const { state: _s, ...noState } = good();
-    expect((await fetch(authUrl(noState), { redirect: 'manual' })).status).toBe(400);
-    expect((await fetch(authUrl({ ...good(), response_type: 'token' }), { redirect: 'manual' })).status).toBe(400);
+    expect((await auth(noState)).status).toBe(400);
+    expect((await auth({ ...good(), response_type: 'token' })).status).toBe(400);
   });
 
   for (const scope of ['debt.unsecured.presentation debt.unsecured.processing', 'openid debt.unsecured.presentation', 'openid', 'debt.secured.presentation', 'debt.unsecured.presentation.0', '']) {
     test(`scope "${scope}" → redirect with error=invalid_scopes and state`, async () => {
-      const r = await fetch(authUrl({ ...good(), scope }), { redirect: 'manual' });
+      const r = await auth({ ...good(), scope });
       expect(r.status).toBe(302);
-      const location = new URL(r.headers.get('location')!);
+      const location = new URL(r.headers.location!);
       expect(`${location.origin}${location.pathname}`).toBe(a.redirect_uris[0]);
       expect(location.searchParams.get('error')).toBe('invalid_scopes');
       expect(location.searchParams.get('state')).toBe('st-1234567');
@@ -175,8 +178,8 @@ test.describe('auth endpoint and pages', () => {
   }
 
   test('a client may only request the debt scopes it is allowed', async () => {
-    const r = await fetch(authUrl({ ...good(), client_id: c.client_id, redirect_uri: c.redirect_uris[0]!, scope: 'debt.unsecured.processing' }), { redirect: 'manual' });
-    expect(new URL(r.headers.get('location')!).searchParams.get('error')).toBe('invalid_scopes');
+    const r = await auth({ ...good(), client_id: c.client_id, redirect_uri: c.redirect_uris[0]!, scope: 'debt.unsecured.processing' });
+    expect(new URL(r.headers.location!).searchParams.get('error')).toBe('invalid_scopes');
   });
 
   test('accept → code, scope without the .N suffix, state; the consent is clamped', async () => {
@@ -184,46 +187,45 @@ test.describe('auth endpoint and pages', () => {
     expect(cb.searchParams.get('scope')).toBe('debt.unsecured.processing');
     expect(cb.searchParams.get('state')).toBe('abc-state');
     const code = cb.searchParams.get('code')!;
-    const tok = await h.tokenRequest(a, { grant_type: 'authorization_code', code, redirect_uri: a.redirect_uris[0]! });
-    const debt = await h.api('GET', '/v1/debt', { token: (tok.body as { access_token: string }).access_token });
+    const tok = await h.client.exchangeCode(credentials(a), code, a.redirect_uris[0]!);
+    const debt = await h.client.getDebt(tok.data.access_token);
     expect(debt.status).toBe(200);
-    const consent = (debt.body as { consent: { exp: number; scope: string } }).consent;
+    const consent = debt.data.consent!;
     expect(consent.scope).toBe('debt.unsecured.processing');
-    const days = (consent.exp - Date.now() / 1000) / 86400;
+    const days = (consent.exp! - Date.now() / 1000) / 86400;
     expect(days).toBeGreaterThan(27.9);
     expect(days).toBeLessThanOrEqual(28);
   });
 
   test('deny → error=consent_denied; cancel → error=login_cancelled', async () => {
-    const denied = await h.authorize(a, { scope: 'debt.unsecured.presentation', action: 'deny', state: 's-deny' });
+    const denied = await h.authorize(a, { scope: 'debt.unsecured.presentation', decision: 'deny', state: 's-deny' });
     expect(denied.searchParams.get('error')).toBe('consent_denied');
     expect(denied.searchParams.get('state')).toBe('s-deny');
     expect(denied.searchParams.get('code')).toBeNull();
 
-    const start = await fetch(authUrl({ ...good(), state: 's-cancel' }), { redirect: 'manual' });
-    const login = await fetch(start.headers.get('location')!);
-    const html = await login.text();
-    const cancelHref = /href="([^"]+)" data-testid="login-cancel"/.exec(html)![1]!.replace(/&amp;/g, '&');
-    const cancel = await fetch(cancelHref, { redirect: 'manual' });
-    const cb = new URL(cancel.headers.get('location')!);
+    const start = await auth({ ...good(), state: 's-cancel' });
+    const login = await h.client.request('access', 'GET', start.headers.location!);
+    const cancelHref = /href="([^"]+)" data-testid="login-cancel"/.exec(login.text)![1]!.replace(/&amp;/g, '&');
+    const cancel = await h.client.request('access', 'GET', cancelHref);
+    const cb = new URL(cancel.headers.location!);
     expect(cb.searchParams.get('error')).toBe('login_cancelled');
     expect(cb.searchParams.get('state')).toBe('s-cancel');
   });
 
   test('an invalid NIN shows an error on the login page and does not proceed', async () => {
-    const start = await fetch(authUrl(good()), { redirect: 'manual' });
-    const challenge = new URL(start.headers.get('location')!).searchParams.get('login_challenge')!;
-    const r = await fetch(`${h.sim.accessUrl}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ login_challenge: challenge, nin: '12345678901' }) });
+    const start = await auth(good());
+    const challenge = new URL(start.headers.location!).searchParams.get('login_challenge')!;
+    const r = await h.client.request('access', 'POST', '/login', { form: { login_challenge: challenge, nin: '12345678901' } });
     expect(r.status).toBe(200);
-    const html = await r.text();
+    const html = r.text;
     expect(html).toContain('data-testid="error"');
     expect(html).toContain('<title>TestID – innlogging</title>');
   });
 
   test('fault on authorize ends the flow with error=server_error', async () => {
     await h.admin('POST', '/faults', { operationId: 'authorize', status: 500, times: 1 });
-    const r = await fetch(authUrl(good()), { redirect: 'manual' });
-    expect(new URL(r.headers.get('location')!).searchParams.get('error')).toBe('server_error');
+    const r = await auth(good());
+    expect(new URL(r.headers.location!).searchParams.get('error')).toBe('server_error');
   });
 });
 
@@ -242,14 +244,11 @@ test.describe('a standard OIDC client (openid-client) against the simulator', ()
   test('authorization code flow with openid: ID token verified against the JWKS', async () => {
     const config = await configFor();
     const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: a.redirect_uris[0]!, scope: 'debt.unsecured.presentation.30 openid', state });
-    // Drive the pages with form posts, as a browser would.
-    let r = await fetch(url, { redirect: 'manual' });
-    const challenge = new URL(r.headers.get('location')!).searchParams.get('login_challenge')!;
-    r = await fetch(`${h.sim.accessUrl}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ login_challenge: challenge, nin: NIN }) });
-    const consentChallenge = new URL(r.headers.get('location')!).searchParams.get('consent_challenge')!;
-    r = await fetch(`${h.sim.accessUrl}/consent`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ consent_challenge: consentChallenge, action: 'accept' }) });
-    const callback = new URL(r.headers.get('location')!);
+    const scope = 'debt.unsecured.presentation.30 openid';
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: a.redirect_uris[0]!, scope, state });
+    // The library's request is the one the pages are walked with (form posts, as a browser would).
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: a.client_id, response_type: 'code', redirect_uri: a.redirect_uris[0], scope, state });
+    const callback = await h.authorize(a, { scope, state, nin: NIN });
     expect(callback.searchParams.get('scope')).toBe('debt.unsecured.presentation openid');
 
     const tokens = await oidc.authorizationCodeGrant(config, callback, { expectedState: state });
@@ -267,16 +266,16 @@ test.describe('a standard OIDC client (openid-client) against the simulator', ()
     expect(debt.status).toBe(200);
     // The pairwise sub differs between clients for the same person.
     const cbB = await h.authorize(b, { scope: 'debt.unsecured.presentation openid' });
-    const tokB = await h.tokenRequest(b, { grant_type: 'authorization_code', code: cbB.searchParams.get('code')!, redirect_uri: b.redirect_uris[0]! });
-    const subB = decodeJwt((tokB.body as { id_token: string }).id_token).sub;
+    const tokB = await h.client.exchangeCode(credentials(b), cbB.searchParams.get('code')!, b.redirect_uris[0]!);
+    const subB = decodeJwt(tokB.data.id_token!).sub;
     expect(subB).not.toBe(payload.sub);
   });
 
   test('deviation id-token-bad-signature is caught by JWKS verification', async () => {
     await h.admin('POST', '/deviations', { enable: ['id-token-bad-signature'] });
     const cb = await h.authorize(a, { scope: 'debt.unsecured.presentation openid' });
-    const tok = await h.tokenRequest(a, { grant_type: 'authorization_code', code: cb.searchParams.get('code')!, redirect_uri: a.redirect_uris[0]! });
-    const jwks = createRemoteJWKSet(new URL(`${h.sim.accessUrl}/.well-known/jwks.json`));
-    await expect(jwtVerify((tok.body as { id_token: string }).id_token, jwks)).rejects.toThrow(/signature/i);
+    const tok = await h.client.exchangeCode(credentials(a), cb.searchParams.get('code')!, a.redirect_uris[0]!);
+    const jwks = createRemoteJWKSet(new URL((await h.client.discovery()).data.jwks_uri));
+    await expect(jwtVerify(tok.data.id_token!, jwks)).rejects.toThrow(/signature/i);
   });
 });

@@ -4,18 +4,12 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '../../src/config/browser.ts';
-import { clients, NIN, SimHarness } from './helpers.ts';
+import { clients, NIN, useSimulator } from './helpers.ts';
 
 test.use({ launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs } });
 
-const h = new SimHarness();
+const h = useSimulator();
 const { a } = clients;
-test.beforeAll(async () => {
-  await h.start();
-});
-test.afterAll(async () => {
-  await h.close();
-});
 
 /** The partner's callback does not exist here: answer it in the browser and return its URL. */
 async function catchCallback(page: Page): Promise<() => URL> {
@@ -31,7 +25,7 @@ async function catchCallback(page: Page): Promise<() => URL> {
 }
 
 const authUrl = (scope: string, state = 'browser-state-1') =>
-  `${h.sim.accessUrl}/oauth2/auth?${new URLSearchParams({ client_id: a.client_id, response_type: 'code', scope, state, redirect_uri: a.redirect_uris[0]! })}`;
+  h.client.authorizationUrl({ clientId: a.client_id, scope, state, redirectUri: a.redirect_uris[0]! });
 
 test('login with a TestID number, accept consent, land on the callback with a code', async ({ page }) => {
   const callback = await catchCallback(page);

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { clients, findings, SimHarness } from './helpers.ts';
+import { clients, findingsOf, useSimulator } from './helpers.ts';
 
 const STEP1 = `curl -X POST https://access-preprod.norskgjeld.no/oauth2/token \\
   -u "YOUR_CLIENT_ID:YOUR_CLIENT_SECRET" \\
@@ -33,13 +33,7 @@ const STEP4 = `curl -X GET https://api-preprod.norskgjeld.no/v1/debt/0dcec3d5-68
 const STEP5 = `curl -X DELETE https://api-preprod.norskgjeld.no/v1/debt/0dcec3d5-6844-4d2c-b972-83086064b111 \\
   -H "Authorization: Bearer ACCESS_TOKEN_FROM_STEP_3"`;
 
-const h = new SimHarness();
-test.beforeAll(async () => {
-  await h.start();
-});
-test.afterAll(async () => {
-  await h.close();
-});
+const h = useSimulator();
 
 /** Runs a documented command with bash; `-s -w` only adds the status code on a last line. */
 // Asynchronous: the simulator runs in this process, a synchronous child would deadlock it.
@@ -76,7 +70,7 @@ test('the integrated consent quick start works with only base URLs and credentia
     const body = JSON.parse(r.body);
     expect(body.client_consent_id).toBe('my-unique-id-001');
     expect(body.consent.scope_of_consent).toBe('debt.unsecured.presentation');
-    expect(await findings('createConsent', { status: 200, contentType: 'application/json', body, headers: new Headers(), text: r.body })).toEqual([]);
+    expect(await findingsOf('createConsent', { status: 200, contentType: 'application/json', body })).toEqual([]);
     consentId = body.consent.id;
   });
   await test.step('3. Get a token for the debt API', async () => {
@@ -93,7 +87,7 @@ test('the integrated consent quick start works with only base URLs and credentia
     expect(body.ssn).toBe('14842249091');
     expect(body.consent).toMatchObject({ id: consentId, scope: 'debt.unsecured.presentation' });
     expect(body.numberOfCreditorsAnswered).toBeGreaterThan(0);
-    expect(await findings('getDebtWithConsentID', { status: 200, contentType: 'application/json', body, headers: new Headers(), text: r.body })).toEqual([]);
+    expect(await findingsOf('getDebtWithConsentID', { status: 200, contentType: 'application/json', body })).toEqual([]);
   });
   await test.step('5. Revoke a consent', async () => {
     const r = await curl(apiUrl(STEP5), withIds);

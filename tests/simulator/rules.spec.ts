@@ -1,5 +1,6 @@
 /** Unit tests of the provider's rules as the simulator encodes them (src/simulator/rules.ts). */
 import { expect, test } from '@playwright/test';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { sanitize } from '../../src/simulator/log.ts';
 import { audienceTable, isValidNin, parseAuthScope } from '../../src/simulator/rules.ts';
 
@@ -29,8 +30,8 @@ test('masking: NINs, bearer and basic credentials and opaque tokens never reach 
   expect(sanitize('GET /v1/debt/0dcec3d5-6844-4d2c-b972-83086064b111 200')).toContain('0dcec3d5-6844-4d2c-b972-83086064b111');
 });
 
-test('audiences: preprod identifiers and the same paths on our own API URL', () => {
-  const table = audienceTable('http://127.0.0.1:4420/');
+test('audiences: preprod identifiers and the same paths on our own API URL', async () => {
+  const table = audienceTable(await getCatalogue(), 'http://127.0.0.1:4420/');
   expect(table.get('https://api-preprod.norskgjeld.no/v1/consent/agreement')).toBe('agreement');
   expect(table.get('https://api-preprod.norskgjeld.no/feed/v1/consent')).toBe('feed');
   expect(table.get('http://127.0.0.1:4420/v1/debt')).toBe('debt');

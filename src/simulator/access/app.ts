@@ -1,5 +1,9 @@
-/** The access (OAuth/OIDC) host: named routes as in navikt/mock-oauth2-server. */
-import express, { type NextFunction, type Request, type Response } from 'express';
+/**
+ * The access (OAuth/OIDC) host: the operations of the OAuth contract, routed by the catalogue
+ * (handlers keyed by operationId, checked at start), and the login and consent pages behind
+ * /oauth2/auth, which no contract documents.
+ */
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
 import { requestLogger } from '../log.ts';
@@ -10,11 +14,12 @@ import { OAuthError, sendOAuthError, tokenEndpoint } from './token.ts';
 /** reference/consent/openid-configuration.md, with our own public base URL. */
 export function openIdConfiguration(ctx: SimContext): Record<string, unknown> {
   const base = ctx.accessPublicUrl;
+  const at = (operationId: string): string => base + ctx.catalogue.operation(operationId).path;
   return {
     issuer: ctx.issuer,
-    authorization_endpoint: `${base}/oauth2/auth`,
-    token_endpoint: `${base}/oauth2/token`,
-    jwks_uri: `${base}/.well-known/jwks.json`,
+    authorization_endpoint: at('authorize'),
+    token_endpoint: at('token'),
+    jwks_uri: at('getJwks'),
     subject_types_supported: ['pairwise'],
     response_types_supported: ['code'],
     claims_supported: ['sub'],
@@ -53,10 +58,21 @@ export function createAccessApp(ctx: SimContext): express.Express {
     res.set('Cache-Control', 'public, max-age=300').json(ctx.keys.jwks);
     checkResponse(ctx, 'oauth', 'getJwks', 200, 'application/json', ctx.keys.jwks);
   };
-  app.get('/.well-known/openid-configuration', wellKnown);
-  app.get('/.well-known/jwks.json', jwks);
-  app.get('/oauth2/auth', (req, res) => authorize(ctx, req, res));
-  app.post('/oauth2/token', form, (req, res) => tokenEndpoint(ctx, req, res));
+  const handlers: Record<string, RequestHandler[]> = {
+    getOpenIdConfiguration: [wellKnown],
+    getJwks: [jwks],
+    authorize: [(req, res) => authorize(ctx, req, res)],
+    token: [form, (req, res) => tokenEndpoint(ctx, req, res)],
+  };
+  const operations = ctx.catalogue.operations.filter((o) => o.host === 'access');
+  const missing = operations.filter((o) => !Object.hasOwn(handlers, o.operationId)).map((o) => o.operationId);
+  const unknown = Object.keys(handlers).filter((id) => !operations.some((o) => o.operationId === id));
+  if (missing.length || unknown.length) throw new Error(`The simulator's access handlers do not match the OAuth contract: missing ${missing.join(', ') || '-'}, unknown ${unknown.join(', ') || '-'}`);
+  for (const op of operations) {
+    // Express's route syntax differs from OpenAPI's; the access host's paths have no parameters.
+    if (op.pathParams.length) throw new Error(`${op.operationId}: path parameters on the access host are not routed`);
+    app[op.method.toLowerCase() as 'get' | 'post'](op.path, ...handlers[op.operationId]!);
+  }
   app.get('/login', (req, res) => loginGet(ctx, req, res));
   app.post('/login', form, (req, res) => loginPost(ctx, req, res));
   app.get('/login/cancel', (req, res) => loginCancel(ctx, req, res));
@@ -71,7 +87,7 @@ export function createAccessApp(ctx: SimContext): express.Express {
     const clientError = typeof err.status === 'number' && err.status >= 400 && err.status < 500;
     if (!clientError) ctx.log(`[access] error on ${req.method} ${req.path}: ${err.message}`);
     if (res.headersSent) return;
-    if (req.path === '/oauth2/token') {
+    if (req.path === ctx.catalogue.operation('token').path) {
       const reason = err.type === 'entity.too.large' ? `The body is larger than ${BODY_LIMIT}` : clientError ? `The body could not be read: ${err.message}` : 'The request could not be processed';
       return sendOAuthError(ctx, res, new OAuthError('invalid_request', reason));
     }

@@ -34,7 +34,7 @@ export function authorize(ctx: SimContext, req: Request, res: Response): void {
   if (!client) return showError(res, clientId ? 'Ukjent klient (client_id).' : 'client_id mangler.');
   res.locals.clientId = client.client_id;
   if (!redirectUri) return showError(res, 'redirect_uri mangler.');
-  if (!client.redirect_uris.includes(redirectUri) && !ctx.state.deviation('redirect-unregistered')) {
+  if (!client.redirect_uris.includes(redirectUri) && !ctx.deviations.skips('registered-redirect-uri')) {
     return showError(res, 'redirect_uri er ikke registrert for denne klienten.');
   }
   if (q(req.query.response_type) !== 'code') return showError(res, 'response_type må være "code".');

@@ -4,6 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { ServiceName } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
 import type { SimClient } from '../fixtures.ts';
@@ -86,6 +87,13 @@ async function clientCredentials(ctx: SimContext, client: SimClient, body: Recor
   return { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: scopes.join(' '), token_type: 'bearer' };
 }
 
+/** The service an authorization-code token is for: that of the operation the contract secures with this grant. */
+function codeGrantService(ctx: SimContext): ServiceName {
+  const service = ctx.catalogue.operations.find((o) => o.grant === 'authorization_code')?.service;
+  if (!service) throw new Error('The contract has no operation secured by the authorization code flow');
+  return service;
+}
+
 async function authorizationCode(ctx: SimContext, client: SimClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const codeValue = single(body, 'code');
   const redirectUri = single(body, 'redirect_uri');
@@ -103,8 +111,9 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
   if (code.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request');
   code.used = true;
   const debtScope = code.scope.split(' ')[0]!;
+  const service = codeGrantService(ctx);
   const t = ctx.state.issueToken({
-    clientId: client.client_id, grant: 'authorization_code', service: 'debt', audience: `${ctx.apiPublicUrl}/v1/debt`,
+    clientId: client.client_id, grant: 'authorization_code', service, audience: ctx.catalogue.audience(service, ctx.apiPublicUrl),
     scopes: [debtScope], expiresAt: now + ACCESS_TOKEN_SECONDS * 1000, consentId: code.consentId,
   });
   const response: Record<string, unknown> = { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: code.scope, token_type: 'bearer' };
@@ -113,7 +122,7 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
     const sub = createHmac('sha256', ctx.pairwiseSalt).update(`${client.client_id}|${code.nin}`).digest('base64url');
     response.id_token = await ctx.keys.sign(
       { iss: ctx.issuer, aud: client.client_id, sub, iat, exp: iat + 3600, auth_time: iat, pid: code.nin, consent_id: code.consentId },
-      { badSignature: ctx.state.deviation('id-token-bad-signature') },
+      { badSignature: ctx.deviations.skips('id-token-signature') },
     );
   }
   return response;

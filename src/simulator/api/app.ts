@@ -1,7 +1,8 @@
 /**
  * The API host: openapi-backend over the effective contract (upstream + errata), handlers keyed
  * by operationId, request validation from the contract, and every response checked against it
- * in test mode (postResponseHandler).
+ * in test mode (postResponseHandler). Around every handler, from the catalogue: fault switches,
+ * the token's audience and scopes, the error family, and (test mode) the response deviations.
  */
 import addFormatsModule from 'ajv-formats';
 import express, { type Request, type Response } from 'express';
@@ -10,7 +11,8 @@ import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
 import { requestLogger } from '../log.ts';
 import type { AccessToken } from '../state.ts';
-import { familyError, FAMILY, type SimResponse } from './errors.ts';
+import { refuse } from './auth.ts';
+import { errorFamily, familyError, type SimResponse } from './errors.ts';
 import { createConsent } from './handlers/agreement.ts';
 import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID, revokeConsentByID } from './handlers/debt.ts';
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
@@ -21,10 +23,23 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 export const BODY_LIMIT = '64kb';
 
-const operations: Record<string, OperationHandler> = {
+const handlers: Record<string, OperationHandler> = {
   createConsent, feed, firstSequenceNr, lastSequenceNr,
   getDebtWithConsentID, getDebtWithAuthCodeToken, revokeConsentByID, getConsentStatusWithID,
 };
+
+/** Every operation the catalogue puts on the API host has a handler, and every handler an operation. */
+function checkHandlers(ctx: SimContext): void {
+  const documented = ctx.catalogue.operations.filter((o) => o.host === 'api').map((o) => o.operationId);
+  const missing = documented.filter((id) => !Object.hasOwn(handlers, id));
+  const unknown = Object.keys(handlers).filter((id) => !documented.includes(id));
+  if (missing.length || unknown.length) {
+    throw new Error(`The simulator's API handlers do not match the contract: ${[
+      missing.length ? `no handler for ${missing.join(', ')}` : '',
+      unknown.length ? `handlers for operations the contract does not have: ${unknown.join(', ')}` : '',
+    ].filter(Boolean).join('; ')}`);
+  }
+}
 
 /**
  * openapi-backend validates requests; responses are validated by src/contract (the one compiler
@@ -55,6 +70,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const header = (h: unknown): string | undefined => (Array.isArray(h) ? h[0] : typeof h === 'string' ? h : undefined);
 
 export async function createApiApp(ctx: SimContext, definition: Document): Promise<express.Express> {
+  checkHandlers(ctx);
   const meta = (c: Context, res: Response) => ({
     path: c.request.path, traceId: header(c.request.headers['x-trace-id']) ?? (res.locals.traceId as string | undefined),
   });
@@ -78,15 +94,16 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
       OAuth2_Client_credential: bearer,
     },
     handlers: {
-      ...Object.fromEntries(Object.entries(operations).map(([operationId, handler]) => [
+      ...Object.fromEntries(Object.entries(handlers).map(([operationId, handler]) => [
         operationId,
         async (c: Context, _req: Request, res: Response): Promise<SimResponse> => {
+          const operation = ctx.catalogue.operation(operationId);
           const token = (c.security.OAuth2 || c.security.OAuth2_Authorization_code_flow || c.security.OAuth2_Client_credential) as AccessToken;
           res.locals.clientId = token.clientId;
           const fault = ctx.state.takeFault(operationId);
           if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
           if (fault?.status) {
-            if (fault.status === 401 && FAMILY[operationId] === 'spring') return { status: 401 };
+            if (fault.status === 401 && operation.errorFamily === 'spring') return { status: 401 };
             const [message, code] = fault.status >= 500
               ? ['An unexpected server error occurred (simulated by a fault switch)', 'server error']
               : [`Simulated ${fault.status} (fault switch)`, fault.status === 400 ? 'bad request' : 'invalid access token'];
@@ -94,13 +111,14 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
           }
           const id = (c.request.params as Record<string, unknown>).id;
           if (typeof id === 'string' && safeDecode(id).trim() === '') return familyError(ctx, operationId, 400, meta(c, res), 'The consent id is missing', 'bad request');
-          return handler({ sim: ctx, c, token, fault, ...meta(c, res) });
+          const why = refuse(ctx, token, operation);
+          if (why) return familyError(ctx, operationId, 403, meta(c, res), why, 'invalid access token');
+          return handler({ sim: ctx, c, operation, token, fault, ...meta(c, res) });
         },
       ])),
       unauthorizedHandler: (c: Context, _req: Request, res: Response): SimResponse => {
         const op = c.operation.operationId!;
-        if (FAMILY[op] === 'spring') return { status: 401 };
-        if (ctx.state.deviation('debt-invalid-token-401')) return { status: 401 };
+        if (errorFamily(ctx, op, c.request.path) === 'spring') return { status: 401 };
         const m = meta(c, res);
         const has = header(c.request.headers.authorization);
         // A header that is not "Bearer <token>" is a malformed request (400), not a bad token.
@@ -119,9 +137,13 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
       notFound: (c: Context): SimResponse => ({ status: 404, body: { timestamp: ctx.state.clock.date().toISOString(), status: 404, error: 'Not Found', message: `No operation at ${c.request.method.toUpperCase()} ${c.request.path}`, path: c.request.path, requestId: '-' } }),
       methodNotAllowed: (c: Context): SimResponse => ({ status: 405, body: { timestamp: ctx.state.clock.date().toISOString(), status: 405, error: 'Method Not Allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`, path: c.request.path, requestId: '-' } }),
       postResponseHandler: (c: Context, _req: Request, res: Response): void => {
-        const r = c.response as SimResponse;
-        send(res, r);
         const operationId = c.operation?.operationId;
+        const answered = c.response as SimResponse;
+        // The one place where response deviations (test mode) change what an operation answers.
+        const r = operationId && answered.status !== 404 && answered.status !== 405
+          ? ctx.deviations.applyToResponse({ operation: ctx.catalogue.operation(operationId), response: answered, authenticated: c.security?.authorized !== false })
+          : answered;
+        send(res, r);
         if (operationId && r.status !== 404 && r.status !== 405) {
           const contentType = r.body === undefined ? undefined : r.contentType ?? 'application/json';
           const body = typeof r.body === 'string' && contentType?.startsWith('application/json') ? JSON.parse(r.body) : r.body;
@@ -146,7 +168,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     }
     next();
   }));
-  app.use(leniency);
+  app.use(leniency(ctx));
   app.use(async (req: Request, res: Response) => {
     try {
       decodeURIComponent(req.path);

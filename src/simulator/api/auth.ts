@@ -1,12 +1,20 @@
-/** Audience and scope checks for an API call, after the security handler found a live token. */
+/**
+ * Audience and scope checks for an API call, after the security handler found a live token: the
+ * token must be for the operation's service and carry one of the operation's scopes, both as the
+ * catalogue (the contract's security requirements) says.
+ */
+import type { CatalogueOperation } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
-import type { Service } from '../rules.ts';
 import type { AccessToken } from '../state.ts';
 
-/** Undefined when the token may call the service, else why not. */
-export function refuse(ctx: SimContext, token: AccessToken, service: Service, anyOfScopes: readonly string[]): string | undefined {
-  if (ctx.state.deviation('wrong-audience-accepted')) return undefined;
-  if (token.service !== service) return `The access token was issued for audience ${token.audience}, not the ${service} audience`;
-  if (!token.scopes.some((s) => anyOfScopes.includes(s))) return `The access token lacks scope ${anyOfScopes.join(' or ')}`;
+/** Undefined when the token may call the operation, else why not. */
+export function refuse(ctx: SimContext, token: AccessToken, operation: CatalogueOperation): string | undefined {
+  if (ctx.deviations.skips('audience-and-scope')) return undefined;
+  if (operation.service && token.service !== operation.service) {
+    return `The access token was issued for audience ${token.audience}, not the ${operation.service} audience`;
+  }
+  if (operation.scopes.length && !token.scopes.some((s) => operation.scopes.includes(s))) {
+    return `The access token lacks scope ${operation.scopes.join(' or ')}`;
+  }
   return undefined;
 }

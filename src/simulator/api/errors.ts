@@ -1,9 +1,11 @@
 /**
  * Error bodies in the two shapes the contract documents: SpringErrorSchema (Agreement and Feed
- * APIs, Spring's default error body) and `error` (Debt API).
+ * APIs, Spring's default error body) and `error` (Debt API). Which one an operation answers is its
+ * error family in the catalogue.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { ErrorFamily } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
 
 export interface SimResponse {
@@ -13,19 +15,6 @@ export interface SimResponse {
   contentType?: string;
   headers?: Record<string, string>;
 }
-
-export type ErrorFamily = 'spring' | 'debt';
-
-export const FAMILY: Record<string, ErrorFamily> = {
-  createConsent: 'spring',
-  feed: 'spring',
-  lastSequenceNr: 'spring',
-  firstSequenceNr: 'spring',
-  getDebtWithAuthCodeToken: 'debt',
-  getDebtWithConsentID: 'debt',
-  revokeConsentByID: 'debt',
-  getConsentStatusWithID: 'debt',
-};
 
 const iso = (ctx: SimContext): string => ctx.state.clock.date().toISOString();
 
@@ -44,10 +33,18 @@ export function debtError(ctx: SimContext, status: number, traceId: string | und
   return { status, body: { error, error_description: description, trace_id: traceId || randomUUID(), timestamp: iso(ctx) } };
 }
 
+/**
+ * The error family of an operation; for a request no operation answered (a path Spring rejects
+ * before routing), the family of the operations on that path.
+ */
+export function errorFamily(ctx: SimContext, operationId: string | undefined, path: string): ErrorFamily {
+  if (operationId) return ctx.catalogue.operation(operationId).errorFamily;
+  return ctx.catalogue.operations.find((o) => o.host === 'api' && o.pathPattern.test(path))?.errorFamily ?? 'spring';
+}
+
 /** The documented error body of an operation's family. */
 export function familyError(ctx: SimContext, operationId: string | undefined, status: number, req: { path: string; traceId?: string }, message: string, debtCode?: string): SimResponse {
-  const family = (operationId && FAMILY[operationId]) || (req.path.startsWith('/v1/debt') ? 'debt' : 'spring');
-  if (family === 'debt') {
+  if (errorFamily(ctx, operationId, req.path) === 'debt') {
     const code = debtCode ?? (status >= 500 ? 'server error' : status === 400 ? 'bad request' : 'invalid access token');
     return debtError(ctx, status, req.traceId, code, message);
   }

@@ -6,42 +6,81 @@
  *   - a numeric string for an integer body field   ("consent_duration_days": "30")
  *   - a number for a string body field              ("nin": 14842249091) (Jackson scalar coercion)
  *   - whitespace around an integer query parameter  (fromSequenceNr=%205)
+ * Which fields are integers or strings comes from each operation's request schema in the contract.
  */
 import type { NextFunction, Request, Response } from 'express';
-
-const INTEGER_FIELDS: Record<string, string[]> = { '/v1/consent/agreement': ['consent_duration_days'] };
-const STRING_FIELDS: Record<string, string[]> = { '/v1/consent/agreement': ['nin', 'client_consent_id', 'scope_of_consent'] };
-const INTEGER_QUERY: Record<string, string[]> = { '/feed/v1/consent': ['fromSequenceNr', 'limit'] };
+import type { OpenAPIV3 } from 'openapi-types';
+import type { SimContext } from '../context.ts';
 
 export const LENIENCY_HEADER = 'X-NoGi-Leniency';
 
-export function leniency(req: Request, res: Response, next: NextFunction): void {
-  const notes: string[] = [];
-  const body = req.body as unknown;
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const record = body as Record<string, unknown>;
-    for (const f of INTEGER_FIELDS[req.path] ?? []) {
-      const v = record[f];
-      if (typeof v === 'string' && /^\s*[+-]?\d{1,9}\s*$/.test(v)) {
-        record[f] = Number(v.trim());
-        notes.push(`${f}: string "${v}" accepted as integer`);
+interface LenientFields {
+  integerBody: string[];
+  stringBody: string[];
+  integerQuery: string[];
+}
+
+type Schema = OpenAPIV3.SchemaObject | OpenAPIV3.ReferenceObject | undefined;
+
+/** A local `#/components/...` reference followed to its schema. */
+function resolve(doc: OpenAPIV3.Document, schema: Schema): OpenAPIV3.SchemaObject | undefined {
+  let s: unknown = schema;
+  for (let i = 0; i < 20 && s && typeof s === 'object' && '$ref' in s; i++) {
+    s = (s as OpenAPIV3.ReferenceObject).$ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
+  }
+  return s as OpenAPIV3.SchemaObject | undefined;
+}
+
+/** The coercible fields of every operation of the API contract, by operationId. */
+function lenientFields(ctx: SimContext): Map<string, LenientFields> {
+  const doc = ctx.contracts.api.document;
+  const out = new Map<string, LenientFields>();
+  for (const { operationId, spec } of ctx.contracts.api.operations) {
+    const body = resolve(doc, ((spec.requestBody as OpenAPIV3.RequestBodyObject | undefined)?.content?.['application/json']?.schema));
+    const properties = Object.entries(body?.properties ?? {}).map(([name, p]) => [name, resolve(doc, p)?.type] as const);
+    const parameters = (spec.parameters ?? []) as OpenAPIV3.ParameterObject[];
+    out.set(operationId, {
+      integerBody: properties.filter(([, type]) => type === 'integer').map(([name]) => name),
+      stringBody: properties.filter(([, type]) => type === 'string').map(([name]) => name),
+      integerQuery: parameters.filter((p) => p.in === 'query' && resolve(doc, p.schema)?.type === 'integer').map((p) => p.name),
+    });
+  }
+  return out;
+}
+
+export function leniency(ctx: SimContext): (req: Request, res: Response, next: NextFunction) => void {
+  const byOperation = lenientFields(ctx);
+  return (req, res, next) => {
+    const operation = ctx.catalogue.match('api', req.method, req.path);
+    const fields = operation && byOperation.get(operation.operationId);
+    if (!fields) return next();
+    const notes: string[] = [];
+    const body = req.body as unknown;
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+      const record = body as Record<string, unknown>;
+      for (const f of fields.integerBody) {
+        const v = record[f];
+        if (typeof v === 'string' && /^\s*[+-]?\d{1,9}\s*$/.test(v)) {
+          record[f] = Number(v.trim());
+          notes.push(`${f}: string "${v}" accepted as integer`);
+        }
+      }
+      for (const f of fields.stringBody) {
+        const v = record[f];
+        if (typeof v === 'number' && Number.isFinite(v)) {
+          record[f] = String(v);
+          notes.push(`${f}: number accepted as string`);
+        }
       }
     }
-    for (const f of STRING_FIELDS[req.path] ?? []) {
-      const v = record[f];
-      if (typeof v === 'number' && Number.isFinite(v)) {
-        record[f] = String(v);
-        notes.push(`${f}: number accepted as string`);
-      }
+    for (const q of fields.integerQuery) {
+      const v = req.query[q];
+      if (typeof v === 'string' && /^\s+[+-]?\d+\s*$|^[+-]?\d+\s+$/.test(v)) notes.push(`${q}: whitespace around "${v.trim()}" ignored`);
     }
-  }
-  for (const q of INTEGER_QUERY[req.path] ?? []) {
-    const v = req.query[q];
-    if (typeof v === 'string' && /^\s+[+-]?\d+\s*$|^[+-]?\d+\s+$/.test(v)) notes.push(`${q}: whitespace around "${v.trim()}" ignored`);
-  }
-  if (notes.length > 0) {
-    res.set(LENIENCY_HEADER, notes.join('; '));
-    res.locals.logNote = `leniency="${notes.join('; ')}"`;
-  }
-  next();
+    if (notes.length > 0) {
+      res.set(LENIENCY_HEADER, notes.join('; '));
+      res.locals.logNote = `leniency="${notes.join('; ')}"`;
+    }
+    next();
+  };
 }

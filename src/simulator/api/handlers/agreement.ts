@@ -1,23 +1,15 @@
 /** PUT /v1/consent/agreement (createConsent): integrated consent, howto/external-consent-management.md. */
-import { isValidNin, MAX_DAYS, type DebtScope } from '../../rules.ts';
+import type { CreateConsentRequest } from '../../../contract/schemas.ts';
+import { isValidNin, MAX_DAYS } from '../../rules.ts';
 import type { Consent } from '../../state.ts';
-import { refuse } from '../auth.ts';
 import { springError, type SimResponse } from '../errors.ts';
 import type { Call } from './types.ts';
 
-interface CreateConsentRequest {
-  nin: string;
-  scope_of_consent: DebtScope;
-  consent_duration_days: number;
-  client_consent_id: string;
-}
-
 export const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function created(call: Call, consent: Consent): SimResponse {
-  const status = call.sim.state.deviation('agreement-wrong-status') ? 201 : 200;
+function created(consent: Consent): SimResponse {
   return {
-    status,
+    status: 200,
     body: {
       client_consent_id: consent.clientConsentId,
       consent: { id: consent.id, expires_at: isoSeconds(consent.expiresAt), scope_of_consent: consent.scope },
@@ -27,8 +19,6 @@ function created(call: Call, consent: Consent): SimResponse {
 
 export function createConsent(call: Call): SimResponse {
   const { sim, token, path } = call;
-  const why = refuse(sim, token, 'agreement', ['consent.create']);
-  if (why) return springError(sim, 403, path, why);
   const client = sim.state.client(token.clientId)!;
   if (!client.integratedConsent) return springError(sim, 403, path, 'The client has no integrated-consent agreement with Norsk Gjeldsinformasjon');
 
@@ -44,12 +34,12 @@ export function createConsent(call: Call): SimResponse {
   if (existing) {
     const same = existing.nin === body.nin && existing.scope === body.scope_of_consent && existing.requestedDays === body.consent_duration_days;
     if (!same) return springError(sim, 409, path, `client_consent_id ${body.client_consent_id} is already registered with other data`);
-    return created(call, existing);
+    return created(existing);
   }
   const consent = sim.state.createConsent({
     clientId: client.client_id, nin: body.nin, scope: body.scope_of_consent, source: 'integrated', singleUse: false,
     clientConsentId: body.client_consent_id, requestedDays: body.consent_duration_days,
     expiresAt: sim.state.clock.now() + days * 86400 * 1000,
   });
-  return created(call, consent);
+  return created(consent);
 }

@@ -10,26 +10,25 @@
  * - firstSequenceNr / lastSequenceNr: the oldest / newest sequence number among the client's
  *   events within the 7 days of retention; 0 when the client has none.
  */
-import { refuse } from '../auth.ts';
+import type { FeedEvent } from '../../state.ts';
 import { springError, type SimResponse } from '../errors.ts';
 import type { Call } from './types.ts';
 
 export const MAX_LIMIT = 1000;
 
-function denied(call: Call): SimResponse | undefined {
-  const why = refuse(call.sim, call.token, 'feed', ['client.access.consent.events']);
-  return why ? springError(call.sim, 403, call.path, why) : undefined;
+/** The caller's events within the retention; archive events unless a deviation drops them. */
+function eventsOf(call: Call): FeedEvent[] {
+  const events = call.sim.state.feedFor(call.token.clientId);
+  return call.sim.deviations.skips('feed-archived-events') ? events.filter((e) => e.eventType !== 'SAMTYKKE_ARKIVERT') : events;
 }
 
 export function feed(call: Call): SimResponse {
-  const d = denied(call);
-  if (d) return d;
   const q = call.c.request.query as Record<string, unknown>;
   const from = Number(q.fromSequenceNr);
   const limit = Number(q.limit);
   if (!Number.isSafeInteger(from) || from < 0) return springError(call.sim, 400, call.path, 'fromSequenceNr must be an integer of 0 or more');
   if (!Number.isSafeInteger(limit) || limit < 1) return springError(call.sim, 400, call.path, 'limit must be an integer of 1 or more');
-  const events = call.sim.state.feedFor(call.token.clientId).sort((a, b) => a.sequenceNr - b.sequenceNr);
+  const events = eventsOf(call).sort((a, b) => a.sequenceNr - b.sequenceNr);
   const page = events.filter((e) => e.sequenceNr >= from).slice(0, Math.min(limit, MAX_LIMIT));
   const newest = events.at(-1)?.sequenceNr ?? 0;
   const result = page.map((e) => ({
@@ -55,15 +54,11 @@ export function feed(call: Call): SimResponse {
 }
 
 export function firstSequenceNr(call: Call): SimResponse {
-  const d = denied(call);
-  if (d) return d;
-  const events = call.sim.state.feedFor(call.token.clientId);
+  const events = eventsOf(call);
   return { status: 200, body: { firstSequenceNr: events.length ? Math.min(...events.map((e) => e.sequenceNr)) : 0 } };
 }
 
 export function lastSequenceNr(call: Call): SimResponse {
-  const d = denied(call);
-  if (d) return d;
-  const events = call.sim.state.feedFor(call.token.clientId);
+  const events = eventsOf(call);
   return { status: 200, body: { lastSequenceNr: events.length ? Math.max(...events.map((e) => e.sequenceNr)) : 0 } };
 }
