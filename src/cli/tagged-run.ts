@@ -58,7 +58,7 @@ export function tagGrep(tag: RunTag, grep?: string): string {
 
 export async function runTagged(run: TaggedRun): Promise<number> {
   // Both throw (ConfigError: exit 2; UnreachableError: exit 3) before anything starts.
-  const resolved = checkConfig(run.env);
+  const resolved = await checkConfig(run.env);
   await assertReachable(resolved);
   const target = (run.env.NOGI_TARGET ?? 'mock') as TargetName;
   const dir = reportsDir(run.env);

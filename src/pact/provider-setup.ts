@@ -13,13 +13,13 @@ import { fetchTransport } from '../client/transport.ts';
 import { getCatalogue, type ServiceName } from '../contract/catalogue.ts';
 import type { DebtScope } from '../contract/schemas.ts';
 import type { Target } from '../config/target.ts';
-import { suiteTarget, targetEnvironment } from '../config/suite-target.ts';
+import { suiteTarget } from '../config/suite-target.ts';
 import { authorizeOverHttp } from '../drivers/simulator-http.ts';
 import { redact, registerSecret } from '../reporting/redact.ts';
 
-/** The target named by the environment; the simulator's fixture client when NOGI_TARGET=mock. */
+/** The target named by the environment (base URLs included); the simulator's fixture client when NOGI_TARGET=mock. */
 export async function pactTarget(env: Record<string, string | undefined> = process.env): Promise<Target> {
-  const target = await suiteTarget(targetEnvironment((env.NOGI_TARGET ?? 'mock') as Target['name'], env));
+  const target = await suiteTarget(env);
   registerSecret(target.client.clientSecret);
   return target;
 }
