@@ -91,6 +91,7 @@ export function gate(env: NodeJS.ProcessEnv, options: CliOptions): Promise<numbe
   return runTagged({
     command: 'gate',
     tag: '@gate',
+    extraProjects: ['pact-consumer'],
     grep: options.grep,
     extraArgs: shard ? [`--shard=${shard}`] : [],
     // Each shard also writes a blob report, merged afterwards with `playwright merge-reports`.

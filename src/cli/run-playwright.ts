@@ -24,8 +24,8 @@ export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export interface PlaywrightRun {
-  /** The Playwright project: the target's name (mock, preprod, custom). */
-  project: string;
+  /** The Playwright projects: the target's name (mock, preprod, custom), and any the run adds (pact-consumer). */
+  projects: string[];
   /** A regular expression over test titles and tags, e.g. `@gate`. */
   grep: string;
   extraArgs?: string[];
@@ -65,7 +65,7 @@ export function firstErrorLine(stderr: string): string | undefined {
 /** NOGI_PLAYWRIGHT_ARGS: more arguments for `playwright test` (e.g. `--workers=2 --timeout=90000`), split at spaces. */
 export function playwrightArgs(run: PlaywrightRun): string[] {
   const fromEnvironment = (run.env.NOGI_PLAYWRIGHT_ARGS ?? '').split(/\s+/).filter(Boolean);
-  return ['test', `--project=${run.project}`, `--grep=${run.grep}`, ...(run.extraArgs ?? []), ...fromEnvironment];
+  return ['test', ...run.projects.map((p) => `--project=${p}`), `--grep=${run.grep}`, ...(run.extraArgs ?? []), ...fromEnvironment];
 }
 
 /**

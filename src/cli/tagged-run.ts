@@ -34,6 +34,8 @@ export interface RunReport {
 export interface TaggedRun {
   command: 'gate' | 'onboarding' | 'health';
   tag: RunTag;
+  /** Projects run beside the target's (the gate: the Pact consumer contracts). */
+  extraProjects?: string[];
   /** A further regular expression the tests must match (gate --grep). */
   grep?: string;
   extraArgs?: string[];
@@ -65,7 +67,7 @@ export async function runTagged(run: TaggedRun): Promise<number> {
   const context = { target, reportsDir: dir, env: run.env };
   process.stdout.write(`nogi-conformance ${run.command} (target: ${target}${run.note ? `, ${run.note}` : ''})\n\n`);
   run.onStart?.(context);
-  const { exitCode, results } = await runPlaywright({ project: target, grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
+  const { exitCode, results } = await runPlaywright({ projects: [target, ...(run.extraProjects ?? [])], grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
   const report = await run.report(results, { ...context, playwrightExitCode: exitCode });
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(report.files)) writeFileSync(join(dir, name), redact(content));

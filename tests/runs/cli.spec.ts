@@ -64,13 +64,13 @@ test('a run Playwright refuses (it writes no results, or only errors) is a confi
   };
   // A project Playwright does not know: it stops before any reporter, and writes nothing.
   plantStale();
-  const unknownProject = runPlaywright({ project: 'no-such-target', grep: '@gate', env });
+  const unknownProject = runPlaywright({ projects: ['no-such-target'], grep: '@gate', env });
   await expect(unknownProject).rejects.toThrow(RunNotStartedError);
   await expect(unknownProject).rejects.toThrow(/^Playwright did not run \(exit 1\): Error: Project\(s\) "no-such-target" not found/);
   expect(existsSync(join(reports, 'results.json'))).toBe(false);
   // An invalid expression: the reporters start, and report only the error.
   plantStale();
-  await expect(runPlaywright({ project: 'unit', grep: '[', env })).rejects.toThrow(/^Playwright ran no test \(exit 1\): SyntaxError: Invalid regular expression/);
+  await expect(runPlaywright({ projects: ['unit'], grep: '[', env })).rejects.toThrow(/^Playwright ran no test \(exit 1\): SyntaxError: Invalid regular expression/);
 });
 
 test('the CLI: a refused run or an invalid --grep is exit 2 with one line on stderr, no summary', async () => {

@@ -45,7 +45,7 @@ test('a conformant client passes every item it can check', async () => {
     expect(itemOf(r.md, title)).toContain('passed');
   }
   // Progress shows the lifecycle steps as they run.
-  expect(r.stdout).toContain('✓ Debt lookup with the consent (GET /v1/debt/{id})');
+  expect(r.stdout, 'the same spec steps the gate runs').toContain('✓ 4. Look up debt using the consent');
 });
 
 test('a wrong secret: invalid_client, wrong secret or wrong environment', async () => {

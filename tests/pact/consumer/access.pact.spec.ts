@@ -33,7 +33,7 @@ const tokenResponse = (scope: string) => ({
   token_type: M.regex('^[Bb]earer$', 'bearer'),
 });
 
-test('token endpoint: client credentials grant (form-encoded, client_secret_basic)', async ({ request }) => {
+test('token endpoint: client credentials grant (form-encoded, client_secret_basic)', { tag: '@gate' }, async ({ request }) => {
   await pact
     .addInteraction()
     .given(STATES.debtClient)
@@ -56,7 +56,7 @@ test('token endpoint: client credentials grant (form-encoded, client_secret_basi
     });
 });
 
-test('token endpoint: authorization code grant (form-encoded, client_secret_basic)', async ({ request }) => {
+test('token endpoint: authorization code grant (form-encoded, client_secret_basic)', { tag: '@gate' }, async ({ request }) => {
   await pact
     .addInteraction()
     .given(STATES.authCode, { nin: EX.nin, scope: 'debt.unsecured.presentation' })
@@ -79,7 +79,7 @@ test('token endpoint: authorization code grant (form-encoded, client_secret_basi
     });
 });
 
-test('the pact file holds the form body and content type the client sends (pact-js#1233, #767)', async ({ request }) => {
+test('the pact file holds the form body and content type the client sends (pact-js#1233, #767)', { tag: '@gate' }, async ({ request }) => {
   // What the client really puts on the wire: the same calls, to a capture server on 127.0.0.1.
   const seen: Array<{ contentType: string; body: string }> = [];
   const server = createServer((req, res) => {

@@ -49,7 +49,7 @@ const debtInformation = {
   numberOfcreditorsMissing: M.integer(0),
 };
 
-test.describe('Agreement API', () => {
+test.describe('Agreement API', { tag: '@gate' }, () => {
   test('register agreement: 200 with the consent', async ({ request }) => {
     await pact
       .addInteraction()
@@ -99,7 +99,7 @@ test.describe('Agreement API', () => {
   });
 });
 
-test.describe('Debt API', () => {
+test.describe('Debt API', { tag: '@gate' }, () => {
   test('debt by consent id: 200', async ({ request }) => {
     await pact
       .addInteraction()
@@ -187,7 +187,7 @@ test.describe('Debt API', () => {
   });
 });
 
-test.describe('Consents Feed API', () => {
+test.describe('Consents Feed API', { tag: '@gate' }, () => {
   const event = {
     sequenceNr: M.integer(12356),
     eventId: uuid(EX.eventId),
