@@ -6,6 +6,7 @@
  * in the parameters).
  */
 import type { DebtScope } from '../contract/schemas.ts';
+import { getCatalogue } from '../contract/catalogue.ts';
 import { EX } from './examples.ts';
 
 export type { DebtScope } from '../contract/schemas.ts';
@@ -57,4 +58,5 @@ export function parseState(name: string): { kind: StateKind; numbers: Record<str
   return undefined;
 }
 
-export const DEFAULT_PARAMS: { nin: string; scope: DebtScope } = { nin: EX.nin, scope: 'debt.unsecured.presentation' };
+/** The contract's first debt scope, as a state's scope when the pact names none. */
+export const DEFAULT_PARAMS: { nin: string; scope: DebtScope } = { nin: EX.nin, scope: (await getCatalogue()).service('debt').scopes[0] as DebtScope };

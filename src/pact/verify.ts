@@ -112,7 +112,7 @@ async function resolveState(ctx: VerificationContext, name: string, params: Json
   if (custom) return custom(params);
   const parsed = parseState(name);
   const kind = parsed?.kind;
-  const scope = str(params.scope, 'debt.unsecured.presentation') as DebtScope;
+  const scope = str(params.scope, DEFAULT_PARAMS.scope) as DebtScope;
   const { setup } = ctx;
   switch (kind) {
     case 'agreementClient':

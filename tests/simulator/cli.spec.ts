@@ -74,7 +74,7 @@ test('invalid fixture files fail with a message naming the file and the field', 
   people.people[0].nin = '14842249092';
   writeFileSync(join(dir, 'clients.json'), readFileSync(join(defaultFixturesDir, 'clients.json')));
   writeFileSync(join(dir, 'people.json'), JSON.stringify(people));
-  expect(() => loadSimulatorFixtures(dir)).toThrow(/1\*{9}2 is not a valid NIN/);
+  expect(() => loadSimulatorFixtures(dir)).toThrow(/14842249092 is not a valid NIN/);
 
   // Which scopes exist is the contract's: a scope no service of the contract has fails at start.
   clientsDoc.clients[0].client_id = '6f1c2a7e-0000-4000-8000-000000000001';
