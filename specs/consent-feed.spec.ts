@@ -7,12 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { ClientCredentials } from '../src/config/target.ts';
 import type { NoGiClient } from '../src/client/nogi-client.ts';
 import { readFeed } from '../src/client/feed.ts';
-import { expect, step, tags, test } from '../fixtures/nogi.ts';
+import { expect, step, tags, test, type Tokens } from '../fixtures/nogi.ts';
 
-async function registerConsent(nogi: NoGiClient, client: ClientCredentials, audience: string, nin: string): Promise<string> {
-  const token = await nogi.clientCredentialsToken(client, audience, 'consent.create');
-  expect(token.status).toBe(200);
-  const registered = await nogi.registerAgreement(token.data.access_token, {
+async function registerConsent(nogi: NoGiClient, tokens: Tokens, client: ClientCredentials, nin: string): Promise<string> {
+  const registered = await nogi.registerAgreement(await tokens.for('agreement', undefined, client), {
     nin,
     scope_of_consent: 'debt.unsecured.processing',
     consent_duration_days: 7,
@@ -22,18 +20,13 @@ async function registerConsent(nogi: NoGiClient, client: ClientCredentials, audi
   return registered.data.consent.id;
 }
 
-async function feedToken(nogi: NoGiClient, client: ClientCredentials, audience: string): Promise<string> {
-  const token = await nogi.clientCredentialsToken(client, audience, 'client.access.consent.events');
-  expect(token.status).toBe(200);
-  return token.data.access_token;
-}
 
-test('paging until endSequenceNr finds every event, whatever the page size', { tag: tags.gate }, async ({ nogi, target }) => {
-  const token = await feedToken(nogi, target.client, target.audiences.feed);
+test('paging until endSequenceNr finds every event, whatever the page size', { tag: tags.gate }, async ({ nogi, target, tokens }) => {
+  const token = await tokens.for('feed', undefined, target.client);
   const start = (await nogi.lastSequenceNr(token)).data.lastSequenceNr;
   const consents = await step('Register three consents', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push(await registerConsent(nogi, target.client, target.audiences.agreement, target.nins.withDebt));
+    for (let i = 0; i < 3; i++) ids.push(await registerConsent(nogi, tokens, target.client, target.nins.withDebt));
     return ids;
   });
 
@@ -77,11 +70,11 @@ test('paging until endSequenceNr finds every event, whatever the page size', { t
   });
 });
 
-test('non-contiguous sequence numbers are read without gaps being mistaken for lost events', { tag: tags.gate }, async ({ nogi, target }) => {
-  const token = await feedToken(nogi, target.client, target.audiences.feed);
+test('non-contiguous sequence numbers are read without gaps being mistaken for lost events', { tag: tags.gate }, async ({ nogi, target, tokens }) => {
+  const token = await tokens.for('feed', undefined, target.client);
   const start = (await nogi.lastSequenceNr(token)).data.lastSequenceNr;
-  const consentId = await registerConsent(nogi, target.client, target.audiences.agreement, target.nins.withDebt);
-  const debtToken = (await nogi.clientCredentialsToken(target.client, target.audiences.debt, 'debt.unsecured.processing')).data.access_token;
+  const consentId = await registerConsent(nogi, tokens, target.client, target.nins.withDebt);
+  const debtToken = await tokens.for('debt', 'debt.unsecured.processing');
   expect((await nogi.revokeConsent(debtToken, consentId)).status).toBe(204);
 
   await step('Read one event per page, starting after each number received', async () => {
@@ -95,14 +88,14 @@ test('non-contiguous sequence numbers are read without gaps being mistaken for l
   });
 });
 
-test('a client never sees the events of another client\'s consents', { tag: tags.gate }, async ({ nogi, target, requires }) => {
+test('a client never sees the events of another client\'s consents', { tag: tags.gate }, async ({ nogi, target, tokens, requires }) => {
   requires('secondClient');
   const other = target.secondClient!;
-  const mineToken = await feedToken(nogi, target.client, target.audiences.feed);
-  const otherToken = await feedToken(nogi, other, target.audiences.feed);
+  const mineToken = await tokens.for('feed', undefined, target.client);
+  const otherToken = await tokens.for('feed', undefined, other);
   const start = Math.min((await nogi.lastSequenceNr(mineToken)).data.lastSequenceNr, (await nogi.lastSequenceNr(otherToken)).data.lastSequenceNr);
-  const othersConsent = await registerConsent(nogi, other, target.audiences.agreement, target.nins.other);
-  const myConsent = await registerConsent(nogi, target.client, target.audiences.agreement, target.nins.other);
+  const othersConsent = await registerConsent(nogi, tokens, other, target.nins.other);
+  const myConsent = await registerConsent(nogi, tokens, target.client, target.nins.other);
 
   await step('The other client sees its own consent', async () => {
     await expect.poll(async () => (await readFeed(nogi, otherToken, start + 1)).events.some((e) => e.consentId === othersConsent), { timeout: 20_000 }).toBe(true);

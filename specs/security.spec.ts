@@ -5,22 +5,19 @@
  * also checked against the contract by the client fixture (documented status and body).
  */
 import { randomUUID } from 'node:crypto';
-import { expect, step, tags, test } from '../fixtures/nogi.ts';
+import { expect, step, tags, test, type Tokens } from '../fixtures/nogi.ts';
+import { getCatalogue, type ServiceName } from '../src/contract/catalogue.ts';
 import type { NoGiClient } from '../src/client/nogi-client.ts';
 import type { Target } from '../src/config/target.ts';
 
 const presentation = 'debt.unsecured.presentation';
 const errorOf = (body: unknown) => (body as { error?: string } | undefined)?.error;
 
-async function debtToken(nogi: NoGiClient, target: Target, client = target.client): Promise<string> {
-  const token = await nogi.clientCredentialsToken(client, target.audiences.debt, presentation);
-  expect(token.status).toBe(200);
-  return token.data.access_token;
-}
+/** The usual scope of a service, from the contract (a token asked for it elsewhere must be refused). */
+const scopeOf = async (service: ServiceName): Promise<string> => (await getCatalogue()).service(service).scopes[0]!;
 
-async function registeredConsent(nogi: NoGiClient, target: Target): Promise<string> {
-  const token = await nogi.clientCredentialsToken(target.client, target.audiences.agreement, 'consent.create');
-  const registered = await nogi.registerAgreement(token.data.access_token, {
+async function registeredConsent(nogi: NoGiClient, target: Target, tokens: Tokens): Promise<string> {
+  const registered = await nogi.registerAgreement(await tokens.agreement, {
     nin: target.nins.withDebt,
     scope_of_consent: presentation,
     consent_duration_days: 10,
@@ -55,29 +52,27 @@ test.describe('tokens the API must refuse', { tag: tags.gate }, () => {
     });
   }
 
-  test('an expired token is refused', async ({ nogi, target, clock }) => {
-    const consentId = await registeredConsent(nogi, target);
-    const token = await debtToken(nogi, target);
+  test('an expired token is refused', async ({ nogi, target, clock, tokens }) => {
+    const consentId = await registeredConsent(nogi, target, tokens);
+    const token = await tokens.for('debt', presentation);
     await step('Let the token expire (expires_in 3599 s)', () => clock.advanceClock(3_600 + 60));
     const refused = await nogi.getConsentStatus(token, consentId);
     expect(refused.status).toBe(403);
     expect(errorOf(refused.body)).toMatch(/invalid access token/i);
   });
 
-  test('a token for another audience is refused', async ({ nogi, target }) => {
-    const consentId = await registeredConsent(nogi, target);
-    const agreementToken = await nogi.clientCredentialsToken(target.client, target.audiences.agreement, 'consent.create');
-    const refused = await nogi.getDebtByConsentId(agreementToken.data.access_token, consentId);
+  test('a token for another audience is refused', async ({ nogi, target, tokens }) => {
+    const consentId = await registeredConsent(nogi, target, tokens);
+    const refused = await nogi.getDebtByConsentId(await tokens.agreement, consentId);
     expect(refused.status, 'a consent.create token (agreement audience) must not read debt').toBe(403);
-    const feedToken = await nogi.clientCredentialsToken(target.client, target.audiences.feed, 'client.access.consent.events');
-    const alsoRefused = await nogi.registerAgreement(feedToken.data.access_token, {
+    const alsoRefused = await nogi.registerAgreement(await tokens.feed, {
       nin: target.nins.withDebt, scope_of_consent: presentation, consent_duration_days: 1, client_consent_id: randomUUID(),
     });
     expect([401, 403], 'a feed token must not register consents').toContain(alsoRefused.status);
   });
 
   test('a scope that does not belong to the audience is refused at the token endpoint', async ({ nogi, target }) => {
-    const refused = await nogi.clientCredentialsToken(target.client, target.audiences.debt, 'consent.create');
+    const refused = await nogi.clientCredentialsToken(target.client, target.audiences.debt, await scopeOf('agreement'));
     expect(refused.status).toBe(400);
     expect(errorOf(refused.body)).toBe('invalid_scope');
   });
@@ -98,7 +93,7 @@ test.describe('client credentials the token endpoint must refuse', { tag: tags.g
 
   test('a client without the integrated-consent agreement cannot register consents', async ({ nogi, target, requires }) => {
     requires('clientWithoutAgreement');
-    const token = await nogi.clientCredentialsToken(target.clientWithoutAgreement!, target.audiences.agreement, 'consent.create');
+    const token = await nogi.clientCredentialsToken(target.clientWithoutAgreement!, target.audiences.agreement, await scopeOf('agreement'));
     if (token.status !== 200) {
       expect(errorOf(token.body), 'refused at the token endpoint').toBe('invalid_scope');
       return;
@@ -111,10 +106,10 @@ test.describe('client credentials the token endpoint must refuse', { tag: tags.g
 });
 
 test.describe('consents the API must refuse', { tag: tags.gate }, () => {
-  test('another client\'s consent can be neither read nor revoked', async ({ nogi, target, requires }) => {
+  test('another client\'s consent can be neither read nor revoked', async ({ nogi, target, requires, tokens }) => {
     requires('secondClient');
-    const consentId = await registeredConsent(nogi, target);
-    const othersToken = await debtToken(nogi, target, target.secondClient);
+    const consentId = await registeredConsent(nogi, target, tokens);
+    const othersToken = await tokens.for('debt', presentation, target.secondClient);
     await step('The other client reads it: 403 invalid consent', async () => {
       const refused = await nogi.getDebtByConsentId(othersToken, consentId);
       expect(refused.status).toBe(403);
@@ -122,13 +117,13 @@ test.describe('consents the API must refuse', { tag: tags.gate }, () => {
     });
     await step('The other client revokes it: refused, and it stays active', async () => {
       expect((await nogi.revokeConsent(othersToken, consentId)).status).toBe(403);
-      const status = await nogi.getConsentStatus(await debtToken(nogi, target), consentId);
+      const status = await nogi.getConsentStatus(await tokens.for('debt', presentation), consentId);
       expect(status.data.active).toBe(true);
     });
   });
 
-  test('an unknown consent id: 403 invalid consent', async ({ nogi, target }) => {
-    const token = await debtToken(nogi, target);
+  test('an unknown consent id: 403 invalid consent', async ({ nogi, tokens }) => {
+    const token = await tokens.for('debt', presentation);
     const unknown = randomUUID();
     await step('Look up debt', async () => {
       const refused = await nogi.getDebtByConsentId(token, unknown);
@@ -153,14 +148,13 @@ test.describe('malformed registrations the Agreement API must refuse with 400', 
     ['an invalid NIN', { nin: '12345678901', scope_of_consent: presentation, consent_duration_days: 5, client_consent_id: 'x' }],
   ];
   for (const [name, body] of cases) {
-    test(name, async ({ nogi, target }) => {
-      const token = await nogi.clientCredentialsToken(target.client, target.audiences.agreement, 'consent.create');
+    test(name, async ({ nogi, tokens }) => {
       const refused = await nogi.call('createConsent', {
-        token: token.data.access_token,
+        token: await tokens.agreement,
         body: typeof body === 'object' && body && 'client_consent_id' in body ? { ...body, client_consent_id: randomUUID() } : body,
       });
       expect(refused.status).toBe(400);
-      expect((refused.body as { path?: string }).path).toBe('/v1/consent/agreement');
+      expect((refused.body as { path?: string }).path, 'Spring\'s error body names the request path').toBe(new URL(refused.url).pathname);
     });
   }
 });
