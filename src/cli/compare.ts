@@ -2,10 +2,11 @@
  * `nogi-conformance compare --target <preprod|custom> [--record]`: the lifecycle subset against
  * the embedded simulator and the target, diffed step by step (src/compare). Writes
  * reports/compare.md and compare.json; with --record, the target's debt answers as a persona pack
- * in reports/personas/ (synthetic NINs and names; load it with NOGI_SIM_FIXTURES=reports/personas).
+ * in personas/<target>/ of the current folder (synthetic NINs and names; load it with
+ * NOGI_SIM_FIXTURES). Not under reports/: every NIN there is masked, synthetic ones too.
  * Exit 0: no difference; 1: differences; 2: configuration; 3: the target unreachable.
  */
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { compareWithSimulator } from '../compare/index.ts';
 import { getCatalogue } from '../contract/catalogue.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
@@ -18,7 +19,7 @@ export async function compare(env: NodeJS.ProcessEnv, options: { record?: boolea
   const reportsDir = env.NOGI_REPORTS_DIR ?? 'reports';
   const debtScope = env.NOGI_DEBT_SCOPE;
   if (debtScope && !(await getCatalogue()).service('debt').scopes.includes(debtScope)) throw new UsageError(`NOGI_DEBT_SCOPE is not a debt scope of the contract: "${debtScope}"`);
-  const record = options.record ? join(reportsDir, 'personas') : undefined;
+  const record = options.record ? resolve('personas', target.name) : undefined;
   const { result, reports, recorded } = await compareWithSimulator(target, { reportsDir, record, debtScope });
   const contractSide = result.differences.filter((d) => d.verdict === 'contract-or-errata').length;
   process.stdout.write(

@@ -35,7 +35,7 @@ Options:
   --samples <n>       health: how many times the health subset runs (1-20, default 5, or NOGI_HEALTH_SAMPLES)
   --no-drift          health: skip the drift check
   --record            compare: save the target's debt answers as a persona pack (synthetic NINs and
-                      names) in reports/personas/, for NOGI_SIM_FIXTURES
+                      names) in personas/<target>/, for NOGI_SIM_FIXTURES
   -h, --help          this text
 
 Settings come from .env (see .env.example) and the environment; secrets are never printed.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
-import { cleanEnv, customTarget, runCli, startQuietSimulator } from './helpers.ts';
+import { cleanEnv, customTarget, folderOutsideProject, runCli, startQuietSimulator } from './helpers.ts';
 
 let sim: RunningSimulator;
 test.beforeAll(async () => {
@@ -26,7 +26,9 @@ test('compare --target custom --record against a provider like the simulator: ex
   expect(r.stdout).toContain('No differences between the simulator and custom.');
   expect(readFileSync(join(reports, 'compare.md'), 'utf8')).toContain('No differences.');
   expect(JSON.parse(readFileSync(join(reports, 'compare.json'), 'utf8')).differences).toEqual([]);
-  expect(existsSync(join(reports, 'personas', 'people.json'))).toBe(true);
+  // The pack is beside the reports, not in them (every NIN under reports/ is masked, synthetic ones too).
+  expect(existsSync(join(reports, 'personas'))).toBe(false);
+  expect(existsSync(join(folderOutsideProject(), 'personas', 'custom', 'people.json'))).toBe(true);
 });
 
 test('compare against the simulator itself, and --record elsewhere, are usage errors: exit 2, one line', async () => {
