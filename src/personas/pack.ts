@@ -56,7 +56,9 @@ export class PersonaRecorder {
   toPack(random?: RandomInt): PersonaPack {
     const replacements = new Map<string, string>();
     const synthetic = (nin: string): string => {
-      let replacement = replacements.get(nin);
+      const known = replacements.get(nin);
+      if (known) return known;
+      let replacement: string | undefined;
       while (!replacement || replacement === nin || [...replacements.values()].includes(replacement)) {
         replacement = syntheticNin({ kind: Number(nin[0]) >= 4 ? 'dnr' : 'fnr', random });
       }
