@@ -39,6 +39,8 @@ function layout(title: string, body: string): string {
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
   dt { font-weight: 600; }
   .sim { font-size: .8rem; color: #666; margin-top: 2rem; }
+  /* TestID's form shows once TestID is chosen (the #testid fragment), or after a failed attempt. */
+  #testid:not(:target):not(.open) { display: none; }
 </style>
 </head>
 <body>
@@ -51,9 +53,7 @@ ${body}
 
 export function loginPage(p: { action: string; cancelUrl: string; challenge: string; clientName: string; error?: string; nin?: string }): string {
   const error = p.error ? `<p role="alert" data-testid="error">${esc(p.error)}</p>` : '';
-  // The TestID form shows once the method is chosen (the #testid fragment, no script), or at once after a failed attempt.
   return layout('TestID – innlogging', `<main>
-<style>#testid:not(:target):not(.open) { display: none; }</style>
 <h1>Velg elektronisk ID</h1>
 <p>Logg inn for å gi samtykke til <strong>${esc(p.clientName)}</strong>.</p>
 <ul>
