@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact } from '../reporting/redact.ts';
-import type { Difference } from './diff.ts';
+import { comparedHeaders, type Difference } from './diff.ts';
 import type { StepRecord } from './lifecycle.ts';
 
 export interface CompareResult {
@@ -30,7 +30,7 @@ export function compareMarkdown(result: CompareResult): string {
 
 Target: ${result.target.accessBaseUrl} (access), ${result.target.apiBaseUrl} (API).
 The same lifecycle subset ran on both (${result.simulator.length} steps, ${pairs} exchanges on the simulator), paired step by step.
-Compared: status, content type, headers (${'Cache-Control, Pragma, WWW-Authenticate, Allow, Retry-After, Location'}),
+Compared: status, content type, headers (${comparedHeaders.join(', ')}),
 JSON shape (keys, types, formats; values ignored) and error identifiers (\`error\`, \`code\`, \`status\`).
 
 **${result.differences.length === 0 ? 'No differences.' : `${result.differences.length} difference(s)`}**
