@@ -1,5 +1,5 @@
 /**
- * nogi-conformance <doctor | gate | onboarding | health> [--target mock|preprod|custom] ...
+ * nogi-conformance <doctor | gate | onboarding | health | compare> [--target mock|preprod|custom] ...
  * Exit codes: 0 passed; 1 a contract or lifecycle failure; 2 a configuration error;
  * 3 the target unreachable. See src/cli/README.md.
  */
@@ -37,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./onboarding.ts')).onboarding(env);
       case 'health':
         return await (await import('./health.ts')).health(env, parsed.options);
+      case 'compare':
+        return await (await import('./compare.ts')).compare(env, parsed.options);
     }
   } catch (error) {
     if (error instanceof ConfigError) {

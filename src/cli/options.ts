@@ -11,6 +11,7 @@ export const commands = {
   gate: 'release gate: every lifecycle, security, Pact verification and the bi-directional check',
   onboarding: 'partner checklist with a hint for each failure: reports/onboarding.md and .html',
   health: 'nightly health: fast lifecycle subset, latency per endpoint, drift from the published spec',
+  compare: 'the simulator vs --target preprod|custom: reports/compare.md and .json (--record: persona pack)',
 } as const;
 export type Command = keyof typeof commands;
 
@@ -33,6 +34,8 @@ Options:
                       (default: the provider's documentation site, or NOGI_PUBLISHED_SPEC_URL)
   --samples <n>       health: how many times the health subset runs (1-20, default 5, or NOGI_HEALTH_SAMPLES)
   --no-drift          health: skip the drift check
+  --record            compare: save the target's debt answers as a persona pack (synthetic NINs and
+                      names) in personas/<target>/, for NOGI_SIM_FIXTURES
   -h, --help          this text
 
 Settings come from .env (see .env.example) and the environment; secrets are never printed.
@@ -59,6 +62,8 @@ export interface CliOptions {
   /** Health samples; undefined: NOGI_HEALTH_SAMPLES, else 5. */
   samples?: number;
   drift: boolean;
+  /** compare: record a persona pack. */
+  record?: boolean;
 }
 
 export interface ParsedCommandLine {
@@ -101,6 +106,7 @@ export function parse(argv: string[]): ParsedCommandLine {
         'spec-url': { type: 'string' },
         samples: { type: 'string' },
         'no-drift': { type: 'boolean', default: false },
+        record: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -114,6 +120,7 @@ export function parse(argv: string[]): ParsedCommandLine {
   if (values.target !== undefined && !(targetNames as readonly string[]).includes(values.target)) {
     throw new UsageError(`--target must be mock, preprod or custom, got "${values.target}"`);
   }
+  if (values.record && command !== 'compare') throw new UsageError('--record goes with compare');
   if (values.grep !== undefined) {
     try {
       new RegExp(values.grep);
@@ -132,6 +139,7 @@ export function parse(argv: string[]): ParsedCommandLine {
       specUrl: values['spec-url'],
       samples: values.samples === undefined ? undefined : parseSamples(values.samples),
       drift: !values['no-drift'],
+      record: values.record,
     },
   };
 }

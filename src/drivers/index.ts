@@ -1,11 +1,15 @@
 import type { Page } from '@playwright/test';
 import type { LoginDriverName } from '../config/target.ts';
 import { IdPortenTestIdDriver } from './idporten-testid.ts';
-import { SimulatorPagesDriver } from './simulator-pages.ts';
 import type { LoginDriver } from './types.ts';
 
-export function loginDriverFor(name: LoginDriverName, page: Page): LoginDriver {
-  return name === 'idporten-testid' ? new IdPortenTestIdDriver(page) : new SimulatorPagesDriver(page);
+/**
+ * One driver for every target: the simulator's login page has ID-porten TestID's structure.
+ * `NOGI_LOGIN_DRIVER=simulator` (the configuration's old default for the simulator) is kept as a
+ * name for the same driver, so existing .env files keep working.
+ */
+export function loginDriverFor(_name: LoginDriverName, page: Page): LoginDriver {
+  return new IdPortenTestIdDriver(page);
 }
 
 export { captureCallback, type Callback } from './callback.ts';

@@ -1,8 +1,9 @@
 /**
  * The simulator's login and consent pages walked over plain HTTP (their form fields), for
  * callers without a browser: Pact provider states and the simulator's own tests. The browser walk
- * is the page driver beside this file. A target whose login is ID-porten cannot be walked this
- * way: the first page that is not the simulator's fails, saying a browser is needed.
+ * of the same pages is src/drivers/idporten-testid.ts; both post the login form's field `nin`
+ * (the `pid` input's name). A target whose login is ID-porten cannot be walked this way: the
+ * first page that is not the simulator's fails, saying a browser is needed.
  */
 import { randomBytes } from 'node:crypto';
 import type { NoGiClient } from '../client/nogi-client.ts';

@@ -127,6 +127,11 @@ const peopleSchema = {
   },
 } as const;
 
+/** The fields a fixture loan of each type may have (recorded persona packs keep only these). */
+export const fixtureLoanFields = Object.fromEntries(
+  peopleSchema.properties.people.items.properties.loans.items.properties.loan.oneOf.map((branch) => [branch.properties.type.const, Object.keys(branch.properties)]),
+) as Record<SimLoan['loan']['type'], string[]>;
+
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validateClients = ajv.compile(clientsSchema);

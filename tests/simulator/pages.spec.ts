@@ -1,9 +1,11 @@
 /**
- * The login and consent pages in a real browser, through the selectors documented in
- * src/simulator/access/pages.ts (the page driver relies on them).
+ * The login and consent pages in a real browser, driven by the one login driver
+ * (src/drivers/idporten-testid.ts, the driver preprod uses): the pages must keep ID-porten
+ * TestID's structure for it. What the pages show is read by the test ids of pages.ts.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '../../src/config/browser.ts';
+import { IdPortenTestIdDriver } from '../../src/drivers/idporten-testid.ts';
 import { clients, NIN, useSimulator } from './helpers.ts';
 
 test.use({ launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs } });
@@ -31,17 +33,19 @@ test('login with a TestID number, accept consent, land on the callback with a co
   const callback = await catchCallback(page);
   await page.goto(authUrl('debt.unsecured.presentation.400 openid'));
   await expect(page).toHaveTitle('TestID – innlogging');
-  await page.getByLabel('Fødselsnummer').fill('12345678901');
-  await page.getByRole('button', { name: 'Logg inn' }).click();
+  const driver = new IdPortenTestIdDriver(page);
+  // The TestID form is hidden until TestID is chosen, as on ID-porten.
+  await expect(page.getByTestId('nin-input')).toBeHidden();
+  await driver.logIn('12345678901');
   await expect(page.getByTestId('error')).toBeVisible();
-  await page.getByTestId('nin-input').fill(NIN);
-  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('nin-input')).toBeVisible();
+  await driver.logIn(NIN);
 
   await expect(page).toHaveTitle('Samtykke – Norsk Gjeldsinformasjon');
   await expect(page.getByTestId('consent-client')).toHaveText(a.name);
   await expect(page.getByTestId('consent-scope')).toHaveText('debt.unsecured.presentation');
   await expect(page.getByTestId('consent-duration')).toContainText('365 dager');
-  await page.getByRole('button', { name: 'Godta' }).click();
+  await driver.decide('accept');
 
   await expect(page).toHaveTitle('Callback');
   const cb = callback();
@@ -52,17 +56,17 @@ test('login with a TestID number, accept consent, land on the callback with a co
 
 test('deny on the consent page → consent_denied; Avbryt on the login page → login_cancelled', async ({ page }) => {
   const callback = await catchCallback(page);
+  const driver = new IdPortenTestIdDriver(page);
   await page.goto(authUrl('debt.unsecured.processing', 's-deny'));
-  await page.getByTestId('nin-input').fill(NIN);
-  await page.getByTestId('login-submit').click();
+  await driver.logIn(NIN);
   await expect(page.getByTestId('consent-duration')).toContainText('Engangssamtykke');
-  await page.getByTestId('consent-deny').click();
+  await driver.decide('deny');
   await expect(page).toHaveTitle('Callback');
   expect(callback().searchParams.get('error')).toBe('consent_denied');
   expect(callback().searchParams.get('state')).toBe('s-deny');
 
   await page.goto(authUrl('debt.unsecured.processing', 's-cancel'));
-  await page.getByRole('link', { name: 'Avbryt' }).click();
+  await driver.cancelLogin();
   await expect(page).toHaveTitle('Callback');
   expect(callback().searchParams.get('error')).toBe('login_cancelled');
   expect(callback().searchParams.get('state')).toBe('s-cancel');

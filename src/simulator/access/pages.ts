@@ -1,11 +1,13 @@
 /**
  * HTML of the simulator's login page (like ID-porten's TestID) and NoGi consent page.
  *
- * Stable selectors for page drivers (keep them; fixtures/ drivers depend on them):
+ * The login page has the structure of ID-porten's TestID flow as public end-to-end suites drive it,
+ * so one page driver (src/drivers/idporten-testid.ts) serves the simulator and preprod:
  *   Login page    title "TestID – innlogging", form POST {access}/login
- *     <label for="nin">Fødselsnummer</label>
- *     <input name="nin" id="nin" data-testid="nin-input">
- *     <button type="submit" data-testid="login-submit">Logg inn</button>
+ *     <a href="#testid">TestID Lag din egen</a>          the login method choice; shows the form
+ *     <label for="pid">Personidentifikator (fødselsnummer/d-nummer)</label>
+ *     <input id="pid" name="nin" data-testid="nin-input">   (form field `nin`: the login handler reads it)
+ *     <button type="submit" data-testid="login-submit">Autentiser</button>
  *     <a data-testid="login-cancel">Avbryt</a>            → callback error=login_cancelled
  *   Consent page  title "Samtykke – Norsk Gjeldsinformasjon", form POST {access}/consent
  *     [data-testid="consent-client"]   the client's name
@@ -37,6 +39,8 @@ function layout(title: string, body: string): string {
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
   dt { font-weight: 600; }
   .sim { font-size: .8rem; color: #666; margin-top: 2rem; }
+  /* TestID's form shows once TestID is chosen (the #testid fragment), or after a failed attempt. */
+  #testid:not(:target):not(.open) { display: none; }
 </style>
 </head>
 <body>
@@ -50,17 +54,24 @@ ${body}
 export function loginPage(p: { action: string; cancelUrl: string; challenge: string; clientName: string; error?: string; nin?: string }): string {
   const error = p.error ? `<p role="alert" data-testid="error">${esc(p.error)}</p>` : '';
   return layout('TestID – innlogging', `<main>
-<h1>TestID</h1>
-<p>Logg inn for å gi samtykke til <strong>${esc(p.clientName)}</strong>. Bruk et syntetisk fødselsnummer, for eksempel 14842249091.</p>
+<h1>Velg elektronisk ID</h1>
+<p>Logg inn for å gi samtykke til <strong>${esc(p.clientName)}</strong>.</p>
+<ul>
+  <li><a href="#testid" data-testid="method-testid">TestID <span>Lag din egen</span></a></li>
+</ul>
+<a href="${esc(p.cancelUrl)}" data-testid="login-cancel" class="button">Avbryt</a>
+<section id="testid"${p.error ? ' class="open"' : ''}>
+<h2>TestID</h2>
+<p>Bruk et syntetisk fødselsnummer, for eksempel 14842249091.</p>
 ${error}
 <form method="post" action="${esc(p.action)}">
   <input type="hidden" name="login_challenge" value="${esc(p.challenge)}">
-  <label for="nin">Fødselsnummer</label>
-  <input name="nin" id="nin" data-testid="nin-input" inputmode="numeric" autocomplete="off" value="${esc(p.nin ?? '')}" aria-describedby="nin-help">
-  <p id="nin-help">11 siffer</p>
-  <button type="submit" data-testid="login-submit">Logg inn</button>
-  <a href="${esc(p.cancelUrl)}" data-testid="login-cancel" class="button">Avbryt</a>
+  <label for="pid">Personidentifikator (fødselsnummer/d-nummer)</label>
+  <input name="nin" id="pid" data-testid="nin-input" inputmode="numeric" autocomplete="off" value="${esc(p.nin ?? '')}" aria-describedby="pid-help">
+  <p id="pid-help">11 siffer</p>
+  <button type="submit" data-testid="login-submit">Autentiser</button>
 </form>
+</section>
 </main>`);
 }
 
