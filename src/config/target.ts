@@ -10,6 +10,7 @@ import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
 export type { ClientCredentials } from '../client/credentials.ts';
 
 export type TargetName = 'mock' | 'preprod' | 'custom';
+/** One driver for the TestID login (simulator and preprod alike); `simulator` is an older name for it. */
 export type LoginDriverName = 'simulator' | 'idporten-testid';
 
 /** The token audience of each service (reference/index.md), from the catalogue. */
@@ -142,7 +143,7 @@ export function resolveTarget(catalogue: Catalogue, env: Env = environment(), mo
     const problem = urlProblem('NOGI_ADMIN_BASE_URL', adminBaseUrl);
     if (problem) problems.push(problem);
   }
-  const loginDriver = (env.NOGI_LOGIN_DRIVER ?? (name === 'preprod' ? 'idporten-testid' : 'simulator')) as LoginDriverName;
+  const loginDriver = (env.NOGI_LOGIN_DRIVER ?? 'idporten-testid') as LoginDriverName;
   if (!['simulator', 'idporten-testid'].includes(loginDriver)) {
     problems.push(`NOGI_LOGIN_DRIVER must be simulator or idporten-testid, got "${loginDriver}"`);
   }

@@ -88,7 +88,7 @@ export function hintFor(id: string, o: Observed | undefined): Hint {
   if (error === 'login_failed') {
     return {
       cause: 'The login or consent page did not behave as expected (for preprod: ID-porten TestID, then the NoGi consent page).',
-      fix: 'Check NOGI_TEST_NIN is a TestID person (14842249091 or 29868099311) and NOGI_LOGIN_DRIVER matches the target; the screenshot in the report shows where it stopped.',
+      fix: 'Check NOGI_TEST_NIN is a TestID person (14842249091 or 29868099311); the report shows the step where the page stopped (screenshots only against the simulator).',
     };
   }
   if (id === 'code-exchange' && (error === 'consent_denied' || error === 'login_cancelled')) {

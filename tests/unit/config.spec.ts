@@ -50,7 +50,7 @@ test('custom needs both base URLs, checks they are URLs, and derives audiences f
   expect(target.apiBaseUrl).toBe('http://127.0.0.1:2');
   expect(target.audiences.debt).toBe('http://127.0.0.1:2/v1/debt');
   expect(target.capabilities.regularConsent).toBe(true);
-  expect(target.capabilities.loginDriver).toBe('simulator');
+  expect(target.capabilities.loginDriver).toBe('idporten-testid');
 });
 
 test('an unknown target or login driver is refused', () => {
