@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   const envFile = loadEnvFile();
   const unknown = unknownVariables(process.env, envFile);
   if (unknown.length && !parsed.command.reportsUnknownVariables) {
-    // A mistyped name would otherwise be ignored silently (NOGI_TARGT=preprod runs against mock).
+    // A mistyped name would otherwise be ignored silently (a misspelt target name runs against mock).
     fail(`${programName}: ${unknown.map(describeUnknown).join('\n  ')}\nRename or remove ${unknown.length === 1 ? 'it' : 'them'}; ${programName} doctor checks every setting.`);
     return ExitCode.config;
   }

@@ -58,7 +58,7 @@ export function unknownVariables(env: NodeJS.ProcessEnv, envFile?: EnvFile, know
     .sort()
     .map((name) => {
       const candidate = closest(name, names);
-      // A third of the name may differ: NOGI_CLIENTID → NOGI_CLIENT_ID, not NOGI_TARGET for NOGI_FOO.
+      // Up to a third of the name may differ: a dropped underscore is close, an unrelated name is not.
       const close = candidate !== undefined && distance(name, candidate) <= Math.max(2, Math.floor(name.length / 3));
       return { name, source: fromFile.has(name) ? '.env' : 'the environment', ...(close ? { suggestion: candidate } : {}) };
     });
