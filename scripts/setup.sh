@@ -13,7 +13,7 @@ playwright_chromium=$(node -e "try{const p=require('playwright-core').chromium.e
 if [ -n "${NOGI_CHROMIUM_PATH:-}" ] || [ -n "$playwright_chromium" ] || [ -x /usr/bin/chromium ]; then
   exit 0
 fi
-distribution=$(. /etc/os-release 2>/dev/null && echo "${ID:-}" || true)
+distribution=$(sed -n 's/^ID=//p' /etc/os-release 2>/dev/null | tr -d '"')
 if [ "$distribution" = ubuntu ]; then
   echo "No Chromium found. On Ubuntu: npx playwright install --with-deps chromium (or set NOGI_CHROMIUM_PATH)." >&2
   exit 1
