@@ -12,6 +12,7 @@ import { contractRules, gateSummary } from '../../src/cli/gate.ts';
 import { runEnvironment, type CliOptions, type OptionName } from '../../src/cli/options.ts';
 import { parse, version } from '../../src/cli/program.ts';
 import { commandList } from '../../src/cli/commands/index.ts';
+import type { CommandSpec } from '../../src/cli/command.ts';
 import { checkNode } from '../../src/cli/doctor.ts';
 import { listedVariables, loadEnvFile, unknownVariables } from '../../src/cli/settings.ts';
 import type { RunResults, RunTest } from '../../src/cli/results.ts';
@@ -92,6 +93,18 @@ test('a mistake gets a short, specific message on stderr, "did you mean" where o
   expect(() => parse(['gate', '--target', 'prod'])).toThrow('--target must be mock, preprod or custom, got "prod"');
   expect(optionsOf(['health', '--samples', '3', '--no-drift'])).toMatchObject({ samples: 3, drift: false });
   expect(optionsOf(['health'])).toMatchObject({ drift: true });
+});
+
+test('a command is one CommandSpec added to the list: help, options and refusals follow from it', () => {
+  const extra: CommandSpec = { name: 'compare-demo', summary: 'a command added for this test', options: ['target', 'samples'], run: () => Promise.resolve(0) };
+  const commands = [...commandList, extra];
+  const parsed = parse(['compare-demo', '--target', 'custom', '--samples', '2'], commands);
+  expect(parsed.kind === 'run' && parsed.command).toBe(extra);
+  expect(parsed.kind === 'run' && parsed.options).toMatchObject({ target: 'custom', samples: 2 });
+  expect(() => parse(['compare-demo', '--shard', '1/2'], commands)).toThrow('compare-demo does not take --shard (gate does)');
+  expect(() => parse(['doctor', '--samples', '2'], commands)).toThrow('doctor does not take --samples (health, compare-demo do)');
+  const help = parse(['--help'], commands);
+  expect(help.kind === 'print' && help.text).toContain('a command added for this test');
 });
 
 test('unknown NOGI_* variables: listed names from .env.example, the closest known name suggested', () => {
