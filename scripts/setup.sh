@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Set-up for a fresh machine: the locked npm packages, and a Chromium for the regular-consent flow.
-# Nothing here downloads a browser from outside the npm and Debian registries.
+# Nothing here downloads a browser from outside the npm and Debian registries: when neither
+# Playwright's own Chromium nor a system one is there, Debian's `chromium` package is installed
+# (as root). On GitHub-hosted Ubuntu runners the workflows use `npx playwright install --with-deps
+# chromium` instead (Ubuntu's chromium package is only a snap wrapper), and run this never as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,10 +13,15 @@ playwright_chromium=$(node -e "try{const p=require('playwright-core').chromium.e
 if [ -n "${NOGI_CHROMIUM_PATH:-}" ] || [ -n "$playwright_chromium" ] || [ -x /usr/bin/chromium ]; then
   exit 0
 fi
+distribution=$(sed -n 's/^ID=//p' /etc/os-release 2>/dev/null | tr -d '"')
+if [ "$distribution" = ubuntu ]; then
+  echo "No Chromium found. On Ubuntu: npx playwright install --with-deps chromium (or set NOGI_CHROMIUM_PATH)." >&2
+  exit 1
+fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing Debian's Chromium for the browser flow"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 else
-  echo "No Chromium found. Install one (Debian/Ubuntu: sudo apt-get install -y chromium) or set NOGI_CHROMIUM_PATH." >&2
+  echo "No Chromium found. Install one (Debian: sudo apt-get install -y chromium; elsewhere: npx playwright install --with-deps chromium) or set NOGI_CHROMIUM_PATH." >&2
   exit 1
 fi

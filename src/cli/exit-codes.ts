@@ -20,15 +20,13 @@ export class UnreachableError extends Error {
 }
 
 /**
- * A usage mistake: an unknown command or flag (printed with the help), or a flag's value out of
- * range (one line). Exit 2.
+ * A usage mistake: an unknown command, flag or NOGI_* variable, an option the command does not
+ * take, a flag's value out of range. main prints the message (at most two lines), exit 2.
  */
 export class UsageError extends Error {
-  readonly showUsage: boolean;
-  constructor(message: string, options: { showUsage?: boolean } = {}) {
+  constructor(message: string) {
     super(message);
     this.name = 'UsageError';
-    this.showUsage = options.showUsage ?? false;
   }
 }
 

@@ -1,13 +1,14 @@
 /**
- * nogi-conformance <doctor | gate | onboarding | health | compare> [--target mock|preprod|custom] ...
- * Exit codes: 0 passed; 1 a contract or lifecycle failure; 2 a configuration error;
- * 3 the target unreachable. See src/cli/README.md.
+ * nogi-conformance <command> [options]: the commands are listed in src/cli/commands/index.ts.
+ * Exit codes: 0 passed; 1 a contract or lifecycle failure; 2 a configuration error or a usage
+ * mistake; 3 the target unreachable. See src/cli/README.md.
  */
-import { config as loadDotenv } from 'dotenv';
 import { ConfigError } from '../config/target.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode, RunNotStartedError, UnreachableError, UsageError } from './exit-codes.ts';
-import { parse, runEnvironment, usage, type ParsedCommandLine } from './options.ts';
+import { runEnvironment } from './options.ts';
+import { parse, programName, type ParsedCommandLine } from './program.ts';
+import { describeUnknown, loadEnvFile, unknownVariables } from './settings.ts';
 
 const fail = (message: string): void => void process.stderr.write(`${redact(message)}\n`);
 
@@ -17,36 +18,31 @@ export async function main(argv: string[]): Promise<number> {
     parsed = parse(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    fail(`nogi-conformance: ${error.message}${error.showUsage ? `\n\n${usage}` : ''}`);
+    fail(`${programName}: ${error.message}`);
     return ExitCode.config;
   }
-  if (parsed.help || !parsed.command) {
-    (parsed.help ? process.stdout : process.stderr).write(usage);
-    return parsed.help ? ExitCode.passed : ExitCode.config;
+  if (parsed.kind === 'print') {
+    (parsed.stream === 'stdout' ? process.stdout : process.stderr).write(parsed.text);
+    return parsed.exitCode;
   }
   // The partner's .env is the one of the folder they run from.
-  loadDotenv({ quiet: true });
+  const envFile = loadEnvFile();
+  const unknown = unknownVariables(process.env, envFile);
+  if (unknown.length && !parsed.command.reportsUnknownVariables) {
+    // A mistyped name would otherwise be ignored silently (a misspelt target name runs against mock).
+    fail(`${programName}: ${unknown.map(describeUnknown).join('\n  ')}\nRename or remove ${unknown.length === 1 ? 'it' : 'them'}; ${programName} doctor checks every setting.`);
+    return ExitCode.config;
+  }
   try {
     const env = runEnvironment(parsed.options);
-    switch (parsed.command) {
-      case 'doctor':
-        return await (await import('./doctor.ts')).doctor(env);
-      case 'gate':
-        return await (await import('./gate.ts')).gate(env, parsed.options);
-      case 'onboarding':
-        return await (await import('./onboarding.ts')).onboarding(env);
-      case 'health':
-        return await (await import('./health.ts')).health(env, parsed.options);
-      case 'compare':
-        return await (await import('./compare.ts')).compare(env, parsed.options);
-    }
+    return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown });
   } catch (error) {
     if (error instanceof ConfigError) {
       fail(error.message);
       return ExitCode.config;
     }
     if (error instanceof UsageError || error instanceof RunNotStartedError) {
-      fail(`nogi-conformance: ${error.message}`);
+      fail(`${programName}: ${error.message}`);
       return ExitCode.config;
     }
     if (error instanceof UnreachableError) {

@@ -1,75 +1,33 @@
 /**
- * The command line of nogi-conformance: its commands, its options and their checks. A module of
- * its own so that the runs (gate, onboarding, health) and main depend on it, never on each other.
+ * The options of nogi-conformance, each defined once (its flag, its text, its check), and the
+ * environment a run hands to Playwright. A command names the options it takes (src/cli/commands/);
+ * a module of its own so that the runs (gate, onboarding, health) and main depend on it, never on
+ * each other.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Option } from 'commander';
 import { UsageError } from './exit-codes.ts';
 
-export const commands = {
-  doctor: 'pre-flight checks: Node, Pact native library, Chromium, .env, target reachable, loopback',
-  gate: 'release gate: every lifecycle, security, Pact verification and the bi-directional check',
-  onboarding: 'partner checklist with a hint for each failure: reports/onboarding.md and .html',
-  health: 'nightly health: fast lifecycle subset, latency per endpoint, drift from the published spec',
-  compare: 'the simulator vs --target preprod|custom: reports/compare.md and .json (--record: persona pack)',
-} as const;
-export type Command = keyof typeof commands;
-
 export const targetNames = ['mock', 'preprod', 'custom'] as const;
-
-export const usage = `Usage: nogi-conformance <command> [options]
-
-Commands:
-${Object.entries(commands)
-  .map(([name, text]) => `  ${name.padEnd(11)} ${text}`)
-  .join('\n')}
-
-Options:
-  --target <name>     mock (the embedded simulator, default), preprod, or custom (NOGI_ACCESS_BASE_URL,
-                      NOGI_API_BASE_URL). Overrides NOGI_TARGET.
-  --reports <dir>     where reports go (default reports/ in the current folder, or NOGI_REPORTS_DIR)
-  --shard <i/n>       gate: run shard i of n, 1 <= i <= n (merge the blob reports afterwards, see the README)
-  --grep <regex>      gate: only the tests whose title matches
-  --spec-url <url>    health: the published OpenAPI document to compare with the vendored one
-                      (default: the provider's documentation site, or NOGI_PUBLISHED_SPEC_URL)
-  --samples <n>       health: how many times the health subset runs (1-20, default 5, or NOGI_HEALTH_SAMPLES)
-  --no-drift          health: skip the drift check
-  --record            compare: save the target's debt answers as a persona pack (synthetic NINs and
-                      names) in personas/<target>/, for NOGI_SIM_FIXTURES
-  -h, --help          this text
-
-Settings come from .env (see .env.example) and the environment; secrets are never printed.
-NOGI_PLAYWRIGHT_ARGS adds arguments to the \`playwright test\` of gate, onboarding and health.
-
-Exit codes:
-  0  everything passed
-  1  a contract or lifecycle failure (health: also drift from the published contract)
-  2  a configuration error (nothing ran): the message lists what to set
-  3  the target is unreachable (nothing ran)
-`;
 
 export interface Shard {
   index: number;
   total: number;
 }
 
+/** What the options of every command parse to; a command reads only those it takes. */
 export interface CliOptions {
   target?: string;
   reports?: string;
   shard?: Shard;
   grep?: string;
   specUrl?: string;
+  /** compare: save the target's debt answers as a persona pack. */
+  record?: boolean;
   /** Health samples; undefined: NOGI_HEALTH_SAMPLES, else 5. */
   samples?: number;
+  /** false with --no-drift. */
   drift: boolean;
-  /** compare: record a persona pack. */
-  record?: boolean;
-}
-
-export interface ParsedCommandLine {
-  command?: Command;
-  help: boolean;
-  options: CliOptions;
 }
 
 /** `i/n` with 1 <= i <= n, checked here so that Playwright never sees a shard it would refuse. */
@@ -91,56 +49,47 @@ export function parseSamples(text: string, source = '--samples'): number {
   return samples;
 }
 
-export function parse(argv: string[]): ParsedCommandLine {
-  let parsed;
+export function parseTarget(text: string): string {
+  if (!(targetNames as readonly string[]).includes(text)) throw new UsageError(`--target must be mock, preprod or custom, got "${text}"`);
+  return text;
+}
+
+export function parseGrep(text: string): string {
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        target: { type: 'string' },
-        reports: { type: 'string' },
-        shard: { type: 'string' },
-        grep: { type: 'string' },
-        'spec-url': { type: 'string' },
-        samples: { type: 'string' },
-        'no-drift': { type: 'boolean', default: false },
-        record: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    new RegExp(text);
   } catch (error) {
-    throw new UsageError((error as Error).message, { showUsage: true });
+    throw new UsageError(`--grep: ${(error as Error).message}`);
   }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new UsageError(`one command at a time, got: ${positionals.join(' ')}`, { showUsage: true });
-  const command = positionals[0];
-  if (command !== undefined && !(command in commands)) throw new UsageError(`unknown command "${command}"`, { showUsage: true });
-  if (values.target !== undefined && !(targetNames as readonly string[]).includes(values.target)) {
-    throw new UsageError(`--target must be mock, preprod or custom, got "${values.target}"`);
-  }
-  if (values.record && command !== 'compare') throw new UsageError('--record goes with compare');
-  if (values.grep !== undefined) {
-    try {
-      new RegExp(values.grep);
-    } catch (error) {
-      throw new UsageError(`--grep: ${(error as Error).message}`);
-    }
-  }
+  return text;
+}
+
+/**
+ * Every option, once. The parsers throw UsageError (exit 2, one line), which commander passes
+ * through unchanged. Factories, because a commander Option belongs to one command.
+ */
+export const cliOptions = {
+  target: () => new Option('--target <name>', 'mock (the embedded simulator, default), preprod, or custom (NOGI_ACCESS_BASE_URL, NOGI_API_BASE_URL); overrides NOGI_TARGET').argParser(parseTarget),
+  reports: () => new Option('--reports <dir>', 'where reports go (default: reports/ in the current folder, or NOGI_REPORTS_DIR)'),
+  shard: () => new Option('--shard <i/n>', 'run shard i of n, 1 <= i <= n (merge the blob reports afterwards)').argParser(parseShard),
+  grep: () => new Option('--grep <regex>', 'only the tests whose title matches').argParser(parseGrep),
+  specUrl: () => new Option('--spec-url <url>', 'the published OpenAPI document to compare with the vendored one (default: the provider\'s documentation site, or NOGI_PUBLISHED_SPEC_URL)'),
+  samples: () => new Option('--samples <n>', 'how many times the health subset runs, 1-20 (default 5, or NOGI_HEALTH_SAMPLES)').argParser((text: string) => parseSamples(text)),
+  noDrift: () => new Option('--no-drift', 'skip the drift check'),
+  record: () => new Option('--record', 'save the target\'s debt answers as a persona pack (synthetic NINs and names) in personas/<target>/'),
+} as const satisfies Record<string, () => Option>;
+export type OptionName = keyof typeof cliOptions;
+
+/** commander's parsed values (camelCase keys) as CliOptions. */
+export function toCliOptions(values: Record<string, unknown>): CliOptions {
   return {
-    command: command as Command | undefined,
-    help: values.help,
-    options: {
-      target: values.target,
-      reports: values.reports,
-      shard: values.shard === undefined ? undefined : parseShard(values.shard),
-      grep: values.grep,
-      specUrl: values['spec-url'],
-      samples: values.samples === undefined ? undefined : parseSamples(values.samples),
-      drift: !values['no-drift'],
-      record: values.record,
-    },
+    target: values.target as string | undefined,
+    reports: values.reports as string | undefined,
+    shard: values.shard as Shard | undefined,
+    grep: values.grep as string | undefined,
+    specUrl: values.specUrl as string | undefined,
+    samples: values.samples as number | undefined,
+    drift: values.drift !== false,
+    record: values.record === true,
   };
 }
 

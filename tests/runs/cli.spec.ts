@@ -1,20 +1,26 @@
 /**
- * The CLI surface: help, usage and argument errors, a run Playwright refused, doctor's checks and
- * exit codes, the gate summary, and the CLI's modules free of import cycles.
+ * The CLI surface: help per command, --version, usage mistakes (short, specific, "did you mean",
+ * exit 2), unknown NOGI_* variables, a run Playwright refused, doctor's checks (skipped ones, the
+ * .env it read) and exit codes, the gate summary, and the CLI's modules free of import cycles.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { contractRules, gateSummary } from '../../src/cli/gate.ts';
-import { parse, runEnvironment } from '../../src/cli/options.ts';
+import { runEnvironment, type CliOptions, type OptionName } from '../../src/cli/options.ts';
+import { parse, version } from '../../src/cli/program.ts';
+import { commandList } from '../../src/cli/commands/index.ts';
+import type { CommandSpec } from '../../src/cli/command.ts';
 import { checkNode } from '../../src/cli/doctor.ts';
+import { listedVariables, loadEnvFile, unknownVariables } from '../../src/cli/settings.ts';
 import type { RunResults, RunTest } from '../../src/cli/results.ts';
 import { RunNotStartedError } from '../../src/cli/exit-codes.ts';
 import { runPlaywright } from '../../src/cli/run-playwright.ts';
 import { tagGrep } from '../../src/cli/tagged-run.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
-import { cleanEnv, customTarget, root, runCli, startQuietSimulator } from './helpers.ts';
+import { cleanEnv, customTarget, folderOutsideProject, root, runCli, startQuietSimulator } from './helpers.ts';
 
 /** A port on 127.0.0.1 where nothing listens. */
 async function closedPort(): Promise<number> {
@@ -25,26 +31,106 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-test('--help lists the commands and the exit codes, exit 0', async () => {
+/** The options a command line parses to (a usage mistake throws). */
+function optionsOf(argv: string[]): CliOptions {
+  const parsed = parse(argv);
+  if (parsed.kind !== 'run') throw new Error(`not a run: ${argv.join(' ')}`);
+  return parsed.options;
+}
+
+test('--help lists the commands and the exit codes, exit 0; --version prints the version', async () => {
   const r = await runCli(['--help'], cleanEnv({}));
   expect(r.code).toBe(0);
-  for (const word of ['doctor', 'gate', 'onboarding', 'health', '--target', 'Exit codes', '3  the target is unreachable']) expect(r.stdout).toContain(word);
+  for (const word of ['doctor', 'gate', 'onboarding', 'health', '--version', 'Exit codes', '3  the target is unreachable']) expect(r.stdout).toContain(word);
+  const v = await runCli(['--version'], cleanEnv({}));
+  expect(v.code).toBe(0);
+  expect(v.stdout).toBe(`${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`);
+  expect(version).toMatch(/^\d+\.\d+\.\d+/);
 });
 
-test('an unknown command or flag is a usage error: exit 2 with the help', async () => {
-  const unknown = await runCli(['deploy'], cleanEnv({}));
-  expect(unknown.code).toBe(2);
-  expect(unknown.stderr).toContain('unknown command "deploy"');
-  const flag = await runCli(['gate', '--tagret', 'mock'], cleanEnv({}));
-  expect(flag.code).toBe(2);
-  expect(flag.stderr).toContain('--tagret');
-  expect(() => parse(['health', '--samples', '500'])).toThrow('--samples');
+test('<command> --help and help <command> show that command: its usage and only its options', async () => {
+  const r = await runCli(['doctor', '--help'], cleanEnv({}));
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^Usage: nogi-conformance doctor \[options\]/);
+  expect(r.stdout).toContain('--target <name>');
+  expect(r.stdout).not.toContain('--samples');
+  expect(r.stdout).not.toContain('Commands:');
+  // Every registered command has a help of its own listing exactly the options it takes.
+  for (const command of commandList) {
+    const help = parse(['help', command.name]);
+    expect(help.kind === 'print' && help.exitCode === 0, command.name).toBe(true);
+    const text = help.kind === 'print' ? help.text : '';
+    expect(text).toContain(`Usage: nogi-conformance ${command.name}`);
+    const flags: Record<string, OptionName> = { '--target': 'target', '--reports': 'reports', '--shard': 'shard', '--grep': 'grep', '--spec-url': 'specUrl', '--samples': 'samples', '--no-drift': 'noDrift' };
+    for (const [flag, name] of Object.entries(flags)) expect(text.includes(`${flag} `), `${command.name} ${flag}`).toBe(command.options.includes(name));
+  }
+});
+
+test('a mistake gets a short, specific message on stderr, "did you mean" where one is close, exit 2', async () => {
+  const mistakes: Array<[string[], RegExp]> = [
+    [['doctr'], /^nogi-conformance: unknown command 'doctr' \(Did you mean doctor\?\)\n/],
+    [['gate', '--tagret', 'mock'], /^nogi-conformance: unknown option '--tagret' \(Did you mean --target\?\)\n/],
+    [['doctor', '--samples', '3'], /^nogi-conformance: doctor does not take --samples \(health does\)\n/],
+    [['--verbose'], /^nogi-conformance: unknown option '--verbose'\n/],
+    [['gate', 'now'], /^nogi-conformance: too many arguments for 'gate'/],
+    [['--target', 'mock', 'gate'], /^nogi-conformance: --target goes after the command: nogi-conformance gate --target/],
+  ];
+  for (const [args, message] of mistakes) {
+    const r = await runCli(args, cleanEnv({}));
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.stderr, args.join(' ')).toMatch(message);
+    // One line saying what is wrong, one usage line: never the whole help, never Node's own error.
+    expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(2);
+    expect(r.stderr).toMatch(/\nUsage: nogi-conformance \S+ \[options\] {2}\(nogi-conformance (\S+ )?--help for more\)\n$/);
+    expect(r.stderr).not.toMatch(/ERR_PARSE_ARGS|TypeError|at .*\.ts:\d+/);
+    expect(r.stdout).toBe('');
+  }
+  const none = await runCli([], cleanEnv({}));
+  expect(none.code).toBe(2);
+  expect(none.stderr).toMatch(/^Usage: nogi-conformance <command> \[options\]\n\nCommands:\n {2}doctor /);
+  expect(() => parse(['health', '--samples', '500'])).toThrow('--samples must be a whole number from 1 to 20, got "500"');
   expect(() => parse(['health', '--samples', '2.5'])).toThrow('--samples');
-  expect(() => parse(['gate', '--target', 'prod'])).toThrow('mock, preprod or custom');
+  expect(() => parse(['gate', '--target', 'prod'])).toThrow('--target must be mock, preprod or custom, got "prod"');
+  expect(optionsOf(['health', '--samples', '3', '--no-drift'])).toMatchObject({ samples: 3, drift: false });
+  expect(optionsOf(['health'])).toMatchObject({ drift: true });
+});
+
+test('a command is one CommandSpec added to the list: help, options and refusals follow from it', () => {
+  const extra: CommandSpec = { name: 'compare-demo', summary: 'a command added for this test', options: ['target', 'samples'], run: () => Promise.resolve(0) };
+  const commands = [...commandList, extra];
+  const parsed = parse(['compare-demo', '--target', 'custom', '--samples', '2'], commands);
+  expect(parsed.kind === 'run' && parsed.command).toBe(extra);
+  expect(parsed.kind === 'run' && parsed.options).toMatchObject({ target: 'custom', samples: 2 });
+  expect(() => parse(['compare-demo', '--shard', '1/2'], commands)).toThrow('compare-demo does not take --shard (gate does)');
+  expect(() => parse(['doctor', '--samples', '2'], commands)).toThrow('doctor does not take --samples (health, compare-demo do)');
+  const help = parse(['--help'], commands);
+  expect(help.kind === 'print' && help.text).toContain('a command added for this test');
+});
+
+test('unknown NOGI_* variables: listed names from .env.example, the closest known name suggested', () => {
+  expect(listedVariables('# a comment\nNOGI_TARGET=mock\n# NOGI_CLIENT_ID=\n#NOGI_X=1\nnot_this=1\n')).toEqual(['NOGI_TARGET', 'NOGI_CLIENT_ID', 'NOGI_X']);
+  const found = unknownVariables({ NOGI_CLIENTID: 'x', NOGI_TARGET: 'mock', NOGI_TARGT: 'preprod', NOGI_SOMETHING_ELSE_ENTIRELY: '1', PACT_FOO: '1', HOME: '/' });
+  expect(found).toEqual([
+    { name: 'NOGI_CLIENTID', source: 'the environment', suggestion: 'NOGI_CLIENT_ID' },
+    { name: 'NOGI_SOMETHING_ELSE_ENTIRELY', source: 'the environment' },
+    { name: 'NOGI_TARGT', source: 'the environment', suggestion: 'NOGI_TARGET' },
+  ]);
+});
+
+test('a run refuses to start on an unknown NOGI_* variable in .env, naming the file and the closest name, exit 2', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'nogi-cli-env-'));
+  writeFileSync(join(cwd, '.env'), 'NOGI_TARGET=custom\nNOGI_CLIENTID=abc\n');
+  const file = loadEnvFile(cwd, {});
+  expect(file).toEqual({ path: join(cwd, '.env'), found: true, names: ['NOGI_TARGET', 'NOGI_CLIENTID'] });
+  const reports = test.info().outputPath('reports');
+  const r = await runCli(['gate'], cleanEnv({ NOGI_REPORTS_DIR: reports }), 60_000, cwd);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('nogi-conformance: NOGI_CLIENTID (in .env) is not a nogi-conformance setting: did you mean NOGI_CLIENT_ID?\nRename or remove it; nogi-conformance doctor checks every setting.\n');
+  expect(existsSync(reports)).toBe(false);
 });
 
 test('--shard i/n is checked before anything starts: 1 <= i <= n, else exit 2 with one line, no summary', async () => {
-  expect(parse(['gate', '--shard', '2/3']).options.shard).toEqual({ index: 2, total: 3 });
+  expect(optionsOf(['gate', '--shard', '2/3']).shard).toEqual({ index: 2, total: 3 });
   for (const shard of ['5/3', '0/3', '1/0', '3', 'a/b', '-1/2']) expect(() => parse(['gate', '--shard', shard]), shard).toThrow('--shard');
   const reports = test.info().outputPath('reports');
   const r = await runCli(['gate', '--shard', '5/3'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
@@ -99,13 +185,13 @@ test('the tag grep selects by whole tag, and combines with --grep', () => {
 });
 
 test('flags override the environment; empty NOGI_* values mean unset; the reports folder is absolute', () => {
-  const env = runEnvironment(parse(['health', '--target', 'custom', '--spec-url', 'http://127.0.0.1:1/x.json', '--samples', '3']).options, { NOGI_TARGET: 'preprod', NOGI_ACCESS_BASE_URL: '' }, '/somewhere');
+  const env = runEnvironment(optionsOf(['health', '--target', 'custom', '--spec-url', 'http://127.0.0.1:1/x.json', '--samples', '3']), { NOGI_TARGET: 'preprod', NOGI_ACCESS_BASE_URL: '' }, '/somewhere');
   expect(env.NOGI_TARGET).toBe('custom');
   expect(env.NOGI_PUBLISHED_SPEC_URL).toBe('http://127.0.0.1:1/x.json');
   expect(env.NOGI_HEALTH_SAMPLES).toBe('3');
   expect(env.NOGI_REPORTS_DIR).toBe('/somewhere/reports');
   expect('NOGI_ACCESS_BASE_URL' in env).toBe(false);
-  expect(runEnvironment(parse(['gate', '--reports', 'out']).options, {}, '/w').NOGI_REPORTS_DIR).toBe('/w/out');
+  expect(runEnvironment(optionsOf(['gate', '--reports', 'out']), {}, '/w').NOGI_REPORTS_DIR).toBe('/w/out');
 });
 
 test('the CLI modules import no cycle (options live in their own module)', () => {
@@ -134,11 +220,12 @@ test('the CLI modules import no cycle (options live in their own module)', () =>
   expect(cycles).toEqual([]);
 });
 
-test('doctor checks Node, Pact, Chromium, .env, target and loopback; a Node below 20 is refused', async () => {
+test('doctor checks Node, Pact, Chromium, the .env it read, known variables, target and loopback; a Node below 20 is refused', async () => {
   const r = await runCli(['doctor'], cleanEnv({ NOGI_TARGET: 'mock' }));
   expect(r.code, r.stdout).toBe(0);
-  for (const check of ['Node.js ≥ 20', 'Pact native library: pact_ffi', 'Chromium', '.env complete for mock', 'Target reachable: the simulator starts', 'Loopback binding (127.0.0.1): listened on 127.0.0.1:']) expect(r.stdout).toContain(check);
-  expect(checkNode('18.19.0')).toMatchObject({ ok: false, kind: 'config' });
+  for (const check of ['Node.js ≥ 20', 'Pact native library: pact_ffi', 'Chromium', `✓ Settings file: no ${folderOutsideProject()}/.env: settings from the environment only`, '✓ Known NOGI_* variables', '.env complete for mock', 'Target reachable: the simulator starts', 'Loopback binding (127.0.0.1): listened on 127.0.0.1:']) expect(r.stdout).toContain(check);
+  expect(r.stdout).toMatch(/\n8 passed, 0 failed\n$/);
+  expect(checkNode('18.19.0')).toMatchObject({ status: 'failed', kind: 'config' });
   expect(checkNode('18.19.0').fix).toContain('Node.js 20');
 });
 
@@ -158,12 +245,26 @@ test.describe('doctor against a custom target', () => {
     expect(r.stdout + r.stderr).not.toContain(customTarget(sim).NOGI_CLIENT_SECRET!);
   });
 
-  test('incomplete .env: each missing variable listed with the fix, exit 2', async () => {
+  test('incomplete .env: each missing variable listed with the fix, the reachability check shown as skipped, exit 2', async () => {
     const r = await runCli(['doctor'], cleanEnv({ ...customTarget(sim), NOGI_CLIENT_ID: undefined, NOGI_API_BASE_URL: undefined }));
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('NOGI_CLIENT_ID is missing');
     expect(r.stdout).toContain('NOGI_API_BASE_URL is missing');
     expect(r.stdout).toContain('fix: Set these in .env');
+    expect(r.stdout).toContain('- Target reachable: skipped: needs a complete .env for custom');
+    expect(r.stdout).toMatch(/\n\d+ passed, 1 failed, 1 skipped\n$/);
+  });
+
+  test('the .env of the folder it runs from: named, read, and a mistyped name in it flagged with the closest known one', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'nogi-doctor-env-'));
+    const { NOGI_CLIENT_ID: clientId, ...rest } = customTarget(sim);
+    writeFileSync(join(cwd, '.env'), Object.entries({ ...rest, NOGI_CLIENTID: clientId }).map(([k, v]) => `${k}=${v}`).join('\n'));
+    const r = await runCli(['doctor'], cleanEnv({}), 60_000, cwd);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`✓ Settings file: read ${join(cwd, '.env')} (6 NOGI_/PACT_ variables; the environment wins over it)`);
+    expect(r.stdout).toContain('✗ Known NOGI_* variables: not a setting of nogi-conformance:\n      - NOGI_CLIENTID (in .env) is not a nogi-conformance setting: did you mean NOGI_CLIENT_ID?');
+    expect(r.stdout).toContain('NOGI_CLIENT_ID is missing');
+    expect(r.stdout + r.stderr).not.toContain(rest.NOGI_CLIENT_SECRET!);
   });
 
   test('unreachable target: the host and the reason, exit 3', async () => {

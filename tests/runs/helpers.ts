@@ -53,11 +53,11 @@ export function folderOutsideProject(): string {
   return elsewhere;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000, cwd = folderOutsideProject()): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // Run from elsewhere: the CLI finds its own files from where it is installed, and must not
     // pick up the project's .env or reports/ through the working directory.
-    const child = spawn(process.execPath, [`${root}bin/nogi-conformance.js`, ...args], { cwd: folderOutsideProject(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [`${root}bin/nogi-conformance.js`, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,0 +1,103 @@
+/**
+ * The command line, on commander: per-command help, --version, "did you mean" for commands and
+ * options, values checked by the options' own parsers. Every mistake is a UsageError: one line
+ * saying what is wrong, the command's usage line, and where the help is (exit 2).
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import type { CommandSpec } from './command.ts';
+import { commandList } from './commands/index.ts';
+import { ExitCode, UsageError } from './exit-codes.ts';
+import { cliOptions, toCliOptions, type CliOptions, type OptionName } from './options.ts';
+
+export const programName = 'nogi-conformance';
+
+export const version: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const exitCodesHelp = `
+Settings come from .env in the current folder (see .env.example) and the environment; secrets are
+never printed. NOGI_PLAYWRIGHT_ARGS adds arguments to the \`playwright test\` of the runs.
+
+Exit codes:
+  0  everything passed
+  1  a contract or lifecycle failure (health: also drift from the published contract)
+  2  a configuration error or a usage mistake (nothing ran): the message says what to fix
+  3  the target is unreachable (nothing ran)
+`;
+
+export type ParsedCommandLine =
+  | { kind: 'run'; command: CommandSpec; options: CliOptions }
+  /** --help, --version, or no command: text to print and the exit code. */
+  | { kind: 'print'; text: string; stream: 'stdout' | 'stderr'; exitCode: ExitCode };
+
+/** The flag as typed (--spec-url) of each option name. */
+const flagOf = (name: OptionName): string => cliOptions[name]().long ?? name;
+
+function build(commands: readonly CommandSpec[], out: { text: string }, selected: { command?: CommandSpec; values?: Record<string, unknown> }): Command {
+  const program = new Command(programName)
+    .usage('<command> [options]')
+    .description('Contract tests and conformance runs for the NoGi consent API.')
+    .version(version, '-V, --version', 'the version of nogi-conformance')
+    .helpOption('-h, --help', 'this text; <command> --help for the options of a command')
+    .addHelpText('after', exitCodesHelp)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
+  for (const spec of commands) {
+    const command = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
+    for (const name of spec.options) command.addOption(cliOptions[name]());
+    command.action((values: Record<string, unknown>) => {
+      selected.command = spec;
+      selected.values = values;
+    });
+  }
+  return program;
+}
+
+/** The one-line usage of a command, or of the program. */
+function usageLine(program: Command, commandName?: string): string {
+  const command = program.commands.find((c) => c.name() === commandName);
+  return command ? `Usage: ${programName} ${command.name()} ${command.usage()}` : `Usage: ${programName} ${program.usage()}`;
+}
+
+/** Which commands take this flag (e.g. --samples: health), to say where it belongs. */
+function commandsTaking(commands: readonly CommandSpec[], flag: string): string[] {
+  return commands.filter((c) => c.options.some((o) => flagOf(o) === flag)).map((c) => c.name);
+}
+
+/** commander's message, made specific: "doctor does not take --samples (health does)". */
+function usageError(error: CommanderError, program: Command, commands: readonly CommandSpec[], argv: string[]): UsageError {
+  // The command comes first; a command name later on means options were put before it.
+  const isCommand = (a: string | undefined): boolean => commands.some((c) => c.name === a);
+  const commandName = isCommand(argv[0]) ? argv[0] : undefined;
+  let message = error.message.replace(/^error: /, '');
+  const unknownOption = /^unknown option '([^']+)'/.exec(message);
+  if (unknownOption) {
+    const flag = unknownOption[1]!.split('=')[0]!;
+    const takers = commandsTaking(commands, flag);
+    if (takers.length && commandName) message = `${commandName} does not take ${flag} (${takers.join(', ')} ${takers.length === 1 ? 'does' : 'do'})`;
+    else if (takers.length) message = `${flag} goes after the command: ${programName} ${argv.find(isCommand) ?? takers[0]} ${flag} …`;
+  }
+  if (error.code === 'commander.missingArgument' || error.code === 'commander.excessArguments') message = message.replace(/\.$/, '');
+  const help = commandName ? `${programName} ${commandName} --help` : `${programName} --help`;
+  return new UsageError(`${message.replace(/\n/g, ' ')}\n${usageLine(program, commandName)}  (${help} for more)`);
+}
+
+/** Parses argv (without node and the script). Throws UsageError for a mistake. */
+export function parse(argv: string[], commands: readonly CommandSpec[] = commandList): ParsedCommandLine {
+  const out = { text: '' };
+  const selected: { command?: CommandSpec; values?: Record<string, unknown> } = {};
+  const program = build(commands, out, selected);
+  if (argv.length === 0) {
+    return { kind: 'print', text: `${usageLine(program)}\n\nCommands:\n${commands.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`).join('\n')}\n\n${programName} --help for the options and exit codes\n`, stream: 'stderr', exitCode: ExitCode.config };
+  }
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)) return { kind: 'print', text: out.text, stream: 'stdout', exitCode: ExitCode.passed };
+    throw usageError(error, program, commands, argv);
+  }
+  if (!selected.command || !selected.values) throw new UsageError(`no command given\n${usageLine(program)}  (${programName} --help for more)`);
+  return { kind: 'run', command: selected.command, options: toCliOptions(selected.values) };
+}
