@@ -73,5 +73,5 @@ test('compare against the simulator itself, and --record elsewhere, are usage er
   expect(self.stderr.trim()).toBe('nogi-conformance: compare needs a target other than the simulator it compares with: --target preprod or --target custom');
   const misplaced = await runCli(['doctor', '--record'], cleanEnv({}));
   expect(misplaced.code).toBe(2);
-  expect(misplaced.stderr).toContain('--record goes with compare');
+  expect(misplaced.stderr).toContain('doctor does not take --record (compare does)');
 });
