@@ -11,7 +11,18 @@ import { parse, runEnvironment, usage, type ParsedCommandLine } from './options.
 
 const fail = (message: string): void => void process.stderr.write(`${redact(message)}\n`);
 
+/** Commands that parse their own options (certificates and the client report). */
+const ownCommands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  certify: () => import('./certify.ts'),
+  verify: () => import('./verify.ts'),
+};
+
 export async function main(argv: string[]): Promise<number> {
+  const own = argv[0] !== undefined && Object.hasOwn(ownCommands, argv[0]) ? ownCommands[argv[0]] : undefined;
+  if (own) {
+    loadDotenv({ quiet: true });
+    return (await own()).run(argv.slice(1));
+  }
   let parsed: ParsedCommandLine;
   try {
     parsed = parse(argv);
