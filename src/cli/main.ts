@@ -15,6 +15,7 @@ const fail = (message: string): void => void process.stderr.write(`${redact(mess
 const ownCommands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   certify: () => import('./certify.ts'),
   verify: () => import('./verify.ts'),
+  'client-report': () => import('./client-report.ts'),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,14 @@
  * with one known fault, get exactly that one failed rule; the project's own NoGiClient walking the
  * integrated lifecycle, the regular flow and the scenarios gets none.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { parseKey } from '../../src/certificate/keys.ts';
+import { verifyCertificate } from '../../src/certificate/sign.ts';
+import { certify } from '../../src/cli/certify.ts';
+import { clientReportCommand } from '../../src/cli/client-report.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import type { ClientReport } from '../../src/grading/admin.ts';
 import { CALL_BUDGET } from '../../src/grading/judge.ts';
@@ -19,6 +26,19 @@ const scope = {
   feed: catalogue.service('feed').scopes[0]!,
 };
 const path = (operationId: string, params?: Record<string, string | number>) => catalogue.expandPath(operationId, params);
+/** Runs a CLI command in-process without its console output. */
+async function quietly<T>(run: () => Promise<T>): Promise<T> {
+  const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+  }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test.beforeEach(async () => {
@@ -190,6 +210,37 @@ test('the project\'s own NoGiClient, walking the lifecycles and the scenarios, f
   expect(r.score.failed).toBe(0);
   expect(r.score.percent).toBe(100);
   expect(r.sandbox.apiUrl).toBe(h.sim.apiUrl);
+});
+
+test('client-report writes md, html and json; --min-score sets the bar; certify signs the report and it verifies', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nogi-client-report-'));
+  try {
+    const partner = partnerClient();
+    expect((await partner.createConsent('30')).status).toBe(200);
+    const cli = (argv: string[], command: (argv: string[], env: NodeJS.ProcessEnv, cwd: string) => Promise<number> = clientReportCommand) =>
+      quietly(() => command(argv, { NOGI_DATA_DIR: join(dir, 'data') }, dir));
+    const args = ['--client', a.client_id, '--admin', h.sim.adminUrl!, '--reports', join(dir, 'reports')];
+    expect(await cli(args)).toBe(1);
+    const markdown = readFileSync(join(dir, 'reports', 'client-report.md'), 'utf8');
+    expect(markdown).toContain('❌ No reliance on the provider');
+    expect(markdown).toContain('consent_duration_days');
+    expect(markdown).not.toContain(NIN);
+    expect(readFileSync(join(dir, 'reports', 'client-report.html'), 'utf8')).toContain('<tr class="fail">');
+    const json = JSON.parse(readFileSync(join(dir, 'reports', 'client-report.json'), 'utf8')) as ClientReport;
+    expect(json.score).toMatchObject({ failed: 1 });
+    expect(await cli([...args, '--min-score', String(json.score.percent)])).toBe(0);
+    expect(await cli([...args, '--min-score', String(json.score.percent + 1)])).toBe(1);
+    expect(await cli(['--admin', h.sim.adminUrl!])).toBe(2);
+
+    expect(await cli(['--from', 'client-report', '--reports', join(dir, 'reports')], certify)).toBe(0);
+    const key = parseKey(readFileSync(join(dir, 'reports', 'certificate-key.public.jwk'), 'utf8'), 'public', 'test');
+    const outcome = await verifyCertificate(readFileSync(join(dir, 'reports', 'certificate.jws'), 'utf8'), { key });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.certificate).toMatchObject({ source: 'client-report', clientId: a.client_id, target: { apiBaseUrl: h.sim.apiUrl }, development: true });
+    expect(outcome.certificate!.checks.find((c) => c.id === 'no-leniency')?.verdict).toBe('fail');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('scenarios the fault switches cannot play yet say what they need; unknown clients and scenarios are refused', async () => {
