@@ -56,6 +56,12 @@ export interface Certificate {
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+const verdictOfOutcome = { passed: 'pass', failed: 'fail', skipped: 'not exercised' } as const satisfies Record<string, Verdict>;
+/** Checks from a run's outcomes (tests, checklist items). */
+export function checksFromOutcomes(items: ReadonlyArray<{ id: string; title: string; outcome: keyof typeof verdictOfOutcome }>): CheckVerdict[] {
+  return items.map((i) => ({ id: i.id, title: i.title, verdict: verdictOfOutcome[i.outcome] }));
+}
+
 export function scoreOf(checks: readonly CheckVerdict[]): Score {
   const passed = checks.filter((c) => c.verdict === 'pass').length;
   const failed = checks.filter((c) => c.verdict === 'fail').length;

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checklistFromResults } from '../cli/onboarding.ts';
-import { readResults, type Outcome, type RunResults } from '../cli/results.ts';
-import type { CertificateSource, CheckVerdict, Verdict } from './document.ts';
+import { readResults, type RunResults } from '../cli/results.ts';
+import { checksFromOutcomes, type CertificateSource, type CheckVerdict, type Verdict } from './document.ts';
 
 export class SourceError extends Error {
   constructor(message: string) {
@@ -17,10 +17,8 @@ export class SourceError extends Error {
   }
 }
 
-const verdictOf: Record<Outcome, Verdict> = { passed: 'pass', failed: 'fail', skipped: 'not exercised' };
-
 export function gateChecks(results: RunResults, gateMarkdown?: string): CheckVerdict[] {
-  const checks = results.tests.map((t) => ({ id: `${t.project}:${t.file}:${t.titlePath.join(' › ')}`, title: t.titlePath.join(' › '), verdict: verdictOf[t.outcome] }));
+  const checks = checksFromOutcomes(results.tests.map((t) => ({ id: `${t.project}:${t.file}:${t.titlePath.join(' › ')}`, title: t.titlePath.join(' › '), outcome: t.outcome })));
   // The gate's Pact provider verification runs outside Playwright: gate.md is where it is written.
   const pact = /Pact verification against the target: (?:\*\*(PASSED|FAILED)\*\*|skipped)/.exec(gateMarkdown ?? '');
   if (pact) checks.push({ id: 'pact-verification', title: 'Pact provider verification against the target', verdict: pact[1] === 'PASSED' ? 'pass' : pact[1] === 'FAILED' ? 'fail' : 'not exercised' });
@@ -29,7 +27,7 @@ export function gateChecks(results: RunResults, gateMarkdown?: string): CheckVer
 }
 
 export function onboardingChecks(results: RunResults): CheckVerdict[] {
-  return checklistFromResults(results).map((e) => ({ id: e.id, title: e.title, verdict: verdictOf[e.outcome] }));
+  return checksFromOutcomes(checklistFromResults(results));
 }
 
 export interface ClientReportFile {

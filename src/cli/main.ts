@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'gate':
         return await (await import('./gate.ts')).gate(env, parsed.options);
       case 'onboarding':
-        return await (await import('./onboarding.ts')).onboarding(env);
+        return await (await import('./onboarding.ts')).onboarding(env, parsed.options);
       case 'health':
         return await (await import('./health.ts')).health(env, parsed.options);
     }

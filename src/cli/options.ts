@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseMinScore } from '../certificate/document.ts';
 import { UsageError } from './exit-codes.ts';
 
 export const commands = {
@@ -22,6 +23,10 @@ Commands:
 ${Object.entries(commands)
   .map(([name, text]) => `  ${name.padEnd(11)} ${text}`)
   .join('\n')}
+  certify     sign the results of a gate, onboarding or client report: reports/certificate.json and .jws
+  verify      check a certificate offline: signature, contract hashes, expiry
+  client-report  the sandbox's grading of one client: reports/client-report.md, .html, .json
+  (these three take their own options: nogi-conformance <command> --help)
 
 Options:
   --target <name>     mock (the embedded simulator, default), preprod, or custom (NOGI_ACCESS_BASE_URL,
@@ -33,6 +38,8 @@ Options:
                       (default: the provider's documentation site, or NOGI_PUBLISHED_SPEC_URL)
   --samples <n>       health: how many times the health subset runs (1-20, default 5, or NOGI_HEALTH_SAMPLES)
   --no-drift          health: skip the drift check
+  --min-score <p>     gate, onboarding: pass when at least p percent of the judged checks passed
+                      (instead of on no failure); see also certify, verify, client-report
   -h, --help          this text
 
 Settings come from .env (see .env.example) and the environment; secrets are never printed.
@@ -59,6 +66,8 @@ export interface CliOptions {
   /** Health samples; undefined: NOGI_HEALTH_SAMPLES, else 5. */
   samples?: number;
   drift: boolean;
+  /** gate, onboarding: pass at this score (percent) instead of on no failure. */
+  minScore?: number;
 }
 
 export interface ParsedCommandLine {
@@ -86,6 +95,14 @@ export function parseSamples(text: string, source = '--samples'): number {
   return samples;
 }
 
+function minScoreOption(text: string | undefined): number | undefined {
+  try {
+    return parseMinScore(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export function parse(argv: string[]): ParsedCommandLine {
   let parsed;
   try {
@@ -101,6 +118,7 @@ export function parse(argv: string[]): ParsedCommandLine {
         'spec-url': { type: 'string' },
         samples: { type: 'string' },
         'no-drift': { type: 'boolean', default: false },
+        'min-score': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -132,6 +150,7 @@ export function parse(argv: string[]): ParsedCommandLine {
       specUrl: values['spec-url'],
       samples: values.samples === undefined ? undefined : parseSamples(values.samples),
       drift: !values['no-drift'],
+      minScore: minScoreOption(values['min-score']),
     },
   };
 }

@@ -16,6 +16,11 @@ import { certify } from '../../src/cli/certify.ts';
 import { contractsDir } from '../../src/contract/load.ts';
 import { contractsIn } from '../../src/cli/verify.ts';
 import { registerSecret } from '../../src/reporting/redact.ts';
+import { withMinScore } from '../../src/cli/min-score.ts';
+import { parse } from '../../src/cli/options.ts';
+import { UsageError } from '../../src/cli/exit-codes.ts';
+import { gateChecks } from '../../src/certificate/sources.ts';
+import { resultsFromReport } from '../../src/cli/results.ts';
 
 const SECRET = 'sekret-client-credential-42';
 
@@ -147,5 +152,15 @@ test.describe('certificates', () => {
     expect(parseMinScore(undefined)).toBeUndefined();
     expect(() => parseMinScore('101')).toThrow(/0 to 100/);
     expect(meetsMinScore({ passed: 1, failed: 1, notExercised: 0, percent: 50 }, 60).ok).toBe(false);
+  });
+
+  test('gate and onboarding --min-score: the threshold decides instead of "no failure"; a bad value is a usage error', () => {
+    expect(parse(['gate', '--min-score', '80']).options.minScore).toBe(80);
+    expect(parse(['onboarding']).options.minScore).toBeUndefined();
+    expect(() => parse(['gate', '--min-score', 'high'])).toThrow(UsageError);
+    const checks = gateChecks(resultsFromReport(results([{ title: 'a', status: 'passed' }, { title: 'b', status: 'passed' }, { title: 'c', status: 'passed' }, { title: 'd', status: 'failed' }])));
+    expect(withMinScore(1, checks, undefined)).toEqual({ exitCode: 1 });
+    expect(withMinScore(1, checks, 75)).toMatchObject({ exitCode: 0, line: expect.stringContaining('≥ --min-score 75%') });
+    expect(withMinScore(0, checks, 76)).toMatchObject({ exitCode: 1, line: expect.stringContaining('is below --min-score 76%') });
   });
 });
