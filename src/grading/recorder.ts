@@ -8,7 +8,7 @@
  * through src/reporting/redact.ts.
  */
 import { createHash } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimContext } from '../simulator/context.ts';
 import { LENIENCY_HEADER } from '../simulator/api/leniency.ts';
 import { redactValue } from '../reporting/redact.ts';
@@ -121,6 +121,9 @@ const copy = (v: unknown): unknown => (v === undefined ? undefined : structuredC
 
 export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
   const recorder = recorderOf(ctx);
+  // The access host parses forms only; a JSON token request (a common client mistake) is read
+  // here so that it is attributed to the client it names. Nothing on that host reads JSON.
+  const json = express.json({ limit: '64kb' });
   return (req: Request, res: Response, next: NextFunction): void => {
     // Only a test-mode sandbox has the admin surface that reads the recording.
     if (!ctx.testMode) return next();
@@ -139,7 +142,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
       return end(...args);
     }) as typeof res.end;
     res.on('finish', () => {
-      const body = (bodyBefore ?? req.body) as unknown;
+      const body = (bodyBefore ?? req.body ?? jsonBody) as unknown;
       const form = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
       const operation = ctx.catalogue.match(host === 'access' ? 'access' : 'api', req.method, req.path);
       const contentType = res.getHeader('content-type')?.toString();
@@ -180,6 +183,16 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
         response: { status: res.statusCode, contentType, leniency: res.getHeader(LENIENCY_HEADER)?.toString(), body: responseBody, issued },
       });
     });
+    let jsonBody: unknown;
+    if (host === 'access' && req.is('application/json')) {
+      json(req, res, () => {
+        jsonBody = req.body;
+        // The routes see what they saw before: no parsed body.
+        req.body = undefined;
+        next();
+      });
+      return;
+    }
     next();
   };
 }

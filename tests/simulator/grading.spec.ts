@@ -105,6 +105,41 @@ test('a client that sends consent_duration_days as a string fails only "no-lenie
   expect(recording).not.toMatch(/"access_token":"[^"]*\.[^"]*"/);
 });
 
+test('a field the contract does not list is reliance on leniency too', async () => {
+  const partner = partnerClient();
+  const r = await partner.api('agreement', 'PUT', path('createConsent'), { nin: NIN, scope_of_consent: scope.debt, consent_duration_days: 30, client_consent_id: 'cid-unknown-field', purpose: 'mortgage' });
+  expect(r.status).toBe(200);
+  const graded = await report();
+  expect(failed(graded)).toEqual(['no-leniency']);
+  expect(graded.rules.find((x) => x.id === 'no-leniency')!.evidence[0]!.line).toContain('purpose');
+});
+
+test('a token request as JSON with the secret in the body fails only "token-client-auth"', async () => {
+  const r = await fetch(`${h.sim.accessUrl}${path('token')}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'client_credentials', client_id: a.client_id, client_secret: a.client_secret, audience: PREPROD.agreement, scope: scope.agreement }),
+  });
+  expect(r.status).toBeGreaterThanOrEqual(400);
+  const graded = await report();
+  expect(failed(graded)).toEqual(['token-client-auth']);
+  expect(graded.rules.find((x) => x.id === 'token-client-auth')!.evidence[0]!.line).toContain('application/json');
+  expect(JSON.stringify(graded)).not.toContain(a.client_secret);
+});
+
+test('a debt token used to register a consent fails only "audience-and-scope"', async () => {
+  const partner = partnerClient();
+  const wrong = await fetch(`${h.sim.apiUrl}${path('createConsent')}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${await partner.token('debt')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ nin: NIN, scope_of_consent: scope.debt, consent_duration_days: 30, client_consent_id: 'cid-wrong-audience' }),
+  });
+  expect(wrong.status).toBe(403);
+  const graded = await report();
+  expect(failed(graded)).toEqual(['audience-and-scope']);
+  expect(graded.rules.find((x) => x.id === 'audience-and-scope')!.evidence[0]!.line).toContain('needs the agreement API');
+});
+
 test('a client that assumes contiguous feed sequence numbers fails only "feed-from-last-seen"', async () => {
   const partner = partnerClient();
   const other = partnerClient(b);
