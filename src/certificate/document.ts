@@ -81,7 +81,9 @@ export function suiteInfo(env: NodeJS.ProcessEnv = process.env): Certificate['su
   let commit = env.NOGI_SUITE_COMMIT ?? 'unknown';
   if (!env.NOGI_SUITE_COMMIT) {
     try {
-      commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      // A checkout with uncommitted changes to tracked files is not the commit it names.
+      commit = git('rev-parse', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : '');
     } catch {
       // Not a git checkout (an npm install): the version alone names the suite.
     }

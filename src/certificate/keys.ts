@@ -8,6 +8,7 @@ import { createPrivateKey, createPublicKey, type KeyObject, type JsonWebKeyInput
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { registerSecret } from '../reporting/redact.ts';
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -59,6 +60,9 @@ export function parseKey(text: string, kind: 'private' | 'public', origin: strin
 
 async function describe(privateKey: KeyObject, development: boolean, origin: string): Promise<SigningKey> {
   const alg = algorithmFor(privateKey);
+  // The private parts are secrets wherever they might turn up (redact.ts masks them).
+  const privateJwk = await exportJWK(privateKey);
+  for (const part of [privateJwk.d, privateJwk.p, privateJwk.q, privateJwk.dp, privateJwk.dq, privateJwk.qi]) registerSecret(part);
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = await exportJWK(createPublicKey(privateKey));
   const kid = await calculateJwkThumbprint(publicJwk);
   return { privateKey, publicJwk: { ...publicJwk, alg, kid, use: 'sig' }, alg, kid, development, origin };
