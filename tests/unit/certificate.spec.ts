@@ -11,7 +11,9 @@ import type { JSONReport, JSONReportTest } from '@playwright/test/reporter';
 import { generateKeyPair, exportJWK } from 'jose';
 import { buildCertificate, meetsMinScore, parseMinScore, scoreOf } from '../../src/certificate/document.ts';
 import { loadSigningKey, parseKey } from '../../src/certificate/keys.ts';
-import { signCertificate, verifyCertificate } from '../../src/certificate/sign.ts';
+import { jwksFromUrl, signCertificate, verifyCertificate } from '../../src/certificate/sign.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { certify } from '../../src/cli/certify.ts';
 import { contractsDir } from '../../src/contract/load.ts';
 import { contractsIn } from '../../src/cli/verify.ts';
@@ -162,5 +164,28 @@ test.describe('certificates', () => {
     expect(withMinScore(1, checks, undefined)).toEqual({ exitCode: 1 });
     expect(withMinScore(1, checks, 75)).toMatchObject({ exitCode: 0, line: expect.stringContaining('≥ --min-score 75%') });
     expect(withMinScore(0, checks, 76)).toMatchObject({ exitCode: 1, line: expect.stringContaining('is below --min-score 76%') });
+  });
+
+  test('verify --jwks: the key is picked from the issuer\'s JWKS by the certificate\'s kid', async () => {
+    await certifyQuietly([]);
+    const publicJwk = JSON.parse(readFileSync(join(reports, 'certificate-key.public.jwk'), 'utf8')) as Record<string, unknown>;
+    const other = { ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey)), kid: 'other', alg: 'ES256' };
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [other, publicJwk] })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+      const outcome = await verifyCertificate(readFileSync(join(reports, 'certificate.jws'), 'utf8'), { jwks: jwksFromUrl(url) });
+      expect(outcome.checks.filter((c) => !c.ok)).toEqual([]);
+      const onlyOther = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [other] })));
+      await new Promise<void>((resolve) => onlyOther.listen(0, '127.0.0.1', resolve));
+      try {
+        const wrong = await verifyCertificate(readFileSync(join(reports, 'certificate.jws'), 'utf8'), { jwks: jwksFromUrl(`http://127.0.0.1:${(onlyOther.address() as AddressInfo).port}/`) });
+        expect(wrong.checks).toEqual([expect.objectContaining({ name: 'signature', ok: false })]);
+      } finally {
+        onlyOther.close();
+      }
+    } finally {
+      server.close();
+    }
   });
 });
