@@ -2,7 +2,6 @@
  * Signing and offline verification. The JWS payload is the RFC 8785 canonical JSON of the
  * certificate, so the same document always gives the same bytes, whoever serialises it.
  */
-import { readFileSync } from 'node:fs';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { CompactSign, compactVerify, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
@@ -89,5 +88,3 @@ export async function verifyCertificate(jws: string, options: VerifyOptions): Pr
     : { name: 'expiry', ok: true, detail: `valid until ${certificate.expiresAt}` });
   return done(certificate);
 }
-
-export const readText = (path: string): string => readFileSync(path, 'utf8');

@@ -94,6 +94,18 @@ function deadConsents(x: Context): Map<string, RecordedExchange> {
 
 const debtLookups = new Set(['getDebtWithConsentID']);
 
+/** Each registered consent's expires_at (sandbox clock), from the agreement answers. */
+function consentExpiries(x: Context): Map<string, { at: number; seq: number }> {
+  const out = new Map<string, { at: number; seq: number }>();
+  for (const e of x.api) {
+    if (x.op(e)?.operationId !== 'createConsent' || !ok(e)) continue;
+    const consent = (e.response.body as { consent?: { id?: string; expires_at?: string } } | undefined)?.consent;
+    const at = Date.parse(consent?.expires_at ?? '');
+    if (consent?.id && Number.isFinite(at)) out.set(consent.id, { at, seq: e.seq });
+  }
+  return out;
+}
+
 export const rules: RuleSpec[] = [
   {
     id: 'request-contract',
@@ -188,18 +200,22 @@ export const rules: RuleSpec[] = [
   },
   {
     id: 'no-use-after-revoke',
-    name: 'No debt lookups for a consent after its revoke',
-    docs: 'reference/consent/consent-feed.md (SAMTYKKE_ARKIVERT); explanation/consume-events-feed.md',
-    fix: 'Mark a consent dead when you revoke it, or when the feed delivers SAMTYKKE_ARKIVERT for it, and stop asking for its debt.',
+    name: 'No debt lookups for a consent after its revoke or expiry',
+    docs: 'reference/consent/consent-feed.md (SAMTYKKE_ARKIVERT); explanation/consume-events-feed.md; the agreement answer\'s consent.expires_at',
+    fix: 'Mark a consent dead when you revoke it, when the feed delivers SAMTYKKE_ARKIVERT for it, or when its expires_at has passed, and stop asking for its debt.',
     judge(x) {
       const dead = deadConsents(x);
-      if (!dead.size) return { notExercised: 'no consent revoked by the client, nor archived on a feed page it read' };
+      const expiry = consentExpiries(x);
+      if (!dead.size && !expiry.size) return { notExercised: 'no consent registered, revoked by the client, or archived on a feed page it read' };
       const failures = x.api.flatMap((e) => {
         const id = x.consentId(e);
-        const since = id !== undefined && debtLookups.has(x.op(e)?.operationId ?? '') ? dead.get(id) : undefined;
-        return since && e.seq > since.seq ? [evidence(e, `consent ${id} was known dead since #${since.seq}`)] : [];
+        if (id === undefined || !debtLookups.has(x.op(e)?.operationId ?? '')) return [];
+        const since = dead.get(id);
+        if (since && e.seq > since.seq) return [evidence(e, `consent ${id} was known dead since #${since.seq}`)];
+        const expired = expiry.get(id);
+        return expired !== undefined && e.simAt >= expired.at ? [evidence(e, `consent ${id} expired at ${new Date(expired.at).toISOString()} (expires_at in #${expired.seq})`)] : [];
       });
-      return { judged: `${dead.size} dead consents`, failures };
+      return { judged: `${dead.size} revoked or archived consents, ${expiry.size} with a known expiry`, failures };
     },
   },
   {
@@ -209,8 +225,10 @@ export const rules: RuleSpec[] = [
     fix: 'Treat 403 "invalid consent" as final for that consent: ask the person for a new consent instead of repeating the call.',
     judge(x) {
       const dead = deadConsents(x);
-      const refusals = x.api.filter((e) => e.response.status === 403 && errorBody(e).error === 'invalid consent' && x.consentId(e) !== undefined
-        && !((dead.get(x.consentId(e)!)?.seq ?? Infinity) < e.seq));
+      const expiry = consentExpiries(x);
+      // A consent the client knew to be dead is "no-use-after-revoke"'s finding, not this rule's.
+      const knownDead = (e: RecordedExchange, id: string) => (dead.get(id)?.seq ?? Infinity) < e.seq || e.simAt >= (expiry.get(id)?.at ?? Infinity);
+      const refusals = x.api.filter((e) => e.response.status === 403 && errorBody(e).error === 'invalid consent' && x.consentId(e) !== undefined && !knownDead(e, x.consentId(e)!));
       if (!refusals.length) return { notExercised: 'no 403 "invalid consent" answered' };
       const failures: Evidence[] = [];
       for (const r of refusals) {

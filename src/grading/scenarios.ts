@@ -17,6 +17,7 @@ export class ScenarioError extends Error {
 export interface ScenarioInfo {
   name: string;
   plays: string;
+  /** The rules it gives something to judge (creditor-timeout: none; how a client shows missing creditors is not visible to the sandbox). */
   exercises: string[];
   available: boolean;
   /** Why it is not available yet. */
@@ -27,7 +28,7 @@ const STORE = 'the durable store rewrite of the simulator (after it merges)';
 
 export const scenarios: ScenarioInfo[] = [
   { name: 'server-error-once', plays: 'the next call of an operation (default getDebtWithConsentID) answers 500 (or "status": another documented 5xx), then it succeeds', exercises: ['retry-5xx-with-backoff'], available: true },
-  { name: 'creditor-timeout', plays: 'in the next debt answer, "creditors" creditors (default 1) time out: numberOfcreditorsMissing > 0, their loans null', exercises: ['request-contract'], available: true },
+  { name: 'creditor-timeout', plays: 'in the next debt answer, "creditors" creditors (default 1) time out: numberOfcreditorsMissing > 0, their loans null', exercises: [], available: true },
   { name: 'portal-revoke', plays: 'the person revokes the client\'s newest active consent (or "consentId") in NoGi\'s own portal: SAMTYKKE_ARKIVERT on the feed, no DELETE from the client', exercises: ['no-use-after-revoke', 'no-retry-invalid-consent'], available: true },
   { name: 'feed-gaps-on-page-boundaries', plays: 'feed pages whose sequence-number gaps fall on the page boundaries', exercises: ['feed-from-last-seen'], available: false, needs: `${STORE}: per-client control of sequence numbers` },
   { name: 'tokens-expire-in-seconds', plays: 'tokens issued to this client expire after a few seconds', exercises: ['token-reuse'], available: false, needs: `${STORE}: per-client token lifetimes` },

@@ -172,6 +172,19 @@ test('a client that keeps fetching debt after a revoke fails only "no-use-after-
   expect(r.rules.find((x) => x.id === 'no-use-after-revoke')!.evidence).toHaveLength(2);
 });
 
+test('a debt lookup after the consent\'s expires_at fails only "no-use-after-revoke"', async () => {
+  const created = await partnerClient().createConsent(1);
+  const id = consentIdOf(created);
+  await h.admin('POST', '/clock', { advanceSeconds: 2 * 86_400 });
+  // A fresh client instance: its first tokens expired with the clock, so it asks again.
+  const later = partnerClient();
+  expect((await later.api('debt', 'GET', path('getDebtWithConsentID', { id }))).status).toBe(403);
+  await h.admin('POST', '/clock', { reset: true });
+  const r = await report();
+  expect(failed(r)).toEqual(['no-use-after-revoke']);
+  expect(r.rules.find((x) => x.id === 'no-use-after-revoke')!.evidence[0]!.line).toContain('expired at');
+});
+
 test('a client that polls beyond the call budget fails only "call-rate-budget"', async () => {
   const partner = partnerClient();
   for (let i = 0; i < CALL_BUDGET.requests + 5; i++) expect((await partner.api('feed', 'GET', path('lastSequenceNr'))).status).toBe(200);
