@@ -295,7 +295,7 @@ export const rules: RuleSpec[] = [
           failures.push(evidence(e, 'never retried'));
           continue;
         }
-        const wait = retry.at - e.at;
+        const wait = retry.at - (e.doneAt ?? e.at);
         if (wait < MIN_BACKOFF_MS) failures.push(evidence(retry, `retried ${wait} ms after #${e.seq}: no backoff`));
         else if (previousWait && wait < previousWait && retry.response.status >= 500) failures.push(evidence(retry, `waited ${wait} ms, less than the ${previousWait} ms before`));
         previousWait = retry.response.status >= 500 ? wait : 0;

@@ -29,6 +29,8 @@ export interface RecordedExchange {
   /** Wall-clock ms (retry timing) and sandbox-clock ms (token and consent expiry). */
   at: number;
   simAt: number;
+  /** Wall-clock ms when the answer was sent: a retry's wait is counted from here. */
+  doneAt?: number;
   host: 'access' | 'api' | 'sandbox';
   method: string;
   path: string;
@@ -170,7 +172,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
           .map((f) => ({ severity: f.severity, pointer: f.pointer, expected: String(f.expected), actual: String(f.actual) }))
         : undefined;
       recorder.add({
-        at, simAt, host, method: req.method, path: req.path, query, operationId: operation?.operationId, clientId,
+        at, simAt, doneAt: Date.now(), host, method: req.method, path: req.path, query, operationId: operation?.operationId, clientId,
         request: {
           contentType: header(req.headers['content-type']),
           auth: !authorization ? 'none' : /^Basic\s/i.test(authorization) ? 'basic' : bearer ? 'bearer' : 'other',

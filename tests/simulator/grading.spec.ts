@@ -185,6 +185,35 @@ test('a debt lookup after the consent\'s expires_at fails only "no-use-after-rev
   expect(r.rules.find((x) => x.id === 'no-use-after-revoke')!.evidence[0]!.line).toContain('expired at');
 });
 
+test('a client that ignores the feed and retries a consent revoked in the portal fails only "no-retry-invalid-consent"', async () => {
+  const partner = partnerClient();
+  const id = consentIdOf(await partner.createConsent());
+  expect((await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'portal-revoke' })).status).toBe(200);
+  for (let i = 0; i < 3; i++) expect((await partner.api('debt', 'GET', path('getDebtWithConsentID', { id }))).status).toBe(403);
+  const r = await report();
+  expect(failed(r)).toEqual(['no-retry-invalid-consent']);
+  expect(r.rules.find((x) => x.id === 'no-retry-invalid-consent')!.evidence).toHaveLength(2);
+});
+
+test('a single-use consent fetched twice fails only "single-use-once"', async () => {
+  const token = await h.codeToken(a, 'debt.unsecured.presentation');
+  expect((await h.client.call('getDebtWithAuthCodeToken', { token })).status).toBe(200);
+  expect((await h.client.call('getDebtWithAuthCodeToken', { token })).status).toBe(403);
+  const r = await report();
+  expect(failed(r)).toEqual(['single-use-once']);
+});
+
+test('a client that retries a 500 at once fails only "retry-5xx-with-backoff"', async () => {
+  const partner = partnerClient();
+  const id = consentIdOf(await partner.createConsent());
+  expect((await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'server-error-once' })).status).toBe(200);
+  expect((await partner.api('debt', 'GET', path('getDebtWithConsentID', { id }))).status).toBe(500);
+  expect((await partner.api('debt', 'GET', path('getDebtWithConsentID', { id }))).status).toBe(200);
+  const r = await report();
+  expect(failed(r)).toEqual(['retry-5xx-with-backoff']);
+  expect(r.rules.find((x) => x.id === 'retry-5xx-with-backoff')!.evidence[0]!.line).toContain('no backoff');
+});
+
 test('a client that polls beyond the call budget fails only "call-rate-budget"', async () => {
   const partner = partnerClient();
   for (let i = 0; i < CALL_BUDGET.requests + 5; i++) expect((await partner.api('feed', 'GET', path('lastSequenceNr'))).status).toBe(200);
