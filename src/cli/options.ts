@@ -39,7 +39,7 @@ Options:
   --samples <n>       health: how many times the health subset runs (1-20, default 5, or NOGI_HEALTH_SAMPLES)
   --no-drift          health: skip the drift check
   --min-score <p>     gate, onboarding: pass when at least p percent of the judged checks passed
-                      (instead of on no failure); see also certify, verify, client-report
+                      (instead of on no failure); certify and client-report take it too
   -h, --help          this text
 
 Settings come from .env (see .env.example) and the environment; secrets are never printed.
