@@ -7,7 +7,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact } from '../reporting/redact.ts';
+import { gateChecks } from '../certificate/sources.ts';
 import { ExitCode } from './exit-codes.ts';
+import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
 import { failingStep, type RunResults, type RunTest } from './results.ts';
 import { projectRoot, runTsEntry } from './run-playwright.ts';
@@ -101,7 +103,9 @@ export function gate(env: NodeJS.ProcessEnv, options: CliOptions): Promise<numbe
       const pact = await verifyPacts(options, env);
       const summary = gateSummary(results, context.target, context.playwrightExitCode, pact);
       const failed = context.playwrightExitCode !== 0 || results.counts.failed > 0 || results.errors.length > 0 || pact.status === 'failed';
-      return { exitCode: failed ? ExitCode.failed : ExitCode.passed, summary, files: { 'gate.md': summary } };
+      const scored = withMinScore(failed ? ExitCode.failed : ExitCode.passed, gateChecks(results, summary), options.minScore);
+      const text = scored.line ? `${summary}\n${scored.line}\n` : summary;
+      return { exitCode: scored.exitCode, summary: text, files: { 'gate.md': text } };
     },
   });
 }

@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const env = runEnvironment(parsed.options);
-    return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown });
+    return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown, args: parsed.args });
   } catch (error) {
     if (error instanceof ConfigError) {
       fail(error.message);

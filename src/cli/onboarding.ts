@@ -16,7 +16,10 @@ import {
   type Observed,
 } from '../reporting/checklist.ts';
 import { redact } from '../reporting/redact.ts';
+import { checksFromOutcomes } from '../certificate/document.ts';
 import { ExitCode } from './exit-codes.ts';
+import { withMinScore } from './min-score.ts';
+import type { CliOptions } from './options.ts';
 import type { RunResults, RunTest } from './results.ts';
 import { runTagged } from './tagged-run.ts';
 
@@ -95,7 +98,7 @@ export function checklistFromResults(results: RunResults): ChecklistEntry[] {
   });
 }
 
-export function onboarding(env: NodeJS.ProcessEnv): Promise<number> {
+export function onboarding(env: NodeJS.ProcessEnv, options: Pick<CliOptions, 'minScore'> = {}): Promise<number> {
   return runTagged({
     command: 'onboarding',
     tag: '@onboarding',
@@ -106,9 +109,10 @@ export function onboarding(env: NodeJS.ProcessEnv): Promise<number> {
       const markdown = checklistMarkdown(entries, meta);
       const runErrors = results.errors.map((e) => `run error: ${redact(e.split('\n')[0] ?? '')}`);
       const failed = entries.some((e) => e.outcome === 'failed') || results.counts.failed > 0 || results.errors.length > 0 || context.playwrightExitCode !== 0;
+      const scored = withMinScore(failed ? ExitCode.failed : ExitCode.passed, checksFromOutcomes(entries), options.minScore);
       return {
-        exitCode: failed ? ExitCode.failed : ExitCode.passed,
-        summary: [markdown, ...runErrors].join('\n'),
+        exitCode: scored.exitCode,
+        summary: [markdown, ...runErrors, ...(scored.line ? [scored.line] : [])].join('\n'),
         files: { 'onboarding.md': markdown, 'onboarding.html': checklistHtml(entries, meta) },
       };
     },

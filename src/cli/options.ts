@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Option } from 'commander';
+import { parseMinScore } from '../certificate/document.ts';
 import { UsageError } from './exit-codes.ts';
 
 export const targetNames = ['mock', 'preprod', 'custom'] as const;
@@ -24,6 +25,8 @@ export interface CliOptions {
   specUrl?: string;
   /** compare: save the target's debt answers as a persona pack. */
   record?: boolean;
+  /** gate, onboarding: pass when at least this percent of the judged checks passed. */
+  minScore?: number;
   /** Health samples; undefined: NOGI_HEALTH_SAMPLES, else 5. */
   samples?: number;
   /** false with --no-drift. */
@@ -67,6 +70,15 @@ export function parseGrep(text: string): string {
  * Every option, once. The parsers throw UsageError (exit 2, one line), which commander passes
  * through unchanged. Factories, because a commander Option belongs to one command.
  */
+/** --min-score: a percentage, as a UsageError when it is not one. */
+function parseMinScoreFlag(text: string): number | undefined {
+  try {
+    return parseMinScore(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export const cliOptions = {
   target: () => new Option('--target <name>', 'mock (the embedded simulator, default), preprod, or custom (NOGI_ACCESS_BASE_URL, NOGI_API_BASE_URL); overrides NOGI_TARGET').argParser(parseTarget),
   reports: () => new Option('--reports <dir>', 'where reports go (default: reports/ in the current folder, or NOGI_REPORTS_DIR)'),
@@ -75,6 +87,7 @@ export const cliOptions = {
   specUrl: () => new Option('--spec-url <url>', 'the published OpenAPI document to compare with the vendored one (default: the provider\'s documentation site, or NOGI_PUBLISHED_SPEC_URL)'),
   samples: () => new Option('--samples <n>', 'how many times the health subset runs, 1-20 (default 5, or NOGI_HEALTH_SAMPLES)').argParser((text: string) => parseSamples(text)),
   noDrift: () => new Option('--no-drift', 'skip the drift check'),
+  minScore: () => new Option('--min-score <percent>', 'pass when at least this percent of the judged checks passed (0-100), instead of requiring no failure').argParser(parseMinScoreFlag),
   record: () => new Option('--record', 'save the target\'s debt answers as a persona pack (synthetic NINs and names) in personas/<target>/'),
 } as const satisfies Record<string, () => Option>;
 export type OptionName = keyof typeof cliOptions;
@@ -90,6 +103,7 @@ export function toCliOptions(values: Record<string, unknown>): CliOptions {
     samples: values.samples as number | undefined,
     drift: values.drift !== false,
     record: values.record === true,
+    minScore: values.minScore as number | undefined,
   };
 }
 

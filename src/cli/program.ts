@@ -26,14 +26,16 @@ Exit codes:
 `;
 
 export type ParsedCommandLine =
-  | { kind: 'run'; command: CommandSpec; options: CliOptions }
+  | { kind: 'run'; command: CommandSpec; options: CliOptions; args: string[] }
   /** --help, --version, or no command: text to print and the exit code. */
   | { kind: 'print'; text: string; stream: 'stdout' | 'stderr'; exitCode: ExitCode };
+
+interface Selected { command?: CommandSpec; values?: Record<string, unknown>; args?: string[] }
 
 /** The flag as typed (--spec-url) of each option name. */
 const flagOf = (name: OptionName): string => cliOptions[name]().long ?? name;
 
-function build(commands: readonly CommandSpec[], out: { text: string }, selected: { command?: CommandSpec; values?: Record<string, unknown> }): Command {
+function build(commands: readonly CommandSpec[], out: { text: string }, selected: Selected): Command {
   const program = new Command(programName)
     .usage('<command> [options]')
     .description('Contract tests and conformance runs for the NoGi consent API.')
@@ -45,6 +47,15 @@ function build(commands: readonly CommandSpec[], out: { text: string }, selected
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
   for (const spec of commands) {
     const command = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
+    if (spec.ownArguments) {
+      // Its arguments, --help included, go to the command itself.
+      command.helpOption(false).allowUnknownOption().allowExcessArguments().argument('[arguments...]').action((args: string[]) => {
+        selected.command = spec;
+        selected.values = {};
+        selected.args = args;
+      });
+      continue;
+    }
     for (const name of spec.options) command.addOption(cliOptions[name]());
     command.action((values: Record<string, unknown>) => {
       selected.command = spec;
@@ -86,7 +97,7 @@ function usageError(error: CommanderError, program: Command, commands: readonly 
 /** Parses argv (without node and the script). Throws UsageError for a mistake. */
 export function parse(argv: string[], commands: readonly CommandSpec[] = commandList): ParsedCommandLine {
   const out = { text: '' };
-  const selected: { command?: CommandSpec; values?: Record<string, unknown> } = {};
+  const selected: Selected = {};
   const program = build(commands, out, selected);
   if (argv.length === 0) {
     return { kind: 'print', text: `${usageLine(program)}\n\nCommands:\n${commands.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`).join('\n')}\n\n${programName} --help for the options and exit codes\n`, stream: 'stderr', exitCode: ExitCode.config };
@@ -99,5 +110,5 @@ export function parse(argv: string[], commands: readonly CommandSpec[] = command
     throw usageError(error, program, commands, argv);
   }
   if (!selected.command || !selected.values) throw new UsageError(`no command given\n${usageLine(program)}  (${programName} --help for more)`);
-  return { kind: 'run', command: selected.command, options: toCliOptions(selected.values) };
+  return { kind: 'run', command: selected.command, options: toCliOptions(selected.values), args: selected.args ?? [] };
 }

@@ -18,6 +18,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { SimContext } from './context.ts';
 import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './deviations.ts';
 import { requestLogger } from './log.ts';
+import { gradingRouter } from '../grading/admin.ts';
 import type { Fault } from './state.ts';
 
 /**
@@ -119,6 +120,7 @@ export function createAdminApp(ctx: SimContext): express.Express {
     ctx.deviations.reset();
     res.json(summary());
   });
+  app.use('/grading', gradingRouter(ctx));
   app.use((req, res) => {
     res.status(404).json({ error: `no admin endpoint ${req.method} ${req.path}` });
   });

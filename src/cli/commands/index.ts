@@ -4,11 +4,14 @@
  * a new option added to `cliOptions` there), and add it to this list. Nothing else changes.
  */
 import type { CommandSpec } from '../command.ts';
+import { certify } from './certify.ts';
+import { clientReport } from './client-report.ts';
 import { compare } from './compare.ts';
 import { doctor } from './doctor.ts';
 import { gate } from './gate.ts';
 import { health } from './health.ts';
 import { onboarding } from './onboarding.ts';
+import { verify } from './verify.ts';
 
 export const commandList: readonly CommandSpec[] = [
   doctor,
@@ -16,4 +19,7 @@ export const commandList: readonly CommandSpec[] = [
   onboarding,
   health,
   compare,
+  clientReport,
+  certify,
+  verify,
 ];

@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
 import { requestLogger } from '../log.ts';
+import { recordExchanges } from '../../grading/recorder.ts';
 import { authorize, consentGet, consentPost, loginCancel, loginGet, loginPost } from './authorize.ts';
 import { errorPage } from './pages.ts';
 import { OAuthError, sendOAuthError, tokenEndpoint } from './token.ts';
@@ -47,6 +48,7 @@ export function createAccessApp(ctx: SimContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestLogger('access', ctx.log));
+  app.use(recordExchanges(ctx, 'access'));
   const form = express.urlencoded({ extended: false, limit: BODY_LIMIT });
 
   const wellKnown = (_req: Request, res: Response) => {

@@ -18,6 +18,7 @@ import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID,
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
 import type { OperationHandler } from './handlers/types.ts';
 import { leniency } from './leniency.ts';
+import { recordExchanges } from '../../grading/recorder.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -168,6 +169,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     }
     next();
   }));
+  app.use(recordExchanges(ctx, 'api'));
   app.use(leniency(ctx));
   app.use(async (req: Request, res: Response) => {
     try {

@@ -1,0 +1,90 @@
+/**
+ * Signing and offline verification. The JWS payload is the RFC 8785 canonical JSON of the
+ * certificate, so the same document always gives the same bytes, whoever serialises it.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { CompactSign, compactVerify, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import { CERTIFICATE_TYPE, certifiedContracts, contractHashes, type Certificate, type ContractKey } from './document.ts';
+import type { SigningKey } from './keys.ts';
+
+export const JWS_TYPE = 'nogi-certificate+jws';
+
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('the certificate cannot be canonicalised');
+  return text;
+}
+
+export async function signCertificate(certificate: Certificate, key: SigningKey): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(canonicalJson(certificate)))
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: JWS_TYPE })
+    .sign(key.privateKey);
+}
+
+export interface VerifyOptions {
+  /** A public (or private) key; or a JWKS (URL) resolved by the header's kid. */
+  key?: KeyObject;
+  jwks?: JWTVerifyGetKey;
+  /** The contract files to compare the hashes with (default: this suite's). */
+  contracts?: Record<ContractKey, string>;
+  now?: Date;
+}
+
+export interface VerifyCheck {
+  name: 'signature' | 'document' | 'contracts' | 'expiry';
+  ok: boolean;
+  detail: string;
+}
+
+export interface VerifyOutcome {
+  ok: boolean;
+  checks: VerifyCheck[];
+  certificate?: Certificate;
+}
+
+export const jwksFromUrl = (url: string): JWTVerifyGetKey => createRemoteJWKSet(new URL(url)) as JWTVerifyGetKey;
+
+/** Each check with its reason; later checks run only on a certificate whose signature holds. */
+export async function verifyCertificate(jws: string, options: VerifyOptions): Promise<VerifyOutcome> {
+  const checks: VerifyCheck[] = [];
+  const done = (certificate?: Certificate): VerifyOutcome => ({ ok: checks.every((c) => c.ok), checks, certificate });
+  let payload: Uint8Array;
+  try {
+    const header = decodeProtectedHeader(jws.trim());
+    if (header.typ !== JWS_TYPE) throw new Error(`the JWS header's typ is ${String(header.typ)}, not ${JWS_TYPE}`);
+    // A private key verifies as its public half.
+    const key = options.key ? (options.key.type === 'private' ? createPublicKey(options.key) : options.key) : options.jwks;
+    if (!key) throw new Error('no key to verify with (give --key or --jwks)');
+    ({ payload } = await compactVerify(jws.trim(), key as Parameters<typeof compactVerify>[1]));
+    checks.push({ name: 'signature', ok: true, detail: `signed with key ${String(header.kid ?? '(no kid)')} (${String(header.alg)})` });
+  } catch (error) {
+    const reason = error instanceof joseErrors.JWSSignatureVerificationFailed
+      ? 'the signature does not match the content: the certificate was changed after signing, or signed with another key'
+      : (error as Error).message;
+    checks.push({ name: 'signature', ok: false, detail: reason });
+    return done();
+  }
+  const text = new TextDecoder().decode(payload);
+  let certificate: Certificate;
+  try {
+    certificate = JSON.parse(text) as Certificate;
+    if (certificate.type !== CERTIFICATE_TYPE) throw new Error(`type is ${String(certificate.type)}, not ${CERTIFICATE_TYPE}`);
+    if (canonicalJson(certificate) !== text) throw new Error('the payload is not in canonical (RFC 8785) form');
+    checks.push({ name: 'document', ok: true, detail: `${certificate.source} certificate${certificate.development ? ' (DEVELOPMENT key: proves nothing to a third party)' : ''}, score ${certificate.score.percent}%` });
+  } catch (error) {
+    checks.push({ name: 'document', ok: false, detail: (error as Error).message });
+    return done();
+  }
+  const mine = contractHashes(options.contracts ?? certifiedContracts);
+  const differing = (Object.keys(mine) as ContractKey[]).filter((k) => certificate.contracts?.[k]?.sha256 !== mine[k].sha256);
+  checks.push(differing.length
+    ? { name: 'contracts', ok: false, detail: `issued for other contracts: ${differing.map((k) => `${k} (${mine[k].file}) has SHA-256 ${mine[k].sha256.slice(0, 12)}…, the certificate names ${certificate.contracts?.[k]?.sha256?.slice(0, 12) ?? 'none'}…`).join('; ')}` }
+    : { name: 'contracts', ok: true, detail: 'upstream contract, errata and OAuth contract match' });
+  const now = options.now ?? new Date();
+  const expires = Date.parse(certificate.expiresAt);
+  checks.push(!Number.isFinite(expires) || expires <= now.getTime()
+    ? { name: 'expiry', ok: false, detail: `expired at ${certificate.expiresAt}` }
+    : { name: 'expiry', ok: true, detail: `valid until ${certificate.expiresAt}` });
+  return done(certificate);
+}

@@ -1,0 +1,66 @@
+/**
+ * The verdicts a certificate carries, read from what a run left in the reports folder:
+ *   gate:          results.json (every test of the run) + the Pact verification line of gate.md
+ *   onboarding:    results.json's checklist annotations, as reports/onboarding.md lists them
+ *   client-report: client-report.json (src/grading), one verdict per rule
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checklistFromResults } from '../cli/onboarding.ts';
+import { readResults, type RunResults } from '../cli/results.ts';
+import { checksFromOutcomes, type CertificateSource, type CheckVerdict, type Verdict } from './document.ts';
+
+export class SourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+export function gateChecks(results: RunResults, gateMarkdown?: string): CheckVerdict[] {
+  const checks = checksFromOutcomes(results.tests.map((t) => ({ id: `${t.project}:${t.file}:${t.titlePath.join(' › ')}`, title: t.titlePath.join(' › '), outcome: t.outcome })));
+  // The gate's Pact provider verification runs outside Playwright: gate.md is where it is written.
+  const pact = /Pact verification against the target: (?:\*\*(PASSED|FAILED)\*\*|skipped)/.exec(gateMarkdown ?? '');
+  if (pact) checks.push({ id: 'pact-verification', title: 'Pact provider verification against the target', verdict: pact[1] === 'PASSED' ? 'pass' : pact[1] === 'FAILED' ? 'fail' : 'not exercised' });
+  for (const [i, e] of results.errors.entries()) checks.push({ id: `run-error-${i + 1}`, title: `run error: ${e.split('\n')[0] ?? ''}`, verdict: 'fail' });
+  return checks;
+}
+
+export function onboardingChecks(results: RunResults): CheckVerdict[] {
+  return checksFromOutcomes(checklistFromResults(results));
+}
+
+export interface ClientReportFile {
+  clientId: string;
+  sandbox?: { accessUrl?: string; apiUrl?: string };
+  rules: Array<{ id: string; name: string; verdict: Verdict }>;
+}
+
+export function clientReportChecks(report: ClientReportFile): CheckVerdict[] {
+  return report.rules.map((r) => ({ id: r.id, title: r.name, verdict: r.verdict }));
+}
+
+export interface LoadedSource {
+  checks: CheckVerdict[];
+  clientId?: string;
+  target?: { name: string; accessBaseUrl: string | null; apiBaseUrl: string | null };
+}
+
+/** The checks of `source` from the reports folder; SourceError when the run left nothing to certify. */
+export function loadSource(source: CertificateSource, reportsDir: string): LoadedSource {
+  if (source === 'client-report') {
+    const file = join(reportsDir, 'client-report.json');
+    if (!existsSync(file)) throw new SourceError(`${file} not found: run \`nogi-conformance client-report --client ID\` first`);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as ClientReportFile;
+    return {
+      checks: clientReportChecks(report),
+      clientId: report.clientId,
+      target: { name: 'sandbox', accessBaseUrl: report.sandbox?.accessUrl ?? null, apiBaseUrl: report.sandbox?.apiUrl ?? null },
+    };
+  }
+  const results = readResults(join(reportsDir, 'results.json'));
+  if (!results || results.tests.length === 0) throw new SourceError(`${join(reportsDir, 'results.json')} has no tests: run \`nogi-conformance ${source}\` first`);
+  if (source === 'onboarding') return { checks: onboardingChecks(results) };
+  const gateMd = join(reportsDir, 'gate.md');
+  return { checks: gateChecks(results, existsSync(gateMd) ? readFileSync(gateMd, 'utf8') : undefined) };
+}

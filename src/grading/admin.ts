@@ -1,0 +1,63 @@
+/**
+ * The grading part of the admin surface (test mode), mounted with one line in the admin app:
+ *   app.use('/grading', gradingRouter(ctx))
+ *
+ *   GET    /grading/scenarios                          what each scenario plays, and which need the store rewrite
+ *   GET    /grading/clients                            clients with a recording
+ *   GET    /grading/clients/:clientId/exchanges        the client's recording (masked)
+ *   DELETE /grading/clients/:clientId/exchanges        forget it (start a fresh grading)
+ *   GET    /grading/clients/:clientId/report           the judgement: rules, verdicts, evidence, fixes, score
+ *   POST   /grading/clients/:clientId/scenarios        {"name": "server-error-once", ...options}
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { SimContext } from '../simulator/context.ts';
+import { judge } from './judge.ts';
+import { recorderOf } from './recorder.ts';
+import { playScenario, ScenarioError, scenarios } from './scenarios.ts';
+
+export interface ClientReport extends ReturnType<typeof judge> {
+  generatedAt: string;
+  sandbox: { accessUrl: string; apiUrl: string };
+}
+
+export function clientReport(ctx: SimContext, clientId: string): ClientReport {
+  const judgement = judge({ clientId, exchanges: recorderOf(ctx).exchanges(clientId), catalogue: ctx.catalogue, audiences: ctx.audiences });
+  return { ...judgement, generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl } };
+}
+
+export function gradingRouter(ctx: SimContext): express.Router {
+  const router = express.Router();
+  const recorder = recorderOf(ctx);
+  const known = (req: Request, res: Response): string | undefined => {
+    const client = ctx.state.client(String(req.params.clientId));
+    if (!client) res.status(404).json({ error: `no client ${req.params.clientId} in this sandbox's fixtures` });
+    return client?.client_id;
+  };
+  router.get('/scenarios', (_req, res) => void res.json({ scenarios }));
+  router.get('/clients', (_req, res) => void res.json({ clients: recorder.clients() }));
+  router.get('/clients/:clientId/exchanges', (req, res) => {
+    const id = known(req, res);
+    if (id) res.json({ clientId: id, exchanges: recorder.exchanges(id) });
+  });
+  router.delete('/clients/:clientId/exchanges', (req, res) => {
+    const id = known(req, res);
+    if (!id) return;
+    recorder.forget(id);
+    res.json({ clientId: id, exchanges: [] });
+  });
+  router.get('/clients/:clientId/report', (req, res) => {
+    const id = known(req, res);
+    if (id) res.json(clientReport(ctx, id));
+  });
+  router.post('/clients/:clientId/scenarios', (req, res) => {
+    const id = known(req, res);
+    if (!id) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    res.json({ clientId: id, played: playScenario(ctx, id, String(body.name ?? ''), body) });
+  });
+  router.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
+    if (err instanceof ScenarioError) res.status(err.status).json({ error: err.message });
+    else next(err);
+  });
+  return router;
+}

@@ -1,0 +1,200 @@
+/**
+ * What each client does in the sandbox, as the judge (judge.ts) needs it: one masked record per
+ * exchange on the access and API hosts. Mounted with one line per app:
+ *   access: app.use(recordExchanges(ctx, 'access'))   (before the routes: bodies are read at the end)
+ *   api:    app.use(recordExchanges(ctx, 'api'))      (after the JSON parser, before the leniency
+ *                                                      middleware rewrites numeric strings)
+ * Tokens are never kept: a token is named by a short SHA-256 reference. Everything else goes
+ * through src/reporting/redact.ts.
+ */
+import { createHash } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { SimContext } from '../simulator/context.ts';
+import { LENIENCY_HEADER } from '../simulator/api/leniency.ts';
+import { redactValue } from '../reporting/redact.ts';
+
+/** What the token an API call carried stood for, when the sandbox issued it. */
+export interface TokenFacts {
+  ref: string;
+  grant: string;
+  audience: string;
+  scopes: string[];
+  expiresAt: number;
+  consentId?: string;
+  singleUse?: boolean;
+}
+
+export interface RecordedExchange {
+  seq: number;
+  /** Wall-clock ms (retry timing) and sandbox-clock ms (token and consent expiry). */
+  at: number;
+  simAt: number;
+  /** Wall-clock ms when the answer was sent: a retry's wait is counted from here. */
+  doneAt?: number;
+  host: 'access' | 'api' | 'sandbox';
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  operationId?: string;
+  clientId?: string;
+  request: {
+    contentType?: string;
+    auth: 'basic' | 'bearer' | 'none' | 'other';
+    /** Client id sent in the form body (client_secret_post) or the query. */
+    bodyClientId?: string;
+    secretInBody?: boolean;
+    body?: unknown;
+    token?: TokenFacts;
+    /** The contract's request validation, run on the body as sent (before masking). */
+    findings?: Array<{ severity: 'error' | 'warning'; pointer: string; expected: string; actual: string }>;
+  };
+  response: {
+    status: number;
+    contentType?: string;
+    leniency?: string;
+    body?: unknown;
+    /** Token endpoint: the token issued (by reference) and its lifetime. */
+    issued?: { ref: string; expiresIn: number };
+  };
+  /** A sandbox event (a scenario played), not the client's request. */
+  note?: string;
+}
+
+const MAX_PER_CLIENT = 5000;
+
+export class Recorder {
+  private seq = 0;
+  private readonly byClient = new Map<string, RecordedExchange[]>();
+
+  add(e: Omit<RecordedExchange, 'seq'>): void {
+    if (!e.clientId) return;
+    const list = this.byClient.get(e.clientId) ?? [];
+    list.push(redactValue({ ...e, seq: ++this.seq }));
+    if (list.length > MAX_PER_CLIENT) list.shift();
+    this.byClient.set(e.clientId, list);
+  }
+
+  exchanges(clientId: string): RecordedExchange[] {
+    return [...(this.byClient.get(clientId) ?? [])];
+  }
+
+  clients(): Array<{ clientId: string; exchanges: number }> {
+    return [...this.byClient].map(([clientId, list]) => ({ clientId, exchanges: list.length }));
+  }
+
+  forget(clientId?: string): void {
+    if (clientId === undefined) this.byClient.clear();
+    else this.byClient.delete(clientId);
+  }
+}
+
+const recorders = new WeakMap<SimContext, Recorder>();
+/** The one recorder of a running sandbox (keyed by its context, so two simulators never mix). */
+export function recorderOf(ctx: SimContext): Recorder {
+  let r = recorders.get(ctx);
+  if (!r) recorders.set(ctx, (r = new Recorder()));
+  return r;
+}
+
+export const tokenRef = (token: string): string => `tok-${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+
+function tokenFacts(ctx: SimContext, raw: string): TokenFacts | undefined {
+  const t = ctx.state.tokens.get(raw);
+  if (!t) return undefined;
+  const consent = t.consentId ? ctx.state.consents.get(t.consentId) : undefined;
+  return { ref: tokenRef(raw), grant: t.grant, audience: t.audience, scopes: [...t.scopes], expiresAt: t.expiresAt, consentId: t.consentId, singleUse: consent?.singleUse };
+}
+
+const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+function basicClientId(authorization: string | undefined): string | undefined {
+  const m = /^Basic\s+(\S+)/i.exec(authorization ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  try {
+    return decodeURIComponent((colon < 0 ? decoded : decoded.slice(0, colon)).replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+const copy = (v: unknown): unknown => (v === undefined ? undefined : structuredClone(v));
+
+export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
+  const recorder = recorderOf(ctx);
+  // The access host parses forms only; a JSON token request (a common client mistake) is read
+  // here so that it is attributed to the client it names. Nothing on that host reads JSON.
+  const json = express.json({ limit: '64kb' });
+  return (req: Request, res: Response, next: NextFunction): void => {
+    // Only a test-mode sandbox has the admin surface that reads the recording.
+    if (!ctx.testMode) return next();
+    const at = Date.now();
+    const simAt = ctx.state.clock.now();
+    // The API's JSON parser ran before this middleware: keep the body as the client sent it.
+    const bodyBefore = copy(req.body);
+    const authorization = header(req.headers.authorization);
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    const token = bearer ? tokenFacts(ctx, bearer) : undefined;
+    const chunks: Buffer[] = [];
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      const chunk = args[0];
+      if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk as string));
+      return end(...args);
+    }) as typeof res.end;
+    res.on('finish', () => {
+      const body = (bodyBefore ?? req.body ?? jsonBody) as unknown;
+      const form = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+      const operation = ctx.catalogue.match(host === 'access' ? 'access' : 'api', req.method, req.path);
+      const contentType = res.getHeader('content-type')?.toString();
+      let responseBody: unknown;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text && contentType?.includes('json')) {
+        try {
+          responseBody = JSON.parse(text);
+        } catch {
+          responseBody = undefined;
+        }
+      }
+      let issued: RecordedExchange['response']['issued'];
+      const accessToken = (responseBody as { access_token?: unknown; expires_in?: unknown } | undefined)?.access_token;
+      if (typeof accessToken === 'string') {
+        issued = { ref: tokenRef(accessToken), expiresIn: Number((responseBody as { expires_in?: unknown }).expires_in) };
+        // Never keep a token: the reference names it.
+        responseBody = { ...(responseBody as object), access_token: issued.ref, id_token: undefined, refresh_token: undefined };
+      }
+      const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
+      const clientId = token ? ctx.state.tokens.get(bearer!)?.clientId
+        : (res.locals.clientId as string | undefined) ?? basicClientId(authorization) ?? (typeof form.client_id === 'string' ? form.client_id : undefined) ?? query.client_id;
+      const findings = host === 'api' && operation
+        ? ctx.contracts.api.validateRequest(operation.operationId, { query, headers: req.headers as Record<string, string>, contentType: header(req.headers['content-type']), body })
+          .map((f) => ({ severity: f.severity, pointer: f.pointer, expected: String(f.expected), actual: String(f.actual) }))
+        : undefined;
+      recorder.add({
+        at, simAt, doneAt: Date.now(), host, method: req.method, path: req.path, query, operationId: operation?.operationId, clientId,
+        request: {
+          contentType: header(req.headers['content-type']),
+          auth: !authorization ? 'none' : /^Basic\s/i.test(authorization) ? 'basic' : bearer ? 'bearer' : 'other',
+          bodyClientId: typeof form.client_id === 'string' ? form.client_id : undefined,
+          secretInBody: 'client_secret' in form,
+          body: host === 'access' ? { ...form, client_secret: form.client_secret === undefined ? undefined : '[redacted]', code: form.code === undefined ? undefined : '[redacted]' } : body,
+          token,
+          findings,
+        },
+        response: { status: res.statusCode, contentType, leniency: res.getHeader(LENIENCY_HEADER)?.toString(), body: responseBody, issued },
+      });
+    });
+    let jsonBody: unknown;
+    if (host === 'access' && req.is('application/json')) {
+      json(req, res, () => {
+        jsonBody = req.body;
+        // The routes see what they saw before: no parsed body.
+        req.body = undefined;
+        next();
+      });
+      return;
+    }
+    next();
+  };
+}
