@@ -18,7 +18,9 @@ import { benchValidation, type ValidationFigures } from './validation.ts';
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const quick = values.quick ?? false;
 const outDir = values.out ?? join(root, process.env.NOGI_REPORTS_DIR ?? 'reports');
-const log = (line: string) => console.log(line);
+const t0 = performance.now();
+/** Lines carry the seconds since the start: where a run spends its time. */
+const log = (line: string) => console.log(`${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s ${line}`);
 
 /** The machine and date every figure of this run was measured on. */
 const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadavg1m: loadavg()[0] ?? 0, date: new Date().toISOString() };
