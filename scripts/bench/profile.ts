@@ -32,7 +32,7 @@ rmSync(profileDir, { recursive: true, force: true });
 mkdirSync(profileDir, { recursive: true });
 
 interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number }
+interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] }
 
 const sim = await startSimulatorProcess(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
@@ -122,6 +122,18 @@ for (const node of profile.nodes) {
   const m = moduleOf(node.callFrame);
   byModule.set(m, (byModule.get(m) ?? 0) + hits);
 }
+// A native frame (writev, writeUtf8String, consoleCall) says nothing alone: name its nearest
+// caller in JavaScript above the stream layers, so socket writes of responses and writes of log lines are told apart.
+const parentOf = new Map<number, ProfileNode>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node);
+const nativeByCaller = new Map<string, number>();
+for (const node of profile.nodes) {
+  if (node.callFrame.url || !node.hitCount || /^\(/.test(node.callFrame.functionName)) continue;
+  let caller = parentOf.get(node.id);
+  while (caller && (!caller.callFrame.url || /^node:(net|stream|internal\/stream)/.test(caller.callFrame.url))) caller = parentOf.get(caller.id);
+  const key = `${node.callFrame.functionName} ← ${caller ? `${caller.callFrame.functionName || '(anonymous)'} ${where(caller.callFrame)}` : '?'}`;
+  nativeByCaller.set(key, (nativeByCaller.get(key) ?? 0) + node.hitCount);
+}
 const top = (m: Map<string, number>, n: number) => [...m.entries()].sort((x, y) => y[1] - x[1]).slice(0, n);
 const pct = (hits: number) => ((hits / totalSamples) * 100).toFixed(1);
 const md = [
@@ -146,6 +158,12 @@ const md = [
   '| function (file:line) | self % |',
   '| --- | ---: |',
   ...top(byFunction, 40).map(([k, v]) => `| ${k.replace(/\|/g, '\\|')} | ${pct(v)} |`),
+  '',
+  '## Native frames by their nearest JavaScript caller',
+  '',
+  '| native ← caller (file:line) | self % |',
+  '| --- | ---: |',
+  ...top(nativeByCaller, 15).map(([k, v]) => `| ${k.replace(/\|/g, '\\|')} | ${pct(v)} |`),
   '',
 ].join('\n');
 writeFileSync(join(outDir, 'profile.md'), md);
