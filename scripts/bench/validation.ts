@@ -5,15 +5,10 @@
  *   npx tsx scripts/bench/validation.ts [iterations]
  */
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { loadApiContract } from '../../src/contract/load.ts';
 import { ContractValidator } from '../../src/contract/validator.ts';
 
-const iterations = Number(process.argv[2] ?? 2000);
-if (!Number.isInteger(iterations) || iterations < 1 || iterations > 100_000) {
-  console.error('iterations must be a whole number from 1 to 100000');
-  process.exit(2);
-}
-const document = await loadApiContract();
 const response = {
   status: 200,
   contentType: 'application/json',
@@ -38,11 +33,32 @@ function measure(label: string, run: () => void, count: number) {
   return { label, perCallMs: ms / count, heapMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20 };
 }
 
-const compiledOnce = new ContractValidator(document, 'bench');
-// The baseline is ~1000x slower per call: give it fewer calls, compare per-call cost.
-const baselineCount = Math.max(1, Math.round(iterations / 100));
-const baseline = measure('compile per response (baseline)', () => new ContractValidator(document, 'bench').validateResponse('getDebtWithConsentID', response), baselineCount);
-const ours = measure('compiled once (suite)', () => compiledOnce.validateResponse('getDebtWithConsentID', response), iterations);
+export interface ValidationFigures {
+  iterations: number;
+  compiledOnceUsPerResponse: number;
+  compilePerResponseUsPerResponse: number;
+  speedup: number;
+}
 
-for (const r of [baseline, ours]) console.log(`${r.label.padEnd(34)} ${(r.perCallMs * 1000).toFixed(1).padStart(10)} µs/response  heap +${r.heapMb.toFixed(1)} MiB`);
-console.log(`speed-up: ${(baseline.perCallMs / ours.perCallMs).toFixed(0)}x per validated response`);
+export async function benchValidation(iterations: number, log: (line: string) => void = console.log): Promise<ValidationFigures> {
+  const document = await loadApiContract();
+  const compiledOnce = new ContractValidator(document, 'bench');
+  // The baseline is ~1000x slower per call: give it fewer calls, compare per-call cost.
+  const baselineCount = Math.max(1, Math.round(iterations / 100));
+  const baseline = measure('compile per response (baseline)', () => new ContractValidator(document, 'bench').validateResponse('getDebtWithConsentID', response), baselineCount);
+  const ours = measure('compiled once (suite)', () => compiledOnce.validateResponse('getDebtWithConsentID', response), iterations);
+  
+  for (const r of [baseline, ours]) log(`${r.label.padEnd(34)} ${(r.perCallMs * 1000).toFixed(1).padStart(10)} µs/response  heap +${r.heapMb.toFixed(1)} MiB`);
+  log(`speed-up: ${(baseline.perCallMs / ours.perCallMs).toFixed(0)}x per validated response`);
+  return { iterations, compiledOnceUsPerResponse: ours.perCallMs * 1000, compilePerResponseUsPerResponse: baseline.perCallMs * 1000, speedup: baseline.perCallMs / ours.perCallMs };
+}
+
+// Run on its own: npx tsx scripts/bench/validation.ts [iterations]
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const iterations = Number(process.argv[2] ?? 2000);
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > 100_000) {
+    console.error('iterations must be a whole number from 1 to 100000');
+    process.exit(2);
+  }
+  await benchValidation(iterations);
+}

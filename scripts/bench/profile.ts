@@ -1,0 +1,170 @@
+/**
+ * `npm run bench:profile`: the simulator as `npm run mock` runs it, under `node --cpu-prof`, loaded
+ * with autocannon (status lookups, debt lookups, consent registrations; bounded in count and
+ * time), then the profile summed up: self time by function (file:line) and by module.
+ * Writes reports/profile/*.cpuprofile (open it in Chrome DevTools) and reports/profile.md.
+ *   npx tsx scripts/bench/profile.ts [--seconds N] [--out DIR]
+ * tsx runs the TypeScript as one minified line per file: frames of .ts files are mapped back to
+ * their source lines (of the function's start) through the source maps in tsx's transform cache;
+ * a frame it cannot map says `:?`.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SourceMapConsumer, type RawSourceMap } from 'source-map';
+import { NoGiClient } from '../../src/client/nogi-client.ts';
+import { fetchTransport } from '../../src/client/transport.ts';
+import { audiencesFor, preprod } from '../../src/config/target.ts';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
+import { fixtureClients } from '../../src/simulator/index.ts';
+import { load, type LoadFigures } from './load.ts';
+import { root, startSimulatorProcess } from './servers.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, out: { type: 'string' } } });
+const seconds = Number(values.seconds);
+if (!(seconds > 0 && seconds <= 60)) throw new Error('--seconds must be from 0 to 60');
+const outDir = values.out ?? join(root, process.env.NOGI_REPORTS_DIR ?? 'reports');
+const profileDir = join(outDir, 'profile');
+rmSync(profileDir, { recursive: true, force: true });
+mkdirSync(profileDir, { recursive: true });
+
+interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
+interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
+interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] }
+
+const sim = await startSimulatorProcess(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+const loads: (LoadFigures & { what: string })[] = [];
+try {
+  const catalogue = await getCatalogue();
+  const a = fixtureClients().a;
+  const nogi = new NoGiClient(fetchTransport, { accessBaseUrl: sim.urls[0]!, apiBaseUrl: sim.urls[1]! });
+  const audiences = audiencesFor(catalogue, preprod.apiBaseUrl);
+  const creds = { clientId: a.client_id, clientSecret: a.client_secret };
+  const debtScope = catalogue.service('debt').scopes[0]!;
+  const agreement = (await nogi.clientCredentialsToken(creds, audiences.agreement, catalogue.service('agreement').scopes[0]!)).data.access_token;
+  const debt = (await nogi.clientCredentialsToken(creds, audiences.debt, debtScope)).data.access_token;
+  const registration = () => JSON.stringify({ nin: '14842249091', scope_of_consent: debtScope, consent_duration_days: 30, client_consent_id: `profile-${randomUUID()}` });
+  const created = await nogi.registerAgreement(agreement, JSON.parse(registration()));
+  if (!created.ok) throw new Error(`PUT agreement: ${created.status} ${created.text}`);
+  const id = created.data.consent.id;
+  const api = sim.urls[1]!;
+  const json = { 'content-type': 'application/json', accept: 'application/json' };
+  for (const [what, method, path, token, bodyFor] of [
+    ['GET status', 'GET', catalogue.expandPath('getConsentStatusWithID', { id }), debt, undefined],
+    ['GET debt', 'GET', catalogue.expandPath('getDebtWithConsentID', { id }), debt, undefined],
+    ['PUT agreement', 'PUT', catalogue.expandPath('createConsent'), agreement, registration],
+  ] as const) {
+    const figures = await load({ url: api + path, method, headers: { ...json, authorization: `Bearer ${token}` }, bodyFor, connections: 32, duration: seconds, amount: 500_000 });
+    loads.push({ what, ...figures });
+    console.log(`${what.padEnd(14)} ${figures.rps.toFixed(0).padStart(6)} req/s p50 ${figures.p50Ms} ms p99 ${figures.p99Ms} ms (${figures.requests} requests, ${figures.non2xx} non-2xx)`);
+  }
+} finally {
+  await sim.stop();
+}
+
+const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+if (!file) throw new Error(`no .cpuprofile in ${profileDir}: the simulator did not exit cleanly`);
+const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile;
+const totalSamples = profile.samples.length;
+/**
+ * Source maps of the .ts files tsx compiled, by absolute path, from its transform cache: the
+ * newest entry for each path (the files of this tree do not change while the profile runs).
+ */
+function tsxSourceMaps(files: string[]): Map<string, SourceMapConsumer> {
+  const maps = new Map<string, SourceMapConsumer>();
+  const cache = join(tmpdir(), `tsx-${process.getuid?.() ?? ''}`);
+  if (!existsSync(cache)) return maps;
+  const wanted = new Set(files);
+  const newest = new Map<string, { mtime: number; map: RawSourceMap }>();
+  for (const entry of readdirSync(cache)) {
+    try {
+      const path = join(cache, entry);
+      const { map } = JSON.parse(readFileSync(path, 'utf8')) as { map?: RawSourceMap };
+      const file = map?.sources.length === 1 && wanted.has(map.sources[0]!) ? map.sources[0]! : undefined;
+      const mtime = statSync(path).mtimeMs;
+      if (file && map && mtime > (newest.get(file)?.mtime ?? -1)) newest.set(file, { mtime, map });
+    } catch {
+      // not a transform entry
+    }
+  }
+  for (const [file, { map }] of newest) maps.set(file, new SourceMapConsumer(map));
+  return maps;
+}
+const tsFiles = [...new Set(profile.nodes.map((n) => n.callFrame.url).filter((u) => u.startsWith('file://') && u.endsWith('.ts')).map((u) => fileURLToPath(u)))].filter((f) => existsSync(f));
+const sourceMaps = tsxSourceMaps(tsFiles);
+const where = (cf: CallFrame): string => {
+  if (!cf.url) return `(${cf.functionName || 'native'})`;
+  if (!cf.url.startsWith('file://')) return `${cf.url}:${cf.lineNumber + 1}`;
+  const file = fileURLToPath(cf.url);
+  const path = relative(root, file);
+  if (!file.endsWith('.ts')) return `${path}:${cf.lineNumber + 1}`;
+  const line = sourceMaps.get(file)?.originalPositionFor({ line: cf.lineNumber + 1, column: cf.columnNumber }).line;
+  return `${path}:${line ?? '?'}`;
+};
+/** What a frame belongs to: a package of node_modules, a file of ours, or Node's internals. */
+const moduleOf = (cf: CallFrame): string => {
+  if (!cf.url) return `(${cf.functionName || 'native'})`;
+  if (cf.url.startsWith('node:')) return 'node: internals';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(cf.url)?.[1];
+  if (pkg) return `npm ${pkg}`;
+  return cf.url.startsWith('file://') ? relative(root, fileURLToPath(cf.url)) : cf.url;
+};
+const byFunction = new Map<string, number>();
+const byModule = new Map<string, number>();
+for (const node of profile.nodes) {
+  const hits = node.hitCount ?? 0;
+  if (!hits) continue;
+  const fn = `${node.callFrame.functionName || '(anonymous)'} ${where(node.callFrame)}`;
+  byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
+  const m = moduleOf(node.callFrame);
+  byModule.set(m, (byModule.get(m) ?? 0) + hits);
+}
+// A native frame (writev, writeUtf8String, consoleCall) says nothing alone: name its nearest
+// caller in JavaScript above the stream layers, so socket writes of responses and writes of log lines are told apart.
+const parentOf = new Map<number, ProfileNode>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node);
+const nativeByCaller = new Map<string, number>();
+for (const node of profile.nodes) {
+  if (node.callFrame.url || !node.hitCount || /^\(/.test(node.callFrame.functionName)) continue;
+  let caller = parentOf.get(node.id);
+  while (caller && (!caller.callFrame.url || /^node:(net|stream|internal\/stream)/.test(caller.callFrame.url))) caller = parentOf.get(caller.id);
+  const key = `${node.callFrame.functionName} ← ${caller ? `${caller.callFrame.functionName || '(anonymous)'} ${where(caller.callFrame)}` : '?'}`;
+  nativeByCaller.set(key, (nativeByCaller.get(key) ?? 0) + node.hitCount);
+}
+const top = (m: Map<string, number>, n: number) => [...m.entries()].sort((x, y) => y[1] - x[1]).slice(0, n);
+const pct = (hits: number) => ((hits / totalSamples) * 100).toFixed(1);
+const md = [
+  '# Simulator CPU profile',
+  '',
+  `${new Date().toISOString()}, Node ${process.version}; the simulator as \`npm run mock\` runs it (test mode off), under \`node --cpu-prof\`; autocannon, 32 connections, ${seconds} s each:`,
+  '',
+  '| load | req/s | p50 ms | p99 ms | requests | non-2xx |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...loads.map((l) => `| ${l.what} | ${l.rps.toFixed(0)} | ${l.p50Ms} | ${l.p99Ms} | ${l.requests} | ${l.non2xx} |`),
+  '',
+  `Self time, share of ${totalSamples} samples (${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s, start-up included). Profile: \`${relative(root, join(profileDir, file))}\`.`,
+  '',
+  '## By module',
+  '',
+  '| module | self % |',
+  '| --- | ---: |',
+  ...top(byModule, 25).map(([k, v]) => `| ${k} | ${pct(v)} |`),
+  '',
+  '## By function',
+  '',
+  '| function (file:line) | self % |',
+  '| --- | ---: |',
+  ...top(byFunction, 40).map(([k, v]) => `| ${k.replace(/\|/g, '\\|')} | ${pct(v)} |`),
+  '',
+  '## Native frames by their nearest JavaScript caller',
+  '',
+  '| native ← caller (file:line) | self % |',
+  '| --- | ---: |',
+  ...top(nativeByCaller, 15).map(([k, v]) => `| ${k.replace(/\|/g, '\\|')} | ${pct(v)} |`),
+  '',
+].join('\n');
+writeFileSync(join(outDir, 'profile.md'), md);
+console.log(md);

@@ -1,0 +1,260 @@
+/**
+ * The simulator benchmark: the simulator (as `npm run mock` runs it), Prism 5 on the effective
+ * contract and a bare node:http server, side by side in one run; integrated lifecycles with many
+ * running at once (the one client over fetch); and how a PUT, a feed page and memory grow with the
+ * number of consents. Every loop is bounded in count and in time.
+ */
+import { randomUUID } from 'node:crypto';
+import { NoGiClient, type ClientCredentials } from '../../src/client/nogi-client.ts';
+import { fetchTransport } from '../../src/client/transport.ts';
+import { audiencesFor, preprod } from '../../src/config/target.ts';
+import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
+import { fixtureClients } from '../../src/simulator/index.ts';
+import { load, type LoadFigures } from './load.ts';
+import { rssOf, startBare, startPrism, startSimulatorProcess, writeEffectiveContract, type BenchServer, type RecordedResponse } from './servers.ts';
+
+export interface SimBenchOptions {
+  quick: boolean;
+  log: (line: string) => void;
+}
+
+export interface Throughput extends LoadFigures {
+  endpoint: string;
+  server: string;
+  connections: number;
+}
+
+export interface Lifecycles {
+  concurrent: number;
+  completed: number;
+  failed: number;
+  /** The first few failures, as the step and what came back. */
+  failures: string[];
+  seconds: number;
+  perSecond: number;
+}
+
+export interface GrowthLevel {
+  /** Consents asked for. */
+  target: number;
+  /** Consents the simulator holds (fewer than target when the fill hit its time bound). */
+  consents: number;
+  putMs: number;
+  feedPageMs: number;
+  rssBytes: number;
+}
+
+export interface SimBenchResult {
+  configuration: string;
+  testMode: false;
+  prismError?: string;
+  throughput: Throughput[];
+  lifecycles: Lifecycles;
+  growth: GrowthLevel[];
+  growthNote: string;
+  rssPer100kConsentsBytes: number | null;
+  rssNote: string;
+}
+
+const CONNECTIONS = 32;
+const NIN = '14842249091';
+
+/** The three measured requests, by operation (paths from the catalogue). */
+const ENDPOINTS = ['getConsentStatusWithID', 'getDebtWithConsentID', 'createConsent'] as const;
+type Endpoint = (typeof ENDPOINTS)[number];
+
+function settings(quick: boolean) {
+  return quick
+    ? { seconds: 0.3, amount: 1_000, lifecycles: 20, levels: [10, 100, 300], fillSeconds: 2, samples: 5 }
+    : { seconds: 5, amount: 200_000, lifecycles: 200, levels: [100, 10_000, 100_000], fillSeconds: 90, samples: 30 };
+}
+
+/** A partner's view of the simulator: fixture client A, the preprod audiences (which it accepts), tokens per service. */
+async function partner(sim: BenchServer) {
+  const catalogue = await getCatalogue();
+  const clientA = fixtureClients().a;
+  const credentials: ClientCredentials = { clientId: clientA.client_id, clientSecret: clientA.client_secret };
+  const endpoints = { accessBaseUrl: sim.urls[0]!, apiBaseUrl: sim.urls[1]! };
+  const nogi = new NoGiClient(fetchTransport, endpoints);
+  const audiences = audiencesFor(catalogue, preprod.apiBaseUrl);
+  const debtScope = catalogue.service('debt').scopes[0]!;
+  const token = async (service: ServiceName, scope = catalogue.service(service).scopes[0]!): Promise<string> => {
+    const r = await nogi.clientCredentialsToken(credentials, audiences[service], scope);
+    if (!r.ok) throw new Error(`token for ${service}: ${r.status} ${r.text}`);
+    return r.data.access_token;
+  };
+  const tokens = { agreement: await token('agreement'), debt: await token('debt', debtScope), feed: await token('feed') };
+  const registration = (id = `bench-${randomUUID()}`) => ({ nin: NIN, scope_of_consent: debtScope, consent_duration_days: 30, client_consent_id: id });
+  return { catalogue, endpoints, nogi, tokens, registration, newClient: () => new NoGiClient(fetchTransport, endpoints) };
+}
+type Partner = Awaited<ReturnType<typeof partner>>;
+
+/** What a request of each endpoint looks like on the wire, and what the simulator answered (for the bare server). */
+async function requestsAndAnswers(p: Partner) {
+  const created = await p.nogi.registerAgreement(p.tokens.agreement, p.registration());
+  if (!created.ok) throw new Error(`PUT agreement: ${created.status} ${created.text}`);
+  const id = created.data.consent.id;
+  const json = { 'content-type': 'application/json', accept: 'application/json' };
+  const requests: Record<Endpoint, { method: 'GET' | 'PUT'; path: string; headers: Record<string, string>; fresh?: () => string }> = {
+    getConsentStatusWithID: { method: 'GET', path: p.catalogue.expandPath('getConsentStatusWithID', { id }), headers: { ...json, authorization: `Bearer ${p.tokens.debt}` } },
+    getDebtWithConsentID: { method: 'GET', path: p.catalogue.expandPath('getDebtWithConsentID', { id }), headers: { ...json, authorization: `Bearer ${p.tokens.debt}` } },
+    createConsent: { method: 'PUT', path: p.catalogue.expandPath('createConsent'), headers: { ...json, authorization: `Bearer ${p.tokens.agreement}` }, fresh: () => JSON.stringify(p.registration()) },
+  };
+  const recorded: RecordedResponse[] = [];
+  for (const endpoint of ENDPOINTS) {
+    const r = requests[endpoint];
+    const answer = await fetchTransport.send({ method: r.method, url: p.endpoints.apiBaseUrl + r.path, headers: r.headers, body: r.fresh?.() });
+    if (answer.status >= 300) throw new Error(`${endpoint}: the simulator answered ${answer.status} ${answer.text}`);
+    // The bytes the simulator sent, less what Node's http adds per response itself.
+    const headers = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)));
+    recorded.push({ method: r.method, path: r.path, status: answer.status, headers, body: answer.text });
+  }
+  return { requests, recorded };
+}
+
+/** Integrated lifecycles, `concurrent` at once, each on its own client (its own exchange history). */
+async function lifecycles(p: Partner, concurrent: number, timeBoundMs: number): Promise<Lifecycles> {
+  const failures: string[] = [];
+  const one = async (): Promise<void> => {
+    const nogi = p.newClient();
+    const expectStatus = (step: string, r: { status: number; findings: { severity: string; check: string; rule: string }[] }, status: number) => {
+      const errors = r.findings.filter((f) => f.severity === 'error');
+      if (r.status !== status || errors.length) throw new Error(`${step}: ${r.status}${errors.length ? ` ${errors.map((f) => `${f.check} ${f.rule}`).join('; ')}` : ''}`);
+    };
+    const registered = await nogi.registerAgreement(p.tokens.agreement, p.registration());
+    expectStatus('register', registered, 200);
+    const id = registered.data.consent.id;
+    expectStatus('debt', await nogi.getDebtByConsentId(p.tokens.debt, id), 200);
+    const active = await nogi.getConsentStatus(p.tokens.debt, id);
+    expectStatus('status', active, 200);
+    if (active.data.active !== true) throw new Error('status: not active after registration');
+    expectStatus('revoke', await nogi.revokeConsent(p.tokens.debt, id), 204);
+    const inactive = await nogi.getConsentStatus(p.tokens.debt, id);
+    expectStatus('status after revoke', inactive, 200);
+    if (inactive.data.active !== false) throw new Error('status after revoke: still active');
+    expectStatus('debt after revoke', await nogi.getDebtByConsentId(p.tokens.debt, id), 403);
+  };
+  const started = performance.now();
+  let completed = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeBoundMs)));
+  const all = Promise.all(Array.from({ length: concurrent }, () => one().then(() => void (completed += 1), (e: Error) => void (failures.length < 5 && failures.push(e.message)))));
+  const outcome = await Promise.race([all.then(() => 'done' as const), bound]);
+  clearTimeout(timer);
+  const seconds = (performance.now() - started) / 1000;
+  if (outcome === 'timeout') failures.push(`time bound of ${timeBoundMs / 1000} s reached`);
+  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
+};
+
+/** Median wall time of `samples` sequential requests (each PUT a new consent). */
+async function timeOf(samples: number, send: () => Promise<{ status: number }>, expected: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    const r = await send();
+    times.push(performance.now() - t);
+    if (r.status !== expected) throw new Error(`expected ${expected}, got ${r.status}`);
+  }
+  return median(times);
+}
+
+/** A fresh simulator filled level by level through PUT /v1/consent/agreement; at each level the time of a PUT, of a feed page, and RSS. */
+async function growth(quick: boolean, sim: BenchServer, log: (l: string) => void): Promise<{ levels: GrowthLevel[]; note: string }> {
+  const s = settings(quick);
+  try {
+    const p = await partner(sim);
+    const put = p.catalogue.expandPath('createConsent');
+    const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${p.tokens.agreement}` };
+    const feedUrl = `${p.endpoints.apiBaseUrl}${p.catalogue.expandPath('feed')}?fromSequenceNr=0&limit=100`;
+    const feedHeaders = { accept: 'application/json', authorization: `Bearer ${p.tokens.feed}` };
+    let consents = 0;
+    const levels: GrowthLevel[] = [];
+    let note = '';
+    for (const target of s.levels) {
+      // The samples below add consents too; fill up to the level less those.
+      const missing = target - consents - s.samples;
+      if (missing > 0) {
+        const fill = await load({ url: p.endpoints.apiBaseUrl + put, method: 'PUT', headers, bodyFor: () => JSON.stringify(p.registration()), connections: CONNECTIONS, duration: s.fillSeconds, amount: missing });
+        consents += fill.requests - fill.non2xx - fill.errors;
+        if (fill.non2xx || fill.errors) log(`  fill: ${fill.non2xx} non-2xx, ${fill.errors} errors`);
+      }
+      const putMs = await timeOf(s.samples, () => fetchTransport.send({ method: 'PUT', url: p.endpoints.apiBaseUrl + put, headers, body: JSON.stringify(p.registration()) }), 200);
+      consents += s.samples;
+      const feedPageMs = await timeOf(s.samples, () => fetchTransport.send({ method: 'GET', url: feedUrl, headers: feedHeaders }), 200);
+      const level = { target, consents, putMs, feedPageMs, rssBytes: await rssOf(sim.pid) };
+      levels.push(level);
+      log(`  ${String(consents).padStart(7)} consents: PUT ${putMs.toFixed(2)} ms, feed page ${feedPageMs.toFixed(2)} ms, RSS ${(level.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+      if (consents < target) {
+        note = `the fill's time bound (${s.fillSeconds} s per level) was reached at ${consents} consents: the last level is that count, not ${target}`;
+        break;
+      }
+    }
+    return { levels, note };
+  } finally {
+    await sim.stop();
+  }
+}
+
+export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<SimBenchResult> {
+  const s = settings(quick);
+  const contractFile = await writeEffectiveContract();
+  // Start-up is slow (tsx, contracts, validators) and nothing is measured yet: start all at once.
+  // The growth phase gets a simulator of its own, fresh, so its consent counts are exact.
+  const [sim, growthSim, prismStarted] = await Promise.allSettled([startSimulatorProcess(), startSimulatorProcess(), startPrism(contractFile)]);
+  const servers: BenchServer[] = [sim, growthSim, prismStarted].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  try {
+    if (sim.status === 'rejected') throw sim.reason;
+    if (growthSim.status === 'rejected') throw growthSim.reason;
+    const p = await partner(sim.value);
+    const { requests, recorded } = await requestsAndAnswers(p);
+    const prism = prismStarted.status === 'fulfilled' ? prismStarted.value : undefined;
+    const prismError = prismStarted.status === 'rejected' ? (prismStarted.reason as Error).message : undefined;
+    if (prismError) log(`Prism not measured: ${prismError}`);
+    const bare = await startBare(recorded);
+    servers.push(bare);
+
+    const throughput: Throughput[] = [];
+    for (const endpoint of ENDPOINTS) {
+      const r = requests[endpoint];
+      const targets: [string, string][] = [['simulator', p.endpoints.apiBaseUrl], ...(prism ? [['prism', prism.urls[0]!] as [string, string]] : []), ['bare', bare.urls[0]!]];
+      for (const [server, base] of targets) {
+        const figures = await load({ url: base + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: CONNECTIONS, duration: s.seconds, amount: s.amount });
+        throughput.push({ endpoint: `${r.method} ${p.catalogue.operation(endpoint).path}`, server, connections: CONNECTIONS, ...figures });
+        log(`  ${`${r.method} ${p.catalogue.operation(endpoint).path}`.padEnd(30)} ${server.padEnd(9)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms${figures.non2xx ? `  ${figures.non2xx} non-2xx` : ''}${figures.errors ? `  ${figures.errors} errors` : ''}`);
+      }
+    }
+    await Promise.all([prism, bare].map((x) => x?.stop()));
+
+    log(`Integrated lifecycles, ${s.lifecycles} at once:`);
+    const lc = await lifecycles(p, s.lifecycles, quick ? 20_000 : 60_000);
+    log(`  ${lc.completed}/${lc.concurrent} in ${lc.seconds.toFixed(2)} s (${lc.perSecond.toFixed(0)}/s)${lc.failures.length ? `; failures: ${lc.failures.join(' | ')}` : ''}`);
+    await sim.value.stop();
+
+    log('Growth with the number of consents (a fresh simulator):');
+    const g = await growth(quick, growthSim.value, log);
+    const first = g.levels[0];
+    const last = g.levels.at(-1);
+    const per100k = first && last && last.consents > first.consents ? ((last.rssBytes - first.rssBytes) / (last.consents - first.consents)) * 100_000 : null;
+    const rssNote = last && last.consents < 100_000
+      ? `measured from ${first?.consents} to ${last.consents} consents and scaled linearly to 100k`
+      : 'measured from the smallest to the largest level';
+    return {
+      configuration: 'as `npm run mock` starts it: tsx src/simulator/main.ts, defaults (test mode off: no admin surface, no response validation; one request log line per request on stdout)',
+      testMode: false,
+      prismError,
+      throughput,
+      lifecycles: lc,
+      growth: g.levels,
+      growthNote: g.note,
+      rssPer100kConsentsBytes: per100k,
+      rssNote,
+    };
+  } finally {
+    await Promise.all(servers.map((x) => x.stop()));
+  }
+}
