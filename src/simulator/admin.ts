@@ -12,7 +12,9 @@
  *   POST /deviations   {"enable": ["revoke-ignored"], "disable": [...]}
  *   POST /reset        forgets tokens, codes, sessions, consents, events, faults, violations;
  *                      deviations back to the start options; clock back to real time.
- *                      Sequence numbers keep increasing.
+ *                      Sequence numbers keep increasing. (With a shared PostgreSQL store this
+ *                      forgets the state of every instance.)
+ *   POST /sweep        runs the sweep now (expired sessions, codes, tokens; events past retention)
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimContext } from './context.ts';
@@ -52,10 +54,13 @@ export function createAdminApp(ctx: SimContext): express.Express {
   app.use(express.json({ limit: '64kb' }));
   const { state } = ctx;
   const faultStatuses = faultable(ctx);
-  const summary = () => ({ ...state.summary(), deviations: ctx.deviations.names });
+  const summary = async () => ({ ...(await state.summary()), deviations: ctx.deviations.names });
 
-  app.get('/state', (_req, res) => {
-    res.json({ accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, ...summary() });
+  app.get('/state', async (_req, res) => {
+    res.json({ accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, ...(await summary()) });
+  });
+  app.post('/sweep', async (_req, res) => {
+    res.json({ swept: await state.sweep() });
   });
   app.get('/deviations', (_req, res) => {
     res.json({ available: DEVIATIONS, details: DEVIATION_TABLE, enabled: ctx.deviations.names });
@@ -114,10 +119,10 @@ export function createAdminApp(ctx: SimContext): express.Express {
     ctx.deviations.disable(disable);
     res.json({ enabled: ctx.deviations.names });
   });
-  app.post('/reset', (_req, res) => {
-    state.reset();
+  app.post('/reset', async (_req, res) => {
+    await state.reset();
     ctx.deviations.reset();
-    res.json(summary());
+    res.json(await summary());
   });
   app.use((req, res) => {
     res.status(404).json({ error: `no admin endpoint ${req.method} ${req.path}` });

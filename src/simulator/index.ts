@@ -22,6 +22,9 @@ import { sanitize } from './log.ts';
 import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';
 import { audienceTable, isDebtScope } from './rules.ts';
 import { SimulatorState } from './state.ts';
+import { openStore, type Store, type StoreConfig } from './store/index.ts';
+
+export type { StoreConfig } from './store/index.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -39,6 +42,10 @@ export interface SimulatorOptions {
   deviations?: string[];
   /** One line per request, secrets masked. Default console.log. */
   log?: (line: string) => void;
+  /** Where the state lives; default in memory (tests). `npm run mock` defaults to SQLite. */
+  store?: StoreConfig;
+  /** How often expired sessions, codes, tokens and old feed events are deleted; 0 = never (POST /sweep). Default 60 s. */
+  sweepIntervalMs?: number;
 }
 
 export interface RunningSimulator {
@@ -47,6 +54,8 @@ export interface RunningSimulator {
   adminUrl?: string;
   discoveryUrl: string;
   issuer: string;
+  /** Where the state lives (engine and file or database, never a password). */
+  storeDescription: string;
   close(): Promise<void>;
 }
 
@@ -100,13 +109,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   // Durations (rules.ts MAX_DAYS) are keyed by the contract's DebtScope; the debt service's scopes must be those.
   const undated = catalogue.service('debt').scopes.filter((s) => !isDebtScope(s));
   if (undated.length) throw new Error(`The contract's debt scopes ${undated.join(', ')} have no maximum duration in src/simulator/rules.ts`);
-  const state = new SimulatorState(fixtures);
   const keys = await createSigningKeys();
   const definition = await loadApiContract();
+  const store: Store = await openStore(options.store ?? { engine: 'memory' });
+  const state = new SimulatorState(fixtures, store);
 
   // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
   const ctx = { state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32) } as SimContext;
   const servers: Server[] = [];
+  let sweeper: NodeJS.Timeout | undefined;
   try {
     const accessServer = await listen(createAccessApp(ctx), host, options.accessPort ?? 0);
     servers.push(accessServer);
@@ -124,6 +135,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       servers.push(adminServer);
       adminUrl = baseUrl(host, adminServer);
     }
+    const every = options.sweepIntervalMs ?? 60_000;
+    if (every > 0) {
+      sweeper = setInterval(() => {
+        state.sweep().catch((e: Error) => log(`[store] sweep failed: ${e.message}`));
+      }, every);
+      sweeper.unref();
+    }
     let closed: Promise<void> | undefined;
     return {
       accessUrl: ctx.accessPublicUrl,
@@ -131,10 +149,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       adminUrl,
       discoveryUrl: `${ctx.accessPublicUrl}/.well-known/openid-configuration`,
       issuer: ctx.issuer,
-      close: () => (closed ??= Promise.all(servers.map(close)).then(() => undefined)),
+      storeDescription: store.description,
+      close: () => (closed ??= (async () => {
+        clearInterval(sweeper);
+        await Promise.all(servers.map(close));
+        await store.close();
+      })()),
     };
   } catch (e) {
+    clearInterval(sweeper);
     await Promise.all(servers.map(close));
+    await store.close();
     throw e;
   }
 }

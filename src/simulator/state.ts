@@ -1,80 +1,20 @@
 /**
- * Everything the simulator remembers: access tokens, authorization codes, login/consent sessions,
- * consents, feed events, fault switches and contract violations. In memory only. (Deviations are
- * in deviations.ts.)
+ * Everything the simulator remembers. Tokens, authorization codes, login/consent sessions,
+ * consents and feed events live in the store (store/: memory, SQLite or PostgreSQL), so they
+ * survive a restart and are shared by instances on one database; the clock, fault switches and
+ * contract violations are this instance's (test mode). Deviations are in deviations.ts.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Clock } from './clock.ts';
-import type { ServiceName } from '../contract/catalogue.ts';
-import type { DebtScope } from '../contract/schemas.ts';
 import type { SimClient, SimulatorFixtures } from './fixtures.ts';
 import { FEED_RETENTION_SECONDS } from './rules.ts';
+import type { Store, SweepResult } from './store/types.ts';
+import type { AccessToken, Consent, FeedEvent, FeedWindow } from './store/types.ts';
 
 /** Hydra-like opaque token: two base64url parts joined by a dot. */
 export const opaqueToken = (): string => `${randomBytes(32).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
 
-export interface AccessToken {
-  token: string;
-  clientId: string;
-  grant: 'client_credentials' | 'authorization_code';
-  service: ServiceName;
-  audience: string;
-  scopes: string[];
-  expiresAt: number; // ms
-  consentId?: string;
-}
-
-export interface AuthCode {
-  code: string;
-  clientId: string;
-  redirectUri: string;
-  consentId: string;
-  scope: string; // as given back in the callback and token response
-  openid: boolean;
-  nin: string;
-  expiresAt: number;
-  used: boolean;
-}
-
-export interface Consent {
-  id: string;
-  clientId: string;
-  nin: string;
-  scope: DebtScope;
-  createdAt: number;
-  expiresAt: number;
-  singleUse: boolean;
-  consumed: boolean;
-  revoked: boolean;
-  source: 'integrated' | 'regular';
-  clientConsentId?: string;
-  requestedDays?: number;
-}
-
-export interface FeedEvent {
-  sequenceNr: number;
-  eventId: string;
-  clientId: string;
-  consentId: string;
-  timestamp: number;
-  eventType: 'SAMTYKKE_OPPRETTET' | 'SAMTYKKE_ARKIVERT';
-  scope?: string;
-  externalConsentId?: string;
-}
-
-export interface AuthSession {
-  id: string;
-  clientId: string;
-  redirectUri: string;
-  state: string;
-  scope: DebtScope;
-  days?: number;
-  requestedDays?: number;
-  openid: boolean;
-  nin?: string;
-  stage: 'login' | 'consent' | 'done';
-  expiresAt: number;
-}
+export type { AccessToken, AuthCode, AuthSession, Consent, FeedEvent } from './store/types.ts';
 
 export interface Fault {
   /** Answer the operation's documented server error (500). */
@@ -95,46 +35,48 @@ export interface Violation {
 
 export class SimulatorState {
   readonly clock = new Clock();
-  tokens = new Map<string, AccessToken>();
-  codes = new Map<string, AuthCode>();
-  sessions = new Map<string, AuthSession>();
-  consents = new Map<string, Consent>();
-  events: FeedEvent[] = [];
   faults = new Map<string, Fault>();
   violations: Violation[] = [];
   violationCount = 0;
-  /** Global sequence counter shared by all clients; never decreases, not even on reset. */
-  private sequence = 0;
+  lastSweep: (SweepResult & { at: string }) | undefined;
 
-  constructor(readonly fixtures: SimulatorFixtures) {}
+  constructor(readonly fixtures: SimulatorFixtures, readonly store: Store) {}
 
   client(clientId: string | undefined): SimClient | undefined {
     if (!clientId) return undefined;
     return this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
   }
 
-  issueToken(t: Omit<AccessToken, 'token'>): AccessToken {
+  async issueToken(t: Omit<AccessToken, 'token'>): Promise<AccessToken> {
     const token = { ...t, token: opaqueToken() };
-    this.tokens.set(token.token, token);
+    await this.store.putToken(token);
     return token;
   }
 
   /** A known, unexpired access token, or undefined. */
-  lookupToken(token: string | undefined): AccessToken | undefined {
+  async lookupToken(token: string | undefined): Promise<AccessToken | undefined> {
     if (!token) return undefined;
-    const t = this.tokens.get(token);
+    const t = await this.store.getToken(token);
     if (!t || t.expiresAt <= this.clock.now()) return undefined;
     return t;
   }
 
-  createConsent(c: Omit<Consent, 'id' | 'createdAt' | 'consumed' | 'revoked'>): Consent {
-    const consent: Consent = { ...c, id: randomUUID(), createdAt: this.clock.now(), consumed: false, revoked: false };
-    this.consents.set(consent.id, consent);
-    this.addEvent({
-      clientId: consent.clientId, consentId: consent.id, eventType: 'SAMTYKKE_OPPRETTET',
+  /** Sequence numbers increase with random gaps of 1 to 3 from one global counter (consent-feed.md). */
+  private gap(): number {
+    return randomInt(1, 4);
+  }
+
+  /**
+   * Registers a consent and its SAMTYKKE_OPPRETTET event (committed before this resolves). A
+   * client_consent_id the client registered before gives back that consent, created=false.
+   */
+  createConsent(c: Omit<Consent, 'id' | 'createdAt' | 'consumed' | 'revoked'>): Promise<{ consent: Consent; created: boolean }> {
+    const now = this.clock.now();
+    const consent: Consent = { ...c, id: randomUUID(), createdAt: now, consumed: false, revoked: false };
+    return this.store.createConsent(consent, {
+      eventId: randomUUID(), clientId: consent.clientId, timestamp: now, eventType: 'SAMTYKKE_OPPRETTET',
       scope: consent.scope, externalConsentId: consent.clientConsentId,
-    });
-    return consent;
+    }, this.gap());
   }
 
   isActive(c: Consent): boolean {
@@ -149,22 +91,27 @@ export class SimulatorState {
     return undefined;
   }
 
-  revokeConsent(c: Consent): void {
+  /** Revokes once, with one SAMTYKKE_ARKIVERT event; revoking again changes nothing. */
+  async revokeConsent(c: Consent): Promise<void> {
     if (c.revoked) return;
-    c.revoked = true;
-    this.addEvent({ clientId: c.clientId, consentId: c.id, eventType: 'SAMTYKKE_ARKIVERT' });
+    await this.store.revokeConsent(c.id, { eventId: randomUUID(), clientId: c.clientId, consentId: c.id, timestamp: this.clock.now(), eventType: 'SAMTYKKE_ARKIVERT' }, this.gap());
   }
 
-  /** Sequence numbers increase with random gaps of 1 to 3 from one global counter (consent-feed.md). */
-  private addEvent(e: Omit<FeedEvent, 'sequenceNr' | 'eventId' | 'timestamp'>): void {
-    this.sequence += randomInt(1, 4);
-    this.events.push({ ...e, sequenceNr: this.sequence, eventId: randomUUID(), timestamp: this.clock.now() });
+  /** The client's events within the 7-day retention (archive events unless `archived` is false). */
+  feedWindow(clientId: string, archived = true): FeedWindow {
+    return { clientId, after: this.clock.now() - FEED_RETENTION_SECONDS * 1000, archived };
   }
 
-  /** The client's events within the 7-day retention, oldest sequence number first. */
-  feedFor(clientId: string): FeedEvent[] {
-    const cutoff = this.clock.now() - FEED_RETENTION_SECONDS * 1000;
-    return this.events.filter((e) => e.clientId === clientId && e.timestamp > cutoff);
+  feedPage(w: FeedWindow, from: number, limit: number): Promise<FeedEvent[]> {
+    return this.store.feedPage(w, from, limit);
+  }
+
+  /** Deletes expired sessions, codes and tokens, and events past the feed's retention. */
+  async sweep(): Promise<SweepResult> {
+    const now = this.clock.now();
+    const result = await this.store.sweep(now, now - FEED_RETENTION_SECONDS * 1000);
+    this.lastSweep = { ...result, at: new Date(now).toISOString() };
+    return result;
   }
 
   /** The fault for an operation, counting down `times`. */
@@ -184,31 +131,23 @@ export class SimulatorState {
     if (this.violations.length > 100) this.violations.shift();
   }
 
-  reset(): void {
-    this.tokens.clear();
-    this.codes.clear();
-    this.sessions.clear();
-    this.consents.clear();
-    this.events = [];
+  async reset(): Promise<void> {
+    await this.store.reset();
     this.faults.clear();
     this.violations = [];
     this.violationCount = 0;
     this.clock.reset();
   }
 
-  summary(): Record<string, unknown> {
-    const now = this.clock.now();
+  async summary(): Promise<Record<string, unknown>> {
+    const { lastSequenceNr, activeConsents, ...counts } = await this.store.counts(this.clock.now());
     return {
       clock: this.clock.describe(),
       faults: Object.fromEntries(this.faults),
-      counts: {
-        tokens: [...this.tokens.values()].filter((t) => t.expiresAt > now).length,
-        consents: this.consents.size,
-        activeConsents: [...this.consents.values()].filter((c) => this.isActive(c)).length,
-        events: this.events.length,
-        sessions: this.sessions.size,
-      },
-      lastSequenceNr: this.sequence,
+      store: this.store.description,
+      counts: { ...counts, activeConsents },
+      lastSequenceNr,
+      lastSweep: this.lastSweep,
       violations: { count: this.violationCount, recent: this.violations.slice(-20) },
     };
   }

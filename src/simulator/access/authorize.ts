@@ -26,7 +26,7 @@ function showError(res: Response, message: string): void {
   res.status(400).type('html').send(errorPage(message));
 }
 
-export function authorize(ctx: SimContext, req: Request, res: Response): void {
+export async function authorize(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const clientId = q(req.query.client_id);
   const redirectUri = q(req.query.redirect_uri);
   const state = q(req.query.state);
@@ -50,12 +50,12 @@ export function authorize(ctx: SimContext, req: Request, res: Response): void {
     scope: parsed.scope, days: parsed.days, requestedDays: parsed.requestedDays, openid: parsed.openid,
     stage: 'login', expiresAt: ctx.state.clock.now() + SESSION_SECONDS * 1000,
   };
-  ctx.state.sessions.set(session.id, session);
+  await ctx.state.store.putSession(session);
   res.redirect(302, `${ctx.accessPublicUrl}/login?login_challenge=${encodeURIComponent(session.id)}`);
 }
 
-function session(ctx: SimContext, id: unknown, stage: AuthSession['stage'], res: Response): AuthSession | undefined {
-  const s = typeof id === 'string' ? ctx.state.sessions.get(id) : undefined;
+async function session(ctx: SimContext, id: unknown, stage: AuthSession['stage'], res: Response): Promise<AuthSession | undefined> {
+  const s = typeof id === 'string' ? await ctx.state.store.getSession(id) : undefined;
   if (!s || s.expiresAt <= ctx.state.clock.now() || s.stage !== stage) {
     showError(res, 'Økten er ukjent eller utløpt. Start innloggingen på nytt fra tjenesten du kom fra.');
     return undefined;
@@ -73,31 +73,32 @@ function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: str
   }));
 }
 
-export function loginGet(ctx: SimContext, req: Request, res: Response): void {
-  const s = session(ctx, req.query.login_challenge, 'login', res);
+export async function loginGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const s = await session(ctx, req.query.login_challenge, 'login', res);
   if (s) renderLogin(ctx, res, s);
 }
 
-export function loginPost(ctx: SimContext, req: Request, res: Response): void {
+export async function loginPost(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const s = session(ctx, body.login_challenge, 'login', res);
+  const s = await session(ctx, body.login_challenge, 'login', res);
   if (!s) return;
   const nin = typeof body.nin === 'string' ? body.nin.replace(/\s+/g, '') : '';
   if (!isValidNin(nin)) return renderLogin(ctx, res, s, 'Ugyldig fødselsnummer. Skriv inn 11 siffer, for eksempel et syntetisk TestID-nummer.');
   s.nin = nin;
   s.stage = 'consent';
+  await ctx.state.store.putSession(s);
   res.redirect(303, `${ctx.accessPublicUrl}/consent?consent_challenge=${encodeURIComponent(s.id)}`);
 }
 
-export function loginCancel(ctx: SimContext, req: Request, res: Response): void {
-  const s = session(ctx, req.query.login_challenge, 'login', res);
+export async function loginCancel(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const s = await session(ctx, req.query.login_challenge, 'login', res);
   if (!s) return;
-  ctx.state.sessions.delete(s.id);
+  await ctx.state.store.deleteSession(s.id);
   res.redirect(302, callback(s.redirectUri, { error: 'login_cancelled', error_description: 'The user cancelled the login', state: s.state }));
 }
 
-export function consentGet(ctx: SimContext, req: Request, res: Response): void {
-  const s = session(ctx, req.query.consent_challenge, 'consent', res);
+export async function consentGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const s = await session(ctx, req.query.consent_challenge, 'consent', res);
   if (!s) return;
   const client = ctx.state.client(s.clientId)!;
   const duration = s.days === undefined
@@ -109,24 +110,23 @@ export function consentGet(ctx: SimContext, req: Request, res: Response): void {
   }));
 }
 
-export function consentPost(ctx: SimContext, req: Request, res: Response): void {
+export async function consentPost(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const s = session(ctx, body.consent_challenge, 'consent', res);
+  const s = await session(ctx, body.consent_challenge, 'consent', res);
   if (!s) return;
-  s.stage = 'done';
-  ctx.state.sessions.delete(s.id);
+  await ctx.state.store.deleteSession(s.id);
   if (body.action !== 'accept') {
     return res.redirect(303, callback(s.redirectUri, { error: 'consent_denied', error_description: '', state: s.state }));
   }
   const now = ctx.state.clock.now();
-  const consent = ctx.state.createConsent({
+  const { consent } = await ctx.state.createConsent({
     clientId: s.clientId, nin: s.nin!, scope: s.scope, source: 'regular',
     singleUse: s.days === undefined, requestedDays: s.requestedDays,
     expiresAt: now + (s.days === undefined ? SINGLE_USE_SECONDS : s.days * 86400) * 1000,
   });
   const scope = s.openid ? `${s.scope} openid` : s.scope;
   const code = opaqueToken();
-  ctx.state.codes.set(code, {
+  await ctx.state.store.putCode({
     code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: consent.id, scope, openid: s.openid,
     nin: s.nin!, expiresAt: now + AUTH_CODE_SECONDS * 1000, used: false,
   });

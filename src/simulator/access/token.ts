@@ -80,7 +80,7 @@ async function clientCredentials(ctx: SimContext, client: SimClient, body: Recor
     if (!serviceScopes.includes(s)) throw new OAuthError('invalid_scope', `Scope "${s}" does not belong to audience ${audience} (expected ${serviceScopes.join(' or ')})`);
     if (!client.allowed_scopes.includes(s)) throw new OAuthError('invalid_scope', `The client is not allowed to request scope "${s}"`);
   }
-  const t = ctx.state.issueToken({
+  const t = await ctx.state.issueToken({
     clientId: client.client_id, grant: 'client_credentials', service, audience, scopes,
     expiresAt: ctx.state.clock.now() + ACCESS_TOKEN_SECONDS * 1000,
   });
@@ -99,20 +99,21 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
   const redirectUri = single(body, 'redirect_uri');
   if (!codeValue) throw new OAuthError('invalid_request', 'code is required');
   if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is required');
-  const code = ctx.state.codes.get(codeValue);
+  const code = await ctx.state.store.getCode(codeValue);
   const now = ctx.state.clock.now();
   if (!code || code.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The authorization code is invalid or was issued to another client');
   if (code.used) {
     // RFC 6749 section 4.1.2: a reused code revokes the tokens issued from it.
-    for (const [k, t] of ctx.state.tokens) if (t.consentId === code.consentId && t.grant === 'authorization_code') ctx.state.tokens.delete(k);
+    await ctx.state.store.deleteTokensOfConsent(code.consentId, 'authorization_code');
     throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'The authorization code has expired');
   if (code.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request');
-  code.used = true;
+  // Exactly one of two racing exchanges wins the code.
+  if (!(await ctx.state.store.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   const debtScope = code.scope.split(' ')[0]!;
   const service = codeGrantService(ctx);
-  const t = ctx.state.issueToken({
+  const t = await ctx.state.issueToken({
     clientId: client.client_id, grant: 'authorization_code', service, audience: ctx.catalogue.audience(service, ctx.apiPublicUrl),
     scopes: [debtScope], expiresAt: now + ACCESS_TOKEN_SECONDS * 1000, consentId: code.consentId,
   });

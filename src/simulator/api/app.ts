@@ -75,9 +75,9 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     path: c.request.path, traceId: header(c.request.headers['x-trace-id']) ?? (res.locals.traceId as string | undefined),
   });
 
-  const bearer = (c: Context, _req: Request, res: Response): AccessToken | false => {
+  const bearer = async (c: Context, _req: Request, res: Response): Promise<AccessToken | false> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header(c.request.headers.authorization) ?? '');
-    const token = (m && ctx.state.lookupToken(m[1])) || false;
+    const token = (m && (await ctx.state.lookupToken(m[1]))) || false;
     if (token) res.locals.clientId = token.clientId;
     return token;
   };
