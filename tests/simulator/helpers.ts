@@ -56,6 +56,13 @@ export class SimHarness {
     return this;
   }
 
+  /** Drives a simulator running elsewhere (a child process): its URLs; close() leaves it running. */
+  attach(urls: Pick<RunningSimulator, 'accessUrl' | 'apiUrl'> & { adminUrl?: string }): this {
+    this.sim = { ...urls, discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
+    this.client = new NoGiClient(fetchTransport, { accessBaseUrl: urls.accessUrl, apiBaseUrl: urls.apiUrl });
+    return this;
+  }
+
   close(): Promise<void> {
     return this.sim.close();
   }
