@@ -24,6 +24,8 @@ export interface SimContext {
   log: LogFn;
   /** Secret for pairwise `sub` values. */
   pairwiseSalt: Buffer;
+  /** Unfinished logins (auth sessions) a client may have at once. */
+  maxPendingLogins: number;
 }
 
 /** Records a response's contract findings (test mode only) and logs them. */

@@ -44,6 +44,8 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
   /** Where the state lives; default in memory (tests). `npm run mock` defaults to SQLite. */
   store?: StoreConfig;
+  /** Unfinished logins a client may have at once (NOGI_SIM_MAX_PENDING_LOGINS); default 1000. */
+  maxPendingLogins?: number;
   /** How often expired sessions, codes, tokens and old feed events are deleted; 0 = never (POST /sweep). Default 60 s. */
   sweepIntervalMs?: number;
 }
@@ -115,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const state = new SimulatorState(fixtures, store);
 
   // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
-  const ctx = { state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32) } as SimContext;
+  const ctx = { state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000 } as SimContext;
   const servers: Server[] = [];
   let sweeper: NodeJS.Timeout | undefined;
   try {

@@ -16,6 +16,7 @@
  *   NOGI_SIM_DATABASE_URL       postgres://… : state in PostgreSQL instead (several instances share it)
  *   NOGI_SIM_STORE              memory: keep nothing across restarts      [--memory]
  *   NOGI_SIM_SWEEP_SECONDS      how often expired state is deleted, default 60 (0 = never)
+ *   NOGI_SIM_MAX_PENDING_LOGINS unfinished logins per client at once, default 1000
  * Prints the access base URL, API base URL, discovery URL (and admin URL), one per line, on
  * stdout; where the state lives on stderr.
  * Bad values: one error line, exit 2. Stops cleanly on SIGINT/SIGTERM.
@@ -86,8 +87,15 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
     deviations,
     log: logTo(env.NOGI_SIM_LOG),
     store: storeConfig(flags['data-dir'], flags.memory ?? false, env),
+    maxPendingLogins: positive('NOGI_SIM_MAX_PENDING_LOGINS', env.NOGI_SIM_MAX_PENDING_LOGINS, 1000),
     sweepIntervalMs: seconds('NOGI_SIM_SWEEP_SECONDS', env.NOGI_SIM_SWEEP_SECONDS, 60) * 1000,
   };
+}
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[1-9]\d*$/.test(raw)) throw new UsageError(`${name} must be a whole number of 1 or more, got "${raw}"`);
+  return Number(raw);
 }
 
 function seconds(name: string, raw: string | undefined, fallback: number): number {

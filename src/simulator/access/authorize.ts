@@ -45,6 +45,16 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
   if (!client.allowed_scopes.includes(parsed.scope)) return fail('invalid_scopes', `The client may not request ${parsed.scope}`);
   const fault = ctx.state.takeFault('authorize');
   if (fault?.status) return fail('server_error', 'Simulated server error (fault switch)');
+  // Anyone can start a login without credentials: pending ones are capped per client, so a stream
+  // of abandoned requests cannot grow the state (the sweep deletes them once expired).
+  const pending = await ctx.state.store.countSessions(client.client_id, ctx.state.clock.now());
+  if (pending >= ctx.maxPendingLogins) {
+    ctx.log(`[access] pending logins of client ${client.client_id} at the cap (${ctx.maxPendingLogins}): refused`);
+    // A page, not a redirect: the callback's error values are the contract's, and this is none of them.
+    res.status(429).set('Retry-After', String(SESSION_SECONDS)).type('html')
+      .send(errorPage(`For mange påbegynte innlogginger for denne klienten (høyst ${ctx.maxPendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins for this client; try again later.`));
+    return;
+  }
   const session: AuthSession = {
     id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,
     scope: parsed.scope, days: parsed.days, requestedDays: parsed.requestedDays, openid: parsed.openid,
