@@ -33,9 +33,18 @@ export interface Violation {
   findings: string[];
 }
 
+/** A client created at run time (admin POST /clients): its own clock offset and fault switches. */
+interface Tenant {
+  client: SimClient;
+  offsetMs: number;
+  faults: Map<string, Fault>;
+}
+
 export class SimulatorState {
   readonly clock = new Clock();
   faults = new Map<string, Fault>();
+  /** Run-time clients (test mode), by lower-case client id; this instance's, like the clock. */
+  readonly tenants = new Map<string, Tenant>();
   violations: Violation[] = [];
   violationCount = 0;
   lastSweep: (SweepResult & { at: string }) | undefined;
@@ -44,7 +53,28 @@ export class SimulatorState {
 
   client(clientId: string | undefined): SimClient | undefined {
     if (!clientId) return undefined;
-    return this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
+    return this.tenants.get(clientId.toLowerCase())?.client
+      ?? this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
+  }
+
+  tenant(clientId: string): Tenant | undefined {
+    return this.tenants.get(clientId.toLowerCase());
+  }
+
+  addTenant(client: SimClient): void {
+    this.tenants.set(client.client_id.toLowerCase(), { client, offsetMs: 0, faults: new Map() });
+  }
+
+  /** The time as a client sees it: the global clock plus the client's own offset. */
+  now(clientId?: string): number {
+    return this.clock.now() + (clientId === undefined ? 0 : this.tenant(clientId)?.offsetMs ?? 0);
+  }
+
+  /** Forgets one run-time client's consents, events, tokens, codes, sessions, faults and clock offset. */
+  async resetTenant(t: Tenant): Promise<void> {
+    await this.store.reset(t.client.client_id);
+    t.faults.clear();
+    t.offsetMs = 0;
   }
 
   async issueToken(t: Omit<AccessToken, 'token'>): Promise<AccessToken> {
@@ -57,7 +87,7 @@ export class SimulatorState {
   async lookupToken(token: string | undefined): Promise<AccessToken | undefined> {
     if (!token) return undefined;
     const t = await this.store.getToken(token);
-    if (!t || t.expiresAt <= this.clock.now()) return undefined;
+    if (!t || t.expiresAt <= this.now(t.clientId)) return undefined;
     return t;
   }
 
@@ -71,7 +101,7 @@ export class SimulatorState {
    * client_consent_id the client registered before gives back that consent, created=false.
    */
   createConsent(c: Omit<Consent, 'id' | 'createdAt' | 'consumed' | 'revoked'>): Promise<{ consent: Consent; created: boolean }> {
-    const now = this.clock.now();
+    const now = this.now(c.clientId);
     const consent: Consent = { ...c, id: randomUUID(), createdAt: now, consumed: false, revoked: false };
     return this.store.createConsent(consent, {
       eventId: randomUUID(), clientId: consent.clientId, timestamp: now, eventType: 'SAMTYKKE_OPPRETTET',
@@ -80,26 +110,26 @@ export class SimulatorState {
   }
 
   isActive(c: Consent): boolean {
-    return !c.revoked && !c.consumed && this.clock.now() < c.expiresAt;
+    return !c.revoked && !c.consumed && this.now(c.clientId) < c.expiresAt;
   }
 
   /** Why a consent cannot be used, for error_description; undefined when active. */
   inactiveReason(c: Consent): string | undefined {
     if (c.revoked) return 'Consent has been revoked';
     if (c.consumed) return 'Single-use consent has already been used';
-    if (this.clock.now() >= c.expiresAt) return `Consent expired at ${new Date(c.expiresAt).toISOString()}`;
+    if (this.now(c.clientId) >= c.expiresAt) return `Consent expired at ${new Date(c.expiresAt).toISOString()}`;
     return undefined;
   }
 
   /** Revokes once, with one SAMTYKKE_ARKIVERT event; revoking again changes nothing. */
   async revokeConsent(c: Consent): Promise<void> {
     if (c.revoked) return;
-    await this.store.revokeConsent(c.id, { eventId: randomUUID(), clientId: c.clientId, consentId: c.id, timestamp: this.clock.now(), eventType: 'SAMTYKKE_ARKIVERT' }, this.gap());
+    await this.store.revokeConsent(c.id, { eventId: randomUUID(), clientId: c.clientId, consentId: c.id, timestamp: this.now(c.clientId), eventType: 'SAMTYKKE_ARKIVERT' }, this.gap());
   }
 
   /** The client's events within the 7-day retention (archive events unless `archived` is false). */
   feedWindow(clientId: string, archived = true): FeedWindow {
-    return { clientId, after: this.clock.now() - FEED_RETENTION_SECONDS * 1000, archived };
+    return { clientId, after: this.now(clientId) - FEED_RETENTION_SECONDS * 1000, archived };
   }
 
   feedPage(w: FeedWindow, from: number, limit: number): Promise<FeedEvent[]> {
@@ -114,13 +144,15 @@ export class SimulatorState {
     return result;
   }
 
-  /** The fault for an operation, counting down `times`. */
-  takeFault(operationId: string): Fault | undefined {
-    const f = this.faults.get(operationId);
+  /** The fault for an operation (the client's own before the global one), counting down `times`. */
+  takeFault(operationId: string, clientId?: string): Fault | undefined {
+    const own = clientId === undefined ? undefined : this.tenant(clientId)?.faults;
+    const switches = own?.has(operationId) ? own : this.faults;
+    const f = switches.get(operationId);
     if (!f) return undefined;
     if (f.times !== undefined) {
       f.times -= 1;
-      if (f.times <= 0) this.faults.delete(operationId);
+      if (f.times <= 0) switches.delete(operationId);
     }
     return f;
   }
@@ -137,6 +169,11 @@ export class SimulatorState {
     this.violations = [];
     this.violationCount = 0;
     this.clock.reset();
+    // Run-time clients stay (a test worker may hold one), back to the global time and no faults.
+    for (const t of this.tenants.values()) {
+      t.faults.clear();
+      t.offsetMs = 0;
+    }
   }
 
   async summary(): Promise<Record<string, unknown>> {

@@ -43,11 +43,11 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
   const parsed = parseAuthScope(q(req.query.scope));
   if ('error' in parsed) return fail('invalid_scopes', parsed.error);
   if (!client.allowed_scopes.includes(parsed.scope)) return fail('invalid_scopes', `The client may not request ${parsed.scope}`);
-  const fault = ctx.state.takeFault('authorize');
+  const fault = ctx.state.takeFault('authorize', client.client_id);
   if (fault?.status) return fail('server_error', 'Simulated server error (fault switch)');
   // Anyone can start a login without credentials: pending ones are capped per client, so a stream
   // of abandoned requests cannot grow the state (the sweep deletes them once expired).
-  const pending = await ctx.state.store.countSessions(client.client_id, ctx.state.clock.now());
+  const pending = await ctx.state.store.countSessions(client.client_id, ctx.state.now(client.client_id));
   if (pending >= ctx.maxPendingLogins) {
     ctx.log(`[access] pending logins of client ${client.client_id} at the cap (${ctx.maxPendingLogins}): refused`);
     // A page, not a redirect: the callback's error values are the contract's, and this is none of them.
@@ -58,7 +58,7 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
   const session: AuthSession = {
     id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,
     scope: parsed.scope, days: parsed.days, requestedDays: parsed.requestedDays, openid: parsed.openid,
-    stage: 'login', expiresAt: ctx.state.clock.now() + SESSION_SECONDS * 1000,
+    stage: 'login', expiresAt: ctx.state.now(client.client_id) + SESSION_SECONDS * 1000,
   };
   await ctx.state.store.putSession(session);
   res.redirect(302, `${ctx.accessPublicUrl}/login?login_challenge=${encodeURIComponent(session.id)}`);
@@ -66,7 +66,7 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
 
 async function session(ctx: SimContext, id: unknown, stage: AuthSession['stage'], res: Response): Promise<AuthSession | undefined> {
   const s = typeof id === 'string' ? await ctx.state.store.getSession(id) : undefined;
-  if (!s || s.expiresAt <= ctx.state.clock.now() || s.stage !== stage) {
+  if (!s || s.expiresAt <= ctx.state.now(s.clientId) || s.stage !== stage) {
     showError(res, 'Økten er ukjent eller utløpt. Start innloggingen på nytt fra tjenesten du kom fra.');
     return undefined;
   }
@@ -128,7 +128,7 @@ export async function consentPost(ctx: SimContext, req: Request, res: Response):
   if (body.action !== 'accept') {
     return res.redirect(303, callback(s.redirectUri, { error: 'consent_denied', error_description: '', state: s.state }));
   }
-  const now = ctx.state.clock.now();
+  const now = ctx.state.now(s.clientId);
   const { consent } = await ctx.state.createConsent({
     clientId: s.clientId, nin: s.nin!, scope: s.scope, source: 'regular',
     singleUse: s.days === undefined, requestedDays: s.requestedDays,

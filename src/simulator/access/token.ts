@@ -82,7 +82,7 @@ async function clientCredentials(ctx: SimContext, client: SimClient, body: Recor
   }
   const t = await ctx.state.issueToken({
     clientId: client.client_id, grant: 'client_credentials', service, audience, scopes,
-    expiresAt: ctx.state.clock.now() + ACCESS_TOKEN_SECONDS * 1000,
+    expiresAt: ctx.state.now(client.client_id) + ACCESS_TOKEN_SECONDS * 1000,
   });
   return { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: scopes.join(' '), token_type: 'bearer' };
 }
@@ -100,7 +100,7 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
   if (!codeValue) throw new OAuthError('invalid_request', 'code is required');
   if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is required');
   const code = await ctx.state.store.getCode(codeValue);
-  const now = ctx.state.clock.now();
+  const now = ctx.state.now(client.client_id);
   if (!code || code.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The authorization code is invalid or was issued to another client');
   if (code.used) {
     // RFC 6749 section 4.1.2: a reused code revokes the tokens issued from it.

@@ -100,7 +100,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
           const operation = ctx.catalogue.operation(operationId);
           const token = (c.security.OAuth2 || c.security.OAuth2_Authorization_code_flow || c.security.OAuth2_Client_credential) as AccessToken;
           res.locals.clientId = token.clientId;
-          const fault = ctx.state.takeFault(operationId);
+          const fault = ctx.state.takeFault(operationId, token.clientId);
           if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
           if (fault?.status) {
             if (fault.status === 401 && operation.errorFamily === 'spring') return { status: 401 };

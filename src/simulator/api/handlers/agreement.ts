@@ -41,7 +41,7 @@ export async function createConsent(call: Call): Promise<SimResponse> {
   const { consent, created: isNew } = await sim.state.createConsent({
     clientId: client.client_id, nin: body.nin, scope: body.scope_of_consent, source: 'integrated', singleUse: false,
     clientConsentId: body.client_consent_id, requestedDays: body.consent_duration_days,
-    expiresAt: sim.state.clock.now() + days * 86400 * 1000,
+    expiresAt: sim.state.now(client.client_id) + days * 86400 * 1000,
   });
   return isNew ? created(consent) : sameAs(consent);
 }
