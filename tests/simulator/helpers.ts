@@ -40,6 +40,12 @@ export async function findingsOf(operationId: string, r: { status: number; conte
   return api.validateResponse(operationId, r).filter((f) => f.severity === 'error');
 }
 
+/** The browser-binding cookie an /oauth2/auth reply set, as the Cookie header a browser would send back. */
+export const browserCookie = (r: Reply): Record<string, string> => {
+  const set = r.headers['set-cookie'];
+  return set ? { cookie: set.split(';')[0]! } : {};
+};
+
 export interface AdminReply {
   status: number;
   body: unknown;

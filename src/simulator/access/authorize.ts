@@ -4,7 +4,7 @@
  * with `code, scope, state` or `error, error_description, state`. An unknown client or an
  * unregistered redirect_uri gets a 400 error page, never a redirect.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { SimContext } from '../context.ts';
 import { AUTH_CODE_SECONDS, isValidNin, MAX_DAYS, parseAuthScope, SINGLE_USE_SECONDS } from '../rules.ts';
@@ -15,6 +15,44 @@ import { consentPage, errorPage, loginPage } from './pages.ts';
 const SESSION_SECONDS = 30 * 60;
 
 const q = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * The login and consent challenges are bound to the browser that started the flow, as Hydra's
+ * CSRF cookies do: a random value in a SameSite=Lax, HttpOnly cookie, its hash in the session.
+ * A challenge used without that cookie (another browser, or a cross-site POST, which a Lax
+ * cookie does not accompany) is refused.
+ */
+export const BINDING_COOKIE = 'nogi_login_binding';
+const hash = (v: string): Buffer => createHash('sha256').update(v).digest();
+
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** The browser's binding value: the one it already carries, or a new one set now. */
+function bindBrowser(ctx: SimContext, req: Request, res: Response): string {
+  const existing = cookie(req, BINDING_COOKIE);
+  if (existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing)) return existing;
+  const value = randomBytes(24).toString('base64url');
+  const secure = ctx.accessPublicUrl.startsWith('https:') ? '; Secure' : '';
+  res.append('Set-Cookie', `${BINDING_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_SECONDS}${secure}`);
+  return value;
+}
+
+function boundToThisBrowser(req: Request, s: AuthSession): boolean {
+  if (!s.browserBinding) return false;
+  const value = cookie(req, BINDING_COOKIE);
+  if (!value) return false;
+  // Both sides hashed: equal lengths for timingSafeEqual, nothing learned from timing.
+  return timingSafeEqual(hash(value), Buffer.from(s.browserBinding, 'base64url'));
+}
+
+/** Any query or form parameter given more than once (RFC 6749 3.1: parameters must not be repeated). */
+export const repeated = (params: Record<string, unknown>): string | undefined => Object.keys(params).find((k) => Array.isArray(params[k]));
 
 function callback(redirectUri: string, params: Record<string, string>): string {
   const url = new URL(redirectUri);
@@ -27,6 +65,8 @@ function showError(res: Response, message: string): void {
 }
 
 export async function authorize(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const twice = repeated(req.query as Record<string, unknown>);
+  if (twice) return showError(res, `Parameteren ${twice} er gitt mer enn én gang (invalid_request).`);
   const clientId = q(req.query.client_id);
   const redirectUri = q(req.query.redirect_uri);
   const state = q(req.query.state);
@@ -40,6 +80,13 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
   if (q(req.query.response_type) !== 'code') return showError(res, 'response_type må være "code".');
   if (!state) return showError(res, 'state mangler.');
   const fail = (error: string, description: string): void => res.redirect(302, callback(redirectUri, { error, error_description: description, state }));
+  // PKCE (RFC 7636): only S256 (Hydra refuses plain by default); the challenge is 43 base64url characters.
+  const challenge = q(req.query.code_challenge);
+  const method = q(req.query.code_challenge_method);
+  if (challenge !== undefined && (method ?? 'plain') !== 'S256') return showError(res, 'code_challenge_method må være S256 (PKCE plain støttes ikke).');
+  if (challenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return showError(res, 'code_challenge må være 43 tegn base64url (S256 av code_verifier).');
+  if (challenge === undefined && method !== undefined) return showError(res, 'code_challenge_method uten code_challenge.');
+  const nonce = q(req.query.nonce);
   const parsed = parseAuthScope(q(req.query.scope));
   if ('error' in parsed) return fail('invalid_scopes', parsed.error);
   if (!client.allowed_scopes.includes(parsed.scope)) return fail('invalid_scopes', `The client may not request ${parsed.scope}`);
@@ -59,15 +106,24 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
     id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,
     scope: parsed.scope, days: parsed.days, requestedDays: parsed.requestedDays, openid: parsed.openid,
     stage: 'login', expiresAt: ctx.state.now(client.client_id) + SESSION_SECONDS * 1000,
+    browserBinding: hash(bindBrowser(ctx, req, res)).toString('base64url'),
+    ...(challenge !== undefined ? { codeChallenge: challenge } : {}),
+    ...(nonce !== undefined ? { nonce } : {}),
   };
   await ctx.state.store.putSession(session);
   res.redirect(302, `${ctx.accessPublicUrl}/login?login_challenge=${encodeURIComponent(session.id)}`);
 }
 
-async function session(ctx: SimContext, id: unknown, stage: AuthSession['stage'], res: Response): Promise<AuthSession | undefined> {
+async function session(ctx: SimContext, req: Request, id: unknown, stage: AuthSession['stage'], res: Response): Promise<AuthSession | undefined> {
   const s = typeof id === 'string' ? await ctx.state.store.getSession(id) : undefined;
   if (!s || s.expiresAt <= ctx.state.now(s.clientId) || s.stage !== stage) {
     showError(res, 'Økten er ukjent eller utløpt. Start innloggingen på nytt fra tjenesten du kom fra.');
+    return undefined;
+  }
+  // Sec-Fetch-Site: a browser says when a request comes from another site; refuse it outright.
+  if (req.get('sec-fetch-site') === 'cross-site' || !boundToThisBrowser(req, s)) {
+    ctx.log(`[access] ${stage} challenge used without its browser binding: refused`);
+    res.status(403).type('html').send(errorPage('Forespørselen kom ikke fra nettleseren som startet innloggingen. Start innloggingen på nytt fra tjenesten du kom fra.'));
     return undefined;
   }
   res.locals.clientId = s.clientId;
@@ -84,13 +140,13 @@ function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: str
 }
 
 export async function loginGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
-  const s = await session(ctx, req.query.login_challenge, 'login', res);
+  const s = await session(ctx, req, req.query.login_challenge, 'login', res);
   if (s) renderLogin(ctx, res, s);
 }
 
 export async function loginPost(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const s = await session(ctx, body.login_challenge, 'login', res);
+  const s = await session(ctx, req, body.login_challenge, 'login', res);
   if (!s) return;
   const nin = typeof body.nin === 'string' ? body.nin.replace(/\s+/g, '') : '';
   if (!isValidNin(nin)) return renderLogin(ctx, res, s, 'Ugyldig fødselsnummer. Skriv inn 11 siffer, for eksempel et syntetisk TestID-nummer.');
@@ -101,14 +157,14 @@ export async function loginPost(ctx: SimContext, req: Request, res: Response): P
 }
 
 export async function loginCancel(ctx: SimContext, req: Request, res: Response): Promise<void> {
-  const s = await session(ctx, req.query.login_challenge, 'login', res);
+  const s = await session(ctx, req, req.query.login_challenge, 'login', res);
   if (!s) return;
   await ctx.state.store.deleteSession(s.id);
   res.redirect(302, callback(s.redirectUri, { error: 'login_cancelled', error_description: 'The user cancelled the login', state: s.state }));
 }
 
 export async function consentGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
-  const s = await session(ctx, req.query.consent_challenge, 'consent', res);
+  const s = await session(ctx, req, req.query.consent_challenge, 'consent', res);
   if (!s) return;
   const client = ctx.state.client(s.clientId)!;
   const duration = s.days === undefined
@@ -122,7 +178,7 @@ export async function consentGet(ctx: SimContext, req: Request, res: Response): 
 
 export async function consentPost(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const s = await session(ctx, body.consent_challenge, 'consent', res);
+  const s = await session(ctx, req, body.consent_challenge, 'consent', res);
   if (!s) return;
   await ctx.state.store.deleteSession(s.id);
   if (body.action !== 'accept') {
@@ -139,6 +195,8 @@ export async function consentPost(ctx: SimContext, req: Request, res: Response):
   await ctx.state.store.putCode({
     code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: consent.id, scope, openid: s.openid,
     nin: s.nin!, expiresAt: now + AUTH_CODE_SECONDS * 1000, used: false,
+    ...(s.codeChallenge !== undefined ? { codeChallenge: s.codeChallenge } : {}),
+    ...(s.nonce !== undefined ? { nonce: s.nonce } : {}),
   });
   res.redirect(303, callback(s.redirectUri, { code, scope, state: s.state }));
 }

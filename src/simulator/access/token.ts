@@ -2,7 +2,7 @@
  * POST /oauth2/token (reference/consent/token-endpoint.md): client_secret_basic, one handler per
  * grant, and one place (OAuthError) that maps every refusal to an RFC 6749 section 5.2 body.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { ServiceName } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
@@ -28,11 +28,9 @@ export function sendOAuthError(ctx: SimContext, res: Response, e: OAuthError): v
   checkResponse(ctx, 'oauth', 'token', e.status, 'application/json', body);
 }
 
-const safeEqual = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+/** Constant time, also in the length: both sides are hashed to 32 bytes first. */
+const safeEqual = (a: string, b: string): boolean => timingSafeEqual(sha256(a), sha256(b));
 
 /** RFC 6749 section 2.3.1: id and secret are form-urlencoded inside the Basic credentials. */
 function formDecode(s: string): string {
@@ -109,6 +107,16 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'The authorization code has expired');
   if (code.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request');
+  // PKCE (RFC 7636 4.6): a code issued for a challenge needs the verifier whose S256 hash it is.
+  const verifier = single(body, 'code_verifier');
+  if (code.codeChallenge !== undefined) {
+    if (!verifier) throw new OAuthError('invalid_grant', 'code_verifier is required: the authorization request sent a code_challenge');
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || !safeEqual(sha256(verifier).toString('base64url'), code.codeChallenge)) {
+      throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge of the authorization request');
+    }
+  } else if (verifier !== undefined) {
+    throw new OAuthError('invalid_grant', 'code_verifier sent, but the authorization request had no code_challenge');
+  }
   // Exactly one of two racing exchanges wins the code.
   if (!(await ctx.state.store.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   const debtScope = code.scope.split(' ')[0]!;
@@ -122,7 +130,7 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
     const iat = Math.floor(now / 1000);
     const sub = createHmac('sha256', ctx.pairwiseSalt).update(`${client.client_id}|${code.nin}`).digest('base64url');
     response.id_token = await ctx.keys.sign(
-      { iss: ctx.issuer, aud: client.client_id, sub, iat, exp: iat + 3600, auth_time: iat, pid: code.nin, consent_id: code.consentId },
+      { iss: ctx.issuer, aud: client.client_id, sub, iat, exp: iat + 3600, auth_time: iat, pid: code.nin, consent_id: code.consentId, ...(code.nonce !== undefined ? { nonce: code.nonce } : {}) },
       { badSignature: ctx.deviations.skips('id-token-signature') },
     );
   }
@@ -133,6 +141,9 @@ export async function tokenEndpoint(ctx: SimContext, req: Request, res: Response
   try {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
+    // RFC 6749 3.2: "Request and response parameters MUST NOT be included more than once."
+    const twice = Object.keys(body).find((k) => Array.isArray(body[k]));
+    if (twice) throw new OAuthError('invalid_request', `${twice} must be given once`);
     const client = authenticate(ctx, req, body as Record<string, string>);
     res.locals.clientId = client.client_id;
     const grant = single(body, 'grant_type');
