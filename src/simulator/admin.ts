@@ -63,9 +63,28 @@ const nonNegative = (v: unknown, name: string): number | undefined => {
 export function createAdminApp(ctx: SimContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLogger('admin', ctx.log));
+  app.use(requestLogger('admin', ctx.log, (...m) => ctx.metrics.observe(...m)));
   app.use(express.json({ limit: '64kb' }));
   const { state } = ctx;
+  // Operations (any mode): liveness with the store reachable, and Prometheus metrics.
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await state.store.countSessions('-', 0);
+      res.set('Cache-Control', 'no-store').json({ status: 'ok', store: state.store.description });
+    } catch (e) {
+      res.status(503).json({ status: 'unavailable', error: `the store does not answer: ${(e as Error).message}` });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+  if (!ctx.testMode) {
+    // Outside test mode the admin port serves only the two above: no clock, faults or reset.
+    app.use((req, res) => {
+      res.status(404).json({ error: `no endpoint ${req.method} ${req.path} (the test-mode admin surface needs --test-mode)` });
+    });
+    return app;
+  }
   const faultStatuses = faultable(ctx);
   const summary = async () => ({ ...(await state.summary()), deviations: ctx.deviations.names });
 

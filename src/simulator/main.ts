@@ -17,6 +17,9 @@
  *   NOGI_SIM_STORE              memory: keep nothing across restarts      [--memory]
  *   NOGI_SIM_SWEEP_SECONDS      how often expired state is deleted, default 60 (0 = never)
  *   NOGI_SIM_MAX_PENDING_LOGINS unfinished logins per client at once, default 1000
+ *   NOGI_SIM_OPS                1/true: /healthz and /metrics on the admin port also outside test mode
+ *   NOGI_SIM_SHUTDOWN_GRACE_SECONDS  in-flight requests finish within this on SIGTERM, default 10
+ *   NOGI_SIM_MAX_CONNECTIONS    open connections per port, default 1000
  * Prints the access base URL, API base URL, discovery URL (and admin URL), one per line, on
  * stdout; where the state lives on stderr.
  * Bad values: one error line, exit 2. Stops cleanly on SIGINT/SIGTERM.
@@ -87,6 +90,9 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
     deviations,
     log: logTo(env.NOGI_SIM_LOG),
     store: storeConfig(flags['data-dir'], flags.memory ?? false, env),
+    ops: bool('NOGI_SIM_OPS', env.NOGI_SIM_OPS),
+    shutdownGraceMs: seconds('NOGI_SIM_SHUTDOWN_GRACE_SECONDS', env.NOGI_SIM_SHUTDOWN_GRACE_SECONDS, 10) * 1000,
+    maxConnections: positive('NOGI_SIM_MAX_CONNECTIONS', env.NOGI_SIM_MAX_CONNECTIONS, 1000),
     maxPendingLogins: positive('NOGI_SIM_MAX_PENDING_LOGINS', env.NOGI_SIM_MAX_PENDING_LOGINS, 1000),
     sweepIntervalMs: seconds('NOGI_SIM_SWEEP_SECONDS', env.NOGI_SIM_SWEEP_SECONDS, 60) * 1000,
   };

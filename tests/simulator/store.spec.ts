@@ -193,6 +193,12 @@ for (const engine of engines) {
       // The consent itself stays: only its event is past retention.
       expect(await store.getConsent(old.id)).toBeDefined();
       expect(await store.counts(T0)).toMatchObject({ tokens: 1, codes: 0, sessions: 1, consents: 2, activeConsents: 2, events: 1 });
+      const other = consent(b, { expiresAt: T0 });
+      await store.createConsent(other, created(other), 1);
+      expect(await store.clientCounts(T0)).toEqual([
+        { clientId: a, consents: 2, activeConsents: 2, events: 1 },
+        { clientId: b, consents: 1, activeConsents: 0, events: 1 },
+      ]);
     });
 
     test('reset: one client or all; sequence numbers keep increasing across it', async () => {

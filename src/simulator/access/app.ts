@@ -46,7 +46,7 @@ export function createAccessApp(ctx: SimContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLogger('access', ctx.log));
+  app.use(requestLogger('access', ctx.log, (...m) => ctx.metrics.observe(...m)));
   // Pages and OAuth answers: never framed (clickjacking of the consent page), never cached.
   app.use((req, res, next) => {
     res.set('Content-Security-Policy', "frame-ancestors 'none'").set('X-Frame-Options', 'DENY');

@@ -157,7 +157,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLogger('api', ctx.log));
+  app.use(requestLogger('api', ctx.log, (...m) => ctx.metrics.observe(...m)));
   const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
   // security filter does), then validationFail answers 400 in the operation's error shape.

@@ -1,5 +1,5 @@
 /** The in-memory engine: for tests and `NOGI_SIM_STORE=memory`. Indexed like the SQL schema. */
-import type { AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
+import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
 
 const copy = <T>(v: T | undefined): T | undefined => (v === undefined ? undefined : structuredClone(v));
 
@@ -131,6 +131,18 @@ export class MemoryStore implements Store {
     let events = 0;
     for (const list of this.events.values()) events += list.length;
     return { tokens: live(this.tokens), codes: live(this.codes), sessions: this.sessions.size, consents, activeConsents: active, events, lastSequenceNr: this.sequence };
+  }
+
+  async clientCounts(now: number): Promise<ClientCounts[]> {
+    const out = new Map<string, ClientCounts>();
+    const of = (clientId: string) => out.get(clientId) ?? out.set(clientId, { clientId, consents: 0, activeConsents: 0, events: 0 }).get(clientId)!;
+    for (const c of this.consents.values()) {
+      const row = of(c.clientId);
+      row.consents += 1;
+      if (!c.revoked && !c.consumed && c.expiresAt > now) row.activeConsents += 1;
+    }
+    for (const [clientId, list] of this.events) if (list.length) of(clientId).events += list.length;
+    return [...out.values()].sort((x, y) => x.clientId.localeCompare(y.clientId));
   }
 
   async reset(clientId?: string): Promise<void> {

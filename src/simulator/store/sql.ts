@@ -4,7 +4,7 @@
  * is drawn (sqlite.ts, postgres.ts). Schema changes are versioned migrations, applied in order
  * at open and recorded in schema_migrations.
  */
-import type { AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
+import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -228,6 +228,15 @@ export class SqlStore implements Store {
       tokens: num(r?.tokens), codes: num(r?.codes), sessions: num(r?.sessions), consents, activeConsents: active,
       events: num(r?.events), lastSequenceNr: await this.db.currentSequence(),
     };
+  }
+
+  async clientCounts(now: number): Promise<ClientCounts[]> {
+    const rows = await this.db.all(`SELECT client_id, SUM(consents) AS consents, SUM(active) AS active, SUM(events) AS events FROM (
+      SELECT client_id, COUNT(*) AS consents, SUM(CASE WHEN revoked = 0 AND consumed = 0 AND expires_at > ? THEN 1 ELSE 0 END) AS active, 0 AS events FROM consents GROUP BY client_id
+      UNION ALL
+      SELECT client_id, 0 AS consents, 0 AS active, COUNT(*) AS events FROM events GROUP BY client_id
+    ) t GROUP BY client_id ORDER BY client_id`, [now]);
+    return rows.map((r) => ({ clientId: String(r.client_id), consents: num(r.consents), activeConsents: num(r.active), events: num(r.events) }));
   }
 
   reset(clientId?: string): Promise<void> {

@@ -103,6 +103,13 @@ export interface StoreCounts {
   lastSequenceNr: number;
 }
 
+export interface ClientCounts {
+  clientId: string;
+  consents: number;
+  activeConsents: number;
+  events: number;
+}
+
 export interface SweepResult {
   tokens: number;
   codes: number;
@@ -151,6 +158,8 @@ export interface Store {
   /** Deletes expired sessions, codes and tokens, and events at or before eventsBefore. */
   sweep(now: number, eventsBefore: number): Promise<SweepResult>;
   counts(now: number): Promise<StoreCounts>;
+  /** Per client with any consent or event: consents, active ones and feed events (metrics). */
+  clientCounts(now: number): Promise<ClientCounts[]>;
   /** Forgets everything (all clients, or one); sequence numbers keep increasing. */
   reset(clientId?: string): Promise<void>;
   close(): Promise<void>;
