@@ -90,6 +90,38 @@ test('npm run mock, SIGKILL, start again: acknowledged consents can be fetched, 
   }
 });
 
+test('SIGKILL during 200 concurrent registrations loses no acknowledged consent', async () => {
+  test.setTimeout(120_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'nogi-sim-data-'));
+  try {
+    const first = await mock({ NOGI_SIM_DATA_DIR: dataDir });
+    const t = await tokensOf(first.h);
+    const acknowledged: string[] = [];
+    const inFlight = Array.from({ length: 200 }, () => first.h.createConsent(t.create).then(
+      (r) => { if (r.status === 200) acknowledged.push((r.body as { consent: { id: string } }).consent.id); },
+      () => undefined, // cut by the kill: never acknowledged
+    ));
+    await expect.poll(() => acknowledged.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
+    first.child.kill('SIGKILL');
+    await Promise.all(inFlight);
+    await first.exited;
+    expect(acknowledged.length).toBeGreaterThanOrEqual(20);
+
+    const second = await mock({ NOGI_SIM_DATA_DIR: dataDir });
+    try {
+      for (const id of acknowledged) {
+        const r = await second.h.client.call('getConsentStatusWithID', { token: t.debt, params: { id } });
+        expect(r.status, `acknowledged consent ${id} after SIGKILL`).toBe(200);
+      }
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 test.describe('two instances on one PostgreSQL', () => {
   test.skip(missing !== undefined, missing);
   let pg: PgCluster;
