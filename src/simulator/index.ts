@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
   /** Where the state lives; default in memory (tests). `npm run mock` defaults to SQLite. */
   store?: StoreConfig;
+  /** Process metrics (CPU, memory, event loop) in /metrics too; `npm run mock` turns them on. */
+  processMetrics?: boolean;
   /** Outside test mode: serve /healthz and /metrics on the admin port anyway (a hosted sandbox). */
   ops?: boolean;
   /** Shutdown: in-flight requests get this long to finish before their connections are cut. Default 10 s. */
@@ -142,7 +144,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const state = new SimulatorState(fixtures, store);
 
   // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
-  const metrics = new SimMetrics(catalogue, state);
+  const metrics = new SimMetrics(catalogue, state, options.processMetrics ?? false);
   const limits: Limits = { maxConnections: options.maxConnections ?? 1000 };
   const grace = options.shutdownGraceMs ?? 10_000;
   const ctx = { metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000 } as SimContext;

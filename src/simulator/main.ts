@@ -91,6 +91,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
     log: logTo(env.NOGI_SIM_LOG),
     store: storeConfig(flags['data-dir'], flags.memory ?? false, env),
     ops: bool('NOGI_SIM_OPS', env.NOGI_SIM_OPS),
+    processMetrics: true,
     shutdownGraceMs: seconds('NOGI_SIM_SHUTDOWN_GRACE_SECONDS', env.NOGI_SIM_SHUTDOWN_GRACE_SECONDS, 10) * 1000,
     maxConnections: positive('NOGI_SIM_MAX_CONNECTIONS', env.NOGI_SIM_MAX_CONNECTIONS, 1000),
     maxPendingLogins: positive('NOGI_SIM_MAX_PENDING_LOGINS', env.NOGI_SIM_MAX_PENDING_LOGINS, 1000),

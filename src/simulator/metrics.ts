@@ -15,7 +15,7 @@ export class SimMetrics {
   private readonly requests: Counter<'host' | 'operation' | 'method' | 'status'>;
   private readonly latency: Histogram<'host' | 'operation'>;
 
-  constructor(private readonly catalogue: Catalogue, state: SimulatorState, defaults = true) {
+  constructor(private readonly catalogue: Catalogue, state: SimulatorState, defaults: boolean) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'nogi_sim_' });
     this.requests = new Counter({ name: 'nogi_sim_http_requests_total', help: 'Requests answered, by host, operation, method and status', labelNames: ['host', 'operation', 'method', 'status'], registers: [this.registry] });
     this.latency = new Histogram({ name: 'nogi_sim_http_request_duration_seconds', help: 'Time to answer, by host and operation', labelNames: ['host', 'operation'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });

@@ -36,8 +36,8 @@ function cookie(req: Request, name: string): string | undefined {
 /** The browser's binding value: the one it already carries, or a new one set now. */
 function bindBrowser(ctx: SimContext, req: Request, res: Response): string {
   const existing = cookie(req, BINDING_COOKIE);
-  if (existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing)) return existing;
-  const value = randomBytes(24).toString('base64url');
+  // Kept when the browser has one (several logins in one browser), but set again: a fresh Max-Age.
+  const value = existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
   const secure = ctx.accessPublicUrl.startsWith('https:') ? '; Secure' : '';
   res.append('Set-Cookie', `${BINDING_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_SECONDS}${secure}`);
   return value;
