@@ -16,8 +16,9 @@
  *                      forgets the state of every instance.)
  *   POST /sweep        runs the sweep now (expired sessions, codes, tokens; events past retention)
  *
- * Tenants: clients created at run time, each isolated from the others (this instance's, like the
- * clock; the fixture clients stay):
+ * Tenants: clients created at run time, each isolated from the others (the client is in the store,
+ * so every instance on it knows it; its clock offset and faults are this instance's; the fixture
+ * clients stay):
  *   POST   /clients                {"name"?, "integratedConsent"?: true, "allowed_scopes"?: [...],
  *                                   "redirect_uris"?: [...]} → 201 the client with its secret
  *   GET    /clients/:id            the client (no secret), its clock and faults
@@ -166,7 +167,7 @@ export function createAdminApp(ctx: SimContext): express.Express {
     if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x === '')) throw new BadRequest(`${name} must be a non-empty list of strings`);
     return v as string[];
   };
-  app.post('/clients', (req, res) => {
+  app.post('/clients', async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const allowed = strings(b.allowed_scopes, 'allowed_scopes', scopes);
     const unknown = allowed.filter((s) => !scopes.includes(s));
@@ -179,11 +180,11 @@ export function createAdminApp(ctx: SimContext): express.Express {
       name: (b.name as string | undefined) ?? 'Sandbox client', client_id: randomUUID(), client_secret: randomBytes(24).toString('base64url'),
       redirect_uris: redirectUris, allowed_scopes: allowed, integratedConsent: (b.integratedConsent as boolean | undefined) ?? true,
     };
-    state.addTenant(client);
+    await state.addTenant(client);
     res.status(201).json(client);
   });
-  const tenantOf = (req: Request) => {
-    const t = state.tenant(String(req.params.id));
+  const tenantOf = async (req: Request) => {
+    const t = await state.loadTenant(String(req.params.id));
     if (!t) throw new NotFound(`no run-time client ${req.params.id} (fixture clients share the global clock and faults)`);
     return t;
   };
@@ -191,11 +192,11 @@ export function createAdminApp(ctx: SimContext): express.Express {
     const { client_secret: _secret, ...client } = t.client;
     return { ...client, clock: { now: new Date(state.now(client.client_id)).toISOString(), offsetSeconds: t.offsetMs / 1000 }, faults: Object.fromEntries(t.faults) };
   };
-  app.get('/clients/:id', (req, res) => {
-    res.json(describeTenant(tenantOf(req)));
+  app.get('/clients/:id', async (req, res) => {
+    res.json(describeTenant(await tenantOf(req)));
   });
-  app.post('/clients/:id/clock', (req, res) => {
-    const t = tenantOf(req);
+  app.post('/clients/:id/clock', async (req, res) => {
+    const t = await tenantOf(req);
     const b = (req.body ?? {}) as { now?: unknown; advanceSeconds?: unknown; reset?: unknown };
     if (b.reset === true) t.offsetMs = 0;
     if (b.now !== undefined) {
@@ -209,17 +210,17 @@ export function createAdminApp(ctx: SimContext): express.Express {
     }
     res.json(describeTenant(t).clock);
   });
-  app.post('/clients/:id/faults', (req, res) => {
-    const t = tenantOf(req);
+  app.post('/clients/:id/faults', async (req, res) => {
+    const t = await tenantOf(req);
     t.faults.set(...parseFault(req.body));
     res.json({ faults: Object.fromEntries(t.faults) });
   });
-  app.delete('/clients/:id/faults', (req, res) => {
-    tenantOf(req).faults.clear();
+  app.delete('/clients/:id/faults', async (req, res) => {
+    (await tenantOf(req)).faults.clear();
     res.json({ faults: {} });
   });
   app.post('/clients/:id/reset', async (req, res) => {
-    const t = tenantOf(req);
+    const t = await tenantOf(req);
     await state.resetTenant(t);
     res.json(describeTenant(t));
   });

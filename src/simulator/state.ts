@@ -43,7 +43,7 @@ interface Tenant {
 export class SimulatorState {
   readonly clock = new Clock();
   faults = new Map<string, Fault>();
-  /** Run-time clients (test mode), by lower-case client id; this instance's, like the clock. */
+  /** Run-time clients (test mode) this instance has seen, by lower-case id: the client (kept in the store, so every instance knows it) and this instance's clock offset and faults. */
   readonly tenants = new Map<string, Tenant>();
   violations: Violation[] = [];
   violationCount = 0;
@@ -51,17 +51,31 @@ export class SimulatorState {
 
   constructor(readonly fixtures: SimulatorFixtures, readonly store: Store) {}
 
-  client(clientId: string | undefined): SimClient | undefined {
+  /** A fixture client, or a run-time one (created through this instance or another on the store). */
+  async client(clientId: string | undefined): Promise<SimClient | undefined> {
     if (!clientId) return undefined;
-    return this.tenants.get(clientId.toLowerCase())?.client
-      ?? this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
+    const fixture = this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
+    return fixture ?? (await this.loadTenant(clientId))?.client;
   }
 
+  /** This instance's view of a run-time client, looked up in the store the first time. */
+  async loadTenant(clientId: string): Promise<Tenant | undefined> {
+    const known = this.tenant(clientId);
+    if (known) return known;
+    const client = await this.store.getClient(clientId);
+    if (!client) return undefined;
+    const t: Tenant = { client, offsetMs: 0, faults: new Map() };
+    this.tenants.set(client.client_id.toLowerCase(), t);
+    return t;
+  }
+
+  /** Synchronous: only run-time clients this instance has already seen (clock and faults). */
   tenant(clientId: string): Tenant | undefined {
     return this.tenants.get(clientId.toLowerCase());
   }
 
-  addTenant(client: SimClient): void {
+  async addTenant(client: SimClient): Promise<void> {
+    await this.store.putClient(client);
     this.tenants.set(client.client_id.toLowerCase(), { client, offsetMs: 0, faults: new Map() });
   }
 

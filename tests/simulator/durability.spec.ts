@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import type { SimClient } from '../../src/simulator/index.ts';
 import { clients, SimHarness } from './helpers.ts';
 import { missing, startPostgres, type PgCluster } from './postgres.ts';
 
@@ -152,5 +153,14 @@ test.describe('two instances on one PostgreSQL', () => {
     const again = await one.createConsent(t1.create, { client_consent_id: 'shared-1' });
     const same = await two.createConsent(t2.create, { client_consent_id: 'shared-1' });
     expect((same.body as { consent: { id: string } }).consent.id).toBe((again.body as { consent: { id: string } }).consent.id);
+  });
+
+  test('a client created at run time through one instance gets tokens and registers consents through the other', async () => {
+    const created = await one.admin('POST', '/clients', { name: 'Hosted partner' });
+    expect(created.status).toBe(201);
+    const client = created.body as SimClient;
+    const t = await two.token(client, 'agreement', 'consent.create');
+    expect((await two.createConsent(t)).status).toBe(200);
+    expect((await two.admin('GET', `/clients/${client.client_id}`)).body).toMatchObject({ client_id: client.client_id, name: 'Hosted partner' });
   });
 });

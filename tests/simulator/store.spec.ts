@@ -77,6 +77,13 @@ for (const engine of engines) {
       b = `b-${randomUUID()}`;
     });
 
+    test('run-time clients: stored whole, found case-insensitively', async () => {
+      const c = { name: 'Sandbox', client_id: a.toUpperCase(), client_secret: 's3cret', redirect_uris: ['http://127.0.0.1/cb'], allowed_scopes: ['consent.create'], integratedConsent: true };
+      await store.putClient(c);
+      expect(await store.getClient(a)).toEqual(c);
+      expect(await store.getClient(b)).toBeUndefined();
+    });
+
     test('tokens: stored whole, found by value, deleted by the consent they came from', async () => {
       const t = { token: randomUUID(), clientId: a, grant: 'authorization_code' as const, service: 'debt' as const, audience: 'x', scopes: ['s1', 's2'], expiresAt: T0 + 1000, consentId: 'c1' };
       await store.putToken(t);

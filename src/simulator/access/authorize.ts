@@ -70,7 +70,7 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
   const clientId = q(req.query.client_id);
   const redirectUri = q(req.query.redirect_uri);
   const state = q(req.query.state);
-  const client = ctx.state.client(clientId);
+  const client = await ctx.state.client(clientId);
   if (!client) return showError(res, clientId ? 'Ukjent klient (client_id).' : 'client_id mangler.');
   res.locals.clientId = client.client_id;
   if (!redirectUri) return showError(res, 'redirect_uri mangler.');
@@ -130,8 +130,8 @@ async function session(ctx: SimContext, req: Request, id: unknown, stage: AuthSe
   return s;
 }
 
-function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: string, nin?: string): void {
-  const client = ctx.state.client(s.clientId)!;
+async function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: string, nin?: string): Promise<void> {
+  const client = (await ctx.state.client(s.clientId))!;
   res.status(200).type('html').send(loginPage({
     action: `${ctx.accessPublicUrl}/login`,
     cancelUrl: `${ctx.accessPublicUrl}/login/cancel?login_challenge=${encodeURIComponent(s.id)}`,
@@ -141,7 +141,7 @@ function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: str
 
 export async function loginGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const s = await session(ctx, req, req.query.login_challenge, 'login', res);
-  if (s) renderLogin(ctx, res, s);
+  if (s) await renderLogin(ctx, res, s);
 }
 
 export async function loginPost(ctx: SimContext, req: Request, res: Response): Promise<void> {
@@ -166,7 +166,7 @@ export async function loginCancel(ctx: SimContext, req: Request, res: Response):
 export async function consentGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const s = await session(ctx, req, req.query.consent_challenge, 'consent', res);
   if (!s) return;
-  const client = ctx.state.client(s.clientId)!;
+  const client = (await ctx.state.client(s.clientId))!;
   const duration = s.days === undefined
     ? 'Engangssamtykke (10 minutter)'
     : `${s.days} dager${s.requestedDays !== s.days ? ` (maksimum for dette formålet; forespurt ${s.requestedDays})` : ''}`;

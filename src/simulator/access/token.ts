@@ -41,7 +41,7 @@ function formDecode(s: string): string {
   }
 }
 
-function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): SimClient {
+async function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): Promise<SimClient> {
   const header = req.get('authorization') ?? '';
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!m) throw new OAuthError('invalid_client', 'Client authentication failed: use HTTP Basic (client_secret_basic) with your client id and secret');
@@ -50,7 +50,7 @@ function authenticate(ctx: SimContext, req: Request, body: Record<string, string
   if (colon < 0) throw new OAuthError('invalid_client', 'Client authentication failed: malformed Basic credentials');
   const id = formDecode(decoded.slice(0, colon));
   const secret = formDecode(decoded.slice(colon + 1));
-  const client = ctx.state.client(id);
+  const client = await ctx.state.client(id);
   if (!client || !safeEqual(secret, client.client_secret)) throw new OAuthError('invalid_client', 'Client authentication failed: unknown client or wrong secret');
   if (body.client_id !== undefined && body.client_id.toLowerCase() !== client.client_id.toLowerCase()) {
     throw new OAuthError('invalid_request', 'client_id in the body does not match the authenticated client');
@@ -144,7 +144,7 @@ export async function tokenEndpoint(ctx: SimContext, req: Request, res: Response
     // RFC 6749 3.2: "Request and response parameters MUST NOT be included more than once."
     const twice = Object.keys(body).find((k) => Array.isArray(body[k]));
     if (twice) throw new OAuthError('invalid_request', `${twice} must be given once`);
-    const client = authenticate(ctx, req, body as Record<string, string>);
+    const client = await authenticate(ctx, req, body as Record<string, string>);
     res.locals.clientId = client.client_id;
     const grant = single(body, 'grant_type');
     let response: Record<string, unknown>;

@@ -1,4 +1,5 @@
 /** The in-memory engine: for tests and `NOGI_SIM_STORE=memory`. Indexed like the SQL schema. */
+import type { SimClient } from '../fixtures.ts';
 import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
 
 const copy = <T>(v: T | undefined): T | undefined => (v === undefined ? undefined : structuredClone(v));
@@ -13,6 +14,14 @@ export class MemoryStore implements Store {
   /** Per client, in sequence order (appends only ever grow the sequence). */
   private events = new Map<string, FeedEvent[]>();
   private sequence = 0;
+  private clients = new Map<string, SimClient>();
+
+  async putClient(c: SimClient): Promise<void> {
+    this.clients.set(c.client_id.toLowerCase(), structuredClone(c));
+  }
+  async getClient(clientId: string): Promise<SimClient | undefined> {
+    return copy(this.clients.get(clientId.toLowerCase()));
+  }
 
   async putToken(t: AccessToken): Promise<void> {
     this.tokens.set(t.token, structuredClone(t));

@@ -4,6 +4,7 @@
  * is drawn (sqlite.ts, postgres.ts). Schema changes are versioned migrations, applied in order
  * at open and recorded in schema_migrations.
  */
+import type { SimClient } from '../fixtures.ts';
 import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
 
 export type Row = Record<string, unknown>;
@@ -57,6 +58,11 @@ export const MIGRATIONS: Migration[] = [
         ? ['CREATE SEQUENCE feed_sequence']
         : ["CREATE TABLE meta (k TEXT PRIMARY KEY, v BIGINT NOT NULL)", "INSERT INTO meta (k, v) VALUES ('sequence', 0)"]),
     ],
+  },
+  {
+    version: 2,
+    name: 'run-time clients (tenants)',
+    statements: () => ['CREATE TABLE clients (client_id TEXT PRIMARY KEY, data TEXT NOT NULL)'],
   },
 ];
 
@@ -112,6 +118,14 @@ export class SqlStore implements Store {
   static async open(db: SqlEngine): Promise<SqlStore> {
     await migrate(db);
     return new SqlStore(db);
+  }
+
+  async putClient(c: SimClient): Promise<void> {
+    await this.db.run('INSERT INTO clients (client_id, data) VALUES (?, ?)', [c.client_id.toLowerCase(), JSON.stringify(c)]);
+  }
+  async getClient(clientId: string): Promise<SimClient | undefined> {
+    const [r] = await this.db.all('SELECT data FROM clients WHERE client_id = ?', [clientId.toLowerCase()]);
+    return r ? json<SimClient>(r.data) : undefined;
   }
 
   async putToken(t: AccessToken): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import type { ServiceName } from '../../contract/catalogue.ts';
 import type { DebtScope } from '../../contract/schemas.ts';
+import type { SimClient } from '../fixtures.ts';
 
 export interface AccessToken {
   token: string;
@@ -120,6 +121,11 @@ export interface SweepResult {
 export interface Store {
   /** 'memory' | 'sqlite' | 'postgres', and where (file or host/db), for the start banner. */
   readonly description: string;
+
+  /** Clients created at run time (tenants), shared by every instance on the store. */
+  putClient(c: SimClient): Promise<void>;
+  /** By client id, case-insensitive (as client ids are matched everywhere). */
+  getClient(clientId: string): Promise<SimClient | undefined>;
 
   putToken(t: AccessToken): Promise<void>;
   getToken(token: string): Promise<AccessToken | undefined>;

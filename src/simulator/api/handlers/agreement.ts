@@ -19,7 +19,7 @@ function created(consent: Consent): SimResponse {
 
 export async function createConsent(call: Call): Promise<SimResponse> {
   const { sim, token, path } = call;
-  const client = sim.state.client(token.clientId)!;
+  const client = (await sim.state.client(token.clientId))!;
   if (!client.integratedConsent) return springError(sim, 403, path, 'The client has no integrated-consent agreement with Norsk Gjeldsinformasjon');
 
   const body = call.c.request.requestBody as CreateConsentRequest;
