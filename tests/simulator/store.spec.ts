@@ -245,3 +245,36 @@ for (const engine of engines) {
     });
   });
 }
+
+test('migrations are versioned: a database at version 1 is brought to the newest at open, its rows kept', async () => {
+  const { SqliteEngine } = await import('../../src/simulator/store/sqlite.ts');
+  const { MIGRATIONS } = await import('../../src/simulator/store/sql.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'nogi-store-'));
+  const file = join(dir, 'old.db');
+  try {
+    // What a simulator of schema version 1 left behind.
+    const old = new SqliteEngine(file);
+    await old.tx(async (q) => {
+      await q.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+      for (const s of MIGRATIONS[0]!.statements('sqlite')) await q.run(s);
+      await q.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, 0)', [MIGRATIONS[0]!.name]);
+      await q.run("INSERT INTO consents (id, client_id, client_consent_id, revoked, consumed, expires_at, data) VALUES ('c-1', 'a', 'x', 0, 0, 1, ?)",
+        [JSON.stringify(consent('a', { id: 'c-1', clientConsentId: 'x' }))]);
+    });
+    await old.close();
+    const store = await openStore({ engine: 'sqlite', file });
+    try {
+      expect((await store.getConsent('c-1'))?.clientConsentId).toBe('x');
+      // Version 2 (run-time clients) was applied.
+      await store.putClient({ name: 'n', client_id: 'new', client_secret: 's', redirect_uris: [], allowed_scopes: [], integratedConsent: false });
+      expect((await store.getClient('new'))?.name).toBe('n');
+    } finally {
+      await store.close();
+    }
+    const check = new SqliteEngine(file);
+    expect((await check.all('SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+    await check.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
