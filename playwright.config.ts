@@ -52,6 +52,8 @@ const webServer: PlaywrightTestConfig['webServer'] = startSimulator
           NOGI_SIM_API_PORT: process.env.NOGI_SIM_API_PORT!,
           NOGI_SIM_ADMIN_PORT: process.env.NOGI_SIM_ADMIN_PORT!,
           NOGI_SIM_TEST_MODE: '1',
+          // A run starts from nothing and leaves nothing behind (npm run mock keeps its state on disk).
+          NOGI_SIM_STORE: 'memory',
           NOGI_SIM_LOG: process.env.NOGI_SIM_LOG ?? `${reports}/simulator.log`,
         },
         stdout: 'ignore',

@@ -7,7 +7,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# better-sqlite3 (the simulator's embedded store) builds from source when its prebuilt binary
+# cannot be fetched; node-gyp then needs Node's headers, which Debian's nodejs ships in /usr/include.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/common.gypi ]; then export npm_config_nodedir=/usr; fi
 npm ci --no-audit --no-fund
+
+# PostgreSQL for the store tests of a shared sandbox (they start a throwaway cluster of their own,
+# and skip saying so without it): Debian's package, as root.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian's PostgreSQL for the store tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
 
 playwright_chromium=$(node -e "try{const p=require('playwright-core').chromium.executablePath();process.stdout.write(require('fs').existsSync(p)?p:'')}catch{}" 2>/dev/null || true)
 if [ -n "${NOGI_CHROMIUM_PATH:-}" ] || [ -n "$playwright_chromium" ] || [ -x /usr/bin/chromium ]; then

@@ -25,6 +25,13 @@ export class HttpLoginError extends Error {
   override name = 'HttpLoginError';
 }
 
+/** The `name=value` pairs of Set-Cookie (fetch joins several with ", "), as a Cookie request header. */
+function cookieHeader(setCookie: string | undefined): Record<string, string> {
+  if (!setCookie) return {};
+  const pairs = setCookie.split(/,\s*(?=[A-Za-z0-9_-]+=)/).map((c) => c.split(';')[0]!.trim()).filter((c) => c.includes('='));
+  return pairs.length ? { cookie: pairs.join('; ') } : {};
+}
+
 /** Walks /oauth2/auth → login → consent; returns where the provider finally redirects (the callback, or an error). */
 export async function authorizeOverHttp(client: NoGiClient, a: HttpAuthorization): Promise<URL> {
   const state = a.state ?? randomBytes(12).toString('hex');
@@ -36,13 +43,16 @@ export async function authorizeOverHttp(client: NoGiClient, a: HttpAuthorization
     }
     return new URL(location, authUrl);
   };
-  const login = redirect(await client.call('authorize', { query: Object.fromEntries(authUrl.searchParams) }), 'auth request');
+  const started = await client.call('authorize', { query: Object.fromEntries(authUrl.searchParams) });
+  const login = redirect(started, 'auth request');
   const loginChallenge = login.searchParams.get('login_challenge');
   if (!loginChallenge) return login;
-  const consent = redirect(await client.request('access', 'POST', '/login', { form: { login_challenge: loginChallenge, nin: a.nin } }), 'login page');
+  // A minimal cookie jar: the challenges are bound to the browser by the cookie the auth request sets.
+  const headers = cookieHeader(started.headers['set-cookie']);
+  const consent = redirect(await client.request('access', 'POST', '/login', { form: { login_challenge: loginChallenge, nin: a.nin }, headers }), 'login page');
   const consentChallenge = consent.searchParams.get('consent_challenge');
   if (!consentChallenge) return consent;
-  const callback = redirect(await client.request('access', 'POST', '/consent', { form: { consent_challenge: consentChallenge, action: a.decision ?? 'accept' } }), 'consent page');
+  const callback = redirect(await client.request('access', 'POST', '/consent', { form: { consent_challenge: consentChallenge, action: a.decision ?? 'accept' }, headers }), 'consent page');
   const code = callback.searchParams.get('code');
   if (code) registerSecret(code);
   if (callback.searchParams.get('state') !== state && callback.searchParams.has('state')) {

@@ -28,32 +28,32 @@ export function clientReport(ctx: SimContext, clientId: string): ClientReport {
 export function gradingRouter(ctx: SimContext): express.Router {
   const router = express.Router();
   const recorder = recorderOf(ctx);
-  const known = (req: Request, res: Response): string | undefined => {
-    const client = ctx.state.client(String(req.params.clientId));
+  const known = async (req: Request, res: Response): Promise<string | undefined> => {
+    const client = await ctx.state.client(String(req.params.clientId));
     if (!client) res.status(404).json({ error: `no client ${req.params.clientId} in this sandbox's fixtures` });
     return client?.client_id;
   };
   router.get('/scenarios', (_req, res) => void res.json({ scenarios }));
   router.get('/clients', (_req, res) => void res.json({ clients: recorder.clients() }));
-  router.get('/clients/:clientId/exchanges', (req, res) => {
-    const id = known(req, res);
+  router.get('/clients/:clientId/exchanges', async (req, res) => {
+    const id = await known(req, res);
     if (id) res.json({ clientId: id, exchanges: recorder.exchanges(id) });
   });
-  router.delete('/clients/:clientId/exchanges', (req, res) => {
-    const id = known(req, res);
+  router.delete('/clients/:clientId/exchanges', async (req, res) => {
+    const id = await known(req, res);
     if (!id) return;
     recorder.forget(id);
     res.json({ clientId: id, exchanges: [] });
   });
-  router.get('/clients/:clientId/report', (req, res) => {
-    const id = known(req, res);
+  router.get('/clients/:clientId/report', async (req, res) => {
+    const id = await known(req, res);
     if (id) res.json(clientReport(ctx, id));
   });
-  router.post('/clients/:clientId/scenarios', (req, res) => {
-    const id = known(req, res);
+  router.post('/clients/:clientId/scenarios', async (req, res) => {
+    const id = await known(req, res);
     if (!id) return;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    res.json({ clientId: id, played: playScenario(ctx, id, String(body.name ?? ''), body) });
+    res.json({ clientId: id, played: await playScenario(ctx, id, String(body.name ?? ''), body) });
   });
   router.use((err: Error, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof ScenarioError) res.status(err.status).json({ error: err.message });

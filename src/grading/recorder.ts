@@ -22,6 +22,8 @@ export interface TokenFacts {
   expiresAt: number;
   consentId?: string;
   singleUse?: boolean;
+  /** Whose token it is (not recorded: the exchange names its client). */
+  clientId?: string;
 }
 
 export interface RecordedExchange {
@@ -98,11 +100,12 @@ export function recorderOf(ctx: SimContext): Recorder {
 
 export const tokenRef = (token: string): string => `tok-${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
 
-function tokenFacts(ctx: SimContext, raw: string): TokenFacts | undefined {
-  const t = ctx.state.tokens.get(raw);
+/** What the store knew of a token when the request came in (before the handler changes anything). */
+async function tokenFacts(ctx: SimContext, raw: string): Promise<TokenFacts | undefined> {
+  const t = await ctx.state.store.getToken(raw);
   if (!t) return undefined;
-  const consent = t.consentId ? ctx.state.consents.get(t.consentId) : undefined;
-  return { ref: tokenRef(raw), grant: t.grant, audience: t.audience, scopes: [...t.scopes], expiresAt: t.expiresAt, consentId: t.consentId, singleUse: consent?.singleUse };
+  const consent = t.consentId ? await ctx.state.store.getConsent(t.consentId) : undefined;
+  return { ref: tokenRef(raw), grant: t.grant, audience: t.audience, scopes: [...t.scopes], expiresAt: t.expiresAt, consentId: t.consentId, singleUse: consent?.singleUse, clientId: t.clientId };
 }
 
 const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
@@ -135,7 +138,8 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
     const bodyBefore = copy(req.body);
     const authorization = header(req.headers.authorization);
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-    const token = bearer ? tokenFacts(ctx, bearer) : undefined;
+    // Asked for now, before the handler runs: the store answers in the order it is asked.
+    const tokenLookup = bearer ? tokenFacts(ctx, bearer).catch(() => undefined) : Promise.resolve(undefined);
     const chunks: Buffer[] = [];
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
@@ -143,7 +147,8 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
       if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk as string));
       return end(...args);
     }) as typeof res.end;
-    res.on('finish', () => {
+    res.on('finish', () => void tokenLookup.then((facts) => {
+      const token = facts && { ...facts, clientId: undefined };
       const body = (bodyBefore ?? req.body ?? jsonBody) as unknown;
       const form = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
       const operation = ctx.catalogue.match(host === 'access' ? 'access' : 'api', req.method, req.path);
@@ -165,7 +170,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
         responseBody = { ...(responseBody as object), access_token: issued.ref, id_token: undefined, refresh_token: undefined };
       }
       const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
-      const clientId = token ? ctx.state.tokens.get(bearer!)?.clientId
+      const clientId = facts ? facts.clientId
         : (res.locals.clientId as string | undefined) ?? basicClientId(authorization) ?? (typeof form.client_id === 'string' ? form.client_id : undefined) ?? query.client_id;
       const findings = host === 'api' && operation
         ? ctx.contracts.api.validateRequest(operation.operationId, { query, headers: req.headers as Record<string, string>, contentType: header(req.headers['content-type']), body })
@@ -184,7 +189,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
         },
         response: { status: res.statusCode, contentType, leniency: res.getHeader(LENIENCY_HEADER)?.toString(), body: responseBody, issued },
       });
-    });
+    }));
     let jsonBody: unknown;
     if (host === 'access' && req.is('application/json')) {
       json(req, res, () => {

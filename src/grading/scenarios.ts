@@ -34,7 +34,7 @@ export const scenarios: ScenarioInfo[] = [
   { name: 'tokens-expire-in-seconds', plays: 'tokens issued to this client expire after a few seconds', exercises: ['token-reuse'], available: false, needs: `${STORE}: per-client token lifetimes` },
 ];
 
-export function playScenario(ctx: SimContext, clientId: string, name: string, options: Record<string, unknown>): string {
+export async function playScenario(ctx: SimContext, clientId: string, name: string, options: Record<string, unknown>): Promise<string> {
   const info = scenarios.find((s) => s.name === name);
   if (!info) throw new ScenarioError(400, `unknown scenario "${name}"; known: ${scenarios.map((s) => s.name).join(', ')}`);
   if (!info.available) throw new ScenarioError(501, `scenario ${name} needs ${info.needs}`);
@@ -42,10 +42,21 @@ export function playScenario(ctx: SimContext, clientId: string, name: string, op
   let note: string;
   if (name === 'portal-revoke') {
     const wanted = typeof options.consentId === 'string' ? options.consentId : undefined;
-    const mine = [...state.consents.values()].filter((c) => c.clientId === clientId && state.isActive(c) && (!wanted || c.id === wanted));
-    const consent = mine.sort((a, b) => b.createdAt - a.createdAt)[0];
+    // Without a consent id: the newest consent the recording saw this client register, still active.
+    const registered = recorderOf(ctx).exchanges(clientId)
+      .filter((e) => e.operationId === 'createConsent' && e.response.status === 200)
+      .map((e) => (e.response.body as { consent?: { id?: string } } | undefined)?.consent?.id)
+      .filter((id): id is string => typeof id === 'string');
+    let consent;
+    for (const id of wanted ? [wanted] : [...registered].reverse()) {
+      const candidate = await state.store.getConsent(id);
+      if (candidate && candidate.clientId === clientId && state.isActive(candidate)) {
+        consent = candidate;
+        break;
+      }
+    }
     if (!consent) throw new ScenarioError(404, wanted ? `no active consent ${wanted} of client ${clientId}` : `client ${clientId} has no active consent to revoke`);
-    state.revokeConsent(consent);
+    await state.revokeConsent(consent);
     note = `portal-revoke: consent ${consent.id} revoked in the portal (SAMTYKKE_ARKIVERT on the feed)`;
   } else {
     const operationId = typeof options.operationId === 'string' ? options.operationId : 'getDebtWithConsentID';

@@ -12,12 +12,27 @@
  *   POST /deviations   {"enable": ["revoke-ignored"], "disable": [...]}
  *   POST /reset        forgets tokens, codes, sessions, consents, events, faults, violations;
  *                      deviations back to the start options; clock back to real time.
- *                      Sequence numbers keep increasing.
+ *                      Sequence numbers keep increasing. (With a shared PostgreSQL store this
+ *                      forgets the state of every instance.)
+ *   POST /sweep        runs the sweep now (expired sessions, codes, tokens; events past retention)
+ *
+ * Tenants: clients created at run time, each isolated from the others (the client is in the store,
+ * so every instance on it knows it; its clock offset and faults are this instance's; the fixture
+ * clients stay):
+ *   POST   /clients                {"name"?, "integratedConsent"?: true, "allowed_scopes"?: [...],
+ *                                   "redirect_uris"?: [...]} → 201 the client with its secret
+ *   GET    /clients/:id            the client (no secret), its clock and faults
+ *   POST   /clients/:id/clock      {"advanceSeconds": n} | {"now": ISO | ms} | {"reset": true}: the client's own time
+ *   POST   /clients/:id/faults     as POST /faults, for this client's requests only
+ *   DELETE /clients/:id/faults     clears the client's faults
+ *   POST   /clients/:id/reset      forgets the client's consents, events, tokens, codes, sessions, faults, clock
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimContext } from './context.ts';
 import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './deviations.ts';
 import { requestLogger } from './log.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { SimClient } from './fixtures.ts';
 import { gradingRouter } from '../grading/admin.ts';
 import type { Fault } from './state.ts';
 
@@ -39,6 +54,7 @@ function faultable(ctx: SimContext): Map<string, number[]> {
 }
 
 class BadRequest extends Error {}
+class NotFound extends Error {}
 
 const nonNegative = (v: unknown, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -49,14 +65,36 @@ const nonNegative = (v: unknown, name: string): number | undefined => {
 export function createAdminApp(ctx: SimContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestLogger('admin', ctx.log));
+  app.use(requestLogger('admin', ctx.log, (...m) => ctx.metrics.observe(...m)));
   app.use(express.json({ limit: '64kb' }));
   const { state } = ctx;
+  // Operations (any mode): liveness with the store reachable, and Prometheus metrics.
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await state.store.countSessions('-', 0);
+      res.set('Cache-Control', 'no-store').json({ status: 'ok', store: state.store.description });
+    } catch (e) {
+      res.status(503).json({ status: 'unavailable', error: `the store does not answer: ${(e as Error).message}` });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+  if (!ctx.testMode) {
+    // Outside test mode the admin port serves only the two above: no clock, faults or reset.
+    app.use((req, res) => {
+      res.status(404).json({ error: `no endpoint ${req.method} ${req.path} (the test-mode admin surface needs --test-mode)` });
+    });
+    return app;
+  }
   const faultStatuses = faultable(ctx);
-  const summary = () => ({ ...state.summary(), deviations: ctx.deviations.names });
+  const summary = async () => ({ ...(await state.summary()), deviations: ctx.deviations.names });
 
-  app.get('/state', (_req, res) => {
-    res.json({ accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, ...summary() });
+  app.get('/state', async (_req, res) => {
+    res.json({ accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, ...(await summary()) });
+  });
+  app.post('/sweep', async (_req, res) => {
+    res.json({ swept: await state.sweep() });
   });
   app.get('/deviations', (_req, res) => {
     res.json({ available: DEVIATIONS, details: DEVIATION_TABLE, enabled: ctx.deviations.names });
@@ -75,8 +113,9 @@ export function createAdminApp(ctx: SimContext): express.Express {
     }
     res.json(state.clock.describe());
   });
-  app.post('/faults', (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
+  /** A fault from a POST /faults body, checked against the operation's documented statuses. */
+  const parseFault = (body: unknown): [string, Fault] => {
+    const b = (body ?? {}) as Record<string, unknown>;
     const op = b.operationId;
     const documented = typeof op === 'string' ? faultStatuses.get(op) : undefined;
     if (typeof op !== 'string' || !documented) throw new BadRequest(`operationId must be one of ${[...faultStatuses.keys()].join(', ')}`);
@@ -89,7 +128,10 @@ export function createAdminApp(ctx: SimContext): express.Express {
     fault.creditorTimeout = b.creditorTimeout === true ? 1 : nonNegative(b.creditorTimeout, 'creditorTimeout');
     fault.times = nonNegative(b.times, 'times');
     if (fault.status === undefined && !fault.latencyMs && !fault.creditorTimeout) throw new BadRequest('give at least one of status, latencyMs, creditorTimeout');
-    state.faults.set(op, Object.fromEntries(Object.entries(fault).filter(([, v]) => v !== undefined)) as Fault);
+    return [op, Object.fromEntries(Object.entries(fault).filter(([, v]) => v !== undefined)) as Fault];
+  };
+  app.post('/faults', (req, res) => {
+    state.faults.set(...parseFault(req.body));
     res.json({ faults: Object.fromEntries(state.faults) });
   });
   app.delete('/faults', (_req, res) => {
@@ -115,17 +157,80 @@ export function createAdminApp(ctx: SimContext): express.Express {
     ctx.deviations.disable(disable);
     res.json({ enabled: ctx.deviations.names });
   });
-  app.post('/reset', (_req, res) => {
-    state.reset();
+  app.post('/reset', async (_req, res) => {
+    await state.reset();
     ctx.deviations.reset();
-    res.json(summary());
+    res.json(await summary());
+  });
+  const scopes = ['openid', ...[...ctx.catalogue.services.values()].flatMap((s) => s.scopes)];
+  const strings = (v: unknown, name: string, fallback: string[]): string[] => {
+    if (v === undefined) return fallback;
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x === '')) throw new BadRequest(`${name} must be a non-empty list of strings`);
+    return v as string[];
+  };
+  app.post('/clients', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const allowed = strings(b.allowed_scopes, 'allowed_scopes', scopes);
+    const unknown = allowed.filter((s) => !scopes.includes(s));
+    if (unknown.length) throw new BadRequest(`allowed_scopes: ${unknown.join(', ')} not a scope of the contract (${scopes.join(', ')})`);
+    const redirectUris = strings(b.redirect_uris, 'redirect_uris', ['http://127.0.0.1/callback']);
+    for (const u of redirectUris) if (!URL.canParse(u)) throw new BadRequest(`redirect_uris: ${u} is not a URL`);
+    if (b.integratedConsent !== undefined && typeof b.integratedConsent !== 'boolean') throw new BadRequest('integratedConsent must be a boolean');
+    if (b.name !== undefined && typeof b.name !== 'string') throw new BadRequest('name must be a string');
+    const client: SimClient = {
+      name: (b.name as string | undefined) ?? 'Sandbox client', client_id: randomUUID(), client_secret: randomBytes(24).toString('base64url'),
+      redirect_uris: redirectUris, allowed_scopes: allowed, integratedConsent: (b.integratedConsent as boolean | undefined) ?? true,
+    };
+    await state.addTenant(client);
+    res.status(201).json(client);
+  });
+  const tenantOf = async (req: Request) => {
+    const t = await state.loadTenant(String(req.params.id));
+    if (!t) throw new NotFound(`no run-time client ${req.params.id} (fixture clients share the global clock and faults)`);
+    return t;
+  };
+  const describeTenant = (t: NonNullable<ReturnType<typeof state.tenant>>) => {
+    const { client_secret: _secret, ...client } = t.client;
+    return { ...client, clock: { now: new Date(state.now(client.client_id)).toISOString(), offsetSeconds: t.offsetMs / 1000 }, faults: Object.fromEntries(t.faults) };
+  };
+  app.get('/clients/:id', async (req, res) => {
+    res.json(describeTenant(await tenantOf(req)));
+  });
+  app.post('/clients/:id/clock', async (req, res) => {
+    const t = await tenantOf(req);
+    const b = (req.body ?? {}) as { now?: unknown; advanceSeconds?: unknown; reset?: unknown };
+    if (b.reset === true) t.offsetMs = 0;
+    if (b.now !== undefined) {
+      const ms = typeof b.now === 'number' ? b.now : typeof b.now === 'string' ? Date.parse(b.now) : NaN;
+      if (!Number.isFinite(ms)) throw new BadRequest('now must be an ISO-8601 string or epoch milliseconds');
+      t.offsetMs = ms - state.clock.now();
+    }
+    if (b.advanceSeconds !== undefined) {
+      if (typeof b.advanceSeconds !== 'number' || !Number.isFinite(b.advanceSeconds)) throw new BadRequest('advanceSeconds must be a number');
+      t.offsetMs += b.advanceSeconds * 1000;
+    }
+    res.json(describeTenant(t).clock);
+  });
+  app.post('/clients/:id/faults', async (req, res) => {
+    const t = await tenantOf(req);
+    t.faults.set(...parseFault(req.body));
+    res.json({ faults: Object.fromEntries(t.faults) });
+  });
+  app.delete('/clients/:id/faults', async (req, res) => {
+    (await tenantOf(req)).faults.clear();
+    res.json({ faults: {} });
+  });
+  app.post('/clients/:id/reset', async (req, res) => {
+    const t = await tenantOf(req);
+    await state.resetTenant(t);
+    res.json(describeTenant(t));
   });
   app.use('/grading', gradingRouter(ctx));
   app.use((req, res) => {
     res.status(404).json({ error: `no admin endpoint ${req.method} ${req.path}` });
   });
   app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err instanceof BadRequest ? 400 : err.status && err.status < 500 ? err.status : 500;
+    const status = err instanceof BadRequest ? 400 : err instanceof NotFound ? 404 : err.status && err.status < 500 ? err.status : 500;
     res.status(status).json({ error: err.message });
   });
   return app;

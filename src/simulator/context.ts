@@ -4,6 +4,7 @@ import type { Contracts } from '../contract/index.ts';
 import type { SigningKeys } from './access/keys.ts';
 import type { Deviations } from './deviations.ts';
 import type { LogFn } from './log.ts';
+import type { SimMetrics } from './metrics.ts';
 import type { SimulatorState } from './state.ts';
 
 export interface SimContext {
@@ -24,6 +25,9 @@ export interface SimContext {
   log: LogFn;
   /** Secret for pairwise `sub` values. */
   pairwiseSalt: Buffer;
+  metrics: SimMetrics;
+  /** Unfinished logins (auth sessions) a client may have at once. */
+  maxPendingLogins: number;
 }
 
 /** Records a response's contract findings (test mode only) and logs them. */

@@ -21,7 +21,11 @@ import { checkClientScopes, defaultFixturesDir, FixtureError, loadSimulatorFixtu
 import { sanitize } from './log.ts';
 import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';
 import { audienceTable, isDebtScope } from './rules.ts';
+import { SimMetrics } from './metrics.ts';
 import { SimulatorState } from './state.ts';
+import { openStore, type Store, type StoreConfig } from './store/index.ts';
+
+export type { StoreConfig } from './store/index.ts';
 
 export interface SimulatorOptions {
   host?: string;
@@ -39,6 +43,20 @@ export interface SimulatorOptions {
   deviations?: string[];
   /** One line per request, secrets masked. Default console.log. */
   log?: (line: string) => void;
+  /** Where the state lives; default in memory (tests). `npm run mock` defaults to SQLite. */
+  store?: StoreConfig;
+  /** Process metrics (CPU, memory, event loop) in /metrics too; `npm run mock` turns them on. */
+  processMetrics?: boolean;
+  /** Outside test mode: serve /healthz and /metrics on the admin port anyway (a hosted sandbox). */
+  ops?: boolean;
+  /** Shutdown: in-flight requests get this long to finish before their connections are cut. Default 10 s. */
+  shutdownGraceMs?: number;
+  /** Open connections per port at most; more are refused. Default 1000. */
+  maxConnections?: number;
+  /** Unfinished logins a client may have at once (NOGI_SIM_MAX_PENDING_LOGINS); default 1000. */
+  maxPendingLogins?: number;
+  /** How often expired sessions, codes, tokens and old feed events are deleted; 0 = never (POST /sweep). Default 60 s. */
+  sweepIntervalMs?: number;
 }
 
 export interface RunningSimulator {
@@ -47,6 +65,8 @@ export interface RunningSimulator {
   adminUrl?: string;
   discoveryUrl: string;
   issuer: string;
+  /** Where the state lives (engine and file or database, never a password). */
+  storeDescription: string;
   close(): Promise<void>;
 }
 
@@ -55,18 +75,36 @@ export type { SimClient, SimPerson, SimulatorFixtures } from './fixtures.ts';
 export { DEVIATIONS, DEVIATION_TABLE } from './deviations.ts';
 export type { DeviationName } from './deviations.ts';
 
-function listen(app: express.Express, host: string, port: number): Promise<Server> {
+interface Limits {
+  maxConnections: number;
+}
+
+/** A slow or stalled client cannot hold a connection: headers in 10 s, the whole request in 30 s. */
+function listen(app: express.Express, host: string, port: number, limits: Limits): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
+    server.keepAliveTimeout = 5_000;
+    server.maxConnections = limits.maxConnections;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });
 }
 
-function close(server: Server): Promise<void> {
+/**
+ * Graceful: stop accepting, close idle keep-alive connections, let in-flight requests finish;
+ * after the grace period cut what is left.
+ */
+function close(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    cut.unref();
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }
 
@@ -100,18 +138,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   // Durations (rules.ts MAX_DAYS) are keyed by the contract's DebtScope; the debt service's scopes must be those.
   const undated = catalogue.service('debt').scopes.filter((s) => !isDebtScope(s));
   if (undated.length) throw new Error(`The contract's debt scopes ${undated.join(', ')} have no maximum duration in src/simulator/rules.ts`);
-  const state = new SimulatorState(fixtures);
   const keys = await createSigningKeys();
   const definition = await loadApiContract();
+  const store: Store = await openStore(options.store ?? { engine: 'memory' });
+  const state = new SimulatorState(fixtures, store);
 
   // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
-  const ctx = { state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32) } as SimContext;
+  const metrics = new SimMetrics(catalogue, state, options.processMetrics ?? false);
+  const limits: Limits = { maxConnections: options.maxConnections ?? 1000 };
+  const grace = options.shutdownGraceMs ?? 10_000;
+  const ctx = { metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000 } as SimContext;
   const servers: Server[] = [];
+  let sweeper: NodeJS.Timeout | undefined;
   try {
-    const accessServer = await listen(createAccessApp(ctx), host, options.accessPort ?? 0);
+    const accessServer = await listen(createAccessApp(ctx), host, options.accessPort ?? 0, limits);
     servers.push(accessServer);
     const apiApp = await createApiApp(ctx, definition);
-    const apiServer = await listen(apiApp, host, options.apiPort ?? 0);
+    const apiServer = await listen(apiApp, host, options.apiPort ?? 0, limits);
     servers.push(apiServer);
     ctx.accessPublicUrl = trimSlash(options.accessPublicUrl ?? baseUrl(host, accessServer));
     ctx.apiPublicUrl = trimSlash(options.apiPublicUrl ?? baseUrl(host, apiServer));
@@ -119,10 +162,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const localApi = baseUrl(host, apiServer);
     ctx.audiences = audienceTable(catalogue, ctx.apiPublicUrl, localApi !== ctx.apiPublicUrl ? [localApi] : []);
     let adminUrl: string | undefined;
-    if (testMode) {
-      const adminServer = await listen(createAdminApp(ctx), host, options.adminPort ?? 0);
+    if (testMode || options.ops) {
+      const adminServer = await listen(createAdminApp(ctx), host, options.adminPort ?? 0, limits);
       servers.push(adminServer);
       adminUrl = baseUrl(host, adminServer);
+    }
+    const every = options.sweepIntervalMs ?? 60_000;
+    if (every > 0) {
+      sweeper = setInterval(() => {
+        state.sweep().catch((e: Error) => log(`[store] sweep failed: ${e.message}`));
+      }, every);
+      sweeper.unref();
     }
     let closed: Promise<void> | undefined;
     return {
@@ -131,10 +181,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       adminUrl,
       discoveryUrl: `${ctx.accessPublicUrl}/.well-known/openid-configuration`,
       issuer: ctx.issuer,
-      close: () => (closed ??= Promise.all(servers.map(close)).then(() => undefined)),
+      storeDescription: store.description,
+      close: () => (closed ??= (async () => {
+        clearInterval(sweeper);
+        await Promise.all(servers.map((s) => close(s, grace)));
+        await store.close();
+      })()),
     };
   } catch (e) {
-    await Promise.all(servers.map(close));
+    clearInterval(sweeper);
+    await Promise.all(servers.map((s) => close(s, 0)));
+    await store.close();
     throw e;
   }
 }

@@ -12,13 +12,22 @@
  *   NOGI_SIM_FIXTURES           fixtures directory, default fixtures/simulator [--fixtures DIR]
  *   NOGI_SIM_DEVIATIONS         comma list of deviations (test mode)       [--deviations a,b]
  *   NOGI_SIM_LOG                file to append the request log to (default: stdout)
- * Prints the access base URL, API base URL, discovery URL (and admin URL), one per line.
+ *   NOGI_SIM_DATA_DIR           SQLite state directory, default .nogi-sim  [--data-dir DIR]
+ *   NOGI_SIM_DATABASE_URL       postgres://… : state in PostgreSQL instead (several instances share it)
+ *   NOGI_SIM_STORE              memory: keep nothing across restarts      [--memory]
+ *   NOGI_SIM_SWEEP_SECONDS      how often expired state is deleted, default 60 (0 = never)
+ *   NOGI_SIM_MAX_PENDING_LOGINS unfinished logins per client at once, default 1000
+ *   NOGI_SIM_OPS                1/true: /healthz and /metrics on the admin port also outside test mode
+ *   NOGI_SIM_SHUTDOWN_GRACE_SECONDS  in-flight requests finish within this on SIGTERM, default 10
+ *   NOGI_SIM_MAX_CONNECTIONS    open connections per port, default 1000
+ * Prints the access base URL, API base URL, discovery URL (and admin URL), one per line, on
+ * stdout; where the state lives on stderr.
  * Bad values: one error line, exit 2. Stops cleanly on SIGINT/SIGTERM.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSimulator, type SimulatorOptions } from './index.ts';
+import { startSimulator, type SimulatorOptions, type StoreConfig } from './index.ts';
 
 class UsageError extends Error {}
 
@@ -59,6 +68,8 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
         'test-mode': { type: 'boolean' },
         fixtures: { type: 'string' },
         deviations: { type: 'string' },
+        'data-dir': { type: 'string' },
+        memory: { type: 'boolean' },
       },
     }).values;
   } catch (e) {
@@ -78,7 +89,40 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
     fixturesDir: flags.fixtures ?? (env.NOGI_SIM_FIXTURES || undefined),
     deviations,
     log: logTo(env.NOGI_SIM_LOG),
+    store: storeConfig(flags['data-dir'], flags.memory ?? false, env),
+    ops: bool('NOGI_SIM_OPS', env.NOGI_SIM_OPS),
+    processMetrics: true,
+    shutdownGraceMs: seconds('NOGI_SIM_SHUTDOWN_GRACE_SECONDS', env.NOGI_SIM_SHUTDOWN_GRACE_SECONDS, 10) * 1000,
+    maxConnections: positive('NOGI_SIM_MAX_CONNECTIONS', env.NOGI_SIM_MAX_CONNECTIONS, 1000),
+    maxPendingLogins: positive('NOGI_SIM_MAX_PENDING_LOGINS', env.NOGI_SIM_MAX_PENDING_LOGINS, 1000),
+    sweepIntervalMs: seconds('NOGI_SIM_SWEEP_SECONDS', env.NOGI_SIM_SWEEP_SECONDS, 60) * 1000,
   };
+}
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[1-9]\d*$/.test(raw)) throw new UsageError(`${name} must be a whole number of 1 or more, got "${raw}"`);
+  return Number(raw);
+}
+
+function seconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`${name} must be a whole number of seconds, got "${raw}"`);
+  return Number(raw);
+}
+
+/** PostgreSQL when NOGI_SIM_DATABASE_URL is set, memory when asked, else SQLite in the data directory. */
+function storeConfig(dataDir: string | undefined, memory: boolean, env: NodeJS.ProcessEnv): StoreConfig {
+  const kind = env.NOGI_SIM_STORE ?? '';
+  if (kind !== '' && kind !== 'memory' && kind !== 'sqlite' && kind !== 'postgres') throw new UsageError(`NOGI_SIM_STORE must be memory, sqlite or postgres, got "${kind}"`);
+  const url = env.NOGI_SIM_DATABASE_URL;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('NOGI_SIM_DATABASE_URL must be a postgres:// or postgresql:// URL');
+    return { engine: 'postgres', url };
+  }
+  if (kind === 'postgres') throw new UsageError('NOGI_SIM_STORE=postgres needs NOGI_SIM_DATABASE_URL');
+  if (memory || kind === 'memory') return { engine: 'memory' };
+  return { engine: 'sqlite', file: join(resolve(dataDir ?? (env.NOGI_SIM_DATA_DIR || '.nogi-sim')), 'nogi-sim.db') };
 }
 
 function logTo(file: string | undefined): ((line: string) => void) | undefined {
@@ -102,6 +146,7 @@ async function main(): Promise<void> {
     process.stderr.write(`nogi simulator: ${message.split('\n').join('\n  ')}\n`);
     process.exit(2);
   }
+  process.stderr.write(`nogi simulator: state in ${sim.storeDescription}\n`);
   process.stdout.write(`${sim.accessUrl}\n${sim.apiUrl}\n${sim.discoveryUrl}\n${sim.adminUrl ? `${sim.adminUrl}\n` : ''}`);
   const stop = (signal: string) => {
     process.stderr.write(`nogi simulator: ${signal}, stopping\n`);

@@ -1,80 +1,20 @@
 /**
- * Everything the simulator remembers: access tokens, authorization codes, login/consent sessions,
- * consents, feed events, fault switches and contract violations. In memory only. (Deviations are
- * in deviations.ts.)
+ * Everything the simulator remembers. Tokens, authorization codes, login/consent sessions,
+ * consents and feed events live in the store (store/: memory, SQLite or PostgreSQL), so they
+ * survive a restart and are shared by instances on one database; the clock, fault switches and
+ * contract violations are this instance's (test mode). Deviations are in deviations.ts.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Clock } from './clock.ts';
-import type { ServiceName } from '../contract/catalogue.ts';
-import type { DebtScope } from '../contract/schemas.ts';
 import type { SimClient, SimulatorFixtures } from './fixtures.ts';
 import { FEED_RETENTION_SECONDS } from './rules.ts';
+import type { Store, SweepResult } from './store/types.ts';
+import type { AccessToken, Consent, FeedEvent, FeedWindow } from './store/types.ts';
 
 /** Hydra-like opaque token: two base64url parts joined by a dot. */
 export const opaqueToken = (): string => `${randomBytes(32).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
 
-export interface AccessToken {
-  token: string;
-  clientId: string;
-  grant: 'client_credentials' | 'authorization_code';
-  service: ServiceName;
-  audience: string;
-  scopes: string[];
-  expiresAt: number; // ms
-  consentId?: string;
-}
-
-export interface AuthCode {
-  code: string;
-  clientId: string;
-  redirectUri: string;
-  consentId: string;
-  scope: string; // as given back in the callback and token response
-  openid: boolean;
-  nin: string;
-  expiresAt: number;
-  used: boolean;
-}
-
-export interface Consent {
-  id: string;
-  clientId: string;
-  nin: string;
-  scope: DebtScope;
-  createdAt: number;
-  expiresAt: number;
-  singleUse: boolean;
-  consumed: boolean;
-  revoked: boolean;
-  source: 'integrated' | 'regular';
-  clientConsentId?: string;
-  requestedDays?: number;
-}
-
-export interface FeedEvent {
-  sequenceNr: number;
-  eventId: string;
-  clientId: string;
-  consentId: string;
-  timestamp: number;
-  eventType: 'SAMTYKKE_OPPRETTET' | 'SAMTYKKE_ARKIVERT';
-  scope?: string;
-  externalConsentId?: string;
-}
-
-export interface AuthSession {
-  id: string;
-  clientId: string;
-  redirectUri: string;
-  state: string;
-  scope: DebtScope;
-  days?: number;
-  requestedDays?: number;
-  openid: boolean;
-  nin?: string;
-  stage: 'login' | 'consent' | 'done';
-  expiresAt: number;
-}
+export type { AccessToken, AuthCode, AuthSession, Consent, FeedEvent } from './store/types.ts';
 
 export interface Fault {
   /** Answer the operation's documented server error (500). */
@@ -93,87 +33,140 @@ export interface Violation {
   findings: string[];
 }
 
+/** A client created at run time (admin POST /clients): its own clock offset and fault switches. */
+interface Tenant {
+  client: SimClient;
+  offsetMs: number;
+  faults: Map<string, Fault>;
+}
+
 export class SimulatorState {
   readonly clock = new Clock();
-  tokens = new Map<string, AccessToken>();
-  codes = new Map<string, AuthCode>();
-  sessions = new Map<string, AuthSession>();
-  consents = new Map<string, Consent>();
-  events: FeedEvent[] = [];
   faults = new Map<string, Fault>();
+  /** Run-time clients (test mode) this instance has seen, by lower-case id: the client (kept in the store, so every instance knows it) and this instance's clock offset and faults. */
+  readonly tenants = new Map<string, Tenant>();
   violations: Violation[] = [];
   violationCount = 0;
-  /** Global sequence counter shared by all clients; never decreases, not even on reset. */
-  private sequence = 0;
+  lastSweep: (SweepResult & { at: string }) | undefined;
 
-  constructor(readonly fixtures: SimulatorFixtures) {}
+  constructor(readonly fixtures: SimulatorFixtures, readonly store: Store) {}
 
-  client(clientId: string | undefined): SimClient | undefined {
+  /** A fixture client, or a run-time one (created through this instance or another on the store). */
+  async client(clientId: string | undefined): Promise<SimClient | undefined> {
     if (!clientId) return undefined;
-    return this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
+    const fixture = this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
+    return fixture ?? (await this.loadTenant(clientId))?.client;
   }
 
-  issueToken(t: Omit<AccessToken, 'token'>): AccessToken {
+  /** This instance's view of a run-time client, looked up in the store the first time. */
+  async loadTenant(clientId: string): Promise<Tenant | undefined> {
+    const known = this.tenant(clientId);
+    if (known) return known;
+    const client = await this.store.getClient(clientId);
+    if (!client) return undefined;
+    const t: Tenant = { client, offsetMs: 0, faults: new Map() };
+    this.tenants.set(client.client_id.toLowerCase(), t);
+    return t;
+  }
+
+  /** Synchronous: only run-time clients this instance has already seen (clock and faults). */
+  tenant(clientId: string): Tenant | undefined {
+    return this.tenants.get(clientId.toLowerCase());
+  }
+
+  async addTenant(client: SimClient): Promise<void> {
+    await this.store.putClient(client);
+    this.tenants.set(client.client_id.toLowerCase(), { client, offsetMs: 0, faults: new Map() });
+  }
+
+  /** The time as a client sees it: the global clock plus the client's own offset. */
+  now(clientId?: string): number {
+    return this.clock.now() + (clientId === undefined ? 0 : this.tenant(clientId)?.offsetMs ?? 0);
+  }
+
+  /** Forgets one run-time client's consents, events, tokens, codes, sessions, faults and clock offset. */
+  async resetTenant(t: Tenant): Promise<void> {
+    await this.store.reset(t.client.client_id);
+    t.faults.clear();
+    t.offsetMs = 0;
+  }
+
+  async issueToken(t: Omit<AccessToken, 'token'>): Promise<AccessToken> {
     const token = { ...t, token: opaqueToken() };
-    this.tokens.set(token.token, token);
+    await this.store.putToken(token);
     return token;
   }
 
   /** A known, unexpired access token, or undefined. */
-  lookupToken(token: string | undefined): AccessToken | undefined {
+  async lookupToken(token: string | undefined): Promise<AccessToken | undefined> {
     if (!token) return undefined;
-    const t = this.tokens.get(token);
-    if (!t || t.expiresAt <= this.clock.now()) return undefined;
+    const t = await this.store.getToken(token);
+    if (!t || t.expiresAt <= this.now(t.clientId)) return undefined;
     return t;
   }
 
-  createConsent(c: Omit<Consent, 'id' | 'createdAt' | 'consumed' | 'revoked'>): Consent {
-    const consent: Consent = { ...c, id: randomUUID(), createdAt: this.clock.now(), consumed: false, revoked: false };
-    this.consents.set(consent.id, consent);
-    this.addEvent({
-      clientId: consent.clientId, consentId: consent.id, eventType: 'SAMTYKKE_OPPRETTET',
+  /** Sequence numbers increase with random gaps of 1 to 3 from one global counter (consent-feed.md). */
+  private gap(): number {
+    return randomInt(1, 4);
+  }
+
+  /**
+   * Registers a consent and its SAMTYKKE_OPPRETTET event (committed before this resolves). A
+   * client_consent_id the client registered before gives back that consent, created=false.
+   */
+  createConsent(c: Omit<Consent, 'id' | 'createdAt' | 'consumed' | 'revoked'>): Promise<{ consent: Consent; created: boolean }> {
+    const now = this.now(c.clientId);
+    const consent: Consent = { ...c, id: randomUUID(), createdAt: now, consumed: false, revoked: false };
+    return this.store.createConsent(consent, {
+      eventId: randomUUID(), clientId: consent.clientId, timestamp: now, eventType: 'SAMTYKKE_OPPRETTET',
       scope: consent.scope, externalConsentId: consent.clientConsentId,
-    });
-    return consent;
+    }, this.gap());
   }
 
   isActive(c: Consent): boolean {
-    return !c.revoked && !c.consumed && this.clock.now() < c.expiresAt;
+    return !c.revoked && !c.consumed && this.now(c.clientId) < c.expiresAt;
   }
 
   /** Why a consent cannot be used, for error_description; undefined when active. */
   inactiveReason(c: Consent): string | undefined {
     if (c.revoked) return 'Consent has been revoked';
     if (c.consumed) return 'Single-use consent has already been used';
-    if (this.clock.now() >= c.expiresAt) return `Consent expired at ${new Date(c.expiresAt).toISOString()}`;
+    if (this.now(c.clientId) >= c.expiresAt) return `Consent expired at ${new Date(c.expiresAt).toISOString()}`;
     return undefined;
   }
 
-  revokeConsent(c: Consent): void {
+  /** Revokes once, with one SAMTYKKE_ARKIVERT event; revoking again changes nothing. */
+  async revokeConsent(c: Consent): Promise<void> {
     if (c.revoked) return;
-    c.revoked = true;
-    this.addEvent({ clientId: c.clientId, consentId: c.id, eventType: 'SAMTYKKE_ARKIVERT' });
+    await this.store.revokeConsent(c.id, { eventId: randomUUID(), clientId: c.clientId, consentId: c.id, timestamp: this.now(c.clientId), eventType: 'SAMTYKKE_ARKIVERT' }, this.gap());
   }
 
-  /** Sequence numbers increase with random gaps of 1 to 3 from one global counter (consent-feed.md). */
-  private addEvent(e: Omit<FeedEvent, 'sequenceNr' | 'eventId' | 'timestamp'>): void {
-    this.sequence += randomInt(1, 4);
-    this.events.push({ ...e, sequenceNr: this.sequence, eventId: randomUUID(), timestamp: this.clock.now() });
+  /** The client's events within the 7-day retention (archive events unless `archived` is false). */
+  feedWindow(clientId: string, archived = true): FeedWindow {
+    return { clientId, after: this.now(clientId) - FEED_RETENTION_SECONDS * 1000, archived };
   }
 
-  /** The client's events within the 7-day retention, oldest sequence number first. */
-  feedFor(clientId: string): FeedEvent[] {
-    const cutoff = this.clock.now() - FEED_RETENTION_SECONDS * 1000;
-    return this.events.filter((e) => e.clientId === clientId && e.timestamp > cutoff);
+  feedPage(w: FeedWindow, from: number, limit: number): Promise<FeedEvent[]> {
+    return this.store.feedPage(w, from, limit);
   }
 
-  /** The fault for an operation, counting down `times`. */
-  takeFault(operationId: string): Fault | undefined {
-    const f = this.faults.get(operationId);
+  /** Deletes expired sessions, codes and tokens, and events past the feed's retention. */
+  async sweep(): Promise<SweepResult> {
+    const now = this.clock.now();
+    const result = await this.store.sweep(now, now - FEED_RETENTION_SECONDS * 1000);
+    this.lastSweep = { ...result, at: new Date(now).toISOString() };
+    return result;
+  }
+
+  /** The fault for an operation (the client's own before the global one), counting down `times`. */
+  takeFault(operationId: string, clientId?: string): Fault | undefined {
+    const own = clientId === undefined ? undefined : this.tenant(clientId)?.faults;
+    const switches = own?.has(operationId) ? own : this.faults;
+    const f = switches.get(operationId);
     if (!f) return undefined;
     if (f.times !== undefined) {
       f.times -= 1;
-      if (f.times <= 0) this.faults.delete(operationId);
+      if (f.times <= 0) switches.delete(operationId);
     }
     return f;
   }
@@ -184,31 +177,28 @@ export class SimulatorState {
     if (this.violations.length > 100) this.violations.shift();
   }
 
-  reset(): void {
-    this.tokens.clear();
-    this.codes.clear();
-    this.sessions.clear();
-    this.consents.clear();
-    this.events = [];
+  async reset(): Promise<void> {
+    await this.store.reset();
     this.faults.clear();
     this.violations = [];
     this.violationCount = 0;
     this.clock.reset();
+    // Run-time clients stay (a test worker may hold one), back to the global time and no faults.
+    for (const t of this.tenants.values()) {
+      t.faults.clear();
+      t.offsetMs = 0;
+    }
   }
 
-  summary(): Record<string, unknown> {
-    const now = this.clock.now();
+  async summary(): Promise<Record<string, unknown>> {
+    const { lastSequenceNr, activeConsents, ...counts } = await this.store.counts(this.clock.now());
     return {
       clock: this.clock.describe(),
       faults: Object.fromEntries(this.faults),
-      counts: {
-        tokens: [...this.tokens.values()].filter((t) => t.expiresAt > now).length,
-        consents: this.consents.size,
-        activeConsents: [...this.consents.values()].filter((c) => this.isActive(c)).length,
-        events: this.events.length,
-        sessions: this.sessions.size,
-      },
-      lastSequenceNr: this.sequence,
+      store: this.store.description,
+      counts: { ...counts, activeConsents },
+      lastSequenceNr,
+      lastSweep: this.lastSweep,
       violations: { count: this.violationCount, recent: this.violations.slice(-20) },
     };
   }

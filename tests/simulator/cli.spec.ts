@@ -10,7 +10,7 @@ const root = new URL('../../', import.meta.url).pathname;
 
 function run(env: Record<string, string>, args: string[] = []) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts', ...args], {
-    cwd: root, env: { ...process.env, NOGI_SIM_LOG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { ...process.env, NOGI_SIM_LOG: '', NOGI_SIM_DATA_DIR: mkdtempSync(join(tmpdir(), 'nogi-sim-data-')), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -40,6 +40,12 @@ export async function findingsOf(operationId: string, r: { status: number; conte
   return api.validateResponse(operationId, r).filter((f) => f.severity === 'error');
 }
 
+/** The browser-binding cookie an /oauth2/auth reply set, as the Cookie header a browser would send back. */
+export const browserCookie = (r: Reply): Record<string, string> => {
+  const set = r.headers['set-cookie'];
+  return set ? { cookie: set.split(';')[0]! } : {};
+};
+
 export interface AdminReply {
   status: number;
   body: unknown;
@@ -53,6 +59,13 @@ export class SimHarness {
   async start(options: SimulatorOptions = {}): Promise<this> {
     this.sim = await startSimulator({ accessPort: 0, apiPort: 0, adminPort: 0, testMode: true, log: (l) => this.logs.push(l), ...options });
     this.client = new NoGiClient(fetchTransport, { accessBaseUrl: this.sim.accessUrl, apiBaseUrl: this.sim.apiUrl });
+    return this;
+  }
+
+  /** Drives a simulator running elsewhere (a child process): its URLs; close() leaves it running. */
+  attach(urls: Pick<RunningSimulator, 'accessUrl' | 'apiUrl'> & { adminUrl?: string }): this {
+    this.sim = { ...urls, discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
+    this.client = new NoGiClient(fetchTransport, { accessBaseUrl: urls.accessUrl, apiBaseUrl: urls.apiUrl });
     return this;
   }
 

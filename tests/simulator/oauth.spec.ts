@@ -7,7 +7,7 @@
 import { expect, test } from '@playwright/test';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
-import { clients, credentials, findings, NIN, PREPROD, SimHarness, useSimulator } from './helpers.ts';
+import { browserCookie, clients, credentials, findings, NIN, PREPROD, SimHarness, useSimulator } from './helpers.ts';
 
 const h = useSimulator();
 test.afterEach(async () => {
@@ -204,9 +204,10 @@ test.describe('auth endpoint and pages', () => {
     expect(denied.searchParams.get('code')).toBeNull();
 
     const start = await auth({ ...good(), state: 's-cancel' });
-    const login = await h.client.request('access', 'GET', start.headers.location!);
+    const headers = browserCookie(start);
+    const login = await h.client.request('access', 'GET', start.headers.location!, { headers });
     const cancelHref = /href="([^"]+)" data-testid="login-cancel"/.exec(login.text)![1]!.replace(/&amp;/g, '&');
-    const cancel = await h.client.request('access', 'GET', cancelHref);
+    const cancel = await h.client.request('access', 'GET', cancelHref, { headers });
     const cb = new URL(cancel.headers.location!);
     expect(cb.searchParams.get('error')).toBe('login_cancelled');
     expect(cb.searchParams.get('state')).toBe('s-cancel');
@@ -215,7 +216,7 @@ test.describe('auth endpoint and pages', () => {
   test('an invalid NIN shows an error on the login page and does not proceed', async () => {
     const start = await auth(good());
     const challenge = new URL(start.headers.location!).searchParams.get('login_challenge')!;
-    const r = await h.client.request('access', 'POST', '/login', { form: { login_challenge: challenge, nin: '12345678901' } });
+    const r = await h.client.request('access', 'POST', '/login', { form: { login_challenge: challenge, nin: '12345678901' }, headers: browserCookie(start) });
     expect(r.status).toBe(200);
     const html = r.text;
     expect(html).toContain('data-testid="error"');

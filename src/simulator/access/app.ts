@@ -26,17 +26,17 @@ export function openIdConfiguration(ctx: SimContext): Record<string, unknown> {
     claims_supported: ['sub'],
     grant_types_supported: ['authorization_code', 'client_credentials'],
     response_modes_supported: ['query', 'fragment'],
-    userinfo_endpoint: `${base}/userinfo`,
+    // userinfo_endpoint, revocation_endpoint and end_session_endpoint (in the published document)
+    // are left out: NoGi's docs describe none of them and the simulator does not serve them, so
+    // advertising them would send clients to a 404. Optional in the OAuth contract.
     scopes_supported: ['openid'],
+    code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic'],
-    userinfo_signing_alg_values_supported: ['none', 'RS256'],
     id_token_signing_alg_values_supported: ['RS256'],
     request_parameter_supported: true,
     request_uri_parameter_supported: true,
     require_request_uri_registration: true,
     claims_parameter_supported: false,
-    revocation_endpoint: `${base}/oauth2/revoke`,
-    end_session_endpoint: `${base}/oauth2/sessions/logout`,
     request_object_signing_alg_values_supported: ['RS256', 'none'],
   };
 }
@@ -47,8 +47,14 @@ export function createAccessApp(ctx: SimContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLogger('access', ctx.log));
+  app.use(requestLogger('access', ctx.log, (...m) => ctx.metrics.observe(...m)));
   app.use(recordExchanges(ctx, 'access'));
+  // Pages and OAuth answers: never framed (clickjacking of the consent page), never cached.
+  app.use((req, res, next) => {
+    res.set('Content-Security-Policy', "frame-ancestors 'none'").set('X-Frame-Options', 'DENY');
+    if (req.path !== ctx.catalogue.operation('getJwks').path) res.set('Cache-Control', 'no-store');
+    next();
+  });
   const form = express.urlencoded({ extended: false, limit: BODY_LIMIT });
 
   const wellKnown = (_req: Request, res: Response) => {
@@ -74,6 +80,13 @@ export function createAccessApp(ctx: SimContext): express.Express {
     // Express's route syntax differs from OpenAPI's; the access host's paths have no parameters.
     if (op.pathParams.length) throw new Error(`${op.operationId}: path parameters on the access host are not routed`);
     app[op.method.toLowerCase() as 'get' | 'post'](op.path, ...handlers[op.operationId]!);
+  }
+  // A wrong method on an OAuth endpoint: a JSON error naming the allowed one, not an HTML 404.
+  for (const op of operations) {
+    app.all(op.path, (req, res) => {
+      const body = { error: 'invalid_request', error_description: `${req.method} is not allowed on ${op.path}; use ${op.method}` };
+      res.status(405).set('Allow', op.method).json(body);
+    });
   }
   app.get('/login', (req, res) => loginGet(ctx, req, res));
   app.post('/login', form, (req, res) => loginPost(ctx, req, res));

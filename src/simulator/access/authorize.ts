@@ -4,7 +4,7 @@
  * with `code, scope, state` or `error, error_description, state`. An unknown client or an
  * unregistered redirect_uri gets a 400 error page, never a redirect.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { SimContext } from '../context.ts';
 import { AUTH_CODE_SECONDS, isValidNin, MAX_DAYS, parseAuthScope, SINGLE_USE_SECONDS } from '../rules.ts';
@@ -16,6 +16,44 @@ const SESSION_SECONDS = 30 * 60;
 
 const q = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/**
+ * The login and consent challenges are bound to the browser that started the flow, as Hydra's
+ * CSRF cookies do: a random value in a SameSite=Lax, HttpOnly cookie, its hash in the session.
+ * A challenge used without that cookie (another browser, or a cross-site POST, which a Lax
+ * cookie does not accompany) is refused.
+ */
+export const BINDING_COOKIE = 'nogi_login_binding';
+const hash = (v: string): Buffer => createHash('sha256').update(v).digest();
+
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** The browser's binding value: the one it already carries, or a new one set now. */
+function bindBrowser(ctx: SimContext, req: Request, res: Response): string {
+  const existing = cookie(req, BINDING_COOKIE);
+  // Kept when the browser has one (several logins in one browser), but set again: a fresh Max-Age.
+  const value = existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
+  const secure = ctx.accessPublicUrl.startsWith('https:') ? '; Secure' : '';
+  res.append('Set-Cookie', `${BINDING_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_SECONDS}${secure}`);
+  return value;
+}
+
+function boundToThisBrowser(req: Request, s: AuthSession): boolean {
+  if (!s.browserBinding) return false;
+  const value = cookie(req, BINDING_COOKIE);
+  if (!value) return false;
+  // Both sides hashed: equal lengths for timingSafeEqual, nothing learned from timing.
+  return timingSafeEqual(hash(value), Buffer.from(s.browserBinding, 'base64url'));
+}
+
+/** Any query or form parameter given more than once (RFC 6749 3.1: parameters must not be repeated). */
+export const repeated = (params: Record<string, unknown>): string | undefined => Object.keys(params).find((k) => Array.isArray(params[k]));
+
 function callback(redirectUri: string, params: Record<string, string>): string {
   const url = new URL(redirectUri);
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
@@ -26,11 +64,13 @@ function showError(res: Response, message: string): void {
   res.status(400).type('html').send(errorPage(message));
 }
 
-export function authorize(ctx: SimContext, req: Request, res: Response): void {
+export async function authorize(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const twice = repeated(req.query as Record<string, unknown>);
+  if (twice) return showError(res, `Parameteren ${twice} er gitt mer enn én gang (invalid_request).`);
   const clientId = q(req.query.client_id);
   const redirectUri = q(req.query.redirect_uri);
   const state = q(req.query.state);
-  const client = ctx.state.client(clientId);
+  const client = await ctx.state.client(clientId);
   if (!client) return showError(res, clientId ? 'Ukjent klient (client_id).' : 'client_id mangler.');
   res.locals.clientId = client.client_id;
   if (!redirectUri) return showError(res, 'redirect_uri mangler.');
@@ -40,32 +80,58 @@ export function authorize(ctx: SimContext, req: Request, res: Response): void {
   if (q(req.query.response_type) !== 'code') return showError(res, 'response_type må være "code".');
   if (!state) return showError(res, 'state mangler.');
   const fail = (error: string, description: string): void => res.redirect(302, callback(redirectUri, { error, error_description: description, state }));
+  // PKCE (RFC 7636): only S256 (Hydra refuses plain by default); the challenge is 43 base64url characters.
+  const challenge = q(req.query.code_challenge);
+  const method = q(req.query.code_challenge_method);
+  if (challenge !== undefined && (method ?? 'plain') !== 'S256') return showError(res, 'code_challenge_method må være S256 (PKCE plain støttes ikke).');
+  if (challenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return showError(res, 'code_challenge må være 43 tegn base64url (S256 av code_verifier).');
+  if (challenge === undefined && method !== undefined) return showError(res, 'code_challenge_method uten code_challenge.');
+  const nonce = q(req.query.nonce);
   const parsed = parseAuthScope(q(req.query.scope));
   if ('error' in parsed) return fail('invalid_scopes', parsed.error);
   if (!client.allowed_scopes.includes(parsed.scope)) return fail('invalid_scopes', `The client may not request ${parsed.scope}`);
-  const fault = ctx.state.takeFault('authorize');
+  const fault = ctx.state.takeFault('authorize', client.client_id);
   if (fault?.status) return fail('server_error', 'Simulated server error (fault switch)');
+  // Anyone can start a login without credentials: pending ones are capped per client, so a stream
+  // of abandoned requests cannot grow the state (the sweep deletes them once expired).
+  const pending = await ctx.state.store.countSessions(client.client_id, ctx.state.now(client.client_id));
+  if (pending >= ctx.maxPendingLogins) {
+    ctx.log(`[access] pending logins of client ${client.client_id} at the cap (${ctx.maxPendingLogins}): refused`);
+    // A page, not a redirect: the callback's error values are the contract's, and this is none of them.
+    res.status(429).set('Retry-After', String(SESSION_SECONDS)).type('html')
+      .send(errorPage(`For mange påbegynte innlogginger for denne klienten (høyst ${ctx.maxPendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins for this client; try again later.`));
+    return;
+  }
   const session: AuthSession = {
     id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,
     scope: parsed.scope, days: parsed.days, requestedDays: parsed.requestedDays, openid: parsed.openid,
-    stage: 'login', expiresAt: ctx.state.clock.now() + SESSION_SECONDS * 1000,
+    stage: 'login', expiresAt: ctx.state.now(client.client_id) + SESSION_SECONDS * 1000,
+    browserBinding: hash(bindBrowser(ctx, req, res)).toString('base64url'),
+    ...(challenge !== undefined ? { codeChallenge: challenge } : {}),
+    ...(nonce !== undefined ? { nonce } : {}),
   };
-  ctx.state.sessions.set(session.id, session);
+  await ctx.state.store.putSession(session);
   res.redirect(302, `${ctx.accessPublicUrl}/login?login_challenge=${encodeURIComponent(session.id)}`);
 }
 
-function session(ctx: SimContext, id: unknown, stage: AuthSession['stage'], res: Response): AuthSession | undefined {
-  const s = typeof id === 'string' ? ctx.state.sessions.get(id) : undefined;
-  if (!s || s.expiresAt <= ctx.state.clock.now() || s.stage !== stage) {
+async function session(ctx: SimContext, req: Request, id: unknown, stage: AuthSession['stage'], res: Response): Promise<AuthSession | undefined> {
+  const s = typeof id === 'string' ? await ctx.state.store.getSession(id) : undefined;
+  if (!s || s.expiresAt <= ctx.state.now(s.clientId) || s.stage !== stage) {
     showError(res, 'Økten er ukjent eller utløpt. Start innloggingen på nytt fra tjenesten du kom fra.');
+    return undefined;
+  }
+  // Sec-Fetch-Site: a browser says when a request comes from another site; refuse it outright.
+  if (req.get('sec-fetch-site') === 'cross-site' || !boundToThisBrowser(req, s)) {
+    ctx.log(`[access] ${stage} challenge used without its browser binding: refused`);
+    res.status(403).type('html').send(errorPage('Forespørselen kom ikke fra nettleseren som startet innloggingen. Start innloggingen på nytt fra tjenesten du kom fra.'));
     return undefined;
   }
   res.locals.clientId = s.clientId;
   return s;
 }
 
-function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: string, nin?: string): void {
-  const client = ctx.state.client(s.clientId)!;
+async function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: string, nin?: string): Promise<void> {
+  const client = (await ctx.state.client(s.clientId))!;
   res.status(200).type('html').send(loginPage({
     action: `${ctx.accessPublicUrl}/login`,
     cancelUrl: `${ctx.accessPublicUrl}/login/cancel?login_challenge=${encodeURIComponent(s.id)}`,
@@ -73,33 +139,34 @@ function renderLogin(ctx: SimContext, res: Response, s: AuthSession, error?: str
   }));
 }
 
-export function loginGet(ctx: SimContext, req: Request, res: Response): void {
-  const s = session(ctx, req.query.login_challenge, 'login', res);
-  if (s) renderLogin(ctx, res, s);
+export async function loginGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const s = await session(ctx, req, req.query.login_challenge, 'login', res);
+  if (s) await renderLogin(ctx, res, s);
 }
 
-export function loginPost(ctx: SimContext, req: Request, res: Response): void {
+export async function loginPost(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const s = session(ctx, body.login_challenge, 'login', res);
+  const s = await session(ctx, req, body.login_challenge, 'login', res);
   if (!s) return;
   const nin = typeof body.nin === 'string' ? body.nin.replace(/\s+/g, '') : '';
   if (!isValidNin(nin)) return renderLogin(ctx, res, s, 'Ugyldig fødselsnummer. Skriv inn 11 siffer, for eksempel et syntetisk TestID-nummer.');
   s.nin = nin;
   s.stage = 'consent';
+  await ctx.state.store.putSession(s);
   res.redirect(303, `${ctx.accessPublicUrl}/consent?consent_challenge=${encodeURIComponent(s.id)}`);
 }
 
-export function loginCancel(ctx: SimContext, req: Request, res: Response): void {
-  const s = session(ctx, req.query.login_challenge, 'login', res);
+export async function loginCancel(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const s = await session(ctx, req, req.query.login_challenge, 'login', res);
   if (!s) return;
-  ctx.state.sessions.delete(s.id);
+  await ctx.state.store.deleteSession(s.id);
   res.redirect(302, callback(s.redirectUri, { error: 'login_cancelled', error_description: 'The user cancelled the login', state: s.state }));
 }
 
-export function consentGet(ctx: SimContext, req: Request, res: Response): void {
-  const s = session(ctx, req.query.consent_challenge, 'consent', res);
+export async function consentGet(ctx: SimContext, req: Request, res: Response): Promise<void> {
+  const s = await session(ctx, req, req.query.consent_challenge, 'consent', res);
   if (!s) return;
-  const client = ctx.state.client(s.clientId)!;
+  const client = (await ctx.state.client(s.clientId))!;
   const duration = s.days === undefined
     ? 'Engangssamtykke (10 minutter)'
     : `${s.days} dager${s.requestedDays !== s.days ? ` (maksimum for dette formålet; forespurt ${s.requestedDays})` : ''}`;
@@ -109,26 +176,27 @@ export function consentGet(ctx: SimContext, req: Request, res: Response): void {
   }));
 }
 
-export function consentPost(ctx: SimContext, req: Request, res: Response): void {
+export async function consentPost(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  const s = session(ctx, body.consent_challenge, 'consent', res);
+  const s = await session(ctx, req, body.consent_challenge, 'consent', res);
   if (!s) return;
-  s.stage = 'done';
-  ctx.state.sessions.delete(s.id);
+  await ctx.state.store.deleteSession(s.id);
   if (body.action !== 'accept') {
     return res.redirect(303, callback(s.redirectUri, { error: 'consent_denied', error_description: '', state: s.state }));
   }
-  const now = ctx.state.clock.now();
-  const consent = ctx.state.createConsent({
+  const now = ctx.state.now(s.clientId);
+  const { consent } = await ctx.state.createConsent({
     clientId: s.clientId, nin: s.nin!, scope: s.scope, source: 'regular',
     singleUse: s.days === undefined, requestedDays: s.requestedDays,
     expiresAt: now + (s.days === undefined ? SINGLE_USE_SECONDS : s.days * 86400) * 1000,
   });
   const scope = s.openid ? `${s.scope} openid` : s.scope;
   const code = opaqueToken();
-  ctx.state.codes.set(code, {
+  await ctx.state.store.putCode({
     code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: consent.id, scope, openid: s.openid,
     nin: s.nin!, expiresAt: now + AUTH_CODE_SECONDS * 1000, used: false,
+    ...(s.codeChallenge !== undefined ? { codeChallenge: s.codeChallenge } : {}),
+    ...(s.nonce !== undefined ? { nonce: s.nonce } : {}),
   });
   res.redirect(303, callback(s.redirectUri, { code, scope, state: s.state }));
 }

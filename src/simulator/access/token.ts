@@ -2,7 +2,7 @@
  * POST /oauth2/token (reference/consent/token-endpoint.md): client_secret_basic, one handler per
  * grant, and one place (OAuthError) that maps every refusal to an RFC 6749 section 5.2 body.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { ServiceName } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
@@ -28,11 +28,9 @@ export function sendOAuthError(ctx: SimContext, res: Response, e: OAuthError): v
   checkResponse(ctx, 'oauth', 'token', e.status, 'application/json', body);
 }
 
-const safeEqual = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+/** Constant time, also in the length: both sides are hashed to 32 bytes first. */
+const safeEqual = (a: string, b: string): boolean => timingSafeEqual(sha256(a), sha256(b));
 
 /** RFC 6749 section 2.3.1: id and secret are form-urlencoded inside the Basic credentials. */
 function formDecode(s: string): string {
@@ -43,7 +41,7 @@ function formDecode(s: string): string {
   }
 }
 
-function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): SimClient {
+async function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): Promise<SimClient> {
   const header = req.get('authorization') ?? '';
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!m) throw new OAuthError('invalid_client', 'Client authentication failed: use HTTP Basic (client_secret_basic) with your client id and secret');
@@ -52,7 +50,7 @@ function authenticate(ctx: SimContext, req: Request, body: Record<string, string
   if (colon < 0) throw new OAuthError('invalid_client', 'Client authentication failed: malformed Basic credentials');
   const id = formDecode(decoded.slice(0, colon));
   const secret = formDecode(decoded.slice(colon + 1));
-  const client = ctx.state.client(id);
+  const client = await ctx.state.client(id);
   if (!client || !safeEqual(secret, client.client_secret)) throw new OAuthError('invalid_client', 'Client authentication failed: unknown client or wrong secret');
   if (body.client_id !== undefined && body.client_id.toLowerCase() !== client.client_id.toLowerCase()) {
     throw new OAuthError('invalid_request', 'client_id in the body does not match the authenticated client');
@@ -80,9 +78,9 @@ async function clientCredentials(ctx: SimContext, client: SimClient, body: Recor
     if (!serviceScopes.includes(s)) throw new OAuthError('invalid_scope', `Scope "${s}" does not belong to audience ${audience} (expected ${serviceScopes.join(' or ')})`);
     if (!client.allowed_scopes.includes(s)) throw new OAuthError('invalid_scope', `The client is not allowed to request scope "${s}"`);
   }
-  const t = ctx.state.issueToken({
+  const t = await ctx.state.issueToken({
     clientId: client.client_id, grant: 'client_credentials', service, audience, scopes,
-    expiresAt: ctx.state.clock.now() + ACCESS_TOKEN_SECONDS * 1000,
+    expiresAt: ctx.state.now(client.client_id) + ACCESS_TOKEN_SECONDS * 1000,
   });
   return { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: scopes.join(' '), token_type: 'bearer' };
 }
@@ -99,20 +97,31 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
   const redirectUri = single(body, 'redirect_uri');
   if (!codeValue) throw new OAuthError('invalid_request', 'code is required');
   if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is required');
-  const code = ctx.state.codes.get(codeValue);
-  const now = ctx.state.clock.now();
+  const code = await ctx.state.store.getCode(codeValue);
+  const now = ctx.state.now(client.client_id);
   if (!code || code.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The authorization code is invalid or was issued to another client');
   if (code.used) {
     // RFC 6749 section 4.1.2: a reused code revokes the tokens issued from it.
-    for (const [k, t] of ctx.state.tokens) if (t.consentId === code.consentId && t.grant === 'authorization_code') ctx.state.tokens.delete(k);
+    await ctx.state.store.deleteTokensOfConsent(code.consentId, 'authorization_code');
     throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'The authorization code has expired');
   if (code.redirectUri !== redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri does not match the one of the authorization request');
-  code.used = true;
+  // PKCE (RFC 7636 4.6): a code issued for a challenge needs the verifier whose S256 hash it is.
+  const verifier = single(body, 'code_verifier');
+  if (code.codeChallenge !== undefined) {
+    if (!verifier) throw new OAuthError('invalid_grant', 'code_verifier is required: the authorization request sent a code_challenge');
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || !safeEqual(sha256(verifier).toString('base64url'), code.codeChallenge)) {
+      throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge of the authorization request');
+    }
+  } else if (verifier !== undefined) {
+    throw new OAuthError('invalid_grant', 'code_verifier sent, but the authorization request had no code_challenge');
+  }
+  // Exactly one of two racing exchanges wins the code.
+  if (!(await ctx.state.store.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   const debtScope = code.scope.split(' ')[0]!;
   const service = codeGrantService(ctx);
-  const t = ctx.state.issueToken({
+  const t = await ctx.state.issueToken({
     clientId: client.client_id, grant: 'authorization_code', service, audience: ctx.catalogue.audience(service, ctx.apiPublicUrl),
     scopes: [debtScope], expiresAt: now + ACCESS_TOKEN_SECONDS * 1000, consentId: code.consentId,
   });
@@ -121,7 +130,7 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
     const iat = Math.floor(now / 1000);
     const sub = createHmac('sha256', ctx.pairwiseSalt).update(`${client.client_id}|${code.nin}`).digest('base64url');
     response.id_token = await ctx.keys.sign(
-      { iss: ctx.issuer, aud: client.client_id, sub, iat, exp: iat + 3600, auth_time: iat, pid: code.nin, consent_id: code.consentId },
+      { iss: ctx.issuer, aud: client.client_id, sub, iat, exp: iat + 3600, auth_time: iat, pid: code.nin, consent_id: code.consentId, ...(code.nonce !== undefined ? { nonce: code.nonce } : {}) },
       { badSignature: ctx.deviations.skips('id-token-signature') },
     );
   }
@@ -132,7 +141,10 @@ export async function tokenEndpoint(ctx: SimContext, req: Request, res: Response
   try {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
     if (!req.is('application/x-www-form-urlencoded')) throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded');
-    const client = authenticate(ctx, req, body as Record<string, string>);
+    // RFC 6749 3.2: "Request and response parameters MUST NOT be included more than once."
+    const twice = Object.keys(body).find((k) => Array.isArray(body[k]));
+    if (twice) throw new OAuthError('invalid_request', `${twice} must be given once`);
+    const client = await authenticate(ctx, req, body as Record<string, string>);
     res.locals.clientId = client.client_id;
     const grant = single(body, 'grant_type');
     let response: Record<string, unknown>;

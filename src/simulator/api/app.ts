@@ -76,9 +76,9 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     path: c.request.path, traceId: header(c.request.headers['x-trace-id']) ?? (res.locals.traceId as string | undefined),
   });
 
-  const bearer = (c: Context, _req: Request, res: Response): AccessToken | false => {
+  const bearer = async (c: Context, _req: Request, res: Response): Promise<AccessToken | false> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header(c.request.headers.authorization) ?? '');
-    const token = (m && ctx.state.lookupToken(m[1])) || false;
+    const token = (m && (await ctx.state.lookupToken(m[1]))) || false;
     if (token) res.locals.clientId = token.clientId;
     return token;
   };
@@ -101,7 +101,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
           const operation = ctx.catalogue.operation(operationId);
           const token = (c.security.OAuth2 || c.security.OAuth2_Authorization_code_flow || c.security.OAuth2_Client_credential) as AccessToken;
           res.locals.clientId = token.clientId;
-          const fault = ctx.state.takeFault(operationId);
+          const fault = ctx.state.takeFault(operationId, token.clientId);
           if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
           if (fault?.status) {
             if (fault.status === 401 && operation.errorFamily === 'spring') return { status: 401 };
@@ -158,7 +158,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(requestLogger('api', ctx.log));
+  app.use(requestLogger('api', ctx.log, (...m) => ctx.metrics.observe(...m)));
   const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
   // security filter does), then validationFail answers 400 in the operation's error shape.

@@ -17,9 +17,9 @@ function created(consent: Consent): SimResponse {
   };
 }
 
-export function createConsent(call: Call): SimResponse {
+export async function createConsent(call: Call): Promise<SimResponse> {
   const { sim, token, path } = call;
-  const client = sim.state.client(token.clientId)!;
+  const client = (await sim.state.client(token.clientId))!;
   if (!client.integratedConsent) return springError(sim, 403, path, 'The client has no integrated-consent agreement with Norsk Gjeldsinformasjon');
 
   const body = call.c.request.requestBody as CreateConsentRequest;
@@ -30,16 +30,18 @@ export function createConsent(call: Call): SimResponse {
   // (scopes.md: "if provided a number higher than this we will default to the boundary value").
   const days = Math.min(body.consent_duration_days, MAX_DAYS[body.scope_of_consent]);
 
-  const existing = [...sim.state.consents.values()].find((c) => c.clientId === client.client_id && c.clientConsentId === body.client_consent_id);
-  if (existing) {
+  const sameAs = (existing: Consent): SimResponse => {
     const same = existing.nin === body.nin && existing.scope === body.scope_of_consent && existing.requestedDays === body.consent_duration_days;
     if (!same) return springError(sim, 409, path, `client_consent_id ${body.client_consent_id} is already registered with other data`);
     return created(existing);
-  }
-  const consent = sim.state.createConsent({
+  };
+  // An index lookup on (client, client_consent_id); a registration racing this one is caught by the store.
+  const existing = await sim.state.store.findConsent(client.client_id, body.client_consent_id);
+  if (existing) return sameAs(existing);
+  const { consent, created: isNew } = await sim.state.createConsent({
     clientId: client.client_id, nin: body.nin, scope: body.scope_of_consent, source: 'integrated', singleUse: false,
     clientConsentId: body.client_consent_id, requestedDays: body.consent_duration_days,
-    expiresAt: sim.state.clock.now() + days * 86400 * 1000,
+    expiresAt: sim.state.now(client.client_id) + days * 86400 * 1000,
   });
-  return created(consent);
+  return isNew ? created(consent) : sameAs(consent);
 }

@@ -6,14 +6,14 @@ import type { Call } from './types.ts';
 const invalidConsent = (call: Call, description: string): SimResponse => debtError(call.sim, 403, call.traceId, 'invalid consent', description);
 
 /** The caller's consent by id; another client's consent is reported exactly like an unknown id. */
-function ownConsent(call: Call): Consent | SimResponse {
+async function ownConsent(call: Call): Promise<Consent | SimResponse> {
   const id = String((call.c.request.params as Record<string, unknown>).id ?? '');
-  const consent = call.sim.state.consents.get(id);
+  const consent = await call.sim.state.store.getConsent(id);
   if (!consent || consent.clientId !== call.token.clientId) return invalidConsent(call, 'No consent with this id for this client');
   return consent;
 }
 
-function debtBody(call: Call, consent: Consent): SimResponse {
+async function debtBody(call: Call, consent: Consent): Promise<SimResponse> {
   const { sim } = call;
   const person = sim.state.fixtures.people.find((p) => p.nin === consent.nin);
   const creditors = [...new Set((person?.loans ?? []).map((l) => l.creditorName))];
@@ -27,7 +27,7 @@ function debtBody(call: Call, consent: Consent): SimResponse {
     numberOfcreditorsMissing: missing,
     consent: { id: consent.id, exp: Math.floor(consent.expiresAt / 1000), scope: consent.scope },
   };
-  if (consent.singleUse && !sim.deviations.skips('consume-single-use')) consent.consumed = true;
+  if (consent.singleUse && !sim.deviations.skips('consume-single-use')) await sim.state.store.markConsumed(consent.id);
   return { status: 200, body };
 }
 
@@ -36,8 +36,8 @@ function usable(call: Call, consent: Consent): SimResponse | undefined {
   return reason ? invalidConsent(call, reason) : undefined;
 }
 
-export function getDebtWithConsentID(call: Call): SimResponse {
-  const consent = ownConsent(call);
+export async function getDebtWithConsentID(call: Call): Promise<SimResponse> {
+  const consent = await ownConsent(call);
   if ('status' in consent) return consent;
   const inactive = usable(call, consent);
   if (inactive) return inactive;
@@ -47,22 +47,22 @@ export function getDebtWithConsentID(call: Call): SimResponse {
   return debtBody(call, consent);
 }
 
-export function getDebtWithAuthCodeToken(call: Call): SimResponse {
-  const consent = call.token.consentId ? call.sim.state.consents.get(call.token.consentId) : undefined;
+export async function getDebtWithAuthCodeToken(call: Call): Promise<SimResponse> {
+  const consent = call.token.consentId ? await call.sim.state.store.getConsent(call.token.consentId) : undefined;
   if (!consent) return debtError(call.sim, 403, call.traceId, 'no valid consent', 'The access token carries no consent: use a token from the authorization code flow');
   return usable(call, consent) ?? debtBody(call, consent);
 }
 
-export function revokeConsentByID(call: Call): SimResponse {
-  const consent = ownConsent(call);
+export async function revokeConsentByID(call: Call): Promise<SimResponse> {
+  const consent = await ownConsent(call);
   if ('status' in consent) return consent;
   // Revoking twice is idempotent: 204 again, one SAMTYKKE_ARKIVERT event.
-  if (!call.sim.deviations.skips('revoke')) call.sim.state.revokeConsent(consent);
+  if (!call.sim.deviations.skips('revoke')) await call.sim.state.revokeConsent(consent);
   return { status: 204 };
 }
 
-export function getConsentStatusWithID(call: Call): SimResponse {
-  const consent = ownConsent(call);
+export async function getConsentStatusWithID(call: Call): Promise<SimResponse> {
+  const consent = await ownConsent(call);
   if ('status' in consent) return consent;
   return { status: 200, body: { active: call.sim.state.isActive(consent), expires_at: Math.floor(consent.expiresAt / 1000) } };
 }

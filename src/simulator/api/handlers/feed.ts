@@ -3,34 +3,40 @@
  *
  * Decisions where the docs are silent:
  * - `limit` must be at least 1 (else 400); above 1000 it is clamped to 1000. `fromSequenceNr` must
- *   be 0 or more (else 400).
+ *   be 0 or more (else 400). Both are plain decimal integers, as Spring parses a long: `0x10`,
+ *   `1e3` and `1.0` are 400.
  * - An empty page (nothing at or after fromSequenceNr): result [], startSequenceNr =
  *   max(1, fromSequenceNr), endSequenceNr = max(1, the client's newest sequence number), so
  *   "poll until you have received endSequenceNr" stops (you already have it, or there is none).
  * - firstSequenceNr / lastSequenceNr: the oldest / newest sequence number among the client's
- *   events within the 7 days of retention; 0 when the client has none.
+ *   events within the 7 days of retention; 0 when the client has none. One indexed query each.
  */
-import type { FeedEvent } from '../../state.ts';
+import type { FeedWindow } from '../../store/types.ts';
 import { springError, type SimResponse } from '../errors.ts';
 import type { Call } from './types.ts';
 
 export const MAX_LIMIT = 1000;
 
-/** The caller's events within the retention; archive events unless a deviation drops them. */
-function eventsOf(call: Call): FeedEvent[] {
-  const events = call.sim.state.feedFor(call.token.clientId);
-  return call.sim.deviations.skips('feed-archived-events') ? events.filter((e) => e.eventType !== 'SAMTYKKE_ARKIVERT') : events;
+/** The caller's window: within the retention; archive events unless a deviation drops them. */
+const windowOf = (call: Call): FeedWindow => call.sim.state.feedWindow(call.token.clientId, !call.sim.deviations.skips('feed-archived-events'));
+
+/** A Java long as Spring's converter reads it: optional sign, decimal digits only. */
+function strictInteger(v: unknown): number | undefined {
+  const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : undefined;
+  if (s === undefined || !/^[+-]?\d{1,16}$/.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
-export function feed(call: Call): SimResponse {
+export async function feed(call: Call): Promise<SimResponse> {
   const q = call.c.request.query as Record<string, unknown>;
-  const from = Number(q.fromSequenceNr);
-  const limit = Number(q.limit);
-  if (!Number.isSafeInteger(from) || from < 0) return springError(call.sim, 400, call.path, 'fromSequenceNr must be an integer of 0 or more');
-  if (!Number.isSafeInteger(limit) || limit < 1) return springError(call.sim, 400, call.path, 'limit must be an integer of 1 or more');
-  const events = eventsOf(call).sort((a, b) => a.sequenceNr - b.sequenceNr);
-  const page = events.filter((e) => e.sequenceNr >= from).slice(0, Math.min(limit, MAX_LIMIT));
-  const newest = events.at(-1)?.sequenceNr ?? 0;
+  const from = strictInteger(q.fromSequenceNr);
+  const limit = strictInteger(q.limit);
+  if (from === undefined || from < 0) return springError(call.sim, 400, call.path, 'fromSequenceNr must be an integer of 0 or more');
+  if (limit === undefined || limit < 1) return springError(call.sim, 400, call.path, 'limit must be an integer of 1 or more');
+  const w = windowOf(call);
+  const page = await call.sim.state.feedPage(w, from, Math.min(limit, MAX_LIMIT));
+  const newest = page.length ? 0 : (await call.sim.state.store.sequenceBounds(w)).last;
   const result = page.map((e) => ({
     sequenceNr: e.sequenceNr,
     eventId: e.eventId,
@@ -53,12 +59,10 @@ export function feed(call: Call): SimResponse {
   };
 }
 
-export function firstSequenceNr(call: Call): SimResponse {
-  const events = eventsOf(call);
-  return { status: 200, body: { firstSequenceNr: events.length ? Math.min(...events.map((e) => e.sequenceNr)) : 0 } };
+export async function firstSequenceNr(call: Call): Promise<SimResponse> {
+  return { status: 200, body: { firstSequenceNr: (await call.sim.state.store.sequenceBounds(windowOf(call))).first } };
 }
 
-export function lastSequenceNr(call: Call): SimResponse {
-  const events = eventsOf(call);
-  return { status: 200, body: { lastSequenceNr: events.length ? Math.max(...events.map((e) => e.sequenceNr)) : 0 } };
+export async function lastSequenceNr(call: Call): Promise<SimResponse> {
+  return { status: 200, body: { lastSequenceNr: (await call.sim.state.store.sequenceBounds(windowOf(call))).last } };
 }

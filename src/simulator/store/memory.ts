@@ -1,0 +1,168 @@
+/** The in-memory engine: for tests and `NOGI_SIM_STORE=memory`. Indexed like the SQL schema. */
+import type { SimClient } from '../fixtures.ts';
+import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
+
+const copy = <T>(v: T | undefined): T | undefined => (v === undefined ? undefined : structuredClone(v));
+
+export class MemoryStore implements Store {
+  readonly description = 'memory (nothing survives a restart)';
+  private tokens = new Map<string, AccessToken>();
+  private codes = new Map<string, AuthCode>();
+  private sessions = new Map<string, AuthSession>();
+  private consents = new Map<string, Consent>();
+  private byClientConsentId = new Map<string, string>();
+  /** Per client, in sequence order (appends only ever grow the sequence). */
+  private events = new Map<string, FeedEvent[]>();
+  private sequence = 0;
+  private clients = new Map<string, SimClient>();
+
+  async putClient(c: SimClient): Promise<void> {
+    this.clients.set(c.client_id.toLowerCase(), structuredClone(c));
+  }
+  async getClient(clientId: string): Promise<SimClient | undefined> {
+    return copy(this.clients.get(clientId.toLowerCase()));
+  }
+
+  async putToken(t: AccessToken): Promise<void> {
+    this.tokens.set(t.token, structuredClone(t));
+  }
+  async getToken(token: string): Promise<AccessToken | undefined> {
+    return copy(this.tokens.get(token));
+  }
+  async deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
+    let n = 0;
+    for (const [k, t] of this.tokens) if (t.consentId === consentId && t.grant === grant && this.tokens.delete(k)) n += 1;
+    return n;
+  }
+
+  async putCode(c: AuthCode): Promise<void> {
+    this.codes.set(c.code, structuredClone(c));
+  }
+  async getCode(code: string): Promise<AuthCode | undefined> {
+    return copy(this.codes.get(code));
+  }
+  async useCode(code: string): Promise<boolean> {
+    const c = this.codes.get(code);
+    if (!c || c.used) return false;
+    c.used = true;
+    return true;
+  }
+
+  async putSession(s: AuthSession): Promise<void> {
+    this.sessions.set(s.id, structuredClone(s));
+  }
+  async getSession(id: string): Promise<AuthSession | undefined> {
+    return copy(this.sessions.get(id));
+  }
+  async deleteSession(id: string): Promise<void> {
+    this.sessions.delete(id);
+  }
+  async countSessions(clientId: string, now: number): Promise<number> {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.clientId === clientId && s.expiresAt > now) n += 1;
+    return n;
+  }
+
+  private append(e: NewFeedEvent, gap: number): void {
+    this.sequence += gap;
+    const list = this.events.get(e.clientId) ?? [];
+    list.push({ ...e, sequenceNr: this.sequence });
+    this.events.set(e.clientId, list);
+  }
+
+  async createConsent(c: Consent, event: Omit<NewFeedEvent, 'consentId'>, gap: number): Promise<{ consent: Consent; created: boolean }> {
+    const key = c.clientConsentId === undefined ? undefined : `${c.clientId}\n${c.clientConsentId}`;
+    const existing = key === undefined ? undefined : this.byClientConsentId.get(key);
+    if (existing !== undefined) return { consent: structuredClone(this.consents.get(existing)!), created: false };
+    this.consents.set(c.id, structuredClone(c));
+    if (key !== undefined) this.byClientConsentId.set(key, c.id);
+    this.append({ ...event, consentId: c.id }, gap);
+    return { consent: structuredClone(c), created: true };
+  }
+  async getConsent(id: string): Promise<Consent | undefined> {
+    return copy(this.consents.get(id));
+  }
+  async findConsent(clientId: string, clientConsentId: string): Promise<Consent | undefined> {
+    const id = this.byClientConsentId.get(`${clientId}\n${clientConsentId}`);
+    return id === undefined ? undefined : copy(this.consents.get(id));
+  }
+  async revokeConsent(id: string, event: NewFeedEvent, gap: number): Promise<boolean> {
+    const c = this.consents.get(id);
+    if (!c || c.revoked) return false;
+    c.revoked = true;
+    this.append(event, gap);
+    return true;
+  }
+  async markConsumed(id: string): Promise<void> {
+    const c = this.consents.get(id);
+    if (c) c.consumed = true;
+  }
+  async countConsents(clientId: string | undefined, now: number): Promise<{ consents: number; active: number }> {
+    let consents = 0;
+    let active = 0;
+    for (const c of this.consents.values()) {
+      if (clientId !== undefined && c.clientId !== clientId) continue;
+      consents += 1;
+      if (!c.revoked && !c.consumed && c.expiresAt > now) active += 1;
+    }
+    return { consents, active };
+  }
+
+  private window(w: FeedWindow): FeedEvent[] {
+    return (this.events.get(w.clientId) ?? []).filter((e) => e.timestamp > w.after && (w.archived || e.eventType !== 'SAMTYKKE_ARKIVERT'));
+  }
+  async feedPage(w: FeedWindow, from: number, limit: number): Promise<FeedEvent[]> {
+    return structuredClone(this.window(w).filter((e) => e.sequenceNr >= from).slice(0, limit));
+  }
+  async sequenceBounds(w: FeedWindow): Promise<{ first: number; last: number }> {
+    const events = this.window(w);
+    return { first: events[0]?.sequenceNr ?? 0, last: events.at(-1)?.sequenceNr ?? 0 };
+  }
+
+  async sweep(now: number, eventsBefore: number): Promise<SweepResult> {
+    const drop = <V extends { expiresAt: number }>(m: Map<string, V>): number => {
+      let n = 0;
+      for (const [k, v] of m) if (v.expiresAt <= now && m.delete(k)) n += 1;
+      return n;
+    };
+    let events = 0;
+    for (const [client, list] of this.events) {
+      const kept = list.filter((e) => e.timestamp > eventsBefore);
+      events += list.length - kept.length;
+      this.events.set(client, kept);
+    }
+    return { tokens: drop(this.tokens), codes: drop(this.codes), sessions: drop(this.sessions), events };
+  }
+
+  async counts(now: number): Promise<StoreCounts> {
+    const live = (m: Map<string, { expiresAt: number }>) => [...m.values()].filter((v) => v.expiresAt > now).length;
+    const { consents, active } = await this.countConsents(undefined, now);
+    let events = 0;
+    for (const list of this.events.values()) events += list.length;
+    return { tokens: live(this.tokens), codes: live(this.codes), sessions: this.sessions.size, consents, activeConsents: active, events, lastSequenceNr: this.sequence };
+  }
+
+  async clientCounts(now: number): Promise<ClientCounts[]> {
+    const out = new Map<string, ClientCounts>();
+    const of = (clientId: string) => out.get(clientId) ?? out.set(clientId, { clientId, consents: 0, activeConsents: 0, events: 0 }).get(clientId)!;
+    for (const c of this.consents.values()) {
+      const row = of(c.clientId);
+      row.consents += 1;
+      if (!c.revoked && !c.consumed && c.expiresAt > now) row.activeConsents += 1;
+    }
+    for (const [clientId, list] of this.events) if (list.length) of(clientId).events += list.length;
+    return [...out.values()].sort((x, y) => x.clientId.localeCompare(y.clientId));
+  }
+
+  async reset(clientId?: string): Promise<void> {
+    const mine = (v: { clientId: string }) => clientId === undefined || v.clientId === clientId;
+    for (const m of [this.tokens, this.codes, this.sessions, this.consents] as Map<string, { clientId: string }>[]) {
+      for (const [k, v] of m) if (mine(v)) m.delete(k);
+    }
+    for (const [k, id] of this.byClientConsentId) if (!this.consents.has(id)) this.byClientConsentId.delete(k);
+    if (clientId === undefined) this.events.clear();
+    else this.events.delete(clientId);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,268 @@
+/**
+ * The SQL engines' one store: SQLite and PostgreSQL run the same statements (written with `?`
+ * placeholders; the PostgreSQL engine numbers them), differing only in how a feed sequence number
+ * is drawn (sqlite.ts, postgres.ts). Schema changes are versioned migrations, applied in order
+ * at open and recorded in schema_migrations.
+ */
+import type { SimClient } from '../fixtures.ts';
+import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
+
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+  all(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Rows changed. */
+  run(sql: string, params?: unknown[]): Promise<number>;
+}
+
+export interface SqlEngine extends Queryable {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly description: string;
+  /** Runs fn in one transaction (serialised with the engine's other transactions where needed). */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Advances the global feed sequence by `gap` inside the transaction, returning the new value. */
+  nextSequence(q: Queryable, gap: number): Promise<number>;
+  currentSequence(): Promise<number>;
+  /** Serialises migrations of several instances starting at once (inside the migration transaction). */
+  lockForMigration(q: Queryable): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Migration {
+  version: number;
+  name: string;
+  statements: (dialect: SqlEngine['dialect']) => string[];
+}
+
+/** Append only: a released migration is never edited, a change is a new version. */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'tokens, codes, sessions, consents, feed events',
+    statements: (dialect) => [
+      'CREATE TABLE tokens (token TEXT PRIMARY KEY, client_id TEXT NOT NULL, consent_id TEXT, grant_type TEXT NOT NULL, expires_at BIGINT NOT NULL, data TEXT NOT NULL)',
+      'CREATE INDEX tokens_consent ON tokens (consent_id)',
+      'CREATE INDEX tokens_expires ON tokens (expires_at)',
+      'CREATE TABLE codes (code TEXT PRIMARY KEY, client_id TEXT NOT NULL, used INTEGER NOT NULL, expires_at BIGINT NOT NULL, data TEXT NOT NULL)',
+      'CREATE INDEX codes_expires ON codes (expires_at)',
+      'CREATE TABLE sessions (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, expires_at BIGINT NOT NULL, data TEXT NOT NULL)',
+      'CREATE INDEX sessions_client ON sessions (client_id, expires_at)',
+      'CREATE INDEX sessions_expires ON sessions (expires_at)',
+      // The consent id is the primary key (its index); NULL client_consent_ids (regular consents) never collide.
+      'CREATE TABLE consents (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, client_consent_id TEXT, revoked INTEGER NOT NULL, consumed INTEGER NOT NULL, expires_at BIGINT NOT NULL, data TEXT NOT NULL)',
+      'CREATE UNIQUE INDEX consents_client_ccid ON consents (client_id, client_consent_id)',
+      'CREATE TABLE events (sequence_nr BIGINT PRIMARY KEY, event_id TEXT NOT NULL, client_id TEXT NOT NULL, consent_id TEXT NOT NULL, ts BIGINT NOT NULL, event_type TEXT NOT NULL, scope TEXT, external_consent_id TEXT)',
+      'CREATE INDEX events_client_seq ON events (client_id, sequence_nr)',
+      'CREATE INDEX events_ts ON events (ts)',
+      ...(dialect === 'postgres'
+        ? ['CREATE SEQUENCE feed_sequence']
+        : ["CREATE TABLE meta (k TEXT PRIMARY KEY, v BIGINT NOT NULL)", "INSERT INTO meta (k, v) VALUES ('sequence', 0)"]),
+    ],
+  },
+  {
+    version: 2,
+    name: 'run-time clients (tenants)',
+    statements: () => ['CREATE TABLE clients (client_id TEXT PRIMARY KEY, data TEXT NOT NULL)'],
+  },
+];
+
+export async function migrate(engine: SqlEngine): Promise<number[]> {
+  return engine.tx(async (q) => {
+    await engine.lockForMigration(q);
+    await q.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+    const done = new Set((await q.all('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const s of m.statements(engine.dialect)) await q.run(s);
+      await q.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, Date.now()]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+const num = (v: unknown): number => Number(v);
+const opt = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const json = <T>(v: unknown): T => JSON.parse(String(v)) as T;
+const flag = (b: boolean): number => (b ? 1 : 0);
+
+function eventOf(r: Row): FeedEvent {
+  const e: FeedEvent = {
+    sequenceNr: num(r.sequence_nr), eventId: String(r.event_id), clientId: String(r.client_id), consentId: String(r.consent_id),
+    timestamp: num(r.ts), eventType: r.event_type as FeedEvent['eventType'],
+  };
+  const scope = opt(r.scope);
+  const external = opt(r.external_consent_id);
+  if (scope !== undefined) e.scope = scope;
+  if (external !== undefined) e.externalConsentId = external;
+  return e;
+}
+
+function consentOf(r: Row): Consent {
+  return { ...json<Consent>(r.data), revoked: num(r.revoked) === 1, consumed: num(r.consumed) === 1 };
+}
+
+const windowSql = (w: FeedWindow): [string, unknown[]] => [
+  `client_id = ? AND ts > ?${w.archived ? '' : " AND event_type <> 'SAMTYKKE_ARKIVERT'"}`,
+  [w.clientId, w.after],
+];
+
+export class SqlStore implements Store {
+  constructor(private readonly db: SqlEngine) {}
+
+  get description(): string {
+    return this.db.description;
+  }
+
+  static async open(db: SqlEngine): Promise<SqlStore> {
+    await migrate(db);
+    return new SqlStore(db);
+  }
+
+  async putClient(c: SimClient): Promise<void> {
+    await this.db.run('INSERT INTO clients (client_id, data) VALUES (?, ?)', [c.client_id.toLowerCase(), JSON.stringify(c)]);
+  }
+  async getClient(clientId: string): Promise<SimClient | undefined> {
+    const [r] = await this.db.all('SELECT data FROM clients WHERE client_id = ?', [clientId.toLowerCase()]);
+    return r ? json<SimClient>(r.data) : undefined;
+  }
+
+  async putToken(t: AccessToken): Promise<void> {
+    await this.db.run('INSERT INTO tokens (token, client_id, consent_id, grant_type, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)',
+      [t.token, t.clientId, t.consentId ?? null, t.grant, t.expiresAt, JSON.stringify(t)]);
+  }
+  async getToken(token: string): Promise<AccessToken | undefined> {
+    const [r] = await this.db.all('SELECT data FROM tokens WHERE token = ?', [token]);
+    return r ? json<AccessToken>(r.data) : undefined;
+  }
+  deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
+    return this.db.run('DELETE FROM tokens WHERE consent_id = ? AND grant_type = ?', [consentId, grant]);
+  }
+
+  async putCode(c: AuthCode): Promise<void> {
+    await this.db.run('INSERT INTO codes (code, client_id, used, expires_at, data) VALUES (?, ?, ?, ?, ?)', [c.code, c.clientId, flag(c.used), c.expiresAt, JSON.stringify(c)]);
+  }
+  async getCode(code: string): Promise<AuthCode | undefined> {
+    const [r] = await this.db.all('SELECT used, data FROM codes WHERE code = ?', [code]);
+    return r ? { ...json<AuthCode>(r.data), used: num(r.used) === 1 } : undefined;
+  }
+  async useCode(code: string): Promise<boolean> {
+    return (await this.db.run('UPDATE codes SET used = 1 WHERE code = ? AND used = 0', [code])) === 1;
+  }
+
+  async putSession(s: AuthSession): Promise<void> {
+    await this.db.run('INSERT INTO sessions (id, client_id, expires_at, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at, data = excluded.data',
+      [s.id, s.clientId, s.expiresAt, JSON.stringify(s)]);
+  }
+  async getSession(id: string): Promise<AuthSession | undefined> {
+    const [r] = await this.db.all('SELECT data FROM sessions WHERE id = ?', [id]);
+    return r ? json<AuthSession>(r.data) : undefined;
+  }
+  async deleteSession(id: string): Promise<void> {
+    await this.db.run('DELETE FROM sessions WHERE id = ?', [id]);
+  }
+  async countSessions(clientId: string, now: number): Promise<number> {
+    const [r] = await this.db.all('SELECT COUNT(*) AS n FROM sessions WHERE client_id = ? AND expires_at > ?', [clientId, now]);
+    return num(r?.n);
+  }
+
+  private async append(q: Queryable, e: NewFeedEvent, gap: number): Promise<void> {
+    const seq = await this.db.nextSequence(q, gap);
+    await q.run('INSERT INTO events (sequence_nr, event_id, client_id, consent_id, ts, event_type, scope, external_consent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [seq, e.eventId, e.clientId, e.consentId, e.timestamp, e.eventType, e.scope ?? null, e.externalConsentId ?? null]);
+  }
+
+  createConsent(c: Consent, event: Omit<NewFeedEvent, 'consentId'>, gap: number): Promise<{ consent: Consent; created: boolean }> {
+    return this.db.tx(async (q) => {
+      const inserted = await q.run('INSERT INTO consents (id, client_id, client_consent_id, revoked, consumed, expires_at, data) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        [c.id, c.clientId, c.clientConsentId ?? null, flag(c.revoked), flag(c.consumed), c.expiresAt, JSON.stringify(c)]);
+      if (inserted === 0 && c.clientConsentId !== undefined) {
+        const [r] = await q.all('SELECT revoked, consumed, data FROM consents WHERE client_id = ? AND client_consent_id = ?', [c.clientId, c.clientConsentId]);
+        if (r) return { consent: consentOf(r), created: false };
+      }
+      if (inserted === 0) throw new Error(`consent id ${c.id} exists already`);
+      await this.append(q, { ...event, consentId: c.id }, gap);
+      return { consent: c, created: true };
+    });
+  }
+  async getConsent(id: string): Promise<Consent | undefined> {
+    const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE id = ?', [id]);
+    return r ? consentOf(r) : undefined;
+  }
+  async findConsent(clientId: string, clientConsentId: string): Promise<Consent | undefined> {
+    const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE client_id = ? AND client_consent_id = ?', [clientId, clientConsentId]);
+    return r ? consentOf(r) : undefined;
+  }
+  revokeConsent(id: string, event: NewFeedEvent, gap: number): Promise<boolean> {
+    return this.db.tx(async (q) => {
+      if ((await q.run('UPDATE consents SET revoked = 1 WHERE id = ? AND revoked = 0', [id])) !== 1) return false;
+      await this.append(q, event, gap);
+      return true;
+    });
+  }
+  async markConsumed(id: string): Promise<void> {
+    await this.db.run('UPDATE consents SET consumed = 1 WHERE id = ?', [id]);
+  }
+  async countConsents(clientId: string | undefined, now: number): Promise<{ consents: number; active: number }> {
+    const where = clientId === undefined ? '' : 'WHERE client_id = ?';
+    const [r] = await this.db.all(`SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN revoked = 0 AND consumed = 0 AND expires_at > ? THEN 1 ELSE 0 END), 0) AS active FROM consents ${where}`,
+      clientId === undefined ? [now] : [now, clientId]);
+    return { consents: num(r?.n), active: num(r?.active) };
+  }
+
+  async feedPage(w: FeedWindow, from: number, limit: number): Promise<FeedEvent[]> {
+    const [where, params] = windowSql(w);
+    const rows = await this.db.all(`SELECT * FROM events WHERE ${where} AND sequence_nr >= ? ORDER BY sequence_nr LIMIT ?`, [...params, from, limit]);
+    return rows.map(eventOf);
+  }
+  async sequenceBounds(w: FeedWindow): Promise<{ first: number; last: number }> {
+    const [where, params] = windowSql(w);
+    const [r] = await this.db.all(`SELECT COALESCE(MIN(sequence_nr), 0) AS first, COALESCE(MAX(sequence_nr), 0) AS last FROM events WHERE ${where}`, params);
+    return { first: num(r?.first), last: num(r?.last) };
+  }
+
+  sweep(now: number, eventsBefore: number): Promise<SweepResult> {
+    return this.db.tx(async (q) => ({
+      tokens: await q.run('DELETE FROM tokens WHERE expires_at <= ?', [now]),
+      codes: await q.run('DELETE FROM codes WHERE expires_at <= ?', [now]),
+      sessions: await q.run('DELETE FROM sessions WHERE expires_at <= ?', [now]),
+      events: await q.run('DELETE FROM events WHERE ts <= ?', [eventsBefore]),
+    }));
+  }
+
+  async counts(now: number): Promise<StoreCounts> {
+    const [r] = await this.db.all(`SELECT
+      (SELECT COUNT(*) FROM tokens WHERE expires_at > ?) AS tokens,
+      (SELECT COUNT(*) FROM codes WHERE expires_at > ?) AS codes,
+      (SELECT COUNT(*) FROM sessions) AS sessions,
+      (SELECT COUNT(*) FROM events) AS events`, [now, now]);
+    const { consents, active } = await this.countConsents(undefined, now);
+    return {
+      tokens: num(r?.tokens), codes: num(r?.codes), sessions: num(r?.sessions), consents, activeConsents: active,
+      events: num(r?.events), lastSequenceNr: await this.db.currentSequence(),
+    };
+  }
+
+  async clientCounts(now: number): Promise<ClientCounts[]> {
+    const rows = await this.db.all(`SELECT client_id, SUM(consents) AS consents, SUM(active) AS active, SUM(events) AS events FROM (
+      SELECT client_id, COUNT(*) AS consents, SUM(CASE WHEN revoked = 0 AND consumed = 0 AND expires_at > ? THEN 1 ELSE 0 END) AS active, 0 AS events FROM consents GROUP BY client_id
+      UNION ALL
+      SELECT client_id, 0 AS consents, 0 AS active, COUNT(*) AS events FROM events GROUP BY client_id
+    ) t GROUP BY client_id ORDER BY client_id`, [now]);
+    return rows.map((r) => ({ clientId: String(r.client_id), consents: num(r.consents), activeConsents: num(r.active), events: num(r.events) }));
+  }
+
+  reset(clientId?: string): Promise<void> {
+    return this.db.tx(async (q) => {
+      for (const table of ['tokens', 'codes', 'sessions', 'consents', 'events']) {
+        if (clientId === undefined) await q.run(`DELETE FROM ${table}`);
+        else await q.run(`DELETE FROM ${table} WHERE client_id = ?`, [clientId]);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

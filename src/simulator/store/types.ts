@@ -1,0 +1,177 @@
+/**
+ * The simulator's durable state behind one small repository interface. Three engines implement
+ * it (memory.ts, sqlite.ts, postgres.ts over sql.ts) and one suite tests them all
+ * (tests/simulator/store.spec.ts), so an engine cannot drift. Every method resolves only once
+ * its write is committed: the handlers acknowledge (200/204) after that.
+ * Times are epoch milliseconds of the simulator's clock, passed in by the caller.
+ */
+import type { ServiceName } from '../../contract/catalogue.ts';
+import type { DebtScope } from '../../contract/schemas.ts';
+import type { SimClient } from '../fixtures.ts';
+
+export interface AccessToken {
+  token: string;
+  clientId: string;
+  grant: 'client_credentials' | 'authorization_code';
+  service: ServiceName;
+  audience: string;
+  scopes: string[];
+  expiresAt: number; // ms
+  consentId?: string;
+}
+
+export interface AuthCode {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  consentId: string;
+  scope: string; // as given back in the callback and token response
+  openid: boolean;
+  nin: string;
+  expiresAt: number;
+  used: boolean;
+  /** PKCE (RFC 7636) S256 challenge of the authorization request, when one was sent. */
+  codeChallenge?: string;
+  /** OIDC nonce of the authorization request, echoed in the ID token. */
+  nonce?: string;
+}
+
+export interface Consent {
+  id: string;
+  clientId: string;
+  nin: string;
+  scope: DebtScope;
+  createdAt: number;
+  expiresAt: number;
+  singleUse: boolean;
+  consumed: boolean;
+  revoked: boolean;
+  source: 'integrated' | 'regular';
+  clientConsentId?: string;
+  requestedDays?: number;
+}
+
+export type FeedEventType = 'SAMTYKKE_OPPRETTET' | 'SAMTYKKE_ARKIVERT';
+
+export interface FeedEvent {
+  sequenceNr: number;
+  eventId: string;
+  clientId: string;
+  consentId: string;
+  timestamp: number;
+  eventType: FeedEventType;
+  scope?: string;
+  externalConsentId?: string;
+}
+
+/** An event before the store gives it its sequence number. */
+export type NewFeedEvent = Omit<FeedEvent, 'sequenceNr'>;
+
+export interface AuthSession {
+  id: string;
+  clientId: string;
+  redirectUri: string;
+  state: string;
+  scope: DebtScope;
+  days?: number;
+  requestedDays?: number;
+  openid: boolean;
+  nin?: string;
+  stage: 'login' | 'consent' | 'done';
+  expiresAt: number;
+  codeChallenge?: string;
+  nonce?: string;
+  /** Hash of the browser-binding cookie the challenge was issued with. */
+  browserBinding?: string;
+}
+
+/** Which of a client's events a feed read sees. */
+export interface FeedWindow {
+  clientId: string;
+  /** Events at or before this instant are past retention. */
+  after: number;
+  /** False: leave SAMTYKKE_ARKIVERT out (a test-mode deviation). */
+  archived: boolean;
+}
+
+export interface StoreCounts {
+  tokens: number;
+  codes: number;
+  sessions: number;
+  consents: number;
+  activeConsents: number;
+  events: number;
+  lastSequenceNr: number;
+}
+
+export interface ClientCounts {
+  clientId: string;
+  consents: number;
+  activeConsents: number;
+  events: number;
+}
+
+export interface SweepResult {
+  tokens: number;
+  codes: number;
+  sessions: number;
+  events: number;
+}
+
+export interface Store {
+  /** 'memory' | 'sqlite' | 'postgres', and where (file or host/db), for the start banner. */
+  readonly description: string;
+
+  /** Clients created at run time (tenants), shared by every instance on the store. */
+  putClient(c: SimClient): Promise<void>;
+  /** By client id, case-insensitive (as client ids are matched everywhere). */
+  getClient(clientId: string): Promise<SimClient | undefined>;
+
+  putToken(t: AccessToken): Promise<void>;
+  getToken(token: string): Promise<AccessToken | undefined>;
+  /** RFC 6749 4.1.2: a reused code revokes the tokens issued from it. */
+  deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number>;
+
+  putCode(c: AuthCode): Promise<void>;
+  getCode(code: string): Promise<AuthCode | undefined>;
+  /** Marks the code used; false when it was used already (exactly one exchange wins). */
+  useCode(code: string): Promise<boolean>;
+
+  putSession(s: AuthSession): Promise<void>;
+  getSession(id: string): Promise<AuthSession | undefined>;
+  deleteSession(id: string): Promise<void>;
+  /** Unexpired sessions of a client (the pending-login cap). */
+  countSessions(clientId: string, now: number): Promise<number>;
+
+  /**
+   * Stores the consent and its SAMTYKKE_OPPRETTET event in one transaction. With a
+   * clientConsentId already registered by that client, nothing is written and the existing
+   * consent comes back with created=false.
+   */
+  createConsent(c: Consent, event: Omit<NewFeedEvent, 'consentId'>, gap: number): Promise<{ consent: Consent; created: boolean }>;
+  getConsent(id: string): Promise<Consent | undefined>;
+  findConsent(clientId: string, clientConsentId: string): Promise<Consent | undefined>;
+  /** Revokes and appends the SAMTYKKE_ARKIVERT event in one transaction; false when already revoked. */
+  revokeConsent(id: string, event: NewFeedEvent, gap: number): Promise<boolean>;
+  markConsumed(id: string): Promise<void>;
+  countConsents(clientId: string | undefined, now: number): Promise<{ consents: number; active: number }>;
+
+  /** The window's events with sequenceNr >= from, oldest first, at most limit. */
+  feedPage(w: FeedWindow, from: number, limit: number): Promise<FeedEvent[]>;
+  /** Oldest and newest sequence numbers in the window (0 when empty), from one query. */
+  sequenceBounds(w: FeedWindow): Promise<{ first: number; last: number }>;
+
+  /** Deletes expired sessions, codes and tokens, and events at or before eventsBefore. */
+  sweep(now: number, eventsBefore: number): Promise<SweepResult>;
+  counts(now: number): Promise<StoreCounts>;
+  /** Per client with any consent or event: consents, active ones and feed events (metrics). */
+  clientCounts(now: number): Promise<ClientCounts[]>;
+  /** Forgets everything (all clients, or one); sequence numbers keep increasing. */
+  reset(clientId?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreConfig =
+  | { engine: 'memory' }
+  | { engine: 'sqlite'; file: string }
+  | { engine: 'postgres'; url: string };

@@ -1,0 +1,113 @@
+/**
+ * The access host hardened as the provider's Hydra-based one behaves: challenges bound to the
+ * browser, pages never framed or cached, PKCE S256, nonce in the ID token, no advertised endpoint
+ * that 404s, parameters given once, strict feed integers, JSON errors for a wrong method.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { expect, test } from '@playwright/test';
+import { decodeJwt } from 'jose';
+import { authorizeOverHttp } from '../../src/drivers/simulator-http.ts';
+import { browserCookie, clients, credentials, NIN, useSimulator } from './helpers.ts';
+
+const h = useSimulator();
+const a = clients.a;
+const scope = 'debt.unsecured.presentation openid';
+const auth = (extra: Record<string, string> = {}) =>
+  h.client.call('authorize', { query: { client_id: a.client_id, redirect_uri: a.redirect_uris[0]!, response_type: 'code', scope, state: 'state-123456', ...extra } });
+
+/** Up to the consent page: the auth reply (its cookie) and the consent challenge. */
+async function atConsent() {
+  const start = await auth();
+  const headers = browserCookie(start);
+  expect(headers.cookie).toMatch(/^nogi_login_binding=/);
+  const challenge = new URL(start.headers.location!).searchParams.get('login_challenge')!;
+  const login = await h.client.request('access', 'POST', '/login', { form: { login_challenge: challenge, nin: NIN }, headers });
+  expect(login.status).toBe(303);
+  return { headers, consentChallenge: new URL(login.headers.location!).searchParams.get('consent_challenge')! };
+}
+
+test('the binding cookie is HttpOnly and SameSite; a consent POST without it, or cross-site, is refused', async () => {
+  const start = await auth();
+  expect(start.headers['set-cookie']).toMatch(/HttpOnly/);
+  expect(start.headers['set-cookie']).toMatch(/SameSite=Lax/);
+  const { headers, consentChallenge } = await atConsent();
+  const post = (extra: Record<string, string>) => h.client.request('access', 'POST', '/consent', { form: { consent_challenge: consentChallenge, action: 'accept' }, headers: extra });
+  // Another browser (no cookie), another browser's cookie, and a cross-site form post with the cookie.
+  expect((await post({})).status).toBe(403);
+  expect((await post({ cookie: `nogi_login_binding=${randomBytes(24).toString('base64url')}` })).status).toBe(403);
+  expect((await post({ ...headers, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+  const ok = await post({ ...headers, 'sec-fetch-site': 'same-origin' });
+  expect(ok.status).toBe(303);
+  expect(new URL(ok.headers.location!).searchParams.get('code')).toBeTruthy();
+});
+
+test('login and consent pages are never framed or cached', async () => {
+  const start = await auth();
+  const login = await h.client.request('access', 'GET', start.headers.location!, { headers: browserCookie(start) });
+  for (const r of [start, login]) {
+    expect(r.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+    expect(r.headers['cache-control']).toBe('no-store');
+  }
+  const { headers, consentChallenge } = await atConsent();
+  const page = await h.client.request('access', 'GET', `/consent?consent_challenge=${encodeURIComponent(consentChallenge)}`, { headers });
+  expect(page.status).toBe(200);
+  expect(page.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+  expect(page.headers['cache-control']).toBe('no-store');
+});
+
+test('PKCE S256: the right verifier gets tokens, a wrong or missing one invalid_grant; plain is refused', async () => {
+  const flow = async (verifier: string) => {
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const cb = await authorizeOverHttp(h.client, { clientId: a.client_id, redirectUri: a.redirect_uris[0]!, scope, nin: NIN, extra: { code_challenge: challenge, code_challenge_method: 'S256' } });
+    return cb.searchParams.get('code')!;
+  };
+  const verifier = randomBytes(32).toString('base64url');
+  const good = await h.client.exchangeCode(credentials(a), await flow(verifier), a.redirect_uris[0]!, { code_verifier: verifier });
+  expect(good.status).toBe(200);
+  const wrong = await h.client.exchangeCode(credentials(a), await flow(verifier), a.redirect_uris[0]!, { code_verifier: randomBytes(32).toString('base64url') });
+  expect(wrong.status).toBe(400);
+  expect(wrong.body).toMatchObject({ error: 'invalid_grant' });
+  const missing = await h.client.exchangeCode(credentials(a), await flow(verifier), a.redirect_uris[0]!);
+  expect(missing.body).toMatchObject({ error: 'invalid_grant' });
+  const plain = await auth({ code_challenge: verifier.slice(0, 43), code_challenge_method: 'plain' });
+  expect(plain.status).toBe(400);
+});
+
+test('the nonce of the authorization request is in the ID token', async () => {
+  const nonce = randomBytes(16).toString('hex');
+  const cb = await authorizeOverHttp(h.client, { clientId: a.client_id, redirectUri: a.redirect_uris[0]!, scope, nin: NIN, extra: { nonce } });
+  const r = await h.client.exchangeCode(credentials(a), cb.searchParams.get('code')!, a.redirect_uris[0]!);
+  expect(r.status).toBe(200);
+  expect(decodeJwt((r.body as { id_token: string }).id_token).nonce).toBe(nonce);
+});
+
+test('discovery advertises only endpoints that are served', async () => {
+  const d = (await h.client.call('getOpenIdConfiguration')).body as Record<string, unknown>;
+  for (const k of ['userinfo_endpoint', 'revocation_endpoint', 'end_session_endpoint']) expect(d, k).not.toHaveProperty(k);
+  expect(d.code_challenge_methods_supported).toEqual(['S256']);
+});
+
+test('a parameter given twice is invalid_request; a wrong method on the token endpoint a JSON 405', async () => {
+  const r = await h.client.request('access', 'POST', '/oauth2/token', {
+    client: credentials(a), body: 'grant_type=client_credentials&audience=x&scope=a&scope=b', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  expect(r.status).toBe(400);
+  expect(r.body).toMatchObject({ error: 'invalid_request', error_description: 'scope must be given once' });
+  const page = await h.client.request('access', 'GET', `/oauth2/auth?client_id=${a.client_id}&client_id=${a.client_id}&response_type=code`);
+  expect(page.status).toBe(400);
+  expect(page.text).toContain('client_id');
+  const get = await h.client.request('access', 'GET', '/oauth2/token');
+  expect(get.status).toBe(405);
+  expect(get.headers['content-type']).toMatch(/^application\/json/);
+  expect(get.body).toMatchObject({ error: 'invalid_request' });
+  expect(get.headers.allow).toBe('POST');
+});
+
+test('feed integers are strict as Spring parses a long: 0x10, 1e3 and 1.5 are 400', async () => {
+  const feed = await h.token(a, 'feed', 'client.access.consent.events');
+  for (const bad of ['0x10', '1e3', '1.5', '']) {
+    expect((await h.api('GET', `/feed/v1/consent?fromSequenceNr=${bad}&limit=5`, { token: feed })).status, `fromSequenceNr=${bad}`).toBe(400);
+    expect((await h.api('GET', `/feed/v1/consent?fromSequenceNr=0&limit=${bad}`, { token: feed })).status, `limit=${bad}`).toBe(400);
+  }
+  expect((await h.api('GET', '/feed/v1/consent?fromSequenceNr=16&limit=5', { token: feed })).status).toBe(200);
+});
