@@ -34,7 +34,7 @@ test('paging until endSequenceNr finds every event, whatever the page size', { t
     await expect.poll(async () => {
       const { events } = await readFeed(nogi, token, start + 1, 2);
       return consents.filter((id) => events.some((e) => e.consentId === id && e.eventType === 'SAMTYKKE_OPPRETTET')).length;
-    }, { timeout: 20_000 }).toBe(3);
+    }, { timeout: target.feedLagMs }).toBe(3);
     const small = await readFeed(nogi, token, start + 1, 2);
     expect(small.pages, 'three events with limit 2 need more than one page').toBeGreaterThan(1);
     const numbers = small.events.map((e) => e.sequenceNr);
@@ -78,7 +78,7 @@ test('non-contiguous sequence numbers are read without gaps being mistaken for l
   expect((await nogi.revokeConsent(debtToken, consentId)).status).toBe(204);
 
   await step('Read one event per page, starting after each number received', async () => {
-    await expect.poll(async () => (await readFeed(nogi, token, start + 1, 1)).events.filter((e) => e.consentId === consentId).length, { timeout: 20_000 }).toBe(2);
+    await expect.poll(async () => (await readFeed(nogi, token, start + 1, 1)).events.filter((e) => e.consentId === consentId).length, { timeout: target.feedLagMs }).toBe(2);
   });
   await step('Order the events by their timestamps, not their sequence numbers', async () => {
     const { events } = await readFeed(nogi, token, start + 1, 1);
@@ -98,10 +98,10 @@ test('a client never sees the events of another client\'s consents', { tag: tags
   const myConsent = await registerConsent(nogi, tokens, target.client, target.nins.other);
 
   await step('The other client sees its own consent', async () => {
-    await expect.poll(async () => (await readFeed(nogi, otherToken, start + 1)).events.some((e) => e.consentId === othersConsent), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => (await readFeed(nogi, otherToken, start + 1)).events.some((e) => e.consentId === othersConsent), { timeout: target.feedLagMs }).toBe(true);
   });
   await step('Our feed has our consent and not theirs', async () => {
-    await expect.poll(async () => (await readFeed(nogi, mineToken, start + 1)).events.some((e) => e.consentId === myConsent), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => (await readFeed(nogi, mineToken, start + 1)).events.some((e) => e.consentId === myConsent), { timeout: target.feedLagMs }).toBe(true);
     const { events } = await readFeed(nogi, mineToken, start + 1);
     expect(events.some((e) => e.consentId === othersConsent), 'another client\'s consent in our feed').toBe(false);
   });

@@ -145,7 +145,7 @@ test.describe('regular consent', { tag: tags.gate }, () => {
     await step('The consents feed shows the consent archived', async () => {
       await expect
         .poll(async () => (await readFeed(nogi, feedToken, 1)).events.filter((e) => e.consentId === claims.consent_id).map((e) => e.eventType).sort(), {
-          timeout: 20_000,
+          timeout: target.feedLagMs,
         })
         .toEqual(['SAMTYKKE_ARKIVERT', 'SAMTYKKE_OPPRETTET']);
       const after = await readFeed(nogi, feedToken, feedStart + 1);

@@ -104,7 +104,7 @@ export async function integratedConsentLifecycle({ nogi, target, tokens }: Lifec
       return (await readFeed(nogi, feedToken, from)).events.filter((e) => e.consentId === consent.id);
     };
     await expect
-      .poll(async () => (await read()).map((e) => e.eventType).sort(), { message: 'SAMTYKKE_OPPRETTET and SAMTYKKE_ARKIVERT for this consent', timeout: 20_000 })
+      .poll(async () => (await read()).map((e) => e.eventType).sort(), { message: 'SAMTYKKE_OPPRETTET and SAMTYKKE_ARKIVERT for this consent', timeout: target.feedLagMs })
       .toEqual(['SAMTYKKE_ARKIVERT', 'SAMTYKKE_OPPRETTET']);
     const created = (await read()).find((e) => e.eventType === 'SAMTYKKE_OPPRETTET');
     expect(created?.samtykkeOpprettetEvent?.externalConsentId, 'the created event names our client_consent_id').toBe(registration.client_consent_id);

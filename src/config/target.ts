@@ -41,6 +41,8 @@ export interface Target {
   /** Synthetic TestID people with mocked debt (get-started/index.md). */
   nins: { withDebt: string; other: string };
   adminBaseUrl?: string;
+  /** How long the consents feed may lag behind the API before an event counts as missing. */
+  feedLagMs: number;
   capabilities: Capabilities;
 }
 
@@ -151,6 +153,9 @@ export function resolveTarget(catalogue: Catalogue, env: Env = environment(), mo
   for (const [key, nin] of [['NOGI_TEST_NIN', nins.withDebt], ['NOGI_TEST_NIN_2', nins.other]] as const) {
     if (!/^\d{11}$/.test(nin)) problems.push(`${key} must be 11 digits`);
   }
+  // The simulator writes an event with the change that causes it; a real provider may lag.
+  const feedLagSeconds = Number(env.NOGI_FEED_LAG_SECONDS ?? (name === 'mock' ? 3 : 20));
+  if (!Number.isFinite(feedLagSeconds) || feedLagSeconds < 0 || feedLagSeconds > 600) problems.push(`NOGI_FEED_LAG_SECONDS must be a number of seconds from 0 to 600, got "${env.NOGI_FEED_LAG_SECONDS}"`);
   if (problems.length || !client || !accessBaseUrl || !apiBaseUrl) throw new ConfigError(problems, name);
 
   const api = trimSlash(apiBaseUrl);
@@ -169,6 +174,7 @@ export function resolveTarget(catalogue: Catalogue, env: Env = environment(), mo
     clientWithoutAgreement,
     nins,
     adminBaseUrl: adminBaseUrl ? trimSlash(adminBaseUrl) : undefined,
+    feedLagMs: feedLagSeconds * 1000,
     capabilities: {
       secondClient: Boolean(secondClient),
       clientWithoutAgreement: Boolean(clientWithoutAgreement),

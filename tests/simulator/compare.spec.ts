@@ -78,7 +78,7 @@ test('--record: the target\'s debt answers become a persona pack with synthetic 
   try {
     const target: Target = {
       name: 'custom', accessBaseUrl: targetSim.accessUrl, apiBaseUrl: targetSim.apiUrl, audiences: PREPROD,
-      client: credentials(clients.a), nins: { withDebt: realNin, other: realNin },
+      client: credentials(clients.a), nins: { withDebt: realNin, other: realNin }, feedLagMs: 3_000,
       capabilities: { secondClient: false, clientWithoutAgreement: false, faults: false, clock: false, regularConsent: false, loginDriver: 'idporten-testid' },
     };
     const outcome = await compareWithSimulator(target, { reportsDir: reports, record: pack });

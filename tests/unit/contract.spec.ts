@@ -25,7 +25,7 @@ test.describe('the errata overlay', () => {
   });
 
   test('every action carries a reason', () => {
-    for (const action of readErrata().actions) expect(action.description, action.target).toMatch(/^[EC]\d+\. \S/);
+    for (const action of readErrata().actions) expect(action.description, action.target).toMatch(/^[EC]\d+[a-z]?\. \S/);
   });
 
   test('an action that matches nothing fails loudly', async () => {
