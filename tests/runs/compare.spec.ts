@@ -42,7 +42,7 @@ test('compare --target custom --record against a provider like the simulator: ex
 
   // `NOGI_SIM_FIXTURES=<pack> npm run mock` serves the recorded person's debt.
   const mock = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
-    cwd: root, env: cleanEnv({ NOGI_SIM_FIXTURES: pack, NOGI_SIM_ACCESS_PORT: '0', NOGI_SIM_API_PORT: '0', NOGI_SIM_LOG: '' }), stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: cleanEnv({ NOGI_SIM_FIXTURES: pack, NOGI_SIM_STORE: 'memory', NOGI_SIM_ACCESS_PORT: '0', NOGI_SIM_API_PORT: '0', NOGI_SIM_LOG: '' }), stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   mock.stdout.on('data', (d) => (out += d));

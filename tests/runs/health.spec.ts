@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { contractPaths } from '../../src/contract/load.ts';
 import type { HealthReport } from '../../src/cli/health.ts';
-import { checkDrift, diffContracts, type DriftReport } from '../../src/reporting/drift.ts';
+import { checkDrift, diffContracts, driftMarkdown, type DriftReport } from '../../src/reporting/drift.ts';
 import { latencyStats } from '../../src/reporting/latency.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
-import { cleanEnv, customTarget, runCli, startQuietSimulator } from './helpers.ts';
+import { cleanEnv, customTarget, expectNoLeaks, runCli, startQuietSimulator } from './helpers.ts';
 
 // Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
 test.describe.configure({ timeout: 180_000 });
@@ -59,7 +59,7 @@ async function health(specUrl: string) {
   const r = await runCli(['health', '--samples', '3', '--spec-url', specUrl], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: reports }));
   const json = JSON.parse(readFileSync(join(reports, 'health.json'), 'utf8')) as HealthReport & { drift: DriftReport };
   const md = readFileSync(join(reports, 'health.md'), 'utf8');
-  return { ...r, json, md };
+  return { ...r, json, md, reports };
 }
 
 test('healthy target, published document unchanged: exit 0, latency per endpoint', async () => {
@@ -79,20 +79,22 @@ test('healthy target, published document unchanged: exit 0, latency per endpoint
   expect(r.json.checks.every((c) => c.runs === 3 && c.outcome === 'passed')).toBe(true);
   expect(r.md).toMatch(/\| GET \/v1\/debt\/\{id\} \| \d+ \|/);
   expect(r.md).toContain('No drift');
+  // Every file the run wrote, archives included: no secret, token or NIN.
+  expectNoLeaks(r.reports);
 });
 
-test('the published document differs: drift listed, exit 1', async () => {
-  const r = await health(`${base}/changed/openapi.json`);
-  expect(r.code).toBe(1);
-  expect(r.json.drift.status).toBe('drift');
-  expect(r.json.drift.removedOperations).toEqual(['GET /feed/v1/consent/firstSequenceNr']);
-  expect(r.json.drift.addedOperations).toEqual(['GET /v1/debt/{id}/history']);
-  expect(r.json.drift.changedOperations.map((c: { operation: string }) => c.operation)).toContain('GET /v1/debt/{id}');
-  expect(r.json.drift.schemaChanges.map((c: { schema: string }) => c.schema)).toContain('consent_status');
-  expect(r.json.checks.every((c: { outcome: string }) => c.outcome === 'passed')).toBe(true);
-  expect(r.md).toContain('Removed operations:\n- GET /feed/v1/consent/firstSequenceNr');
-  expect(r.md).toContain('Added operations:\n- GET /v1/debt/{id}/history');
-  expect(r.md).toMatch(/- consent_status\n\s+- breaking: .*revokedAt/);
+// A run with drift exits 1 (tests/runs/run-reports.spec.ts); here, what the drift check finds and says.
+test('the published document differs: drift listed, breaking changes named', async () => {
+  const drift = await checkDrift(`${base}/changed/openapi.json`);
+  expect(drift.status).toBe('drift');
+  expect(drift.removedOperations).toEqual(['GET /feed/v1/consent/firstSequenceNr']);
+  expect(drift.addedOperations).toEqual(['GET /v1/debt/{id}/history']);
+  expect(drift.changedOperations.map((c) => c.operation)).toContain('GET /v1/debt/{id}');
+  expect(drift.schemaChanges.map((c) => c.schema)).toContain('consent_status');
+  const md = driftMarkdown(drift);
+  expect(md).toContain('Removed operations:\n- GET /feed/v1/consent/firstSequenceNr');
+  expect(md).toContain('Added operations:\n- GET /v1/debt/{id}/history');
+  expect(md).toMatch(/- consent_status\n\s+- breaking: .*revokedAt/);
 });
 
 // The run itself is proven above; an unreachable or non-OpenAPI document is the drift check's concern.

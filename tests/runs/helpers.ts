@@ -3,6 +3,8 @@
  * child process with a clean environment (nothing inherited from the outer Playwright run).
  */
 import { spawn } from 'node:child_process';
+import { expect } from '@playwright/test';
+import { scanForLeaks, type Needle } from '../../src/reporting/leak-scan.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,4 +71,25 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_0
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** The secrets, tokens and NINs a run against the simulator could leak (tests/runs/redaction.spec.ts proves the scanner finds each). */
+export const NINS = ['14842249091', '29868099311'];
+export const needles: Needle[] = [
+  { name: 'client secret A', match: clients.a.client_secret },
+  { name: 'client secret B', match: clients.b.client_secret },
+  { name: 'client secret C', match: clients.withoutAgreement.client_secret },
+  // Every access token and authorization code the simulator issues has this shape.
+  { name: 'simulator token', match: /[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}/ },
+  // Any compact JWS (ID tokens).
+  { name: 'JWT', match: /eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/ },
+  ...NINS.map((nin) => ({ name: `NIN ${nin.slice(0, 1)}…${nin.slice(-1)}`, match: nin })),
+];
+
+
+/** Every file under a run's reports folder, archives and base64 blobs included: no secret, token or NIN. */
+export function expectNoLeaks(dir: string): void {
+  const { files, leaks } = scanForLeaks(dir, needles);
+  expect(files, `files under ${dir}`).toBeGreaterThan(5);
+  expect(leaks.map((l) => `${l.needle} in ${l.where}: …${l.sample}`)).toEqual([]);
 }

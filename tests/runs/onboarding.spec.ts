@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
-import { cleanEnv, clients, customTarget, runCli, startQuietSimulator } from './helpers.ts';
+import { cleanEnv, clients, customTarget, expectNoLeaks, runCli, startQuietSimulator } from './helpers.ts';
 
 // Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
 test.describe.configure({ timeout: 180_000 });
@@ -25,7 +25,7 @@ async function onboarding(overrides: Record<string, string | undefined>, client 
   const result = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim, client, overrides), NOGI_REPORTS_DIR: reports }));
   const md = readFileSync(join(reports, 'onboarding.md'), 'utf8');
   const html = readFileSync(join(reports, 'onboarding.html'), 'utf8');
-  return { ...result, md, html };
+  return { ...result, md, html, reports };
 }
 
 /** The lines of one numbered checklist item (its title line and its notes). */
@@ -77,6 +77,8 @@ test('no agreement and an unregistered callback URI: each item says so, the othe
   expect(callback).toContain('→ 400');
   expect(callback).toMatch(/likely cause: An error page instead of a redirect: your callback URI is not registered/);
   expect(itemOf(r.md, 'auth page reachable')).toContain('passed');
+  // The error bodies of a failing run reach the reports: still no secret, token or NIN in any file.
+  expectNoLeaks(r.reports);
 });
 
 test('a missing secret is a configuration error: exit 2, the message only', async () => {
