@@ -70,9 +70,9 @@ function targetProject(name: TargetName): PlaywrightTestProject {
   return {
     name,
     testDir: 'specs',
-    // One worker against a shared provider: specs that move its clock must not race others.
-    fullyParallel: false,
-    workers: 1,
+    // Against the simulator each worker has run-time clients of its own (their clock and faults
+    // too: fixtures/nogi.ts), so workers run side by side; a real provider has one clock for all.
+    ...(name === 'mock' ? { fullyParallel: true } : { fullyParallel: false, workers: 1 }),
     use: { targetName: name } as PlaywrightTestProject['use'],
   };
 }

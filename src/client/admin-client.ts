@@ -13,11 +13,31 @@ export interface FaultRequest {
   times?: number;
 }
 
+/** A client the sandbox creates at run time (test mode): its own clock, faults and reset. */
+export interface RunTimeClient {
+  client_id: string;
+  client_secret: string;
+  redirect_uris: string[];
+}
+
 export class SimulatorAdmin {
+  /**
+   * With a run-time client id, the clock and the faults are that client's alone (so workers that
+   * each have their own clients never race); without one, the sandbox's global ones.
+   */
   constructor(
     private readonly request: APIRequestContext,
     readonly baseUrl: string,
+    readonly clientId?: string,
   ) {}
+
+  private get scope(): string {
+    return this.clientId ? `/clients/${encodeURIComponent(this.clientId)}` : '';
+  }
+
+  createClient(client: { name: string; integratedConsent: boolean; redirect_uris: string[]; allowed_scopes?: string[] }): Promise<RunTimeClient> {
+    return this.send('POST', '/clients', client) as Promise<RunTimeClient>;
+  }
 
   private async send(method: string, path: string, data?: unknown): Promise<unknown> {
     const response = await this.request.fetch(`${this.baseUrl}${path}`, { method, data, failOnStatusCode: false });
@@ -27,19 +47,19 @@ export class SimulatorAdmin {
   }
 
   advanceClock(seconds: number): Promise<unknown> {
-    return this.send('POST', '/clock', { advanceSeconds: seconds });
+    return this.send('POST', `${this.scope}/clock`, { advanceSeconds: seconds });
   }
 
   resetClock(): Promise<unknown> {
-    return this.send('POST', '/clock', { reset: true });
+    return this.send('POST', `${this.scope}/clock`, { reset: true });
   }
 
   fault(fault: FaultRequest): Promise<unknown> {
-    return this.send('POST', '/faults', fault);
+    return this.send('POST', `${this.scope}/faults`, fault);
   }
 
   clearFaults(): Promise<unknown> {
-    return this.send('DELETE', '/faults');
+    return this.send('DELETE', `${this.scope}/faults`);
   }
 
   deviations(change: { enable?: string[]; disable?: string[] }): Promise<unknown> {
