@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checklistFromResults } from '../cli/onboarding.ts';
 import { readResults, type RunResults } from '../cli/results.ts';
+import { readRunRecord } from '../reporting/run-record.ts';
 import { checksFromOutcomes, type CertificateSource, type CheckVerdict, type Verdict } from './document.ts';
 
 export class SourceError extends Error {
@@ -43,7 +44,8 @@ export function clientReportChecks(report: ClientReportFile): CheckVerdict[] {
 export interface LoadedSource {
   checks: CheckVerdict[];
   clientId?: string;
-  target?: { name: string; accessBaseUrl: string | null; apiBaseUrl: string | null };
+  /** The target the run was against, as that run recorded it. */
+  target: { name: string; accessBaseUrl: string | null; apiBaseUrl: string | null };
 }
 
 /** The checks of `source` from the reports folder; SourceError when the run left nothing to certify. */
@@ -58,9 +60,13 @@ export function loadSource(source: CertificateSource, reportsDir: string): Loade
       target: { name: 'sandbox', accessBaseUrl: report.sandbox?.accessUrl ?? null, apiBaseUrl: report.sandbox?.apiUrl ?? null },
     };
   }
+  // results.json and gate.md must be this command's, from one finished run: run.json says whose they are.
+  const run = readRunRecord(reportsDir);
+  if (!run) throw new SourceError(`${join(reportsDir, 'run.json')} not found: no finished run left its results there; run \`nogi-conformance ${source}\` first`);
+  if (run.command !== source) throw new SourceError(`the results in ${reportsDir} are from the ${run.command} run of ${run.finishedAt}, not ${source}: run \`nogi-conformance ${source}\` first`);
   const results = readResults(join(reportsDir, 'results.json'));
   if (!results || results.tests.length === 0) throw new SourceError(`${join(reportsDir, 'results.json')} has no tests: run \`nogi-conformance ${source}\` first`);
-  if (source === 'onboarding') return { checks: onboardingChecks(results) };
-  const gateMd = join(reportsDir, 'gate.md');
-  return { checks: gateChecks(results, existsSync(gateMd) ? readFileSync(gateMd, 'utf8') : undefined) };
+  const provenance = { target: run.target, clientId: run.clientId ?? undefined };
+  if (source === 'onboarding') return { checks: onboardingChecks(results), ...provenance };
+  return { checks: gateChecks(results, readFileSync(join(reportsDir, 'gate.md'), 'utf8')), ...provenance };
 }

@@ -12,7 +12,6 @@ import { buildCertificate, meetsMinScore, parseMinScore, type CertificateSource 
 import { KeyError, loadSigningKey } from '../certificate/keys.ts';
 import { signCertificate } from '../certificate/sign.ts';
 import { loadSource, SourceError } from '../certificate/sources.ts';
-import { preprod } from '../config/target.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
 
@@ -23,17 +22,10 @@ export const certifyUsage = `Usage: nogi-conformance certify [options]
   --valid-days <n>    days until the certificate expires (default 90)
   --min-score <p>     exit 1 when the score (percent of judged checks that passed) is below p
   --reports <dir>     the reports folder (default reports/ or NOGI_REPORTS_DIR)
-  --target <name>     the target the run was against (default NOGI_TARGET or mock)
+The target and client are those the run recorded (reports/run.json, or client-report.json).
 `;
 
 const sources: readonly CertificateSource[] = ['gate', 'onboarding', 'client-report'];
-
-function targetOf(name: string, env: NodeJS.ProcessEnv): { name: string; accessBaseUrl: string | null; apiBaseUrl: string | null } {
-  // The embedded simulator listens on ports picked per run: there is no base URL to name.
-  if (name === 'mock') return { name, accessBaseUrl: null, apiBaseUrl: null };
-  const fallback = name === 'preprod' ? preprod : undefined;
-  return { name, accessBaseUrl: env.NOGI_ACCESS_BASE_URL ?? fallback?.accessBaseUrl ?? null, apiBaseUrl: env.NOGI_API_BASE_URL ?? fallback?.apiBaseUrl ?? null };
-}
 
 export async function certify(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const out = (s: string) => process.stdout.write(redact(s));
@@ -42,7 +34,7 @@ export async function certify(argv: string[], env: NodeJS.ProcessEnv = process.e
   try {
     ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
       from: { type: 'string', default: 'gate' }, key: { type: 'string' }, 'valid-days': { type: 'string' },
-      'min-score': { type: 'string' }, reports: { type: 'string' }, target: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'min-score': { type: 'string' }, reports: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     } }));
   } catch (e) {
     err(`${(e as Error).message}\n\n${certifyUsage}`);
@@ -64,8 +56,8 @@ export async function certify(argv: string[], env: NodeJS.ProcessEnv = process.e
     const key = await loadSigningKey(values.key, env, cwd);
     const certificate = buildCertificate({
       source, checks: loaded.checks, development: key.development, validDays, env,
-      target: loaded.target ?? targetOf(values.target ?? env.NOGI_TARGET ?? 'mock', env),
-      clientId: loaded.clientId ?? env.NOGI_CLIENT_ID,
+      target: loaded.target,
+      clientId: loaded.clientId,
     });
     const jws = await signCertificate(certificate, key);
     mkdirSync(dir, { recursive: true });

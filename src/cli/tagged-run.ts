@@ -10,6 +10,7 @@ import type { TargetName } from '../config/target.ts';
 import { redact } from '../reporting/redact.ts';
 import type { ExitCode } from './exit-codes.ts';
 import { assertReachable, checkConfig } from './preflight.ts';
+import { forgetRunRecord, writeRunRecord } from '../reporting/run-record.ts';
 import type { RunResults } from './results.ts';
 import { buildAllureReport, reportsDir, runPlaywright } from './run-playwright.ts';
 
@@ -66,11 +67,20 @@ export async function runTagged(run: TaggedRun): Promise<number> {
   const dir = reportsDir(run.env);
   const context = { target, reportsDir: dir, env: run.env };
   process.stdout.write(`nogi-conformance ${run.command} (target: ${target}${run.note ? `, ${run.note}` : ''})\n\n`);
+  // Until this run has written its reports, the folder says no run's results are complete.
+  forgetRunRecord(dir);
   run.onStart?.(context);
   const { exitCode, results } = await runPlaywright({ projects: [target, ...(run.extraProjects ?? [])], grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
   const report = await run.report(results, { ...context, playwrightExitCode: exitCode });
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(report.files)) writeFileSync(join(dir, name), redact(content));
+  writeRunRecord(dir, {
+    command: run.command,
+    // The embedded simulator listens on ports picked per run: there is no base URL to name.
+    target: { name: target, accessBaseUrl: resolved?.accessBaseUrl ?? null, apiBaseUrl: resolved?.apiBaseUrl ?? null },
+    clientId: resolved?.client.clientId ?? null,
+    finishedAt: new Date().toISOString(),
+  });
   const allure = await buildAllureReport(run.env);
   const written = Object.keys(report.files).map((name) => join(dir, name));
   process.stdout.write(redact(`\n${report.summary}\nWritten: ${written.join(', ')}\n${allure ? `Allure report: ${allure}\n` : ''}`));

@@ -18,6 +18,7 @@ import { certify } from '../../src/cli/certify.ts';
 import { contractsDir } from '../../src/contract/load.ts';
 import { contractsIn } from '../../src/cli/verify.ts';
 import { registerSecret } from '../../src/reporting/redact.ts';
+import { forgetRunRecord, writeRunRecord } from '../../src/reporting/run-record.ts';
 import { withMinScore } from '../../src/cli/min-score.ts';
 import { parse } from '../../src/cli/program.ts';
 import { UsageError } from '../../src/cli/exit-codes.ts';
@@ -64,6 +65,7 @@ test.describe('certificates', () => {
       { title: 'needs a second client', status: 'skipped' },
     ])));
     writeFileSync(join(reports, 'gate.md'), 'Pact verification against the target: **PASSED** (exit 0)\n');
+    writeRunRecord(reports, { command: 'gate', target: { name: 'custom', accessBaseUrl: 'https://access.example', apiBaseUrl: 'https://api.example' }, clientId: 'partner-1', finishedAt: '2026-11-29T12:00:00.000Z' });
   });
   test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -76,6 +78,19 @@ test.describe('certificates', () => {
       process.stdout.write = write;
     }
   };
+  test('the results certified are those of the run named, against the target and client it recorded', async () => {
+    expect(await certifyQuietly([])).toBe(0);
+    const certificate = JSON.parse(readFileSync(join(reports, 'certificate.json'), 'utf8')) as { target: unknown; clientId?: string };
+    expect(certificate.target).toEqual({ name: 'custom', accessBaseUrl: 'https://access.example', apiBaseUrl: 'https://api.example' });
+    expect(certificate.clientId).toBe('partner-1');
+    // An onboarding run left these results (and an old gate.md beside them): not a gate's to certify.
+    writeRunRecord(reports, { command: 'onboarding', target: { name: 'mock', accessBaseUrl: null, apiBaseUrl: null }, clientId: null, finishedAt: '2026-11-29T12:05:00.000Z' });
+    expect(await certifyQuietly([])).toBe(2);
+    // A run that did not finish leaves no record: nothing to certify.
+    forgetRunRecord(reports);
+    expect(await certifyQuietly([])).toBe(2);
+  });
+
   const publicKey = () => parseKey(readFileSync(join(reports, 'certificate-key.public.jwk'), 'utf8'), 'public', 'test');
 
   test('a gate run certified with the development key verifies, carries every verdict and the score, and no NIN or secret', async () => {
