@@ -16,8 +16,8 @@ import { ChecklistFailure, observedFrom } from '../src/reporting/checklist.ts';
 const presentation = 'debt.unsecured.presentation';
 const processing = 'debt.unsecured.processing';
 /** The auth request's query, as the browser would send it (auth-endpoint.md). */
-const authorizeQuery = (nogi: NoGiClient, target: Target, scope: string): Record<string, string> =>
-  Object.fromEntries(new URL(nogi.authorizationUrl({ clientId: target.client.clientId, scope, state: randomUUID(), redirectUri: target.client.redirectUri! })).searchParams);
+const authorizeQuery = async (nogi: NoGiClient, target: Target, scope: string): Promise<Record<string, string>> =>
+  Object.fromEntries(new URL(await nogi.authorizationUrl({ clientId: target.client.clientId, scope, state: randomUUID(), redirectUri: target.client.redirectUri! })).searchParams);
 const daysFromNow = (epochSeconds: number) => (epochSeconds * 1000 - Date.now()) / 86_400_000;
 
 test.describe('regular consent', { tag: tags.gate }, () => {
@@ -55,13 +55,13 @@ test.describe('regular consent', { tag: tags.gate }, () => {
     const { client } = target;
     const scope = `${presentation}.30 openid`;
     await step('Open the auth endpoint', async () => {
-      const opened = await nogi.call('authorize', { query: authorizeQuery(nogi, target, scope) });
+      const opened = await nogi.call('authorize', { query: await authorizeQuery(nogi, target, scope) });
       expect(opened.status, 'the login page, or a redirect to it (auth-endpoint.md)').toBeLessThan(500);
       expect(opened.status, 'an auth endpoint at this URL').not.toBe(404);
       return opened;
     }, { checklist: 'auth-page' });
     await step('The provider accepts the registered callback URI', async () => {
-      const opened = await nogi.call('authorize', { query: authorizeQuery(nogi, target, scope) });
+      const opened = await nogi.call('authorize', { query: await authorizeQuery(nogi, target, scope) });
       const location = opened.headers.location;
       const seen = observedFrom(opened);
       if (opened.status < 300 || opened.status >= 400 || !location) {

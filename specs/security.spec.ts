@@ -180,7 +180,7 @@ test('an unknown client_id gets an error page, never a redirect', { tag: tags.ga
   const redirectUri = target.client.redirectUri!;
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
-  const response = await page.goto(nogi.authorizationUrl({ clientId: `unknown-${randomUUID()}`, scope: presentation, state: randomUUID(), redirectUri }));
+  const response = await page.goto(await nogi.authorizationUrl({ clientId: `unknown-${randomUUID()}`, scope: presentation, state: randomUUID(), redirectUri }));
   expect(response?.status(), 'an unknown client is shown an error, not sent anywhere').toBeGreaterThanOrEqual(400);
   expect(requested.filter((url) => url.startsWith(redirectUri.split('?')[0]!)), 'requests to the redirect_uri').toEqual([]);
   coverage.push({ contract: 'oauth', operationId: 'authorize', status: response?.status() ?? 0 });
@@ -191,7 +191,7 @@ test('an unregistered redirect_uri is never redirected to', { tag: tags.gate }, 
   const unregistered = 'http://127.0.0.1:65099/not-registered';
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
-  const response = await page.goto(nogi.authorizationUrl({ clientId: target.client.clientId, scope: presentation, state: randomUUID(), redirectUri: unregistered }));
+  const response = await page.goto(await nogi.authorizationUrl({ clientId: target.client.clientId, scope: presentation, state: randomUUID(), redirectUri: unregistered }));
   await step('The person sees an error page', async () => {
     expect(response?.status(), 'an error page, never a redirect (auth-endpoint.md: redirect_uri must be whitelisted)').toBe(400);
     await expect(page.locator('body')).not.toBeEmpty();

@@ -126,8 +126,8 @@ export class NoGiClient {
   }
 
   /** The URL a person's browser is sent to (auth-endpoint.md); parameters in the documented order. */
-  authorizationUrl(params: { clientId: string; scope: string; state: string; redirectUri: string; extra?: Record<string, string> }): string {
-    const url = new URL(this.baseUrl('access') + '/oauth2/auth');
+  async authorizationUrl(params: { clientId: string; scope: string; state: string; redirectUri: string; extra?: Record<string, string> }): Promise<string> {
+    const url = new URL(this.baseUrl('access') + (await getCatalogue()).operation('authorize').path);
     url.search = new URLSearchParams({
       client_id: params.clientId,
       response_type: 'code',

@@ -35,7 +35,7 @@ function cookieHeader(setCookie: string | undefined): Record<string, string> {
 /** Walks /oauth2/auth → login → consent; returns where the provider finally redirects (the callback, or an error). */
 export async function authorizeOverHttp(client: NoGiClient, a: HttpAuthorization): Promise<URL> {
   const state = a.state ?? randomBytes(12).toString('hex');
-  const authUrl = new URL(client.authorizationUrl({ clientId: a.clientId, scope: a.scope, state, redirectUri: a.redirectUri, extra: a.extra }));
+  const authUrl = new URL(await client.authorizationUrl({ clientId: a.clientId, scope: a.scope, state, redirectUri: a.redirectUri, extra: a.extra }));
   const redirect = (r: { status: number; headers: Record<string, string> }, step: string): URL => {
     const location = r.headers.location;
     if (r.status < 300 || r.status >= 400 || !location) {

@@ -31,7 +31,7 @@ const authUrl = (scope: string, state = 'browser-state-1') =>
 
 test('login with a TestID number, accept consent, land on the callback with a code', async ({ page }) => {
   const callback = await catchCallback(page);
-  await page.goto(authUrl('debt.unsecured.presentation.400 openid'));
+  await page.goto(await authUrl('debt.unsecured.presentation.400 openid'));
   await expect(page).toHaveTitle('TestID – innlogging');
   const driver = new IdPortenTestIdDriver(page);
   // The TestID form is hidden until TestID is chosen, as on ID-porten.
@@ -57,7 +57,7 @@ test('login with a TestID number, accept consent, land on the callback with a co
 test('deny on the consent page → consent_denied; Avbryt on the login page → login_cancelled', async ({ page }) => {
   const callback = await catchCallback(page);
   const driver = new IdPortenTestIdDriver(page);
-  await page.goto(authUrl('debt.unsecured.processing', 's-deny'));
+  await page.goto(await authUrl('debt.unsecured.processing', 's-deny'));
   await driver.logIn(NIN);
   await expect(page.getByTestId('consent-duration')).toContainText('Engangssamtykke');
   await driver.decide('deny');
@@ -65,7 +65,7 @@ test('deny on the consent page → consent_denied; Avbryt on the login page → 
   expect(callback().searchParams.get('error')).toBe('consent_denied');
   expect(callback().searchParams.get('state')).toBe('s-deny');
 
-  await page.goto(authUrl('debt.unsecured.processing', 's-cancel'));
+  await page.goto(await authUrl('debt.unsecured.processing', 's-cancel'));
   await driver.cancelLogin();
   await expect(page).toHaveTitle('Callback');
   expect(callback().searchParams.get('error')).toBe('login_cancelled');
@@ -73,7 +73,7 @@ test('deny on the consent page → consent_denied; Avbryt on the login page → 
 });
 
 test('an unregistered redirect_uri shows an error page in the browser', async ({ page }) => {
-  const response = await page.goto(authUrl('debt.unsecured.presentation').replace(encodeURIComponent(a.redirect_uris[0]!), encodeURIComponent('https://evil.example/cb')));
+  const response = await page.goto((await authUrl('debt.unsecured.presentation')).replace(encodeURIComponent(a.redirect_uris[0]!), encodeURIComponent('https://evil.example/cb')));
   expect(response?.status()).toBe(400);
   expect(page.url()).toContain(h.sim.accessUrl);
   await expect(page.getByTestId('error')).toContainText('redirect_uri');

@@ -203,9 +203,9 @@ test('an operation the contract does not know is refused before anything is sent
   expect(server.seen).toHaveLength(0);
 });
 
-test('the authorization URL carries the documented parameters', () => {
+test('the authorization URL carries the documented parameters', async () => {
   const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: 'https://access.example/', apiBaseUrl: 'https://api.example' });
-  const url = new URL(nogi.authorizationUrl({ clientId: 'c 1', scope: 'debt.unsecured.presentation openid', state: 's', redirectUri: 'https://bank/cb?x=1' }));
+  const url = new URL(await nogi.authorizationUrl({ clientId: 'c 1', scope: 'debt.unsecured.presentation openid', state: 's', redirectUri: 'https://bank/cb?x=1' }));
   expect(url.origin + url.pathname).toBe('https://access.example/oauth2/auth');
   expect(Object.fromEntries(url.searchParams)).toEqual({
     client_id: 'c 1', response_type: 'code', scope: 'debt.unsecured.presentation openid', state: 's', redirect_uri: 'https://bank/cb?x=1',

@@ -6,7 +6,7 @@
  * Times are epoch milliseconds of the simulator's clock, passed in by the caller.
  */
 import type { ServiceName } from '../../contract/catalogue.ts';
-import type { DebtScope } from '../../contract/schemas.ts';
+import type { DebtScope, FeedEvent as ContractFeedEvent } from '../../contract/schemas.ts';
 import type { SimClient } from '../fixtures.ts';
 
 export interface AccessToken {
@@ -51,7 +51,8 @@ export interface Consent {
   requestedDays?: number;
 }
 
-export type FeedEventType = 'SAMTYKKE_OPPRETTET' | 'SAMTYKKE_ARKIVERT';
+/** The event types the contract documents (SamtykkeFeedEventDTO.eventType). */
+export type FeedEventType = ContractFeedEvent['eventType'];
 
 export interface FeedEvent {
   sequenceNr: number;
