@@ -1,5 +1,5 @@
 /**
- * nogi-conformance client-report --client ID [--admin URL] [--scenario NAME [--operation OP]]
+ * nogi-conformance client-report --client ID [--admin URL] [--scenario NAME [--operation OP] [--set k=v]]
  *                                [--reset] [--min-score p] [--reports dir]
  * Reads the sandbox's judgement of one client (its admin surface: `npm run mock -- --test-mode`)
  * and writes reports/client-report.{md,html,json}. --scenario plays a scenario for the client
@@ -18,8 +18,11 @@ import { ExitCode } from './exit-codes.ts';
 export const clientReportUsage = `Usage: nogi-conformance client-report --client <client id> [options]
   --admin <url>       the sandbox's admin URL (default NOGI_ADMIN_BASE_URL, else http://127.0.0.1:4430)
   --scenario <name>   play a scenario for this client instead of reporting: server-error-once,
-                      creditor-timeout, portal-revoke (see GET <admin>/grading/scenarios)
+                      creditor-timeout, portal-revoke, feed-gaps-on-page-boundaries,
+                      tokens-expire-in-seconds (see GET <admin>/grading/scenarios)
   --operation <id>    the operation a fault scenario applies to (default getDebtWithConsentID)
+  --set <name=value>  a scenario option, repeatable: seconds=3, limit=10 gap=5, creditors=2,
+                      status=503, consentId=...
   --reset             forget the client's recording (start a fresh grading)
   --min-score <p>     exit 1 only when the score is below p percent (default: on any failed rule)
   --reports <dir>     where the report goes (default reports/ or NOGI_REPORTS_DIR)
@@ -31,7 +34,7 @@ export async function clientReportCommand(argv: string[], env: NodeJS.ProcessEnv
   let values;
   try {
     ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
-      client: { type: 'string' }, admin: { type: 'string' }, scenario: { type: 'string' }, operation: { type: 'string' },
+      client: { type: 'string' }, admin: { type: 'string' }, scenario: { type: 'string' }, operation: { type: 'string' }, set: { type: 'string', multiple: true },
       reset: { type: 'boolean', default: false }, 'min-score': { type: 'string' }, reports: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     } }));
   } catch (e) {
@@ -43,9 +46,16 @@ export async function clientReportCommand(argv: string[], env: NodeJS.ProcessEnv
     return ExitCode.passed;
   }
   let minScore: number | undefined;
+  const scenarioOptions: Record<string, string | number> = {};
   try {
     minScore = parseMinScore(values['min-score']);
     if (!values.client) throw new RangeError('--client <client id> is required');
+    for (const pair of values.set ?? []) {
+      const m = /^([A-Za-z]\w*)=(.+)$/.exec(pair);
+      if (!m) throw new RangeError(`--set takes name=value, got "${pair}"`);
+      scenarioOptions[m[1]!] = /^-?\d+$/.test(m[2]!) ? Number(m[2]) : m[2]!;
+    }
+    if (values.set?.length && !values.scenario) throw new RangeError('--set gives options to --scenario');
   } catch (e) {
     err(`${(e as Error).message}\n\n${clientReportUsage}`);
     return ExitCode.config;
@@ -72,7 +82,7 @@ export async function clientReportCommand(argv: string[], env: NodeJS.ProcessEnv
     if (!values.scenario) return ExitCode.passed;
   }
   if (values.scenario) {
-    const r = await call('POST', `${base}/scenarios`, { name: values.scenario, ...(values.operation ? { operationId: values.operation } : {}) });
+    const r = await call('POST', `${base}/scenarios`, { ...scenarioOptions, name: values.scenario, ...(values.operation ? { operationId: values.operation } : {}) });
     if (!r) return ExitCode.unreachable;
     if (r.status !== 200) return (err(problem(r)), ExitCode.config);
     out(`Played ${(r.body as { played: string }).played}\n`);

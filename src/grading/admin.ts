@@ -2,7 +2,7 @@
  * The grading part of the admin surface (test mode), mounted with one line in the admin app:
  *   app.use('/grading', gradingRouter(ctx))
  *
- *   GET    /grading/scenarios                          what each scenario plays, and which need the store rewrite
+ *   GET    /grading/scenarios                          what each scenario plays and the rules it exercises
  *   GET    /grading/clients                            clients with a recording
  *   GET    /grading/clients/:clientId/exchanges        the client's recording (masked)
  *   DELETE /grading/clients/:clientId/exchanges        forget it (start a fresh grading)

@@ -179,7 +179,7 @@ export const rules: RuleSpec[] = [
   },
   {
     id: 'token-reuse',
-    name: 'Tokens reused until they expire',
+    name: 'Tokens reused until they expire, and not after',
     docs: 'RFC 6749 §4.4.3, §5.1 (expires_in); reference/index.md',
     fix: 'Cache the access token per audience and scope, and ask for a new one only shortly before expires_in runs out (or after a 401/403 for an expired token).',
     judge(x) {
@@ -194,6 +194,11 @@ export const rules: RuleSpec[] = [
           failures.push(evidence(e, `a new token while the last one for ${key.trim()} was valid for ${Math.round((expiresAt - e.simAt) / 1000)} s more`));
         }
         held.set(key, e.simAt + e.response.issued!.expiresIn * 1000);
+      }
+      // The other half: a token kept past its expires_in (the scenario tokens-expire-in-seconds shows it).
+      for (const e of x.api) {
+        const t = e.request.token;
+        if (t && t.expiresAt <= e.simAt) failures.push(evidence(e, `token used ${Math.ceil((e.simAt - t.expiresAt) / 1000)} s after it expired: expires_in was ignored`));
       }
       return { judged: `${issued.length} tokens issued`, failures };
     },

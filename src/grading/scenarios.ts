@@ -1,14 +1,17 @@
 /**
  * Scenarios the sandbox plays on request for one client, so the lifecycle rules get exercised.
- * Those the existing fault switches and state can play are here; the others need the durable
- * store (per-client sequence numbers and token lifetimes) and answer 501 with that reason.
- * Fault switches are global: a fault scenario hits the next matching request of ANY client.
+ * Each changes that client alone (SimulatorState.scenariosOf: its one-shot faults, its token
+ * lifetime, the numbering of its feed events), fixture or run-time client; a reset ends them.
  */
 import type { SimContext } from '../simulator/context.ts';
 import { recorderOf } from './recorder.ts';
 
+const DEFAULT_PAGE = 5;
+const DEFAULT_GAP = 7;
+const DEFAULT_TOKEN_SECONDS = 5;
+
 export class ScenarioError extends Error {
-  constructor(readonly status: 400 | 404 | 501, message: string) {
+  constructor(readonly status: 400 | 404, message: string) {
     super(message);
     this.name = 'ScenarioError';
   }
@@ -19,28 +22,35 @@ export interface ScenarioInfo {
   plays: string;
   /** The rules it gives something to judge (creditor-timeout: none; how a client shows missing creditors is not visible to the sandbox). */
   exercises: string[];
-  available: boolean;
-  /** Why it is not available yet. */
-  needs?: string;
 }
 
-const STORE = 'the durable store rewrite of the simulator (after it merges)';
-
 export const scenarios: ScenarioInfo[] = [
-  { name: 'server-error-once', plays: 'the next call of an operation (default getDebtWithConsentID) answers 500 (or "status": another documented 5xx), then it succeeds', exercises: ['retry-5xx-with-backoff'], available: true },
-  { name: 'creditor-timeout', plays: 'in the next debt answer, "creditors" creditors (default 1) time out: numberOfcreditorsMissing > 0, their loans null', exercises: [], available: true },
-  { name: 'portal-revoke', plays: 'the person revokes the client\'s newest active consent (or "consentId") in NoGi\'s own portal: SAMTYKKE_ARKIVERT on the feed, no DELETE from the client', exercises: ['no-use-after-revoke', 'no-retry-invalid-consent'], available: true },
-  { name: 'feed-gaps-on-page-boundaries', plays: 'feed pages whose sequence-number gaps fall on the page boundaries', exercises: ['feed-from-last-seen'], available: false, needs: `${STORE}: per-client control of sequence numbers` },
-  { name: 'tokens-expire-in-seconds', plays: 'tokens issued to this client expire after a few seconds', exercises: ['token-reuse'], available: false, needs: `${STORE}: per-client token lifetimes` },
+  { name: 'server-error-once', plays: 'the next call of an operation (default getDebtWithConsentID) answers 500 (or "status": another documented 5xx), then it succeeds', exercises: ['retry-5xx-with-backoff'] },
+  { name: 'creditor-timeout', plays: 'in the next debt answer, "creditors" creditors (default 1) time out: numberOfcreditorsMissing > 0, their loans null', exercises: [] },
+  { name: 'portal-revoke', plays: 'the person revokes the client\'s newest active consent (or "consentId") in NoGi\'s own portal: SAMTYKKE_ARKIVERT on the feed, no DELETE from the client', exercises: ['no-use-after-revoke', 'no-retry-invalid-consent'] },
+  { name: 'feed-gaps-on-page-boundaries', plays: `the client's next feed events are numbered without gaps within pages of "limit" (default ${DEFAULT_PAGE}) and with a gap of "gap" (default ${DEFAULT_GAP}) between pages, counted from its first event after the scenario: a client that pages from the last number seen reads on, one that expects the next page to begin at last + 1 sees a gap at every boundary`, exercises: ['feed-from-last-seen'] },
+  { name: 'tokens-expire-in-seconds', plays: `tokens issued to the client from now on expire after "seconds" seconds (default ${DEFAULT_TOKEN_SECONDS}; expires_in says so)`, exercises: ['token-reuse'] },
 ];
 
 export async function playScenario(ctx: SimContext, clientId: string, name: string, options: Record<string, unknown>): Promise<string> {
   const info = scenarios.find((s) => s.name === name);
   if (!info) throw new ScenarioError(400, `unknown scenario "${name}"; known: ${scenarios.map((s) => s.name).join(', ')}`);
-  if (!info.available) throw new ScenarioError(501, `scenario ${name} needs ${info.needs}`);
   const { state, catalogue } = ctx;
+  const whole = (key: string, fallback: number, min: number, max: number): number => {
+    const v = options[key] === undefined ? fallback : options[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ScenarioError(400, `${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    return v;
+  };
   let note: string;
-  if (name === 'portal-revoke') {
+  if (name === 'feed-gaps-on-page-boundaries') {
+    const feedGaps = { limit: whole('limit', DEFAULT_PAGE, 1, 1000), gap: whole('gap', DEFAULT_GAP, 2, 1000), events: 0 };
+    state.scenariosOf(clientId).feedGaps = feedGaps;
+    note = `feed-gaps-on-page-boundaries: the next events are numbered in runs of ${feedGaps.limit}, ${feedGaps.gap - 1} numbers skipped between runs`;
+  } else if (name === 'tokens-expire-in-seconds') {
+    const seconds = whole('seconds', DEFAULT_TOKEN_SECONDS, 1, 3599);
+    state.scenariosOf(clientId).tokenSeconds = seconds;
+    note = `tokens-expire-in-seconds: tokens issued from now on live ${seconds} s`;
+  } else if (name === 'portal-revoke') {
     const wanted = typeof options.consentId === 'string' ? options.consentId : undefined;
     // Without a consent id: the newest consent the recording saw this client register, still active.
     const registered = recorderOf(ctx).exchanges(clientId)
@@ -65,13 +75,13 @@ export async function playScenario(ctx: SimContext, clientId: string, name: stri
     if (name === 'server-error-once') {
       const status = options.status === undefined ? 500 : Number(options.status);
       if (status < 500 || !op.statuses.includes(status)) throw new ScenarioError(400, `status must be a documented server error of ${operationId}: ${op.statuses.filter((s) => s >= 500).join(', ') || 'none'}`);
-      state.faults.set(operationId, { status, times: 1 });
+      state.scenariosOf(clientId).faults.set(operationId, { status, times: 1 });
       note = `server-error-once: the next ${operationId} answers ${status}`;
     } else {
       if (!['getDebtWithConsentID', 'getDebtWithAuthCodeToken'].includes(operationId)) throw new ScenarioError(400, 'creditor-timeout applies to the debt lookups');
       const creditors = options.creditors === undefined ? 1 : Number(options.creditors);
       if (!Number.isInteger(creditors) || creditors < 1) throw new ScenarioError(400, 'creditors must be a whole number of 1 or more');
-      state.faults.set(operationId, { creditorTimeout: creditors, times: 1 });
+      state.scenariosOf(clientId).faults.set(operationId, { creditorTimeout: creditors, times: 1 });
       note = `creditor-timeout: in the next ${operationId}, ${creditors} creditor(s) time out`;
     }
   }

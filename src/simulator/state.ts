@@ -7,7 +7,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { Clock } from './clock.ts';
 import type { SimClient, SimulatorFixtures } from './fixtures.ts';
-import { FEED_RETENTION_SECONDS } from './rules.ts';
+import { ACCESS_TOKEN_SECONDS, FEED_RETENTION_SECONDS } from './rules.ts';
 import type { Store, SweepResult } from './store/types.ts';
 import type { AccessToken, Consent, FeedEvent, FeedWindow } from './store/types.ts';
 
@@ -33,6 +33,19 @@ export interface Violation {
   findings: string[];
 }
 
+/**
+ * What the scenarios a client plays (grading/scenarios.ts) change for that client alone, fixture
+ * or run-time client: this instance's, like the fault switches.
+ */
+export interface ClientScenarios {
+  /** One-shot faults (server-error-once, creditor-timeout), taken before the tenant's and the global switches. */
+  faults: Map<string, Fault>;
+  /** tokens-expire-in-seconds: the lifetime of every token issued to the client from now on. */
+  tokenSeconds?: number;
+  /** feed-gaps-on-page-boundaries: the client's events are numbered contiguously within pages of `limit`, with a gap of `gap` between pages. */
+  feedGaps?: { limit: number; gap: number; events: number };
+}
+
 /** A client created at run time (admin POST /clients): its own clock offset and fault switches. */
 interface Tenant {
   client: SimClient;
@@ -45,6 +58,8 @@ export class SimulatorState {
   faults = new Map<string, Fault>();
   /** Run-time clients (test mode) this instance has seen, by lower-case id: the client (kept in the store, so every instance knows it) and this instance's clock offset and faults. */
   readonly tenants = new Map<string, Tenant>();
+  /** Scenarios played, by lower-case client id. */
+  readonly scenarios = new Map<string, ClientScenarios>();
   violations: Violation[] = [];
   violationCount = 0;
   lastSweep: (SweepResult & { at: string }) | undefined;
@@ -87,8 +102,22 @@ export class SimulatorState {
   /** Forgets one run-time client's consents, events, tokens, codes, sessions, faults and clock offset. */
   async resetTenant(t: Tenant): Promise<void> {
     await this.store.reset(t.client.client_id);
+    this.scenarios.delete(t.client.client_id.toLowerCase());
     t.faults.clear();
     t.offsetMs = 0;
+  }
+
+  /** The client's scenario settings, created on first use. */
+  scenariosOf(clientId: string): ClientScenarios {
+    const key = clientId.toLowerCase();
+    let s = this.scenarios.get(key);
+    if (!s) this.scenarios.set(key, (s = { faults: new Map() }));
+    return s;
+  }
+
+  /** Seconds a token issued to the client now lives: the provider's 3599, or a scenario's few. */
+  tokenSeconds(clientId: string): number {
+    return this.scenarios.get(clientId.toLowerCase())?.tokenSeconds ?? ACCESS_TOKEN_SECONDS;
   }
 
   async issueToken(t: Omit<AccessToken, 'token'>): Promise<AccessToken> {
@@ -105,9 +134,15 @@ export class SimulatorState {
     return t;
   }
 
-  /** Sequence numbers increase with random gaps of 1 to 3 from one global counter (consent-feed.md). */
-  private gap(): number {
-    return randomInt(1, 4);
+  /**
+   * Sequence numbers increase with random gaps of 1 to 3 from one global counter (consent-feed.md),
+   * unless the client plays feed-gaps-on-page-boundaries: then 1 within a page, `gap` between pages.
+   */
+  private gap(clientId: string): number {
+    const paging = this.scenarios.get(clientId.toLowerCase())?.feedGaps;
+    if (!paging) return randomInt(1, 4);
+    const n = paging.events++;
+    return n > 0 && n % paging.limit === 0 ? paging.gap : 1;
   }
 
   /**
@@ -120,7 +155,7 @@ export class SimulatorState {
     return this.store.createConsent(consent, {
       eventId: randomUUID(), clientId: consent.clientId, timestamp: now, eventType: 'SAMTYKKE_OPPRETTET',
       scope: consent.scope, externalConsentId: consent.clientConsentId,
-    }, this.gap());
+    }, this.gap(consent.clientId));
   }
 
   isActive(c: Consent): boolean {
@@ -138,7 +173,7 @@ export class SimulatorState {
   /** Revokes once, with one SAMTYKKE_ARKIVERT event; revoking again changes nothing. */
   async revokeConsent(c: Consent): Promise<void> {
     if (c.revoked) return;
-    await this.store.revokeConsent(c.id, { eventId: randomUUID(), clientId: c.clientId, consentId: c.id, timestamp: this.now(c.clientId), eventType: 'SAMTYKKE_ARKIVERT' }, this.gap());
+    await this.store.revokeConsent(c.id, { eventId: randomUUID(), clientId: c.clientId, consentId: c.id, timestamp: this.now(c.clientId), eventType: 'SAMTYKKE_ARKIVERT' }, this.gap(c.clientId));
   }
 
   /** The client's events within the 7-day retention (archive events unless `archived` is false). */
@@ -158,12 +193,12 @@ export class SimulatorState {
     return result;
   }
 
-  /** The fault for an operation (the client's own before the global one), counting down `times`. */
+  /** The fault for an operation (a scenario's, then the client's own, then the global one), counting down `times`. */
   takeFault(operationId: string, clientId?: string): Fault | undefined {
-    const own = clientId === undefined ? undefined : this.tenant(clientId)?.faults;
-    const switches = own?.has(operationId) ? own : this.faults;
-    const f = switches.get(operationId);
-    if (!f) return undefined;
+    const own = clientId === undefined ? [] : [this.scenarios.get(clientId.toLowerCase())?.faults, this.tenant(clientId)?.faults];
+    const switches = [...own, this.faults].find((m) => m?.has(operationId));
+    const f = switches?.get(operationId);
+    if (!switches || !f) return undefined;
     if (f.times !== undefined) {
       f.times -= 1;
       if (f.times <= 0) switches.delete(operationId);
@@ -180,6 +215,7 @@ export class SimulatorState {
   async reset(): Promise<void> {
     await this.store.reset();
     this.faults.clear();
+    this.scenarios.clear();
     this.violations = [];
     this.violationCount = 0;
     this.clock.reset();

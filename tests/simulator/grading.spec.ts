@@ -15,7 +15,7 @@ import { getCatalogue } from '../../src/contract/catalogue.ts';
 import type { ClientReport } from '../../src/grading/admin.ts';
 import { CALL_BUDGET } from '../../src/grading/judge.ts';
 import type { RecordedExchange } from '../../src/grading/recorder.ts';
-import { clients, NIN, PREPROD, useSimulator } from './helpers.ts';
+import { clients, credentials, NIN, PREPROD, useSimulator } from './helpers.ts';
 
 const h = useSimulator();
 const { a, b } = clients;
@@ -161,6 +161,37 @@ test('a client that assumes contiguous feed sequence numbers fails only "feed-fr
   expect(r.rules.find((x) => x.id === 'feed-from-last-seen')!.evidence[0]!.line).toContain('re-reads events');
 });
 
+test('with gaps on the page boundaries, a client that waits for the "missing" numbers fails only "feed-from-last-seen"', async () => {
+  const scenarioResult = await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'feed-gaps-on-page-boundaries', limit: 2, gap: 5 });
+  expect(scenarioResult.status).toBe(200);
+  const partner = partnerClient();
+  for (let i = 0; i < 5; i++) expect((await partner.createConsent()).status).toBe(200);
+  const first = (await partner.api('feed', 'GET', path('firstSequenceNr'))).body as { firstSequenceNr: number };
+  const read = async (from: number) => ((await partner.api('feed', 'GET', `${path('feed')}?fromSequenceNr=${from}&limit=2`)).body as { result: Array<{ sequenceNr: number }> }).result.map((e) => e.sequenceNr);
+  // The scenario's numbering: runs of 2, four numbers skipped between runs.
+  const f = first.firstSequenceNr;
+  expect(await read(f)).toEqual([f, f + 1]);
+  const second = await read(f + 2);
+  expect(second).toEqual([f + 6, f + 7]);
+  // The fault: "f + 2 .. f + 5 have not arrived yet", so it asks for them again.
+  expect(await read(f + 2)).toEqual(second);
+  const r = await report();
+  expect(failed(r)).toEqual(['feed-from-last-seen']);
+  expect(r.rules.find((x) => x.id === 'feed-from-last-seen')!.evidence[0]!.line).toContain('re-reads events');
+});
+
+test('with tokens that expire in seconds, a client that keeps its token past expires_in fails only "token-reuse"', async () => {
+  expect((await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'tokens-expire-in-seconds', seconds: 2 })).status).toBe(200);
+  const partner = partnerClient();
+  expect((await partner.createConsent()).status).toBe(200);
+  await h.admin('POST', '/clock', { advanceSeconds: 5 });
+  // The cached agreement token is 3 s past its 2 s lifetime.
+  expect((await partner.createConsent()).status).toBe(401);
+  const r = await report();
+  expect(failed(r)).toEqual(['token-reuse']);
+  expect(r.rules.find((x) => x.id === 'token-reuse')!.evidence[0]!.line).toContain('after it expired');
+});
+
 test('a client that keeps fetching debt after a revoke fails only "no-use-after-revoke"', async () => {
   const partner = partnerClient();
   const id = consentIdOf(await partner.createConsent());
@@ -223,14 +254,15 @@ test('a client that polls beyond the call budget fails only "call-rate-budget"',
 
 test('the project\'s own NoGiClient, walking the lifecycles and the scenarios, fails no rule', async () => {
   const client = h.client;
+  const scenario = async (name: string, options: Record<string, unknown> = {}) => {
+    const r = await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name, ...options });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  };
+  await scenario('tokens-expire-in-seconds', { seconds: 30 });
   const t = {
     agreement: await h.token(a, 'agreement', scope.agreement),
     debt: await h.token(a, 'debt', scope.debt),
     feed: await h.token(a, 'feed', scope.feed),
-  };
-  const scenario = async (name: string, options: Record<string, unknown> = {}) => {
-    const r = await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name, ...options });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
   };
   /** Retries 500/503 with a growing wait, as the rule asks. */
   const withRetry = async <T extends { status: number }>(call: () => Promise<T>): Promise<T> => {
@@ -267,12 +299,19 @@ test('the project\'s own NoGiClient, walking the lifecycles and the scenarios, f
     }
   };
   await pollFeed();
+  await scenario('feed-gaps-on-page-boundaries', { limit: 2 });
+  for (let i = 0; i < 3; i++) expect((await h.createConsent(t.agreement)).status).toBe(200);
   const second = consentIdOf(await h.createConsent(t.agreement));
   await scenario('portal-revoke', { consentId: second });
   await pollFeed();
   expect(archived.has(second)).toBe(true);
   expect((await client.call('revokeConsentByID', { params: { id }, token: t.debt })).status).toBeLessThan(300);
   expect((await client.call('getConsentStatusWithID', { params: { id }, token: t.debt })).status).toBe(200);
+
+  // Its 30 s tokens have expired: a new one, as expires_in said.
+  await h.admin('POST', '/clock', { advanceSeconds: 31 });
+  t.feed = await h.token(a, 'feed', scope.feed);
+  await pollFeed();
 
   // The regular flow: a single-use consent, fetched once.
   const code = await h.codeToken(a, 'debt.unsecured.presentation');
@@ -308,6 +347,12 @@ test('client-report writes md, html and json; --min-score sets the bar; certify 
     expect(await cli([...args, '--min-score', String(json.score.percent)])).toBe(0);
     expect(await cli([...args, '--min-score', String(json.score.percent + 1)])).toBe(1);
     expect(await cli(['--admin', h.sim.adminUrl!])).toBe(2);
+    // Scenario options on the command line: numbers as numbers, a malformed pair is a usage error.
+    expect(await cli(['--client', a.client_id, '--admin', h.sim.adminUrl!, '--scenario', 'tokens-expire-in-seconds', '--set', 'seconds=3'])).toBe(0);
+    const issued = await h.client.clientCredentialsToken(credentials(a), PREPROD.feed, scope.feed);
+    expect(issued.ok && issued.data.expires_in).toBe(3);
+    expect(await cli(['--client', a.client_id, '--admin', h.sim.adminUrl!, '--scenario', 'tokens-expire-in-seconds', '--set', 'seconds'])).toBe(2);
+    expect(await cli(['--client', a.client_id, '--admin', h.sim.adminUrl!, '--scenario', 'tokens-expire-in-seconds', '--set', 'seconds=0'])).toBe(2);
 
     expect(await cli(['--from', 'client-report', '--reports', join(dir, 'reports')], certify)).toBe(0);
     const key = parseKey(readFileSync(join(dir, 'reports', 'certificate-key.public.jwk'), 'utf8'), 'public', 'test');
@@ -320,12 +365,13 @@ test('client-report writes md, html and json; --min-score sets the bar; certify 
   }
 });
 
-test('scenarios the fault switches cannot play yet say what they need; unknown clients and scenarios are refused', async () => {
-  const list = (await h.admin('GET', '/grading/scenarios')).body as { scenarios: Array<{ name: string; available: boolean }> };
-  expect(list.scenarios.filter((s) => !s.available).map((s) => s.name)).toEqual(['feed-gaps-on-page-boundaries', 'tokens-expire-in-seconds']);
-  const later = await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'tokens-expire-in-seconds' });
-  expect(later.status).toBe(501);
-  expect((later.body as { error: string }).error).toContain('durable store');
+test('every scenario plays; bad options, unknown clients and scenarios are refused', async () => {
+  const list = (await h.admin('GET', '/grading/scenarios')).body as { scenarios: Array<{ name: string; exercises: string[] }> };
+  expect(list.scenarios.map((s) => s.name)).toEqual(['server-error-once', 'creditor-timeout', 'portal-revoke', 'feed-gaps-on-page-boundaries', 'tokens-expire-in-seconds']);
+  const bad = await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'tokens-expire-in-seconds', seconds: '5' });
+  expect(bad.status).toBe(400);
+  expect((bad.body as { error: string }).error).toContain('seconds must be a whole number');
+  expect((await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'feed-gaps-on-page-boundaries', gap: 1 })).status).toBe(400);
   expect((await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'nope' })).status).toBe(400);
   expect((await h.admin('GET', '/grading/clients/not-a-client/report')).status).toBe(404);
   // Nothing recorded: every rule is "not exercised", never a pass.

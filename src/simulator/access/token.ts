@@ -8,7 +8,6 @@ import type { ServiceName } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
 import type { SimClient } from '../fixtures.ts';
-import { ACCESS_TOKEN_SECONDS } from '../rules.ts';
 
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
 
@@ -78,11 +77,12 @@ async function clientCredentials(ctx: SimContext, client: SimClient, body: Recor
     if (!serviceScopes.includes(s)) throw new OAuthError('invalid_scope', `Scope "${s}" does not belong to audience ${audience} (expected ${serviceScopes.join(' or ')})`);
     if (!client.allowed_scopes.includes(s)) throw new OAuthError('invalid_scope', `The client is not allowed to request scope "${s}"`);
   }
+  const lifetime = ctx.state.tokenSeconds(client.client_id);
   const t = await ctx.state.issueToken({
     clientId: client.client_id, grant: 'client_credentials', service, audience, scopes,
-    expiresAt: ctx.state.now(client.client_id) + ACCESS_TOKEN_SECONDS * 1000,
+    expiresAt: ctx.state.now(client.client_id) + lifetime * 1000,
   });
-  return { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: scopes.join(' '), token_type: 'bearer' };
+  return { access_token: t.token, expires_in: lifetime, scope: scopes.join(' '), token_type: 'bearer' };
 }
 
 /** The service an authorization-code token is for: that of the operation the contract secures with this grant. */
@@ -121,11 +121,12 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
   if (!(await ctx.state.store.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   const debtScope = code.scope.split(' ')[0]!;
   const service = codeGrantService(ctx);
+  const lifetime = ctx.state.tokenSeconds(client.client_id);
   const t = await ctx.state.issueToken({
     clientId: client.client_id, grant: 'authorization_code', service, audience: ctx.catalogue.audience(service, ctx.apiPublicUrl),
-    scopes: [debtScope], expiresAt: now + ACCESS_TOKEN_SECONDS * 1000, consentId: code.consentId,
+    scopes: [debtScope], expiresAt: now + lifetime * 1000, consentId: code.consentId,
   });
-  const response: Record<string, unknown> = { access_token: t.token, expires_in: ACCESS_TOKEN_SECONDS, scope: code.scope, token_type: 'bearer' };
+  const response: Record<string, unknown> = { access_token: t.token, expires_in: lifetime, scope: code.scope, token_type: 'bearer' };
   if (code.openid) {
     const iat = Math.floor(now / 1000);
     const sub = createHmac('sha256', ctx.pairwiseSalt).update(`${client.client_id}|${code.nin}`).digest('base64url');
