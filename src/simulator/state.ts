@@ -149,9 +149,9 @@ export class SimulatorState {
    * Registers a consent and its SAMTYKKE_OPPRETTET event (committed before this resolves). A
    * client_consent_id the client registered before gives back that consent, created=false.
    */
-  createConsent(c: Omit<Consent, 'id' | 'createdAt' | 'consumed' | 'revoked'>): Promise<{ consent: Consent; created: boolean }> {
+  createConsent(c: Omit<Consent, 'id' | 'createdAt' | 'consumed' | 'revoked'> & { id?: string }): Promise<{ consent: Consent; created: boolean }> {
     const now = this.now(c.clientId);
-    const consent: Consent = { ...c, id: randomUUID(), createdAt: now, consumed: false, revoked: false };
+    const consent: Consent = { ...c, id: c.id ?? randomUUID(), createdAt: now, consumed: false, revoked: false };
     return this.store.createConsent(consent, {
       eventId: randomUUID(), clientId: consent.clientId, timestamp: now, eventType: 'SAMTYKKE_OPPRETTET',
       scope: consent.scope, externalConsentId: consent.clientConsentId,

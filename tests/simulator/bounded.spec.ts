@@ -43,3 +43,21 @@ test('2,000 abandoned /oauth2/auth requests: at most the cap held, a clear 429 b
   expect((await h.client.call('authorize', { query })).status).toBe(302);
   await h.admin('POST', '/reset');
 });
+
+test('an authorization code never exchanged leaves no consent; the exchange brings it into being', async () => {
+  const a = clients.a;
+  const counts = async () => ((await h.admin('GET', '/state')).body as { counts: { consents: number; codes: number } }).counts;
+  const callback = await h.authorize(a, { scope: 'debt.unsecured.presentation' });
+  expect(callback.searchParams.get('code')).toBeTruthy();
+  expect(await counts()).toMatchObject({ consents: 0, codes: 1 });
+  // The code expires unexchanged: the sweep deletes it, and no consent was ever active.
+  await h.admin('POST', '/clock', { advanceSeconds: 11 * 60 });
+  await h.admin('POST', '/sweep');
+  expect(await counts()).toMatchObject({ consents: 0, codes: 0 });
+
+  await h.admin('POST', '/clock', { reset: true });
+  const token = await h.codeToken(a, 'debt.unsecured.presentation');
+  expect((await h.client.call('getDebtWithAuthCodeToken', { token })).status).toBe(200);
+  expect((await counts()).consents).toBe(1);
+  await h.admin('POST', '/reset');
+});

@@ -4,7 +4,7 @@
  * with `code, scope, state` or `error, error_description, state`. An unknown client or an
  * unregistered redirect_uri gets a 400 error page, never a redirect.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { SimContext } from '../context.ts';
 import { AUTH_CODE_SECONDS, isValidNin, MAX_DAYS, parseAuthScope, SINGLE_USE_SECONDS } from '../rules.ts';
@@ -185,15 +185,14 @@ export async function consentPost(ctx: SimContext, req: Request, res: Response):
     return res.redirect(303, callback(s.redirectUri, { error: 'consent_denied', error_description: '', state: s.state }));
   }
   const now = ctx.state.now(s.clientId);
-  const { consent } = await ctx.state.createConsent({
-    clientId: s.clientId, nin: s.nin!, scope: s.scope, source: 'regular',
-    singleUse: s.days === undefined, requestedDays: s.requestedDays,
+  const consentTerms = {
+    scope: s.scope, singleUse: s.days === undefined, requestedDays: s.requestedDays,
     expiresAt: now + (s.days === undefined ? SINGLE_USE_SECONDS : s.days * 86400) * 1000,
-  });
+  };
   const scope = s.openid ? `${s.scope} openid` : s.scope;
   const code = opaqueToken();
   await ctx.state.store.putCode({
-    code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: consent.id, scope, openid: s.openid,
+    code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: randomUUID(), consentTerms, scope, openid: s.openid,
     nin: s.nin!, expiresAt: now + AUTH_CODE_SECONDS * 1000, used: false,
     ...(s.codeChallenge !== undefined ? { codeChallenge: s.codeChallenge } : {}),
     ...(s.nonce !== undefined ? { nonce: s.nonce } : {}),

@@ -119,6 +119,7 @@ async function authorizationCode(ctx: SimContext, client: SimClient, body: Recor
   }
   // Exactly one of two racing exchanges wins the code.
   if (!(await ctx.state.store.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
+  await ctx.state.createConsent({ ...code.consentTerms, id: code.consentId, clientId: client.client_id, nin: code.nin, source: 'regular' });
   const debtScope = code.scope.split(' ')[0]!;
   const service = codeGrantService(ctx);
   const lifetime = ctx.state.tokenSeconds(client.client_id);

@@ -24,7 +24,12 @@ export interface AuthCode {
   code: string;
   clientId: string;
   redirectUri: string;
+  /**
+   * The consent the person accepted. It comes into being (with its SAMTYKKE_OPPRETTET event) only
+   * when the code is exchanged: a code never exchanged leaves no consent, and is swept.
+   */
   consentId: string;
+  consentTerms: Pick<Consent, 'scope' | 'singleUse' | 'requestedDays' | 'expiresAt'>;
   scope: string; // as given back in the callback and token response
   openid: boolean;
   nin: string;
