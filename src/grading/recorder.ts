@@ -62,7 +62,17 @@ export interface RecordedExchange {
   note?: string;
 }
 
+/** The recording is bounded: this many exchanges per client, strings clipped to MAX_STRING. */
 const MAX_PER_CLIENT = 5000;
+const MAX_STRING = 512;
+
+/** Long strings (a 12 kB `state`, say) clipped, so a client's recording stays small whatever it sends. */
+function clipStrings(v: unknown): unknown {
+  if (typeof v === 'string') return v.length > MAX_STRING ? `${v.slice(0, 64)}… (${v.length} characters)` : v;
+  if (Array.isArray(v)) return v.map(clipStrings);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clipStrings(x)]));
+  return v;
+}
 
 export class Recorder {
   private seq = 0;
@@ -71,7 +81,7 @@ export class Recorder {
   add(e: Omit<RecordedExchange, 'seq'>): void {
     if (!e.clientId) return;
     const list = this.byClient.get(e.clientId) ?? [];
-    list.push(redactValue({ ...e, seq: ++this.seq }));
+    list.push(redactValue(clipStrings({ ...e, seq: ++this.seq }) as RecordedExchange));
     if (list.length > MAX_PER_CLIENT) list.shift();
     this.byClient.set(e.clientId, list);
   }
@@ -147,7 +157,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
       if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk as string));
       return end(...args);
     }) as typeof res.end;
-    res.on('finish', () => void tokenLookup.then((facts) => {
+    res.on('finish', () => void tokenLookup.then(async (facts) => {
       const token = facts && { ...facts, clientId: undefined };
       const body = (bodyBefore ?? req.body ?? jsonBody) as unknown;
       const form = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
@@ -172,6 +182,8 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
       const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
       const clientId = facts ? facts.clientId
         : (res.locals.clientId as string | undefined) ?? basicClientId(authorization) ?? (typeof form.client_id === 'string' ? form.client_id : undefined) ?? query.client_id;
+      // Only the clients the sandbox knows: a made-up client_id must not open a recording.
+      if (!clientId || !(await ctx.state.client(clientId).catch(() => undefined))) return;
       const findings = host === 'api' && operation
         ? ctx.contracts.api.validateRequest(operation.operationId, { query, headers: req.headers as Record<string, string>, contentType: header(req.headers['content-type']), body })
           .map((f) => ({ severity: f.severity, pointer: f.pointer, expected: String(f.expected), actual: String(f.actual) }))
@@ -189,7 +201,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
         },
         response: { status: res.statusCode, contentType, leniency: res.getHeader(LENIENCY_HEADER)?.toString(), body: responseBody, issued },
       });
-    }));
+    }).catch((e: unknown) => ctx.log(`[grading] an exchange could not be recorded: ${(e as Error).message}`)));
     let jsonBody: unknown;
     if (host === 'access' && req.is('application/json')) {
       json(req, res, () => {

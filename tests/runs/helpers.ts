@@ -93,3 +93,13 @@ export function expectNoLeaks(dir: string): void {
   expect(files, `files under ${dir}`).toBeGreaterThan(5);
   expect(leaks.map((l) => `${l.needle} in ${l.where}: …${l.sample}`)).toEqual([]);
 }
+
+/** The lines of one numbered item of the onboarding checklist (its title line and its notes). */
+export function checklistItem(md: string, title: string): string {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => /^\d+\. /.test(l) && l.includes(title));
+  expect(start, `checklist item "${title}" in:\n${md}`).toBeGreaterThanOrEqual(0);
+  const rest = lines.slice(start + 1);
+  const end = rest.findIndex((l) => /^\d+\. /.test(l) || l.trim() === '');
+  return [lines[start], ...rest.slice(0, end < 0 ? undefined : end)].join('\n');
+}

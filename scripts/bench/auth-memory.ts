@@ -1,0 +1,88 @@
+/**
+ * Memory under a stream of unauthenticated requests (issue 9): N `GET /oauth2/auth` requests,
+ * no credentials, each with a 12 kB `state`, against the simulator with its default SQLite store;
+ * RSS before, after the stream, and after the sessions expired and the sweep ran.
+ * The simulator runs in test mode here, only so the bench can move its clock past the 30-minute
+ * session lifetime and run the sweep at once (POST /clock, POST /sweep on the admin port); the
+ * request path is the one `npm run mock` serves.
+ *   npx tsx scripts/bench/auth-memory.ts [--requests N]      (default 100000)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
+import { freePort } from '../../src/config/ports.ts';
+import { fixtureClients } from '../../src/simulator/index.ts';
+import { load, type LoadFigures } from './load.ts';
+import { rssOf, startSimulatorProcess } from './servers.ts';
+
+export interface AuthMemoryFigures {
+  requests: number;
+  /** Answers by status: 302 (a login session started) until the per-client cap, then 429. */
+  load: LoadFigures;
+  rssStartBytes: number;
+  rssAfterStreamBytes: number;
+  rssAfterSweepBytes: number;
+  /** After the sweep, minus the start: the issue's bound is 50 MB. */
+  growthAfterSweepBytes: number;
+  sessionsHeldAfterStream: number;
+  sessionsSwept: number;
+  store: string;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 2_000));
+
+export async function benchAuthMemory(requests: number, log: (line: string) => void): Promise<AuthMemoryFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nogi-bench-auth-'));
+  const adminPort = await freePort();
+  const sim = await startSimulatorProcess([], { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_ADMIN_PORT: String(adminPort), NOGI_SIM_DATA_DIR: dataDir, NOGI_SIM_STORE: '' });
+  const admin = `http://127.0.0.1:${adminPort}`;
+  const adminCall = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${admin}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!r.ok) throw new Error(`admin ${method} ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as Record<string, unknown>;
+  };
+  try {
+    const [accessUrl] = sim.urls;
+    const client = fixtureClients().a;
+    const catalogue = await getCatalogue();
+    const query = new URLSearchParams({
+      client_id: client.client_id, redirect_uri: client.redirect_uris[0]!, response_type: 'code',
+      scope: catalogue.service('debt').scopes.find((s) => s.endsWith('presentation')) ?? catalogue.service('debt').scopes[0]!,
+      state: 's'.repeat(12 * 1024),
+    });
+    const url = `${accessUrl}${catalogue.operation('authorize').path}?${query}`;
+    // Warm up (JIT, pools, SQLite cache), start clean, then the baseline.
+    await load({ url, method: 'GET', connections: 8, duration: 10, amount: 500 });
+    await adminCall('POST', '/reset');
+    await settle();
+    const rssStartBytes = await rssOf(sim.pid);
+    log(`  RSS at the start: ${(rssStartBytes / 2 ** 20).toFixed(1)} MiB`);
+    const figures = await load({ url, method: 'GET', connections: 32, duration: 900, amount: requests });
+    const rssAfterStreamBytes = await rssOf(sim.pid);
+    const held = (await adminCall('GET', '/state')) as { counts: { sessions: number }; store: string };
+    log(`  ${figures.requests} requests in ${figures.seconds.toFixed(1)} s (login sessions started up to the per-client cap, the rest refused with 429); ${held.counts.sessions} sessions held; RSS ${(rssAfterStreamBytes / 2 ** 20).toFixed(1)} MiB`);
+    await adminCall('POST', '/clock', { advanceSeconds: 31 * 60 });
+    const swept = (await adminCall('POST', '/sweep')) as { swept: { sessions: number } };
+    await settle();
+    const rssAfterSweepBytes = await rssOf(sim.pid);
+    log(`  after the sweep (${swept.swept.sessions} sessions deleted): RSS ${(rssAfterSweepBytes / 2 ** 20).toFixed(1)} MiB, ${((rssAfterSweepBytes - rssStartBytes) / 2 ** 20).toFixed(1)} MiB from the start`);
+    return {
+      requests: figures.requests, load: figures, rssStartBytes, rssAfterStreamBytes, rssAfterSweepBytes,
+      growthAfterSweepBytes: rssAfterSweepBytes - rssStartBytes, sessionsHeldAfterStream: held.counts.sessions, sessionsSwept: swept.swept.sessions, store: held.store,
+    };
+  } finally {
+    await sim.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { requests: { type: 'string', default: '100000' } } });
+  const requests = Number(values.requests);
+  if (!Number.isInteger(requests) || requests < 1 || requests > 1_000_000) throw new Error('--requests must be a whole number from 1 to 1000000');
+  const f = await benchAuthMemory(requests, console.log);
+  console.log(JSON.stringify({ ...f, growthAfterSweepMiB: +(f.growthAfterSweepBytes / 2 ** 20).toFixed(1) }, null, 2));
+}
