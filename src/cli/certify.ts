@@ -1,59 +1,31 @@
 /**
  * nogi-conformance certify [--from gate|onboarding|client-report] [--key <pem|jwk file>]
- *                          [--valid-days n] [--min-score p] [--reports dir] [--target name]
+ *                          [--valid-days n] [--min-score p] [--reports dir]
  * Writes reports/certificate.json, reports/certificate.jws (JWS over its canonical JSON) and
  * reports/certificate-key.public.jwk (what `verify --key` needs). Without --key or
  * NOGI_CERT_SIGNING_JWK, a development key is used and the certificate says "development": true.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { buildCertificate, meetsMinScore, parseMinScore, type CertificateSource } from '../certificate/document.ts';
+import { buildCertificate, meetsMinScore } from '../certificate/document.ts';
 import { KeyError, loadSigningKey } from '../certificate/keys.ts';
 import { signCertificate } from '../certificate/sign.ts';
 import { loadSource, SourceError } from '../certificate/sources.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
+import type { CliOptions } from './options.ts';
 
-export const certifyUsage = `Usage: nogi-conformance certify [options]
-  --from <run>        gate (default), onboarding or client-report: which run's results to certify
-  --key <file>        the signing key (PEM or JWK, private); else NOGI_CERT_SIGNING_JWK; else a
-                      development key in NOGI_DATA_DIR (default .nogi/), marked "development": true
-  --valid-days <n>    days until the certificate expires (default 90)
-  --min-score <p>     exit 1 when the score (percent of judged checks that passed) is below p
-  --reports <dir>     the reports folder (default reports/ or NOGI_REPORTS_DIR)
-The target and client are those the run recorded (reports/run.json, or client-report.json).
-`;
-
-const sources: readonly CertificateSource[] = ['gate', 'onboarding', 'client-report'];
-
-export async function certify(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+/** certify's options (src/cli/options.ts) are parsed and checked by the command line. */
+export async function certify(options: Pick<CliOptions, 'from' | 'key' | 'validDays' | 'minScore' | 'reports'>, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const out = (s: string) => process.stdout.write(redact(s));
   const err = (s: string) => process.stderr.write(redact(`nogi-conformance certify: ${s}\n`));
-  let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
-      from: { type: 'string', default: 'gate' }, key: { type: 'string' }, 'valid-days': { type: 'string' },
-      'min-score': { type: 'string' }, reports: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    } }));
-  } catch (e) {
-    err(`${(e as Error).message}\n\n${certifyUsage}`);
-    return ExitCode.config;
-  }
-  if (values.help) {
-    out(certifyUsage);
-    return ExitCode.passed;
-  }
-  try {
-    const source = values.from as CertificateSource;
-    if (!sources.includes(source)) throw new RangeError(`--from must be one of ${sources.join(', ')}, got "${values.from}"`);
-    const validDays = values['valid-days'] === undefined ? undefined : Number(values['valid-days']);
-    if (validDays !== undefined && (!Number.isInteger(validDays) || validDays < 1 || validDays > 3650)) throw new RangeError('--valid-days must be a whole number from 1 to 3650');
-    const minScore = parseMinScore(values['min-score']);
-    const reportsOption = values.reports ?? env.NOGI_REPORTS_DIR ?? 'reports';
+    const source = options.from ?? 'gate';
+    const { validDays, minScore } = options;
+    const reportsOption = options.reports ?? env.NOGI_REPORTS_DIR ?? 'reports';
     const dir = isAbsolute(reportsOption) ? reportsOption : resolve(cwd, reportsOption);
     const loaded = loadSource(source, dir);
-    const key = await loadSigningKey(values.key, env, cwd);
+    const key = await loadSigningKey(options.key, env, cwd);
     const certificate = buildCertificate({
       source, checks: loaded.checks, development: key.development, validDays, env,
       target: loaded.target,
@@ -73,12 +45,10 @@ export async function certify(argv: string[], env: NodeJS.ProcessEnv = process.e
     if (threshold.line) out(`${threshold.ok ? '✓' : '✗'} ${threshold.line}\n`);
     return threshold.ok ? ExitCode.passed : ExitCode.failed;
   } catch (e) {
-    if (e instanceof SourceError || e instanceof KeyError || e instanceof RangeError) {
+    if (e instanceof SourceError || e instanceof KeyError) {
       err(e.message);
       return ExitCode.config;
     }
     throw e;
   }
 }
-
-export const run = certify;

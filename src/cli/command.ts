@@ -11,8 +11,10 @@ export interface Invocation {
   envFile: EnvFile;
   /** NOGI_* variables .env.example does not list (only doctor sees them; other commands refuse to start). */
   unknownVariables: UnknownVariable[];
-  /** The command line after the command's name, for commands that read their own arguments. */
+  /** The command's positional arguments (verify: the certificate file). */
   args: string[];
+  /** The folder the CLI runs from: relative paths in the flags are relative to it. */
+  cwd: string;
 }
 
 export interface CommandSpec {
@@ -23,11 +25,8 @@ export interface CommandSpec {
   description?: string;
   /** The options it takes, by name (src/cli/options.ts); any other is refused. */
   options: readonly OptionName[];
-  /**
-   * The command reads its own arguments (certify, verify, client-report: src/cli/<name>.ts, with
-   * their own usage text); `options` is then empty and `--help` is the command's own.
-   */
-  ownArguments?: boolean;
+  /** Its positional argument, as commander writes it (verify: '<certificate>'). */
+  argument?: string;
   /** doctor reports unknown NOGI_* variables as a check instead of refusing to start. */
   reportsUnknownVariables?: boolean;
   /** Runs the command and returns its exit code; import the command's module lazily (start-up stays fast). */

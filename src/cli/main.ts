@@ -13,6 +13,14 @@ import { describeUnknown, loadEnvFile, unknownVariables } from './settings.ts';
 const fail = (message: string): void => void process.stderr.write(`${redact(message)}\n`);
 
 export async function main(argv: string[]): Promise<number> {
+  return runCommandLine(argv, process.env, process.cwd());
+}
+
+/**
+ * One command line, run as from the folder `cwd` with the environment `base` (its .env is read
+ * into `base`). The tests run commands in-process through this, exactly as a partner's shell does.
+ */
+export async function runCommandLine(argv: string[], base: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   let parsed: ParsedCommandLine;
   try {
     parsed = parse(argv);
@@ -26,16 +34,16 @@ export async function main(argv: string[]): Promise<number> {
     return parsed.exitCode;
   }
   // The partner's .env is the one of the folder they run from.
-  const envFile = loadEnvFile();
-  const unknown = unknownVariables(process.env, envFile);
+  const envFile = loadEnvFile(cwd, base);
+  const unknown = unknownVariables(base, envFile);
   if (unknown.length && !parsed.command.reportsUnknownVariables) {
     // A mistyped name would otherwise be ignored silently (a misspelt target name runs against mock).
     fail(`${programName}: ${unknown.map(describeUnknown).join('\n  ')}\nRename or remove ${unknown.length === 1 ? 'it' : 'them'}; ${programName} doctor checks every setting.`);
     return ExitCode.config;
   }
   try {
-    const env = runEnvironment(parsed.options);
-    return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown, args: parsed.args });
+    const env = runEnvironment(parsed.options, base, cwd);
+    return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown, args: parsed.args, cwd });
   } catch (error) {
     if (error instanceof ConfigError) {
       fail(error.message);

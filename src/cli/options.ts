@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Option } from 'commander';
-import { parseMinScore } from '../certificate/document.ts';
+import { parseMinScore, type CertificateSource } from '../certificate/document.ts';
 import { UsageError } from './exit-codes.ts';
 
 export const targetNames = ['mock', 'preprod', 'custom'] as const;
@@ -31,6 +31,23 @@ export interface CliOptions {
   samples?: number;
   /** false with --no-drift. */
   drift: boolean;
+  /** certify: which run's results (gate, onboarding, client-report). */
+  from?: CertificateSource;
+  /** certify: the signing key file; verify: the issuer's public key file. */
+  key?: string;
+  /** certify: days until the certificate expires. */
+  validDays?: number;
+  /** verify: the issuer's JWKS URL. */
+  jwks?: string;
+  /** verify: a contracts folder to compare the hashes with. */
+  contracts?: string;
+  /** client-report: the client graded, the sandbox's admin URL, a scenario to play and its options. */
+  client?: string;
+  admin?: string;
+  scenario?: string;
+  operation?: string;
+  set: Record<string, string | number>;
+  reset: boolean;
 }
 
 /** `i/n` with 1 <= i <= n, checked here so that Playwright never sees a shard it would refuse. */
@@ -79,6 +96,26 @@ function parseMinScoreFlag(text: string): number | undefined {
   }
 }
 
+const certificateSources: readonly CertificateSource[] = ['gate', 'onboarding', 'client-report'];
+
+function parseFrom(text: string): CertificateSource {
+  if (!(certificateSources as readonly string[]).includes(text)) throw new UsageError(`--from must be one of ${certificateSources.join(', ')}, got "${text}"`);
+  return text as CertificateSource;
+}
+
+function parseValidDays(text: string): number {
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days < 1 || days > 3650) throw new UsageError(`--valid-days must be a whole number from 1 to 3650, got "${text}"`);
+  return days;
+}
+
+/** --set name=value, repeatable: a whole number stays a number (seconds=3), anything else a string. */
+function collectSetting(text: string, previous: Record<string, string | number> = {}): Record<string, string | number> {
+  const m = /^([A-Za-z]\w*)=(.+)$/.exec(text);
+  if (!m) throw new UsageError(`--set takes name=value, got "${text}"`);
+  return { ...previous, [m[1]!]: /^-?\d+$/.test(m[2]!) ? Number(m[2]) : m[2]! };
+}
+
 export const cliOptions = {
   target: () => new Option('--target <name>', 'mock (the embedded simulator, default), preprod, or custom (NOGI_ACCESS_BASE_URL, NOGI_API_BASE_URL); overrides NOGI_TARGET').argParser(parseTarget),
   reports: () => new Option('--reports <dir>', 'where reports go (default: reports/ in the current folder, or NOGI_REPORTS_DIR)'),
@@ -89,6 +126,18 @@ export const cliOptions = {
   noDrift: () => new Option('--no-drift', 'skip the drift check'),
   minScore: () => new Option('--min-score <percent>', 'pass when at least this percent of the judged checks passed (0-100), instead of requiring no failure').argParser(parseMinScoreFlag),
   record: () => new Option('--record', 'save the target\'s debt answers as a persona pack (synthetic NINs and names) in personas/<target>/'),
+  from: () => new Option('--from <run>', 'gate (default), onboarding or client-report: which run\'s results to certify (the target and client it recorded in reports/run.json or client-report.json)').argParser(parseFrom),
+  signingKey: () => new Option('--key <file>', 'the signing key (PEM or JWK, private); else NOGI_CERT_SIGNING_JWK; else a development key in NOGI_DATA_DIR (default .nogi/), and the certificate says "development": true'),
+  validDays: () => new Option('--valid-days <n>', 'days until the certificate expires, 1-3650 (default 90)').argParser(parseValidDays),
+  publicKey: () => new Option('--key <file>', 'the issuer\'s public key (PEM or JWK); certify writes certificate-key.public.jwk'),
+  jwks: () => new Option('--jwks <url>', 'or the issuer\'s JWKS, the key picked by the certificate\'s kid'),
+  contracts: () => new Option('--contracts <dir>', 'a contracts folder to compare the hashes with (upstream/openapi.json, errata.overlay.yaml, oauth.openapi.yaml); default: this suite\'s contracts/'),
+  client: () => new Option('--client <id>', 'the client to grade (required)'),
+  admin: () => new Option('--admin <url>', 'the sandbox\'s admin URL (default NOGI_ADMIN_BASE_URL, else http://127.0.0.1:4430)'),
+  scenario: () => new Option('--scenario <name>', 'play a scenario for this client instead of reporting (GET <admin>/grading/scenarios lists them)'),
+  operation: () => new Option('--operation <id>', 'the operation a fault scenario applies to (default getDebtWithConsentID)'),
+  set: () => new Option('--set <name=value>', 'a scenario option, repeatable: seconds=3, limit=10, gap=5, creditors=2, status=503, consentId=…').argParser(collectSetting),
+  reset: () => new Option('--reset', 'forget the client\'s recording (start a fresh grading)'),
 } as const satisfies Record<string, () => Option>;
 export type OptionName = keyof typeof cliOptions;
 
@@ -104,6 +153,17 @@ export function toCliOptions(values: Record<string, unknown>): CliOptions {
     drift: values.drift !== false,
     record: values.record === true,
     minScore: values.minScore as number | undefined,
+    from: values.from as CertificateSource | undefined,
+    key: values.key as string | undefined,
+    validDays: values.validDays as number | undefined,
+    jwks: values.jwks as string | undefined,
+    contracts: values.contracts as string | undefined,
+    client: values.client as string | undefined,
+    admin: values.admin as string | undefined,
+    scenario: values.scenario as string | undefined,
+    operation: values.operation as string | undefined,
+    set: (values.set as Record<string, string | number> | undefined) ?? {},
+    reset: values.reset === true,
   };
 }
 

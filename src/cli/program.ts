@@ -47,19 +47,13 @@ function build(commands: readonly CommandSpec[], out: { text: string }, selected
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
   for (const spec of commands) {
     const command = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
-    if (spec.ownArguments) {
-      // Its arguments, --help included, go to the command itself.
-      command.helpOption(false).allowUnknownOption().allowExcessArguments().argument('[arguments...]').action((args: string[]) => {
-        selected.command = spec;
-        selected.values = {};
-        selected.args = args;
-      });
-      continue;
-    }
+    if (spec.argument) command.argument(spec.argument);
     for (const name of spec.options) command.addOption(cliOptions[name]());
-    command.action((values: Record<string, unknown>) => {
+    // commander calls the action with the positional arguments, then the options, then itself.
+    command.action((...params: unknown[]) => {
       selected.command = spec;
-      selected.values = values;
+      selected.values = params.at(-2) as Record<string, unknown>;
+      selected.args = params.slice(0, -2) as string[];
     });
   }
   return program;

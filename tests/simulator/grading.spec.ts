@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseKey } from '../../src/certificate/keys.ts';
 import { verifyCertificate } from '../../src/certificate/sign.ts';
-import { certify } from '../../src/cli/certify.ts';
-import { clientReportCommand } from '../../src/cli/client-report.ts';
+import { runCommandLine } from '../../src/cli/main.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import type { ClientReport } from '../../src/grading/admin.ts';
 import { CALL_BUDGET } from '../../src/grading/judge.ts';
@@ -333,8 +332,7 @@ test('client-report writes md, html and json; --min-score sets the bar; certify 
   try {
     const partner = partnerClient();
     expect((await partner.createConsent('30')).status).toBe(200);
-    const cli = (argv: string[], command: (argv: string[], env: NodeJS.ProcessEnv, cwd: string) => Promise<number> = clientReportCommand) =>
-      quietly(() => command(argv, { NOGI_DATA_DIR: join(dir, 'data') }, dir));
+    const cli = (argv: string[], command = 'client-report') => quietly(() => runCommandLine([command, ...argv], { NOGI_DATA_DIR: join(dir, 'data') }, dir));
     const args = ['--client', a.client_id, '--admin', h.sim.adminUrl!, '--reports', join(dir, 'reports')];
     expect(await cli(args)).toBe(1);
     const markdown = readFileSync(join(dir, 'reports', 'client-report.md'), 'utf8');
@@ -354,7 +352,7 @@ test('client-report writes md, html and json; --min-score sets the bar; certify 
     expect(await cli(['--client', a.client_id, '--admin', h.sim.adminUrl!, '--scenario', 'tokens-expire-in-seconds', '--set', 'seconds'])).toBe(2);
     expect(await cli(['--client', a.client_id, '--admin', h.sim.adminUrl!, '--scenario', 'tokens-expire-in-seconds', '--set', 'seconds=0'])).toBe(2);
 
-    expect(await cli(['--from', 'client-report', '--reports', join(dir, 'reports')], certify)).toBe(0);
+    expect(await cli(['--from', 'client-report', '--reports', join(dir, 'reports')], 'certify')).toBe(0);
     const key = parseKey(readFileSync(join(dir, 'reports', 'certificate-key.public.jwk'), 'utf8'), 'public', 'test');
     const outcome = await verifyCertificate(readFileSync(join(dir, 'reports', 'certificate.jws'), 'utf8'), { key });
     expect(outcome.ok).toBe(true);

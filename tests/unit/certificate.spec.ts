@@ -14,7 +14,7 @@ import { loadSigningKey, parseKey } from '../../src/certificate/keys.ts';
 import { jwksFromUrl, signCertificate, verifyCertificate } from '../../src/certificate/sign.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { certify } from '../../src/cli/certify.ts';
+import { runCommandLine } from '../../src/cli/main.ts';
 import { contractsDir } from '../../src/contract/load.ts';
 import { contractsIn } from '../../src/cli/verify.ts';
 import { registerSecret } from '../../src/reporting/redact.ts';
@@ -71,11 +71,14 @@ test.describe('certificates', () => {
 
   const certifyQuietly = async (argv: string[]): Promise<number> => {
     const write = process.stdout.write.bind(process.stdout);
+    const writeErr = process.stderr.write.bind(process.stderr);
     process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
     try {
-      return await certify(['--reports', reports, ...argv], env, dir);
+      return await runCommandLine(['certify', '--reports', reports, ...argv], { ...env }, dir);
     } finally {
       process.stdout.write = write;
+      process.stderr.write = writeErr;
     }
   };
   test('the results certified are those of the run named, against the target and client it recorded', async () => {
