@@ -141,28 +141,13 @@ export const cliOptions = {
 } as const satisfies Record<string, () => Option>;
 export type OptionName = keyof typeof cliOptions;
 
-/** commander's parsed values (camelCase keys) as CliOptions. */
+/** commander's parsed values as CliOptions: commander names each by its flag in camelCase (--min-score: minScore), as CliOptions does. */
 export function toCliOptions(values: Record<string, unknown>): CliOptions {
   return {
-    target: values.target as string | undefined,
-    reports: values.reports as string | undefined,
-    shard: values.shard as Shard | undefined,
-    grep: values.grep as string | undefined,
-    specUrl: values.specUrl as string | undefined,
-    samples: values.samples as number | undefined,
+    ...(values as Partial<CliOptions>),
     drift: values.drift !== false,
     record: values.record === true,
-    minScore: values.minScore as number | undefined,
-    from: values.from as CertificateSource | undefined,
-    key: values.key as string | undefined,
-    validDays: values.validDays as number | undefined,
-    jwks: values.jwks as string | undefined,
-    contracts: values.contracts as string | undefined,
-    client: values.client as string | undefined,
-    admin: values.admin as string | undefined,
-    scenario: values.scenario as string | undefined,
-    operation: values.operation as string | undefined,
-    set: (values.set as Record<string, string | number> | undefined) ?? {},
+    set: (values.set as CliOptions['set'] | undefined) ?? {},
     reset: values.reset === true,
   };
 }
