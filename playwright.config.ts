@@ -115,6 +115,9 @@ export default defineConfig({
   },
   webServer,
   projects: [
+    // The tests of the CLI runs (they start the runs as child processes): the longest tests, first
+    // and spread over every worker, so that the short projects fill in beside them.
+    { name: 'runs', testDir: 'tests/runs', fullyParallel: true },
     { name: 'unit', testDir: 'tests/unit' },
     { name: 'simulator', testDir: 'tests/simulator' },
     targetProject('mock'),
@@ -125,7 +128,5 @@ export default defineConfig({
     // the rule (the clean simulator passing every spec is the mock project).
     ...selfTestCases.map((c) => selfTestProject(`self ${c.deviation}`, { deviation: c.deviation, names: c.names }, c.grep)),
     { name: 'self', testDir: 'tests/self' },
-    // The tests of the CLI runs (they start the runs as child processes).
-    { name: 'runs', testDir: 'tests/runs' },
   ],
 });
