@@ -218,7 +218,10 @@ export class SqlStore implements Store {
   }
   async sequenceBounds(w: FeedWindow): Promise<{ first: number; last: number }> {
     const [where, params] = windowSql(w);
-    const [r] = await this.db.all(`SELECT COALESCE(MIN(sequence_nr), 0) AS first, COALESCE(MAX(sequence_nr), 0) AS last FROM events WHERE ${where}`, params);
+    // The first and last row of the window along the (client_id, sequence_nr) index, each found
+    // with LIMIT 1 from its end, rather than MIN/MAX over every event of the client.
+    const end = (order: 'ASC' | 'DESC') => `COALESCE((SELECT sequence_nr FROM events WHERE ${where} ORDER BY sequence_nr ${order} LIMIT 1), 0)`;
+    const [r] = await this.db.all(`SELECT ${end('ASC')} AS first, ${end('DESC')} AS last`, [...params, ...params]);
     return { first: num(r?.first), last: num(r?.last) };
   }
 
