@@ -18,6 +18,7 @@ import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID,
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
 import type { OperationHandler } from './handlers/types.ts';
 import { leniency } from './leniency.ts';
+import { precompileRouter } from './routing.ts';
 import { recordExchanges } from '../../grading/recorder.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -154,6 +155,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     },
   });
   await api.init();
+  precompileRouter(api);
 
   const app = express();
   app.disable('x-powered-by');
