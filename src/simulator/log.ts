@@ -1,6 +1,5 @@
 /** One log line per request: host, method, path (no query), status, ms, client. Never secrets or NINs. */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { NextFunction, Request, Response } from 'express';
 import { redact } from '../reporting/redact.ts';
 
 export type LogFn = (line: string) => void;
@@ -11,9 +10,13 @@ export const sanitize = redact;
 /** Called once per answered request (metrics). */
 export type ObserveFn = (host: string, method: string, path: string, status: number, seconds: number) => void;
 
+/** What the request log reads of a request and its response (Express's, or the API host's: api/http.ts). */
+interface LoggedRequest { method: string; path: string }
+interface LoggedResponse { statusCode: number; locals: Record<string, unknown>; on(event: 'finish', listener: () => void): unknown }
+
 /** `log` masks what it writes (the simulator's ctx.log does: every line goes through sanitize there). */
 export function requestLogger(host: string, log: LogFn, observe?: ObserveFn) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: LoggedRequest, res: LoggedResponse, next: () => void): void => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
