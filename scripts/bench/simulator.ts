@@ -221,11 +221,11 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
     const throughput: Throughput[] = [];
     for (const endpoint of ENDPOINTS) {
       const r = requests[endpoint];
-      const targets: [string, string][] = [['simulator', p.endpoints.apiBaseUrl], ...(prism ? [['prism', prism.urls[0]!] as [string, string]] : []), ['bare', bare.urls[0]!]];
-      for (const [server, base] of targets) {
-        const figures = await load({ url: base + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: CONNECTIONS, duration: s.seconds, amount: s.amount });
+      const targets: [string, BenchServer, string][] = [['simulator', sim.value, p.endpoints.apiBaseUrl], ...(prism ? [['prism', prism, prism.urls[0]!] as [string, BenchServer, string]] : []), ['bare', bare, bare.urls[0]!]];
+      for (const [server, proc, base] of targets) {
+        const figures = await load({ url: base + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: CONNECTIONS, duration: s.seconds, amount: s.amount, pid: proc.pid });
         throughput.push({ endpoint: `${r.method} ${p.catalogue.operation(endpoint).path}`, server, connections: CONNECTIONS, ...figures });
-        log(`  ${`${r.method} ${p.catalogue.operation(endpoint).path}`.padEnd(30)} ${server.padEnd(9)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms${figures.non2xx ? `  ${figures.non2xx} non-2xx` : ''}${figures.errors ? `  ${figures.errors} errors` : ''}`);
+        log(`  ${`${r.method} ${p.catalogue.operation(endpoint).path}`.padEnd(30)} ${server.padEnd(9)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  CPU ${figures.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} µs/req${figures.non2xx ? `  ${figures.non2xx} non-2xx` : ''}${figures.errors ? `  ${figures.errors} errors` : ''}`);
       }
     }
     await Promise.all([prism, bare].map((x) => x?.stop()));
