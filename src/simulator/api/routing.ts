@@ -8,24 +8,51 @@
  *   - matchOperation() compiled a regular expression per operation and sorted the matches per
  *     request: now the same patterns, compiled once, in the same (stable) order;
  *   - parseRequest() compiled the operation's path template (bath) on each call, three times a
- *     request: now once per template. A request with cookies, or a query or body that is not
- *     what Express hands over, takes the original code.
+ *     request: now once per template, and the parameters are read as bath reads them. A request
+ *     with cookies, or a query or body that is not what the API host hands over, takes the
+ *     original code;
+ *   - normalizePath() compiled a regular expression for the API root on each call: now once;
+ *     normalizeRequest() is the same, without splitting a path that has no query.
  */
-import { createRequire } from 'node:module';
 import type { OpenAPIBackend, Operation, ParsedRequest, Request as BackendRequest } from 'openapi-backend';
 
 type Params = (pathname: string) => Record<string, string> | null;
-// bath-es5 is openapi-backend's own path-template parser, resolved from it (the same copy).
-const bath = (createRequire(createRequire(import.meta.url).resolve('openapi-backend')))('bath-es5') as { default: (template: string) => { params: Params } };
+
+/**
+ * bath-es5's params(template) (openapi-backend's path-template parser), without its intermediate
+ * arrays: the template's `{name}`s become `([^\/]*)` groups, each value is percent-decoded, and
+ * a name given twice with different values is no match.
+ */
+function templateParams(template: string): Params {
+  const names = (template.match(/\{[A-Za-z0-9_-]+\}/g) ?? []).map((x) => x.substring(1, x.length - 1));
+  const pattern = new RegExp(`^${template.replace(/\{[A-Za-z0-9_-]+\}/g, '([^\\/]*)')}$`);
+  return (pathname) => {
+    const m = pattern.exec(pathname);
+    if (m === null) return null;
+    const values = names.map((_, i) => decodeURIComponent(m[i + 1]!));
+    const out: Record<string, string> = {};
+    for (let i = 0; i < names.length; i++) {
+      if (names.some((n, j) => n === names[i] && values[j] !== values[i])) return null;
+      out[names[i]!] = values[i]!;
+    }
+    return out;
+  };
+}
 
 interface Route {
   operation: Operation;
   pattern: RegExp;
 }
 
-/** The only values Express's query parser gives: a string, or an array of strings. */
-const plainQuery = (q: unknown): q is Record<string, string | string[]> =>
-  typeof q === 'object' && q !== null && Object.values(q).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+/** The only values node:querystring gives: a string, or an array of strings. */
+function plainQuery(q: unknown): q is Record<string, string | string[]> {
+  if (typeof q !== 'object' || q === null) return false;
+  for (const k in q) {
+    const v = (q as Record<string, unknown>)[k];
+    if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) return false;
+  }
+  return true;
+}
 
 export function precompileRouter(api: OpenAPIBackend): void {
   const router = api.router;
@@ -42,54 +69,75 @@ export function precompileRouter(api: OpenAPIBackend): void {
   const exact = new Map<string, Operation>();
   for (const o of [...operations].reverse()) exact.set(`${o.method} ${o.path}`, o);
 
+  // router.js's normalizeRequest and normalizePath, the API root's expression compiled once.
+  const root = new RegExp(`^${router.apiRoot}/?`);
+  const trimSlashes = (router as unknown as { ignoreTrailingSlashes: boolean }).ignoreTrailingSlashes;
+  router.normalizePath = (pathInput: string): string => {
+    let path = pathInput.trim();
+    if (path.startsWith(router.apiRoot)) path = path.replace(root, '/');
+    while (trimSlashes && path.length > 1 && path.endsWith('/')) path = path.substr(0, path.length - 1);
+    return path;
+  };
+  const normalize = (req: BackendRequest): { path: string; method: string } => {
+    let path = req.path?.trim() || '';
+    if (!path.startsWith('/')) path = `/${path}`;
+    const q = path.indexOf('?');
+    if (q >= 0) path = path.slice(0, q);
+    return { path, method: req.method.trim().toLowerCase() };
+  };
+  router.normalizeRequest = (req: BackendRequest): BackendRequest => ({ ...req, ...normalize(req) });
+
+  const notFound = '404-notFound: no route matches request';
+  const notAllowed = '405-methodNotAllowed: this method is not registered for the route';
   router.matchOperation = ((req: BackendRequest, strict?: boolean) => {
-    const { path, method } = router.normalizeRequest(req);
-    const fail = (why: string) => {
-      if (strict) throw Error(why);
-      return undefined;
-    };
-    if (!path.startsWith(router.apiRoot)) return fail('404-notFound: no route matches request');
-    const normalized = router.normalizePath(path);
-    const hit = exact.get(`${method} ${normalized}`);
-    if (hit) return hit;
-    let pathMatched = false;
-    for (const r of routes) {
-      if (!r.pattern.test(normalized)) continue;
-      pathMatched = true;
-      if (r.operation.method === method) return r.operation;
+    const { path, method } = normalize(req);
+    let why = notFound;
+    if (path.startsWith(router.apiRoot)) {
+      const normalized = router.normalizePath(path);
+      const hit = exact.get(`${method} ${normalized}`);
+      if (hit) return hit;
+      for (const r of routes) {
+        if (!r.pattern.test(normalized)) continue;
+        why = notAllowed;
+        if (r.operation.method === method) return r.operation;
+      }
     }
-    return fail(pathMatched ? '405-methodNotAllowed: this method is not registered for the route' : '404-notFound: no route matches request');
+    if (strict) throw Error(why);
+    return undefined;
   }) as typeof router.matchOperation;
 
   const original = router.parseRequest.bind(router);
   const templates = new Map<string, Params>();
   const paramsOf = (template: string): Params => {
     let p = templates.get(template);
-    if (!p) templates.set(template, (p = bath.default(template).params));
+    if (!p) templates.set(template, (p = templateParams(template)));
     return p;
   };
   router.parseRequest = (req: BackendRequest, operation?: Operation): ParsedRequest => {
-    const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-    if (headers.cookie !== undefined || (req.body !== undefined && req.body !== null && typeof req.body !== 'object') || !plainQuery(req.query)) {
+    const raw = req.headers ?? {};
+    if (raw.cookie !== undefined || (req.body !== undefined && req.body !== null && typeof req.body !== 'object') || !plainQuery(req.query)) {
       return original(req, operation);
     }
-    const query: Record<string, string | string[]> = Object.create(Object.getPrototypeOf(req.query)) as Record<string, string | string[]>;
-    for (const [k, v] of Object.entries(req.query)) query[k] = Array.isArray(v) ? [...v] : v;
-    const normalized = router.normalizeRequest(req);
+    const headers: Record<string, string | string[]> = {};
+    for (const k in raw) headers[k.toLowerCase()] = raw[k]!;
+    const query = Object.create(Object.getPrototypeOf(req.query)) as Record<string, string | string[]>;
+    for (const k in req.query) {
+      const v = req.query[k]!;
+      query[k] = Array.isArray(v) ? [...v] : v;
+    }
+    const { path, method } = normalize(req);
     let params: Record<string, string> = {};
     if (operation) {
-      params = paramsOf(operation.path)(router.normalizePath(normalized.path)) ?? {};
       for (const name in query) {
-        const raw = query[name];
-        if (!raw) continue;
+        if (!query[name]) continue;
         const parameter = operation.parameters?.find((p) => !('$ref' in p) && p?.in === 'query' && p?.name === name) as
-          | { content?: Record<string, unknown>; explode?: boolean; style?: string }
+          | { content?: Record<string, unknown>; explode?: boolean }
           | undefined;
-        // Parameters with content or explode: false are parsed as router.js does it.
+        // Parameters with content, or explode: false, are parsed as router.js does it.
         if (parameter && (parameter.content?.['application/json'] || parameter.explode === false)) return original(req, operation);
       }
+      params = paramsOf(operation.path)(router.normalizePath(path)) ?? {};
     }
-    return { ...normalized, params, headers, query, cookies: {}, requestBody: req.body } as ParsedRequest;
+    return { ...req, path, method, params, headers, query, cookies: {}, requestBody: req.body } as ParsedRequest;
   };
 }
