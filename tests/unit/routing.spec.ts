@@ -19,7 +19,7 @@ for (const method of ['GET', 'PUT', 'DELETE', 'POST', 'HEAD', 'get']) {
   for (const p of paths) {
     for (const id of p.includes('{id}') ? ids : ['']) {
       for (const qs of ['', 'fromSequenceNr=1&limit=10', 'limit=5&limit=6', 'x']) {
-        requests.push({ method, path: p.replace('{id}', id), query: parse(qs), headers: { 'content-type': 'application/json', authorization: 'Bearer abc', 'x-trace-id': 't' }, body: method === 'PUT' ? { a: 1 } : undefined });
+        requests.push({ method, path: p.replace('{id}', id), query: parse(qs) as Record<string, string | string[]>, headers: { 'content-type': 'application/json', authorization: 'Bearer abc', 'x-trace-id': 't' }, body: method === 'PUT' ? { a: 1 } : undefined });
       }
     }
   }

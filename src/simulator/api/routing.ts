@@ -138,6 +138,10 @@ export function precompileRouter(api: OpenAPIBackend): void {
       }
       params = paramsOf(operation.path)(router.normalizePath(path)) ?? {};
     }
-    return { ...req, path, method, params, headers, query, cookies: {}, requestBody: req.body } as ParsedRequest;
+    // { ...req, path, method, params, headers, query, cookies, requestBody } as router.js builds
+    // it, but written out: a spread followed by new keys is a slow path of V8 (µs per call).
+    const out: Record<string, unknown> = { method, path, query, headers, body: req.body, params, cookies: {}, requestBody: req.body };
+    for (const k of Object.keys(req)) if (!(k in out)) out[k] = (req as unknown as Record<string, unknown>)[k];
+    return out as unknown as ParsedRequest;
   };
 }
