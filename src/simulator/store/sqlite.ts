@@ -3,21 +3,27 @@
  * synchronous=NORMAL (why that keeps every acknowledged write: see the constructor).
  * better-sqlite3 is synchronous; a transaction's callback may await, so while a transaction is
  * open (or statements wait) every statement goes through one queue and none can slip into another
- * request's open transaction. With nothing queued a statement runs at once. Statements are
- * prepared once and reused.
+ * request's open transaction. With nothing queued a statement runs at once. Transactions asked for
+ * together are committed together (schedule()). Statements are prepared once and reused.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Queryable, Row, SqlEngine } from './sql.ts';
 
+/** A statement or a transaction waiting for its turn. */
+type Op =
+  | { tx: false; run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  | { tx: true; fn: (q: Queryable) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
 export class SqliteEngine implements SqlEngine {
   readonly dialect = 'sqlite';
   readonly description: string;
   private readonly db: Database.Database;
-  private tail: Promise<unknown> = Promise.resolve();
-  /** Statements and transactions queued or running. */
-  private busy = 0;
+  /** Waiting statements and transactions, in the order they were asked for. */
+  private readonly ops: Op[] = [];
+  /** Set while the queue is worked off; resolved when it is empty again. */
+  private draining: Promise<void> | undefined;
   private readonly raw: Queryable;
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -50,40 +56,126 @@ export class SqliteEngine implements SqlEngine {
     return s;
   }
 
-  private queued<T>(fn: () => Promise<T>): Promise<T> {
-    this.busy += 1;
-    const run = this.tail.then(fn).finally(() => void (this.busy -= 1));
-    this.tail = run.catch(() => undefined);
-    return run;
+  /**
+   * A single statement runs at once when nothing waits (better-sqlite3 is synchronous), else in
+   * its turn, after the transactions asked for before it.
+   */
+  private statementOp<T>(run: () => T): Promise<T> {
+    if (!this.draining) {
+      try {
+        return Promise.resolve(run());
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    }
+    return new Promise<T>((resolve, reject) => this.ops.push({ tx: false, run, resolve: resolve as (v: unknown) => void, reject }));
   }
 
-  /** A single statement: at once when nothing is queued or open (better-sqlite3 is synchronous), else in turn. */
-  private now<T>(fn: () => T): Promise<T> {
-    if (this.busy > 0) return this.queued(async () => fn());
-    try {
-      return Promise.resolve(fn());
-    } catch (e) {
-      return Promise.reject(e as Error);
+  /**
+   * The queue is worked off at the end of the current turn of the event loop (setImmediate), so
+   * that the transactions of the requests that came in together are one group: consecutive
+   * transactions in the queue run one after the other inside one SQLite transaction, each in a
+   * savepoint of its own (one that fails is undone alone), and one COMMIT makes the group durable
+   * before any of them is answered (group commit: one append to the WAL for many requests).
+   */
+  private schedule(): void {
+    if (this.draining) return;
+    this.draining = new Promise<void>((done) => setImmediate(() => void this.drain(done)));
+  }
+
+  /** Works off the queue; the moment it finds it empty, it is no longer draining (in the same step, so nothing is left behind). */
+  private async drain(done: () => void): Promise<void> {
+    for (;;) {
+      if (this.ops.length === 0) {
+        this.draining = undefined;
+        done();
+        return;
+      }
+      const op = this.ops[0]!;
+      if (!op.tx) {
+        this.ops.shift();
+        try {
+          op.resolve(op.run());
+        } catch (e) {
+          op.reject(e);
+        }
+        continue;
+      }
+      const group: Extract<Op, { tx: true }>[] = [];
+      while (this.ops[0]?.tx) group.push(this.ops.shift() as Extract<Op, { tx: true }>);
+      try {
+        await this.commitGroup(group);
+      } catch (e) {
+        // Not expected (commitGroup settles every op); never leave a caller waiting.
+        for (const op of group) op.reject(e);
+      }
     }
   }
 
+  private async commitGroup(group: Extract<Op, { tx: true }>[]): Promise<void> {
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    /** Ops whose work is in the open transaction. */
+    let pending: number[] = [];
+    const fail = (indexes: number[], e: unknown) => {
+      for (const i of indexes) outcomes[i] = { ok: false, value: e };
+    };
+    try {
+      this.statement('BEGIN IMMEDIATE').run();
+    } catch (e) {
+      for (const op of group) op.reject(e);
+      return;
+    }
+    for (let i = 0; i < group.length; i++) {
+      try {
+        if (!this.db.inTransaction) this.statement('BEGIN IMMEDIATE').run();
+        this.statement('SAVEPOINT grouped').run();
+      } catch (e) {
+        outcomes[i] = { ok: false, value: e };
+        continue;
+      }
+      try {
+        outcomes[i] = { ok: true, value: await group[i]!.fn(this.raw) };
+        this.statement('RELEASE grouped').run();
+        pending.push(i);
+      } catch (e) {
+        outcomes[i] = { ok: false, value: e };
+        if (this.db.inTransaction) {
+          try {
+            this.statement('ROLLBACK TO grouped').run();
+            this.statement('RELEASE grouped').run();
+          } catch (undo) {
+            // The savepoint could not be undone: nothing of the open transaction is kept.
+            if (this.db.inTransaction) this.statement('ROLLBACK').run();
+            fail(pending, undo);
+            pending = [];
+          }
+        } else {
+          // SQLite rolled the whole transaction back (an I/O error, a full disk): the work of
+          // the earlier ones of the group is gone too.
+          fail(pending, e);
+          pending = [];
+        }
+      }
+    }
+    try {
+      if (this.db.inTransaction) this.statement('COMMIT').run();
+    } catch (e) {
+      if (this.db.inTransaction) this.statement('ROLLBACK').run();
+      fail(pending, e);
+    }
+    group.forEach((op, i) => (outcomes[i]!.ok ? op.resolve(outcomes[i]!.value) : op.reject(outcomes[i]!.value)));
+  }
+
   all(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return this.now(() => this.statement(sql).all(...params) as Row[]);
+    return this.statementOp(() => this.statement(sql).all(...params) as Row[]);
   }
   run(sql: string, params: unknown[] = []): Promise<number> {
-    return this.now(() => this.statement(sql).run(...params).changes);
+    return this.statementOp(() => this.statement(sql).run(...params).changes);
   }
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    return this.queued(async () => {
-      this.statement('BEGIN IMMEDIATE').run();
-      try {
-        const out = await fn(this.raw);
-        this.statement('COMMIT').run();
-        return out;
-      } catch (e) {
-        if (this.db.inTransaction) this.statement('ROLLBACK').run();
-        throw e;
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.ops.push({ tx: true, fn, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
     });
   }
   async nextSequence(q: Queryable, gap: number): Promise<number> {
@@ -98,7 +190,7 @@ export class SqliteEngine implements SqlEngine {
     // BEGIN IMMEDIATE already holds the write lock.
   }
   async close(): Promise<void> {
-    await this.tail;
+    while (this.draining) await this.draining;
     this.statements.clear();
     this.db.close();
   }
