@@ -108,8 +108,50 @@ const windowSql = (w: FeedWindow): [string, unknown[]] => [
   [w.clientId, w.after],
 ];
 
+/** Tokens kept in memory at most (then the cache starts over). */
+const MAX_CACHED_TOKENS = 10_000;
+
+/**
+ * SQLite's access tokens, kept in memory too: a token row is never changed once stored, only
+ * deleted, and every delete goes through this store (deleteTokensOfConsent, sweep, reset), which
+ * drops the tokens it deletes. That holds because SQLite is one instance's store; PostgreSQL is
+ * shared by several instances, each of which may delete a token, so there every lookup asks the
+ * database. A lookup that was under way when tokens were dropped does not put its answer in the
+ * cache (the generation changed), so a token deleted meanwhile never comes back.
+ */
+class TokenCache {
+  private readonly tokens = new Map<string, AccessToken>();
+  private generation = 0;
+
+  get(token: string): AccessToken | undefined {
+    return this.tokens.get(token);
+  }
+  /** The generation a lookup starts in; keep() caches its answer only if nothing was dropped since. */
+  start(): number {
+    return this.generation;
+  }
+  keep(t: AccessToken, since: number): void {
+    if (since !== this.generation) return;
+    if (this.tokens.size >= MAX_CACHED_TOKENS) this.tokens.clear();
+    Object.freeze(t.scopes);
+    this.tokens.set(t.token, Object.freeze(t));
+  }
+  dropWhere(match: (t: AccessToken) => boolean): void {
+    this.generation += 1;
+    for (const [k, t] of this.tokens) if (match(t)) this.tokens.delete(k);
+  }
+  clear(): void {
+    this.generation += 1;
+    this.tokens.clear();
+  }
+}
+
 export class SqlStore implements Store {
-  constructor(private readonly db: SqlEngine) {}
+  private readonly tokenCache: TokenCache | undefined;
+
+  constructor(private readonly db: SqlEngine) {
+    this.tokenCache = db.dialect === 'sqlite' ? new TokenCache() : undefined;
+  }
 
   get description(): string {
     return this.db.description;
@@ -129,14 +171,24 @@ export class SqlStore implements Store {
   }
 
   async putToken(t: AccessToken): Promise<void> {
+    const data = JSON.stringify(t);
+    const since = this.tokenCache?.start();
     await this.db.run('INSERT INTO tokens (token, client_id, consent_id, grant_type, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)',
-      [t.token, t.clientId, t.consentId ?? null, t.grant, t.expiresAt, JSON.stringify(t)]);
+      [t.token, t.clientId, t.consentId ?? null, t.grant, t.expiresAt, data]);
+    if (since !== undefined) this.tokenCache!.keep(json<AccessToken>(data), since);
   }
   async getToken(token: string): Promise<AccessToken | undefined> {
+    const cached = this.tokenCache?.get(token);
+    if (cached) return cached;
+    const since = this.tokenCache?.start();
     const [r] = await this.db.all('SELECT data FROM tokens WHERE token = ?', [token]);
-    return r ? json<AccessToken>(r.data) : undefined;
+    if (!r) return undefined;
+    const t = json<AccessToken>(r.data);
+    if (since !== undefined) this.tokenCache!.keep(t, since);
+    return t;
   }
   deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
+    this.tokenCache?.dropWhere((t) => t.consentId === consentId && t.grant === grant);
     return this.db.run('DELETE FROM tokens WHERE consent_id = ? AND grant_type = ?', [consentId, grant]);
   }
 
@@ -226,6 +278,7 @@ export class SqlStore implements Store {
   }
 
   sweep(now: number, eventsBefore: number): Promise<SweepResult> {
+    this.tokenCache?.clear();
     return this.db.tx(async (q) => ({
       tokens: await q.run('DELETE FROM tokens WHERE expires_at <= ?', [now]),
       codes: await q.run('DELETE FROM codes WHERE expires_at <= ?', [now]),
@@ -257,6 +310,7 @@ export class SqlStore implements Store {
   }
 
   reset(clientId?: string): Promise<void> {
+    this.tokenCache?.clear();
     return this.db.tx(async (q) => {
       for (const table of ['tokens', 'codes', 'sessions', 'consents', 'events']) {
         if (clientId === undefined) await q.run(`DELETE FROM ${table}`);
