@@ -109,7 +109,7 @@ const md = [
   '',
   '## Integrated lifecycles',
   '',
-  `${sim.lifecycles.completed} of ${sim.lifecycles.concurrent} run at once completed in ${f(sim.lifecycles.seconds)} s (${f(sim.lifecycles.perSecond, 0)} lifecycles/s) through the one client over fetch, every response checked against the contract: register, debt, status (active), revoke, status (inactive), debt refused.${sim.lifecycles.failures.length ? ` Failures: ${sim.lifecycles.failures.join('; ')}` : ''}`,
+  `${sim.lifecycles.completed} of ${sim.lifecycles.concurrent} run at once completed in ${f(sim.lifecycles.seconds)} s (${f(sim.lifecycles.perSecond, 0)} lifecycles/s) through the one client over fetch, every response checked against the contract: register, debt, status (active), revoke, status (inactive), debt refused. The simulator's process used ${f(sim.lifecycles.simulatorCpuSeconds)} s of CPU meanwhile (the clients run in the bench's process).${sim.lifecycles.failures.length ? ` Failures: ${sim.lifecycles.failures.join('; ')}` : ''}`,
   '',
   '## Growth with the number of consents',
   '',

@@ -10,7 +10,7 @@ import { fetchTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
-import { load, type LoadFigures } from './load.ts';
+import { cpuSeconds, load, type LoadFigures } from './load.ts';
 import { rssOf, startBare, startPrism, startSimulatorProcess, writeEffectiveContract, type BenchServer, type RecordedResponse } from './servers.ts';
 
 export interface SimBenchOptions {
@@ -32,6 +32,8 @@ export interface Lifecycles {
   failures: string[];
   seconds: number;
   perSecond: number;
+  /** CPU seconds the simulator's process spent meanwhile (null without /proc): the rest of the time is the clients'. */
+  simulatorCpuSeconds: number | null;
 }
 
 export interface GrowthLevel {
@@ -143,7 +145,7 @@ async function lifecycles(p: Partner, concurrent: number, timeBoundMs: number): 
   clearTimeout(timer);
   const seconds = (performance.now() - started) / 1000;
   if (outcome === 'timeout') failures.push(`time bound of ${timeBoundMs / 1000} s reached`);
-  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds };
+  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds, simulatorCpuSeconds: null };
 }
 
 const median = (xs: number[]): number => {
@@ -231,8 +233,11 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
     await Promise.all([prism, bare].map((x) => x?.stop()));
 
     log(`Integrated lifecycles, ${s.lifecycles} at once:`);
+    const cpuBefore = cpuSeconds(sim.value.pid);
     const lc = await lifecycles(p, s.lifecycles, quick ? 20_000 : 60_000);
-    log(`  ${lc.completed}/${lc.concurrent} in ${lc.seconds.toFixed(2)} s (${lc.perSecond.toFixed(0)}/s)${lc.failures.length ? `; failures: ${lc.failures.join(' | ')}` : ''}`);
+    const cpuAfter = cpuSeconds(sim.value.pid);
+    lc.simulatorCpuSeconds = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : null;
+    log(`  ${lc.completed}/${lc.concurrent} in ${lc.seconds.toFixed(2)} s (${lc.perSecond.toFixed(0)}/s), simulator CPU ${lc.simulatorCpuSeconds?.toFixed(2) ?? 'n/a'} s${lc.failures.length ? `; failures: ${lc.failures.join(' | ')}` : ''}`);
     await sim.value.stop();
 
     log('Growth with the number of consents (a fresh simulator):');
