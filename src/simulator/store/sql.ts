@@ -108,49 +108,58 @@ const windowSql = (w: FeedWindow): [string, unknown[]] => [
   [w.clientId, w.after],
 ];
 
-/** Tokens kept in memory at most (then the cache starts over). */
-const MAX_CACHED_TOKENS = 10_000;
+/** Rows kept in memory at most, per cache (then the cache starts over). */
+const MAX_CACHED = 10_000;
 
 /**
- * SQLite's access tokens, kept in memory too: a token row is never changed once stored, only
- * deleted, and every delete goes through this store (deleteTokensOfConsent, sweep, reset), which
- * drops the tokens it deletes. That holds because SQLite is one instance's store; PostgreSQL is
- * shared by several instances, each of which may delete a token, so there every lookup asks the
- * database. A lookup that was under way when tokens were dropped does not put its answer in the
- * cache (the generation changed), so a token deleted meanwhile never comes back.
+ * SQLite's access tokens and consents, kept in memory too, as the rows were read (frozen: they are
+ * shared). A token row is never changed once stored, only deleted; a consent changes only by being
+ * revoked or consumed, or is deleted by a reset. Each of those goes through this store, which drops
+ * what it changes before it changes it. That holds because SQLite is one instance's store;
+ * PostgreSQL is shared by several instances, any of which may change a row, so there every lookup
+ * asks the database. A lookup that was under way when rows were dropped does not put its answer in
+ * the cache (the generation changed), so a row changed meanwhile never comes back stale.
  */
-class TokenCache {
-  private readonly tokens = new Map<string, AccessToken>();
+class RowCache<T extends object> {
+  private readonly rows = new Map<string, T>();
   private generation = 0;
 
-  get(token: string): AccessToken | undefined {
-    return this.tokens.get(token);
+  get(key: string): T | undefined {
+    return this.rows.get(key);
   }
   /** The generation a lookup starts in; keep() caches its answer only if nothing was dropped since. */
   start(): number {
     return this.generation;
   }
-  keep(t: AccessToken, since: number): void {
-    if (since !== this.generation) return;
-    if (this.tokens.size >= MAX_CACHED_TOKENS) this.tokens.clear();
-    Object.freeze(t.scopes);
-    this.tokens.set(t.token, Object.freeze(t));
+  keep(key: string, row: T, since: number): T {
+    if (since !== this.generation) return row;
+    if (this.rows.size >= MAX_CACHED) this.rows.clear();
+    for (const v of Object.values(row)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+    this.rows.set(key, Object.freeze(row));
+    return row;
   }
-  dropWhere(match: (t: AccessToken) => boolean): void {
+  drop(key: string): void {
     this.generation += 1;
-    for (const [k, t] of this.tokens) if (match(t)) this.tokens.delete(k);
+    this.rows.delete(key);
+  }
+  dropWhere(match: (row: T) => boolean): void {
+    this.generation += 1;
+    for (const [k, row] of this.rows) if (match(row)) this.rows.delete(k);
   }
   clear(): void {
     this.generation += 1;
-    this.tokens.clear();
+    this.rows.clear();
   }
 }
 
 export class SqlStore implements Store {
-  private readonly tokenCache: TokenCache | undefined;
+  /** SQLite only (RowCache says why). */
+  private readonly tokenCache: RowCache<AccessToken> | undefined;
+  private readonly consentCache: RowCache<Consent> | undefined;
 
   constructor(private readonly db: SqlEngine) {
-    this.tokenCache = db.dialect === 'sqlite' ? new TokenCache() : undefined;
+    this.tokenCache = db.dialect === 'sqlite' ? new RowCache() : undefined;
+    this.consentCache = db.dialect === 'sqlite' ? new RowCache() : undefined;
   }
 
   get description(): string {
@@ -175,7 +184,7 @@ export class SqlStore implements Store {
     const since = this.tokenCache?.start();
     await this.db.run('INSERT INTO tokens (token, client_id, consent_id, grant_type, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)',
       [t.token, t.clientId, t.consentId ?? null, t.grant, t.expiresAt, data]);
-    if (since !== undefined) this.tokenCache!.keep(json<AccessToken>(data), since);
+    if (since !== undefined) this.tokenCache!.keep(t.token, json<AccessToken>(data), since);
   }
   async getToken(token: string): Promise<AccessToken | undefined> {
     const cached = this.tokenCache?.get(token);
@@ -184,8 +193,7 @@ export class SqlStore implements Store {
     const [r] = await this.db.all('SELECT data FROM tokens WHERE token = ?', [token]);
     if (!r) return undefined;
     const t = json<AccessToken>(r.data);
-    if (since !== undefined) this.tokenCache!.keep(t, since);
-    return t;
+    return since === undefined ? t : this.tokenCache!.keep(token, t, since);
   }
   deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
     this.tokenCache?.dropWhere((t) => t.consentId === consentId && t.grant === grant);
@@ -239,14 +247,20 @@ export class SqlStore implements Store {
     });
   }
   async getConsent(id: string): Promise<Consent | undefined> {
+    const cached = this.consentCache?.get(id);
+    if (cached) return cached;
+    const since = this.consentCache?.start();
     const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE id = ?', [id]);
-    return r ? consentOf(r) : undefined;
+    if (!r) return undefined;
+    const c = consentOf(r);
+    return since === undefined ? c : this.consentCache!.keep(id, c, since);
   }
   async findConsent(clientId: string, clientConsentId: string): Promise<Consent | undefined> {
     const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE client_id = ? AND client_consent_id = ?', [clientId, clientConsentId]);
     return r ? consentOf(r) : undefined;
   }
   revokeConsent(id: string, event: NewFeedEvent, gap: number): Promise<boolean> {
+    this.consentCache?.drop(id);
     return this.db.tx(async (q) => {
       if ((await q.run('UPDATE consents SET revoked = 1 WHERE id = ? AND revoked = 0', [id])) !== 1) return false;
       await this.append(q, event, gap);
@@ -254,6 +268,7 @@ export class SqlStore implements Store {
     });
   }
   async markConsumed(id: string): Promise<void> {
+    this.consentCache?.drop(id);
     await this.db.run('UPDATE consents SET consumed = 1 WHERE id = ?', [id]);
   }
   async countConsents(clientId: string | undefined, now: number): Promise<{ consents: number; active: number }> {
@@ -311,6 +326,7 @@ export class SqlStore implements Store {
 
   reset(clientId?: string): Promise<void> {
     this.tokenCache?.clear();
+    this.consentCache?.clear();
     return this.db.tx(async (q) => {
       for (const table of ['tokens', 'codes', 'sessions', 'consents', 'events']) {
         if (clientId === undefined) await q.run(`DELETE FROM ${table}`);
