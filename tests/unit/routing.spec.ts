@@ -3,6 +3,7 @@
  * did per request; it must answer exactly as openapi-backend's own: the same operation or the same
  * 404/405, and the same parsed request.
  */
+import addFormatsModule from 'ajv-formats';
 import { expect, test } from '@playwright/test';
 import { OpenAPIBackend, type Request } from 'openapi-backend';
 import { loadApiContract } from '../../src/contract/load.ts';
@@ -56,5 +57,30 @@ test('the precompiled router matches and parses every request as openapi-backend
       const fastOp = fast.router.getOperation(op.operationId!)!;
       expect(outcome(() => fast.router.parseRequest(req, fastOp)), what).toEqual(outcome(() => plain.router.parseRequest(req, op)));
     }
+  }
+});
+
+test('the validator validates every request as openapi-backend does', async () => {
+  const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+  const definition = await loadApiContract();
+  const make = () => new OpenAPIBackend({ definition: structuredClone(definition), validate: true, quick: true, customizeAjv: (ajv) => addFormats(ajv) });
+  const plain = make();
+  const fast = make();
+  await plain.init();
+  await fast.init();
+  precompileRouter(fast);
+  const bodies: unknown[] = [
+    undefined, { nin: '14842249091', scope_of_consent: 'debt.unsecured.presentation', consent_duration_days: 30, client_consent_id: 'x' },
+    { nin: 1, scope_of_consent: 'nope' }, {}, [], 'not json', '{"a":1}', null,
+  ];
+  const extra: Request[] = bodies.flatMap((body) => ['application/json', 'text/plain', undefined].map((ct) => ({
+    method: 'PUT', path: '/v1/consent/agreement', query: {}, headers: { authorization: 'Bearer x', ...(ct ? { 'content-type': ct } : {}) }, body,
+  }) as Request));
+  for (const req of [...requests, ...extra]) {
+    const op = plain.router.matchOperation(req);
+    if (!op) continue;
+    const what = `${req.method} ${req.path} ${JSON.stringify(req.query)} ${JSON.stringify(req.body)}`;
+    const fastOp = fast.router.getOperation(op.operationId!)!;
+    expect(outcome(() => fast.validator.validateRequest(structuredClone(req), fastOp)), what).toEqual(outcome(() => plain.validator.validateRequest(structuredClone(req), op)));
   }
 });

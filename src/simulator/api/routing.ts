@@ -12,9 +12,12 @@
  *     with cookies, or a query or body that is not what the API host hands over, takes the
  *     original code;
  *   - normalizePath() compiled a regular expression for the API root on each call: now once;
- *     normalizeRequest() is the same, without splitting a path that has no query.
+ *     normalizeRequest() is the same, without splitting a path that has no query;
+ *   - the validator's validateRequest() (validation.js), given the matched operation as
+ *     handleRequest gives it: the same steps and the same precompiled Ajv validators, without
+ *     lodash's generic helpers around them.
  */
-import type { OpenAPIBackend, Operation, ParsedRequest, Request as BackendRequest } from 'openapi-backend';
+import type { OpenAPIBackend, Operation, ParsedRequest, Request as BackendRequest, ValidationResult } from 'openapi-backend';
 
 type Params = (pathname: string) => Record<string, string> | null;
 
@@ -143,5 +146,63 @@ export function precompileRouter(api: OpenAPIBackend): void {
     const out: Record<string, unknown> = { method, path, query, headers, body: req.body, params, cookies: {}, requestBody: req.body };
     for (const k of Object.keys(req)) if (!(k in out)) out[k] = (req as unknown as Record<string, unknown>)[k];
     return out as unknown as ParsedRequest;
+  };
+
+  const validator = api.validator;
+  if (!validator) return;
+  const validateOriginal = validator.validateRequest.bind(validator);
+  /** _.find(operation.parameters, { name, in: 'query' }), per operation and name. */
+  const queryParameters = new Map<Operation, Map<string, { schema?: { type?: unknown } }>>();
+  const queryParameter = (operation: Operation, name: string) => {
+    let byName = queryParameters.get(operation);
+    if (!byName) {
+      byName = new Map();
+      for (const p of (operation.parameters ?? []) as { name?: string; in?: string; schema?: { type?: unknown } }[]) {
+        if (p?.in === 'query' && typeof p.name === 'string' && !byName.has(p.name)) byName.set(p.name, p);
+      }
+      queryParameters.set(operation, byName);
+    }
+    return byName.get(name);
+  };
+  validator.validateRequest = (req: BackendRequest, operation?: Operation | string): ValidationResult => {
+    if (!operation || typeof operation === 'string' || !operation.operationId) return validateOriginal(req, operation);
+    const result: ValidationResult = { valid: true, coerced: { ...req }, errors: [] };
+    const errors: NonNullable<ValidationResult['errors']> = [];
+    const validators = validator.getRequestValidatorsForOperation(operation.operationId) || [];
+    const { params, query, headers, cookies, requestBody } = router.parseRequest(req, operation);
+    if (query) {
+      for (const name of Object.keys(query)) {
+        const value = (query as Record<string, unknown>)[name];
+        if (typeof value === 'string' && queryParameter(operation, name)?.schema?.type === 'array') (query as Record<string, unknown>)[name] = [value];
+      }
+    }
+    // _.omitBy({ path, query, header, cookie }, _.isNil)
+    const parameters: Record<string, unknown> = {};
+    for (const [k, v] of [['path', params], ['query', query], ['header', headers], ['cookie', cookies]] as const) if (v !== null && v !== undefined) parameters[k] = v;
+    if (typeof req.body !== 'object' && req.body !== undefined) {
+      const formats = Object.keys((operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content ?? {});
+      if (formats.length === 1 && formats[0] === 'application/json') {
+        try {
+          JSON.parse(`${req.body}`);
+        } catch (err) {
+          if (err instanceof Error) errors.push({ keyword: 'parse', instancePath: '', schemaPath: '#/requestBody', params: [], message: err.message });
+        }
+      }
+    }
+    if (typeof requestBody === 'object' || headers['content-type'] === 'application/json') parameters.requestBody = requestBody;
+    for (const validate of validators) {
+      validate(parameters);
+      if (validate.errors) errors.push(...validate.errors);
+      else if (validator.coerceTypes) {
+        result.coerced.query = parameters.query as BackendRequest['query'];
+        (result.coerced as unknown as Record<string, unknown>).params = parameters.path;
+      }
+    }
+    if (errors.length === 0) result.errors = null;
+    else {
+      result.errors = errors;
+      result.valid = false;
+    }
+    return result;
   };
 }
