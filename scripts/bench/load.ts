@@ -1,4 +1,6 @@
 /** One load run with autocannon, bounded in count (amount) and time (duration), as plain figures. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadSpec {
@@ -13,6 +15,8 @@ export interface LoadSpec {
   duration: number;
   /** Requests, the count bound (whichever comes first). */
   amount: number;
+  /** The server's process: its CPU time over the run is measured (Linux). */
+  pid?: number;
 }
 
 export interface LoadFigures {
@@ -24,10 +28,30 @@ export interface LoadFigures {
   non2xx: number;
   errors: number;
   seconds: number;
+  /**
+   * CPU time the server's process spent per request answered, in µs (user + system, from
+   * /proc/PID/stat; null where there is no /proc). Unlike req/s it does not depend on how much of
+   * a shared machine the server got: the figure to compare when the load is high.
+   */
+  cpuUsPerRequest: number | null;
+}
+
+let ticksPerSecond: number | undefined;
+/** CPU seconds (user + system) a process has used, or undefined without /proc. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    // Fields after the command (which may hold spaces) in parentheses: utime is the 14th, stime the 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(/\s+/);
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function load(spec: LoadSpec): Promise<LoadFigures> {
   const bodyFor = spec.bodyFor;
+  const cpuBefore = spec.pid === undefined ? undefined : cpuSeconds(spec.pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({
       url: spec.url,
@@ -46,8 +70,10 @@ export async function load(spec: LoadSpec): Promise<LoadFigures> {
     // With an amount, autocannon ignores duration: the time bound is ours.
     const timeBound = setTimeout(() => instance.stop(), spec.duration * 1000);
   });
+  const cpuAfter = spec.pid === undefined ? undefined : cpuSeconds(spec.pid);
   const total = result.requests.total;
   const seconds = result.duration;
+  const cpu = cpuBefore !== undefined && cpuAfter !== undefined && total > 0 ? ((cpuAfter - cpuBefore) / total) * 1e6 : null;
   return {
     requests: total,
     rps: seconds > 0 ? total / seconds : 0,
@@ -56,5 +82,6 @@ export async function load(spec: LoadSpec): Promise<LoadFigures> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     seconds,
+    cpuUsPerRequest: cpu,
   };
 }

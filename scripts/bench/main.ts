@@ -34,13 +34,19 @@ log('\n## Simulator, Prism 5 and bare node:http (32 connections)');
 const sim: SimBenchResult = await benchSimulator({ quick, log });
 
 const rps = (endpoint: string, server: string) => sim.throughput.find((t) => t.endpoint.endsWith(endpoint) && t.server === server && t.non2xx === 0 && t.errors === 0)?.rps;
-const ratio = (a: number | undefined, b: number | undefined): number | null => (a !== undefined && b !== undefined && b > 0 ? a / b : null);
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a !== undefined && a !== null && b !== undefined && b !== null && b > 0 ? a / b : null);
+/** Server CPU per request (µs) of a run that answered without errors. */
+const cpu = (endpoint: string, server: string) => sim.throughput.find((t) => t.endpoint.endsWith(endpoint) && t.server === server && t.non2xx === 0 && t.errors === 0)?.cpuUsPerRequest;
 const endpoints = { status: 'GET /v1/debt/{id}/status', debt: 'GET /v1/debt/{id}', put: 'PUT /v1/consent/agreement' };
 const growthFirst = sim.growth[0];
 const growthLast = sim.growth.at(-1);
 const ratios = {
   status_vs_prism: ratio(rps(endpoints.status, 'simulator'), rps(endpoints.status, 'prism')),
   status_vs_bare: ratio(rps(endpoints.status, 'simulator'), rps(endpoints.status, 'bare')),
+  // The bare server's CPU per request over the simulator's: the share of bare Node's throughput
+  // the simulator would reach with a core each, whatever else runs on the machine.
+  status_vs_bare_by_cpu: ratio(cpu(endpoints.status, 'bare'), cpu(endpoints.status, 'simulator')),
+  status_vs_prism_by_cpu: ratio(cpu(endpoints.status, 'prism'), cpu(endpoints.status, 'simulator')),
   debt_vs_prism: ratio(rps(endpoints.debt, 'simulator'), rps(endpoints.debt, 'prism')),
   debt_vs_bare: ratio(rps(endpoints.debt, 'simulator'), rps(endpoints.debt, 'bare')),
   put_vs_prism: ratio(rps(endpoints.put, 'simulator'), rps(endpoints.put, 'prism')),
@@ -97,13 +103,13 @@ const md = [
   '',
   `## Throughput and latency (${statusSim?.connections ?? 32} connections)`,
   '',
-  '| endpoint | server | req/s | p50 ms | p99 ms | requests | non-2xx | errors |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...sim.throughput.map((t) => `| ${t.endpoint} | ${t.server} | ${f(t.rps, 0)} | ${t.p50Ms} | ${t.p99Ms} | ${t.requests} | ${t.non2xx} | ${t.errors} |`),
+  '| endpoint | server | req/s | p50 ms | p99 ms | server CPU µs/request | requests | non-2xx | errors |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...sim.throughput.map((t) => `| ${t.endpoint} | ${t.server} | ${f(t.rps, 0)} | ${t.p50Ms} | ${t.p99Ms} | ${f(t.cpuUsPerRequest, 0)} | ${t.requests} | ${t.non2xx} | ${t.errors} |`),
   '',
   '## Integrated lifecycles',
   '',
-  `${sim.lifecycles.completed} of ${sim.lifecycles.concurrent} run at once completed in ${f(sim.lifecycles.seconds)} s (${f(sim.lifecycles.perSecond, 0)} lifecycles/s) through the one client over fetch, every response checked against the contract: register, debt, status (active), revoke, status (inactive), debt refused.${sim.lifecycles.failures.length ? ` Failures: ${sim.lifecycles.failures.join('; ')}` : ''}`,
+  `${sim.lifecycles.completed} of ${sim.lifecycles.concurrent} run at once completed in ${f(sim.lifecycles.seconds)} s (${f(sim.lifecycles.perSecond, 0)} lifecycles/s) through the one client over fetch, every response checked against the contract: register, debt, status (active), revoke, status (inactive), debt refused. The simulator's process used ${f(sim.lifecycles.simulatorCpuSeconds)} s of CPU meanwhile (the clients run in the bench's process).${sim.lifecycles.failures.length ? ` Failures: ${sim.lifecycles.failures.join('; ')}` : ''}`,
   '',
   '## Growth with the number of consents',
   '',

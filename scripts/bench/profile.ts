@@ -57,9 +57,9 @@ try {
     ['GET debt', 'GET', catalogue.expandPath('getDebtWithConsentID', { id }), debt, undefined],
     ['PUT agreement', 'PUT', catalogue.expandPath('createConsent'), agreement, registration],
   ] as const) {
-    const figures = await load({ url: api + path, method, headers: { ...json, authorization: `Bearer ${token}` }, bodyFor, connections: 32, duration: seconds, amount: 500_000 });
+    const figures = await load({ url: api + path, method, headers: { ...json, authorization: `Bearer ${token}` }, bodyFor, connections: 32, duration: seconds, amount: 500_000, pid: sim.pid });
     loads.push({ what, ...figures });
-    console.log(`${what.padEnd(14)} ${figures.rps.toFixed(0).padStart(6)} req/s p50 ${figures.p50Ms} ms p99 ${figures.p99Ms} ms (${figures.requests} requests, ${figures.non2xx} non-2xx)`);
+    console.log(`${what.padEnd(14)} ${figures.rps.toFixed(0).padStart(6)} req/s p50 ${figures.p50Ms} ms p99 ${figures.p99Ms} ms, CPU ${figures.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} µs/request (${figures.requests} requests, ${figures.non2xx} non-2xx)`);
   }
 } finally {
   await sim.stop();
@@ -141,9 +141,9 @@ const md = [
   '',
   `${new Date().toISOString()}, Node ${process.version}; the simulator as \`npm run mock\` runs it (test mode off), under \`node --cpu-prof\`; autocannon, 32 connections, ${seconds} s each:`,
   '',
-  '| load | req/s | p50 ms | p99 ms | requests | non-2xx |',
-  '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ...loads.map((l) => `| ${l.what} | ${l.rps.toFixed(0)} | ${l.p50Ms} | ${l.p99Ms} | ${l.requests} | ${l.non2xx} |`),
+  '| load | req/s | p50 ms | p99 ms | CPU µs/request (profiled) | requests | non-2xx |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...loads.map((l) => `| ${l.what} | ${l.rps.toFixed(0)} | ${l.p50Ms} | ${l.p99Ms} | ${l.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} | ${l.requests} | ${l.non2xx} |`),
   '',
   `Self time, share of ${totalSamples} samples (${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s, start-up included). Profile: \`${relative(root, join(profileDir, file))}\`.`,
   '',

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,17 +84,29 @@ function urlsFrom(child: ChildProcess, name: string, count: number, timeoutMs: n
 
 /**
  * The simulator exactly as `npm run mock` runs it (tsx, src/simulator/main.ts, its default
- * configuration: no test mode, so no admin surface and no response validation; one request log
- * line per request on stdout), on free ports. `nodeArgs` adds e.g. --cpu-prof.
+ * configuration: SQLite in a data directory, no test mode, so no admin surface and no response
+ * validation; one request log line per request on stdout), on free ports and a fresh temporary
+ * data directory. `nodeArgs` adds e.g. --cpu-prof.
  */
 export async function startSimulatorProcess(nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<BenchServer> {
+  // A data directory of its own, new and removed afterwards: two simulators of one run never share
+  // a database file, and no run starts with the consents of an earlier one.
+  const dataDir = mkdtempSync(join(tmpdir(), 'nogi-bench-data-'));
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'src/simulator/main.ts')], {
     cwd: root,
-    env: { ...process.env, NOGI_SIM_ACCESS_PORT: '0', NOGI_SIM_API_PORT: '0', NOGI_SIM_TEST_MODE: '', NOGI_SIM_LOG: '', NOGI_SIM_DEVIATIONS: '', ...env },
+    env: { ...process.env, NOGI_SIM_ACCESS_PORT: '0', NOGI_SIM_API_PORT: '0', NOGI_SIM_TEST_MODE: '', NOGI_SIM_LOG: '', NOGI_SIM_DEVIATIONS: '', NOGI_SIM_STORE: '', NOGI_SIM_DATABASE_URL: '', NOGI_SIM_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const urls = await urlsFrom(child, 'the simulator', 2, 30_000);
-  return { name: 'simulator', pid: child.pid!, urls, stop: stopper(child) };
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const urls = await urlsFrom(child, 'the simulator', 2, 30_000);
+    const stop = stopper(child);
+    return { name: 'simulator', pid: child.pid!, urls, stop: () => stop().finally(removeData) };
+  } catch (e) {
+    child.kill('SIGKILL');
+    removeData();
+    throw e;
+  }
 }
 
 /** The effective API contract (upstream + errata), as Prism reads it, in a temporary file. */

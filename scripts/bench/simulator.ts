@@ -10,7 +10,7 @@ import { fetchTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
-import { load, type LoadFigures } from './load.ts';
+import { cpuSeconds, load, type LoadFigures } from './load.ts';
 import { rssOf, startBare, startPrism, startSimulatorProcess, writeEffectiveContract, type BenchServer, type RecordedResponse } from './servers.ts';
 
 export interface SimBenchOptions {
@@ -32,6 +32,8 @@ export interface Lifecycles {
   failures: string[];
   seconds: number;
   perSecond: number;
+  /** CPU seconds the simulator's process spent meanwhile (null without /proc): the rest of the time is the clients'. */
+  simulatorCpuSeconds: number | null;
 }
 
 export interface GrowthLevel {
@@ -143,7 +145,7 @@ async function lifecycles(p: Partner, concurrent: number, timeBoundMs: number): 
   clearTimeout(timer);
   const seconds = (performance.now() - started) / 1000;
   if (outcome === 'timeout') failures.push(`time bound of ${timeBoundMs / 1000} s reached`);
-  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds };
+  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds, simulatorCpuSeconds: null };
 }
 
 const median = (xs: number[]): number => {
@@ -221,18 +223,21 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
     const throughput: Throughput[] = [];
     for (const endpoint of ENDPOINTS) {
       const r = requests[endpoint];
-      const targets: [string, string][] = [['simulator', p.endpoints.apiBaseUrl], ...(prism ? [['prism', prism.urls[0]!] as [string, string]] : []), ['bare', bare.urls[0]!]];
-      for (const [server, base] of targets) {
-        const figures = await load({ url: base + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: CONNECTIONS, duration: s.seconds, amount: s.amount });
+      const targets: [string, BenchServer, string][] = [['simulator', sim.value, p.endpoints.apiBaseUrl], ...(prism ? [['prism', prism, prism.urls[0]!] as [string, BenchServer, string]] : []), ['bare', bare, bare.urls[0]!]];
+      for (const [server, proc, base] of targets) {
+        const figures = await load({ url: base + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: CONNECTIONS, duration: s.seconds, amount: s.amount, pid: proc.pid });
         throughput.push({ endpoint: `${r.method} ${p.catalogue.operation(endpoint).path}`, server, connections: CONNECTIONS, ...figures });
-        log(`  ${`${r.method} ${p.catalogue.operation(endpoint).path}`.padEnd(30)} ${server.padEnd(9)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms${figures.non2xx ? `  ${figures.non2xx} non-2xx` : ''}${figures.errors ? `  ${figures.errors} errors` : ''}`);
+        log(`  ${`${r.method} ${p.catalogue.operation(endpoint).path}`.padEnd(30)} ${server.padEnd(9)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  CPU ${figures.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} µs/req${figures.non2xx ? `  ${figures.non2xx} non-2xx` : ''}${figures.errors ? `  ${figures.errors} errors` : ''}`);
       }
     }
     await Promise.all([prism, bare].map((x) => x?.stop()));
 
     log(`Integrated lifecycles, ${s.lifecycles} at once:`);
+    const cpuBefore = cpuSeconds(sim.value.pid);
     const lc = await lifecycles(p, s.lifecycles, quick ? 20_000 : 60_000);
-    log(`  ${lc.completed}/${lc.concurrent} in ${lc.seconds.toFixed(2)} s (${lc.perSecond.toFixed(0)}/s)${lc.failures.length ? `; failures: ${lc.failures.join(' | ')}` : ''}`);
+    const cpuAfter = cpuSeconds(sim.value.pid);
+    lc.simulatorCpuSeconds = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : null;
+    log(`  ${lc.completed}/${lc.concurrent} in ${lc.seconds.toFixed(2)} s (${lc.perSecond.toFixed(0)}/s), simulator CPU ${lc.simulatorCpuSeconds?.toFixed(2) ?? 'n/a'} s${lc.failures.length ? `; failures: ${lc.failures.join(' | ')}` : ''}`);
     await sim.value.stop();
 
     log('Growth with the number of consents (a fresh simulator):');

@@ -67,6 +67,8 @@ export class Catalogue {
   readonly operations: readonly CatalogueOperation[];
   readonly services: ReadonlyMap<ServiceName, CatalogueService>;
   private readonly byId: ReadonlyMap<string, CatalogueOperation>;
+  /** Operations by `host METHOD`, in catalogue order (match() runs on every request the simulator answers). */
+  private readonly byHostMethod = new Map<string, CatalogueOperation[]>();
 
   constructor(api: OpenAPIV3.Document, oauth: OpenAPIV3.Document) {
     const services = servicesOf(api);
@@ -80,6 +82,10 @@ export class Catalogue {
     this.operations = operations;
     this.services = services;
     this.byId = new Map(operations.map((o) => [o.operationId, o]));
+    for (const o of operations) {
+      const key = `${o.host} ${o.method}`;
+      this.byHostMethod.set(key, [...(this.byHostMethod.get(key) ?? []), o]);
+    }
   }
 
   operation(operationId: string): CatalogueOperation {
@@ -94,8 +100,7 @@ export class Catalogue {
 
   /** The operation a request on a host answers, if the contract documents one. */
   match(host: HostName, method: string, pathname: string): CatalogueOperation | undefined {
-    const m = method.toUpperCase();
-    return this.operations.find((o) => o.host === host && o.method === m && o.pathPattern.test(pathname));
+    return this.byHostMethod.get(`${host} ${method.toUpperCase()}`)?.find((o) => o.pathPattern.test(pathname));
   }
 
   service(name: ServiceName): CatalogueService {

@@ -5,10 +5,13 @@
 import { idnr } from '@navikt/fnrvalidator';
 
 const known = new Set<string>();
+/** `known`, longest first; rebuilt when a secret is registered (redact runs for every log line). */
+let longestFirst: string[] | undefined;
 
 /** Registers a value that must never appear in output (client secrets, tokens obtained at run time). */
 export function registerSecret(value: string | undefined | null): void {
   if (!value || value.length < 6) return;
+  longestFirst = undefined;
   known.add(value);
   // As it appears in a form body or a query string.
   const encoded = encodeURIComponent(value);
@@ -64,7 +67,8 @@ export function redact(text: string): string {
   registerEnvironmentSecrets();
   let out = text;
   // Longest first, so a secret's encoded form is not left half-replaced by the plain one.
-  for (const secret of [...known].sort((a, b) => b.length - a.length)) out = out.split(secret).join('[redacted]');
+  longestFirst ??= [...known].sort((a, b) => b.length - a.length);
+  for (const secret of longestFirst) out = out.split(secret).join('[redacted]');
   for (const [re, fn] of patterns) out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
   return maskNins(out);
 }

@@ -6,9 +6,8 @@
  *   admin.ts clock, faults, deviations, reset, state (test mode only)
  */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type express from 'express';
 import { getContracts } from '../contract/index.ts';
 import { getCatalogue } from '../contract/catalogue.ts';
 import { loadApiContract } from '../contract/load.ts';
@@ -80,9 +79,9 @@ interface Limits {
 }
 
 /** A slow or stalled client cannot hold a connection: headers in 10 s, the whole request in 30 s. */
-function listen(app: express.Express, host: string, port: number, limits: Limits): Promise<Server> {
+function listen(app: RequestListener, host: string, port: number, limits: Limits): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createServer(app).listen(port, host);
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
     server.keepAliveTimeout = 5_000;

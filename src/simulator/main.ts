@@ -28,6 +28,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulator, type SimulatorOptions, type StoreConfig } from './index.ts';
+import { LineSink, type LogFn } from './log.ts';
 
 class UsageError extends Error {}
 
@@ -55,7 +56,7 @@ function bool(name: string, raw: string | undefined): boolean {
   throw new UsageError(`${name} must be 1/true or 0/false, got "${raw}"`);
 }
 
-function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
+function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions & { log: LogFn; sink: LineSink } {
   let flags;
   try {
     flags = parseArgs({
@@ -78,7 +79,10 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
   const testMode = flags['test-mode'] ?? bool('NOGI_SIM_TEST_MODE', env.NOGI_SIM_TEST_MODE);
   const deviations = (flags.deviations ?? env.NOGI_SIM_DEVIATIONS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
   if (deviations.length && !testMode) throw new UsageError('NOGI_SIM_DEVIATIONS needs test mode (NOGI_SIM_TEST_MODE=1 or --test-mode)');
+  const sink = logTo(env.NOGI_SIM_LOG);
   return {
+    sink,
+    log: sink.log,
     host: flags.host ?? env.NOGI_SIM_HOST ?? '127.0.0.1',
     accessPort: port('NOGI_SIM_ACCESS_PORT', flags['port-access'] ?? env.NOGI_SIM_ACCESS_PORT, 4410),
     apiPort: port('NOGI_SIM_API_PORT', flags['port-api'] ?? env.NOGI_SIM_API_PORT, 4420),
@@ -88,7 +92,6 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
     testMode,
     fixturesDir: flags.fixtures ?? (env.NOGI_SIM_FIXTURES || undefined),
     deviations,
-    log: logTo(env.NOGI_SIM_LOG),
     store: storeConfig(flags['data-dir'], flags.memory ?? false, env),
     ops: bool('NOGI_SIM_OPS', env.NOGI_SIM_OPS),
     processMetrics: true,
@@ -125,32 +128,42 @@ function storeConfig(dataDir: string | undefined, memory: boolean, env: NodeJS.P
   return { engine: 'sqlite', file: join(resolve(dataDir ?? (env.NOGI_SIM_DATA_DIR || '.nogi-sim')), 'nogi-sim.db') };
 }
 
-function logTo(file: string | undefined): ((line: string) => void) | undefined {
-  if (!file || file === '-') return undefined;
+/** The request log: the file named, else stdout; written in batches (LineSink), flushed on stop and exit. */
+function logTo(file: string | undefined): LineSink {
+  if (!file || file === '-') return LineSink.stdout();
   try {
     mkdirSync(dirname(file), { recursive: true });
     appendFileSync(file, '');
+    return LineSink.file(file);
   } catch (e) {
     throw new UsageError(`NOGI_SIM_LOG: cannot write ${file}: ${(e as Error).message}`);
   }
-  return (line) => appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
 }
 
 async function main(): Promise<void> {
   let sim;
+  let sink: LineSink | undefined;
   try {
-    sim = await startSimulator(options(process.argv.slice(2), process.env));
+    const { sink: lines, ...opts } = options(process.argv.slice(2), process.env);
+    sink = lines;
+    sim = await startSimulator(opts);
   } catch (e) {
     const err = e as Error & { code?: string };
     const message = err.code === 'EADDRINUSE' ? `a port is already in use (${err.message})` : err.message;
+    sink?.flush();
     process.stderr.write(`nogi simulator: ${message.split('\n').join('\n  ')}\n`);
     process.exit(2);
   }
   process.stderr.write(`nogi simulator: state in ${sim.storeDescription}\n`);
+  sink.flush();
   process.stdout.write(`${sim.accessUrl}\n${sim.apiUrl}\n${sim.discoveryUrl}\n${sim.adminUrl ? `${sim.adminUrl}\n` : ''}`);
   const stop = (signal: string) => {
     process.stderr.write(`nogi simulator: ${signal}, stopping\n`);
-    sim.close().then(() => process.exit(0), () => process.exit(1));
+    // In-flight requests finish (their log lines too), then every buffered line is written.
+    sim.close().then(() => {
+      sink.close();
+      process.exit(0);
+    }, () => process.exit(1));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

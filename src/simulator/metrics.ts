@@ -41,9 +41,19 @@ export class SimMetrics {
     return host === 'admin' ? path.split('/').slice(0, 2).join('/') || '/' : 'other';
   }
 
+  /** The counter and histogram of each label set met so far (a bounded set: hosts, operations, methods, statuses). */
+  private readonly children = new Map<string, { requests: { inc(): void }; latency: { observe(v: number): void } }>();
+
   observe(host: string, method: string, path: string, status: number, seconds: number): void {
     const operation = this.operation(host, method, path);
-    this.requests.inc({ host, operation, method, status: String(status) });
-    this.latency.observe({ host, operation }, seconds);
+    // prom-client hashes the label object on every call; its child for the label set is kept instead.
+    const key = `${host}\n${operation}\n${method}\n${status}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = { requests: this.requests.labels({ host, operation, method, status: String(status) }), latency: this.latency.labels({ host, operation }) };
+      this.children.set(key, child);
+    }
+    child.requests.inc();
+    child.latency.observe(seconds);
   }
 }

@@ -35,6 +35,25 @@ test('prints access, API, discovery and admin URLs that serve, and stops on SIGT
   expect(await p.exited).toBe(0);
 });
 
+test('the request log (written in batches) has the line of every request after SIGTERM, on stdout and in NOGI_SIM_LOG', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'nogi-sim-log-')), 'sim.log');
+  for (const env of [{}, { NOGI_SIM_LOG: file }] as Record<string, string>[]) {
+    const p = run({ ...ports0, ...env });
+    await expect.poll(() => p.out().split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+    const [access, api] = p.out().split('\n');
+    const n = 60;
+    await Promise.all(Array.from({ length: n }, (_, i) => fetch(`${api}/feed/v1/consent/lastSequenceNr?i=${i}`)));
+    await fetch(`${access}/.well-known/openid-configuration`);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    const log = env.NOGI_SIM_LOG ? readFileSync(file, 'utf8') : p.out().split('\n').slice(3).join('\n');
+    const lines = log.split('\n').filter(Boolean);
+    expect(lines.filter((l) => l.includes('[api] GET /feed/v1/consent/lastSequenceNr 401'))).toHaveLength(n);
+    expect(lines.filter((l) => l.includes('[access] GET /.well-known/openid-configuration 200'))).toHaveLength(1);
+    if (env.NOGI_SIM_LOG) for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[/);
+  }
+});
+
 test('without test mode there is no admin URL', async () => {
   const p = run(ports0, ['--port-access', '0']);
   await expect.poll(() => p.out().split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);

@@ -157,6 +157,37 @@ for (const engine of engines) {
       expect(await store.countConsents(a, T0 + 10)).toEqual({ consents: 3, active: 0 });
     });
 
+    test('a lookup after a change sees the change, also when the row was looked up before (SQLite keeps rows in memory)', async () => {
+      const c = consent(a);
+      await store.createConsent(c, created(c), 1);
+      expect((await store.getConsent(c.id))?.revoked).toBe(false);
+      // Asked for at once: the lookups in flight around the change answer in the order they were
+      // asked (one process's engines; PostgreSQL's pool runs them on several connections at once).
+      const [before, revoked, after] = await Promise.all([store.getConsent(c.id), store.revokeConsent(c.id, archived(c), 1), store.getConsent(c.id)]);
+      expect(revoked).toBe(true);
+      if (engine.name !== 'postgres') expect([before?.revoked, after?.revoked]).toEqual([false, true]);
+      expect((await store.getConsent(c.id))?.revoked).toBe(true);
+      const d = consent(a);
+      await store.createConsent(d, created(d), 1);
+      expect((await store.getConsent(d.id))?.consumed).toBe(false);
+      await store.markConsumed(d.id);
+      expect((await store.getConsent(d.id))?.consumed).toBe(true);
+      const t = { token: randomUUID(), clientId: a, grant: 'authorization_code' as const, service: 'debt' as const, audience: 'x', scopes: ['s1'], expiresAt: T0 + 1000, consentId: d.id };
+      await store.putToken(t);
+      expect(await store.getToken(t.token)).toEqual(t);
+      const [found, deleted, gone] = await Promise.all([store.getToken(t.token), store.deleteTokensOfConsent(d.id, 'authorization_code'), store.getToken(t.token)]);
+      expect(deleted).toBe(1);
+      if (engine.name !== 'postgres') expect([found?.token, gone]).toEqual([t.token, undefined]);
+      expect(await store.getToken(t.token)).toBeUndefined();
+      const u = { ...t, token: randomUUID(), expiresAt: T0 };
+      await store.putToken(u);
+      expect(await store.getToken(u.token)).toEqual(u);
+      await store.sweep(T0, 0);
+      expect(await store.getToken(u.token)).toBeUndefined();
+      await store.reset(a);
+      expect(await store.getConsent(d.id)).toBeUndefined();
+    });
+
     test('feed: pages in sequence order from a number, bounds from one query, retention and archive filter', async () => {
       const ids: Consent[] = [];
       for (let i = 0; i < 6; i += 1) {

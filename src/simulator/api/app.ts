@@ -5,7 +5,8 @@
  * the token's audience and scopes, the error family, and (test mode) the response deviations.
  */
 import addFormatsModule from 'ajv-formats';
-import express, { type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
@@ -18,6 +19,8 @@ import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID,
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
 import type { OperationHandler } from './handlers/types.ts';
 import { leniency } from './leniency.ts';
+import { precompileRouter } from './routing.ts';
+import { adopt, sendBody, type ApiRequest, type ApiResponse } from './http.ts';
 import { recordExchanges } from '../../grading/recorder.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -70,13 +73,14 @@ const safeDecode = (s: string): string => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const header = (h: unknown): string | undefined => (Array.isArray(h) ? h[0] : typeof h === 'string' ? h : undefined);
 
-export async function createApiApp(ctx: SimContext, definition: Document): Promise<express.Express> {
+/** The API host's request listener (node:http). */
+export async function createApiApp(ctx: SimContext, definition: Document): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
   checkHandlers(ctx);
-  const meta = (c: Context, res: Response) => ({
+  const meta = (c: Context, res: ApiResponse) => ({
     path: c.request.path, traceId: header(c.request.headers['x-trace-id']) ?? (res.locals.traceId as string | undefined),
   });
 
-  const bearer = async (c: Context, _req: Request, res: Response): Promise<AccessToken | false> => {
+  const bearer = async (c: Context, _req: ApiRequest, res: ApiResponse): Promise<AccessToken | false> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header(c.request.headers.authorization) ?? '');
     const token = (m && (await ctx.state.lookupToken(m[1]))) || false;
     if (token) res.locals.clientId = token.clientId;
@@ -97,7 +101,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     handlers: {
       ...Object.fromEntries(Object.entries(handlers).map(([operationId, handler]) => [
         operationId,
-        async (c: Context, _req: Request, res: Response): Promise<SimResponse> => {
+        async (c: Context, _req: ApiRequest, res: ApiResponse): Promise<SimResponse> => {
           const operation = ctx.catalogue.operation(operationId);
           const token = (c.security.OAuth2 || c.security.OAuth2_Authorization_code_flow || c.security.OAuth2_Client_credential) as AccessToken;
           res.locals.clientId = token.clientId;
@@ -117,7 +121,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
           return handler({ sim: ctx, c, operation, token, fault, ...meta(c, res) });
         },
       ])),
-      unauthorizedHandler: (c: Context, _req: Request, res: Response): SimResponse => {
+      unauthorizedHandler: (c: Context, _req: ApiRequest, res: ApiResponse): SimResponse => {
         const op = c.operation.operationId!;
         if (errorFamily(ctx, op, c.request.path) === 'spring') return { status: 401 };
         const m = meta(c, res);
@@ -128,7 +132,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
         }
         return familyError(ctx, op, 403, m, has ? 'The access token is unknown, malformed or expired' : 'The Authorization header with a Bearer access token is missing', 'invalid access token');
       },
-      validationFail: (c: Context, _req: Request, res: Response): SimResponse => {
+      validationFail: (c: Context, _req: ApiRequest, res: ApiResponse): SimResponse => {
         const bodyError = res.locals.bodyError as (Error & { type?: string }) | undefined;
         const message = bodyError
           ? bodyError.type === 'entity.too.large' ? `The request body is larger than ${BODY_LIMIT}` : `The request body is not valid JSON: ${bodyError.message}`
@@ -137,14 +141,14 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
       },
       notFound: (c: Context): SimResponse => ({ status: 404, body: { timestamp: ctx.state.clock.date().toISOString(), status: 404, error: 'Not Found', message: `No operation at ${c.request.method.toUpperCase()} ${c.request.path}`, path: c.request.path, requestId: '-' } }),
       methodNotAllowed: (c: Context): SimResponse => ({ status: 405, body: { timestamp: ctx.state.clock.date().toISOString(), status: 405, error: 'Method Not Allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`, path: c.request.path, requestId: '-' } }),
-      postResponseHandler: (c: Context, _req: Request, res: Response): void => {
+      postResponseHandler: (c: Context, req: ApiRequest, res: ApiResponse): void => {
         const operationId = c.operation?.operationId;
         const answered = c.response as SimResponse;
         // The one place where response deviations (test mode) change what an operation answers.
         const r = operationId && answered.status !== 404 && answered.status !== 405
           ? ctx.deviations.applyToResponse({ operation: ctx.catalogue.operation(operationId), response: answered, authenticated: c.security?.authorized !== false })
           : answered;
-        send(res, r);
+        send(req, res, r);
         if (operationId && r.status !== 404 && r.status !== 405) {
           const contentType = r.body === undefined ? undefined : r.contentType ?? 'application/json';
           const body = typeof r.body === 'string' && contentType?.startsWith('application/json') ? JSON.parse(r.body) : r.body;
@@ -154,53 +158,62 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     },
   });
   await api.init();
+  precompileRouter(api);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(requestLogger('api', ctx.log, (...m) => ctx.metrics.observe(...m)));
-  const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
-  // security filter does), then validationFail answers 400 in the operation's error shape.
-  app.use((req, res, next) => json(req, res, (err?: unknown) => {
-    if (err) {
-      res.locals.bodyError = err;
-      req.body = undefined;
-    }
-    next();
-  }));
-  app.use(recordExchanges(ctx, 'api'));
-  app.use(leniency(ctx));
-  app.use(async (req: Request, res: Response) => {
+  // The request goes through what were Express middleware, in the same order, as plain functions
+  // on the node:http request (http.ts says why): the request log, the JSON body, the exchange
+  // recording (test mode), leniency, then openapi-backend.
+  const logRequest = requestLogger('api', ctx.log, (...m) => ctx.metrics.observe(...m));
+  const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }) as unknown as (req: ApiRequest, res: ApiResponse, next: (err?: unknown) => void) => void;
+  const record = recordExchanges(ctx, 'api') as unknown as (req: ApiRequest, res: ApiResponse, next: () => void) => void;
+  const lenient = leniency(ctx);
+  const handle = async (req: ApiRequest, res: ApiResponse): Promise<void> => {
     try {
       decodeURIComponent(req.path);
     } catch {
       // Spring rejects a malformed percent-encoding before routing: 400 in the path's error shape.
-      send(res, familyError(ctx, undefined, 400, { path: req.path, traceId: req.get('x-trace-id') }, 'The request path is not valid percent-encoding', 'bad request'));
+      send(req, res, familyError(ctx, undefined, 400, { path: req.path, traceId: req.get('x-trace-id') }, 'The request path is not valid percent-encoding', 'bad request'));
       return;
     }
-    try {
-      await api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body }, req, res);
-    } catch (e) {
-      ctx.log(`[api] internal error on ${req.method} ${req.path}: ${(e as Error).stack ?? e}`);
-      if (!res.headersSent) {
-        const operationId = api.router.matchOperation({ method: req.method, path: req.path, headers: {}, query: {} })?.operationId;
-        send(res, familyError(ctx, operationId, 500, { path: req.path, traceId: req.get('x-trace-id') }, 'An unexpected server error occurred', 'server error'));
-      }
+    await api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body }, req, res);
+  };
+  const failed = (req: ApiRequest, res: ApiResponse, e: unknown): void => {
+    ctx.log(`[api] internal error on ${req.method} ${req.path}: ${(e as Error).stack ?? e}`);
+    if (!res.headersSent) {
+      const operationId = api.router.matchOperation({ method: req.method, path: req.path, headers: {}, query: {} })?.operationId;
+      send(req, res, familyError(ctx, operationId, 500, { path: req.path, traceId: req.get('x-trace-id') }, 'An unexpected server error occurred', 'server error'));
     }
-  });
-  return app;
+  };
+  return (raw: IncomingMessage, rawRes: ServerResponse): void => {
+    const { req, res } = adopt(raw, rawRes);
+    try {
+      logRequest(req, res, () => undefined);
+      // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
+      // security filter does), then validationFail answers 400 in the operation's error shape.
+      json(req, res, (err?: unknown) => {
+        if (err) {
+          res.locals.bodyError = err;
+          req.body = undefined;
+        }
+        try {
+          record(req, res, () => lenient(req, res, () => void handle(req, res).catch((e: unknown) => failed(req, res, e))));
+        } catch (e) {
+          failed(req, res, e);
+        }
+      });
+    } catch (e) {
+      failed(req, res, e);
+    }
+  };
 }
 
-function send(res: Response, r: SimResponse): void {
+function send(req: ApiRequest, res: ApiResponse, r: SimResponse): void {
   if (res.headersSent) return;
-  res.status(r.status);
-  for (const [k, v] of Object.entries(r.headers ?? {})) res.set(k, v);
+  res.statusCode = r.status;
+  for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, String(v));
   if (r.body === undefined) {
     res.end();
     return;
   }
-  const contentType = r.contentType ?? 'application/json';
-  res.type(contentType);
-  res.send(typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
+  sendBody(req, res, r.status, r.contentType ?? 'application/json', typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
 }

@@ -8,9 +8,9 @@
  *   - whitespace around an integer query parameter  (fromSequenceNr=%205)
  * Which fields are integers or strings comes from each operation's request schema in the contract.
  */
-import type { NextFunction, Request, Response } from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { SimContext } from '../context.ts';
+import type { ApiRequest, ApiResponse } from './http.ts';
 
 export const LENIENCY_HEADER = 'X-NoGi-Leniency';
 
@@ -48,7 +48,7 @@ function lenientFields(ctx: SimContext): Map<string, LenientFields> {
   return out;
 }
 
-export function leniency(ctx: SimContext): (req: Request, res: Response, next: NextFunction) => void {
+export function leniency(ctx: SimContext): (req: ApiRequest, res: ApiResponse, next: () => void) => void {
   const byOperation = lenientFields(ctx);
   return (req, res, next) => {
     const operation = ctx.catalogue.match('api', req.method, req.path);
@@ -78,7 +78,7 @@ export function leniency(ctx: SimContext): (req: Request, res: Response, next: N
       if (typeof v === 'string' && /^\s+[+-]?\d+\s*$|^[+-]?\d+\s+$/.test(v)) notes.push(`${q}: whitespace around "${v.trim()}" ignored`);
     }
     if (notes.length > 0) {
-      res.set(LENIENCY_HEADER, notes.join('; '));
+      res.setHeader(LENIENCY_HEADER, notes.join('; '));
       res.locals.logNote = `leniency="${notes.join('; ')}"`;
     }
     next();

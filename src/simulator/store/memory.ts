@@ -108,15 +108,34 @@ export class MemoryStore implements Store {
     return { consents, active };
   }
 
-  private window(w: FeedWindow): FeedEvent[] {
-    return (this.events.get(w.clientId) ?? []).filter((e) => e.timestamp > w.after && (w.archived || e.eventType !== 'SAMTYKKE_ARKIVERT'));
+  private static inWindow(w: FeedWindow, e: FeedEvent): boolean {
+    return e.timestamp > w.after && (w.archived || e.eventType !== 'SAMTYKKE_ARKIVERT');
+  }
+  /** Index of the first event with a sequence number of `from` or more (binary search: a client's list is in sequence order). */
+  private static startOf(list: FeedEvent[], from: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.sequenceNr < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
   async feedPage(w: FeedWindow, from: number, limit: number): Promise<FeedEvent[]> {
-    return structuredClone(this.window(w).filter((e) => e.sequenceNr >= from).slice(0, limit));
+    const list = this.events.get(w.clientId) ?? [];
+    const page: FeedEvent[] = [];
+    for (let i = MemoryStore.startOf(list, from); i < list.length && page.length < limit; i++) {
+      if (MemoryStore.inWindow(w, list[i]!)) page.push(list[i]!);
+    }
+    return structuredClone(page);
   }
   async sequenceBounds(w: FeedWindow): Promise<{ first: number; last: number }> {
-    const events = this.window(w);
-    return { first: events[0]?.sequenceNr ?? 0, last: events.at(-1)?.sequenceNr ?? 0 };
+    const list = this.events.get(w.clientId) ?? [];
+    const first = list.find((e) => MemoryStore.inWindow(w, e));
+    let last: FeedEvent | undefined;
+    for (let i = list.length - 1; i >= 0 && !last; i--) if (MemoryStore.inWindow(w, list[i]!)) last = list[i];
+    return { first: first?.sequenceNr ?? 0, last: last?.sequenceNr ?? 0 };
   }
 
   async sweep(now: number, eventsBefore: number): Promise<SweepResult> {

@@ -108,8 +108,59 @@ const windowSql = (w: FeedWindow): [string, unknown[]] => [
   [w.clientId, w.after],
 ];
 
+/** Rows kept in memory at most, per cache (then the cache starts over). */
+const MAX_CACHED = 10_000;
+
+/**
+ * SQLite's access tokens and consents, kept in memory too, as the rows were read (frozen: they are
+ * shared). A token row is never changed once stored, only deleted; a consent changes only by being
+ * revoked or consumed, or is deleted by a reset. Each of those goes through this store, which drops
+ * what it changes before it changes it. That holds because SQLite is one instance's store;
+ * PostgreSQL is shared by several instances, any of which may change a row, so there every lookup
+ * asks the database. A lookup that was under way when rows were dropped does not put its answer in
+ * the cache (the generation changed), so a row changed meanwhile never comes back stale.
+ */
+class RowCache<T extends object> {
+  private readonly rows = new Map<string, T>();
+  private generation = 0;
+
+  get(key: string): T | undefined {
+    return this.rows.get(key);
+  }
+  /** The generation a lookup starts in; keep() caches its answer only if nothing was dropped since. */
+  start(): number {
+    return this.generation;
+  }
+  keep(key: string, row: T, since: number): T {
+    if (since !== this.generation) return row;
+    if (this.rows.size >= MAX_CACHED) this.rows.clear();
+    for (const v of Object.values(row)) if (typeof v === 'object' && v !== null) Object.freeze(v);
+    this.rows.set(key, Object.freeze(row));
+    return row;
+  }
+  drop(key: string): void {
+    this.generation += 1;
+    this.rows.delete(key);
+  }
+  dropWhere(match: (row: T) => boolean): void {
+    this.generation += 1;
+    for (const [k, row] of this.rows) if (match(row)) this.rows.delete(k);
+  }
+  clear(): void {
+    this.generation += 1;
+    this.rows.clear();
+  }
+}
+
 export class SqlStore implements Store {
-  constructor(private readonly db: SqlEngine) {}
+  /** SQLite only (RowCache says why). */
+  private readonly tokenCache: RowCache<AccessToken> | undefined;
+  private readonly consentCache: RowCache<Consent> | undefined;
+
+  constructor(private readonly db: SqlEngine) {
+    this.tokenCache = db.dialect === 'sqlite' ? new RowCache() : undefined;
+    this.consentCache = db.dialect === 'sqlite' ? new RowCache() : undefined;
+  }
 
   get description(): string {
     return this.db.description;
@@ -129,14 +180,23 @@ export class SqlStore implements Store {
   }
 
   async putToken(t: AccessToken): Promise<void> {
+    const data = JSON.stringify(t);
+    const since = this.tokenCache?.start();
     await this.db.run('INSERT INTO tokens (token, client_id, consent_id, grant_type, expires_at, data) VALUES (?, ?, ?, ?, ?, ?)',
-      [t.token, t.clientId, t.consentId ?? null, t.grant, t.expiresAt, JSON.stringify(t)]);
+      [t.token, t.clientId, t.consentId ?? null, t.grant, t.expiresAt, data]);
+    if (since !== undefined) this.tokenCache!.keep(t.token, json<AccessToken>(data), since);
   }
   async getToken(token: string): Promise<AccessToken | undefined> {
+    const cached = this.tokenCache?.get(token);
+    if (cached) return cached;
+    const since = this.tokenCache?.start();
     const [r] = await this.db.all('SELECT data FROM tokens WHERE token = ?', [token]);
-    return r ? json<AccessToken>(r.data) : undefined;
+    if (!r) return undefined;
+    const t = json<AccessToken>(r.data);
+    return since === undefined ? t : this.tokenCache!.keep(token, t, since);
   }
   deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
+    this.tokenCache?.dropWhere((t) => t.consentId === consentId && t.grant === grant);
     return this.db.run('DELETE FROM tokens WHERE consent_id = ? AND grant_type = ?', [consentId, grant]);
   }
 
@@ -187,14 +247,20 @@ export class SqlStore implements Store {
     });
   }
   async getConsent(id: string): Promise<Consent | undefined> {
+    const cached = this.consentCache?.get(id);
+    if (cached) return cached;
+    const since = this.consentCache?.start();
     const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE id = ?', [id]);
-    return r ? consentOf(r) : undefined;
+    if (!r) return undefined;
+    const c = consentOf(r);
+    return since === undefined ? c : this.consentCache!.keep(id, c, since);
   }
   async findConsent(clientId: string, clientConsentId: string): Promise<Consent | undefined> {
     const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE client_id = ? AND client_consent_id = ?', [clientId, clientConsentId]);
     return r ? consentOf(r) : undefined;
   }
   revokeConsent(id: string, event: NewFeedEvent, gap: number): Promise<boolean> {
+    this.consentCache?.drop(id);
     return this.db.tx(async (q) => {
       if ((await q.run('UPDATE consents SET revoked = 1 WHERE id = ? AND revoked = 0', [id])) !== 1) return false;
       await this.append(q, event, gap);
@@ -202,6 +268,7 @@ export class SqlStore implements Store {
     });
   }
   async markConsumed(id: string): Promise<void> {
+    this.consentCache?.drop(id);
     await this.db.run('UPDATE consents SET consumed = 1 WHERE id = ?', [id]);
   }
   async countConsents(clientId: string | undefined, now: number): Promise<{ consents: number; active: number }> {
@@ -218,11 +285,15 @@ export class SqlStore implements Store {
   }
   async sequenceBounds(w: FeedWindow): Promise<{ first: number; last: number }> {
     const [where, params] = windowSql(w);
-    const [r] = await this.db.all(`SELECT COALESCE(MIN(sequence_nr), 0) AS first, COALESCE(MAX(sequence_nr), 0) AS last FROM events WHERE ${where}`, params);
+    // The first and last row of the window along the (client_id, sequence_nr) index, each found
+    // with LIMIT 1 from its end, rather than MIN/MAX over every event of the client.
+    const end = (order: 'ASC' | 'DESC') => `COALESCE((SELECT sequence_nr FROM events WHERE ${where} ORDER BY sequence_nr ${order} LIMIT 1), 0)`;
+    const [r] = await this.db.all(`SELECT ${end('ASC')} AS first, ${end('DESC')} AS last`, [...params, ...params]);
     return { first: num(r?.first), last: num(r?.last) };
   }
 
   sweep(now: number, eventsBefore: number): Promise<SweepResult> {
+    this.tokenCache?.clear();
     return this.db.tx(async (q) => ({
       tokens: await q.run('DELETE FROM tokens WHERE expires_at <= ?', [now]),
       codes: await q.run('DELETE FROM codes WHERE expires_at <= ?', [now]),
@@ -254,6 +325,8 @@ export class SqlStore implements Store {
   }
 
   reset(clientId?: string): Promise<void> {
+    this.tokenCache?.clear();
+    this.consentCache?.clear();
     return this.db.tx(async (q) => {
       for (const table of ['tokens', 'codes', 'sessions', 'consents', 'events']) {
         if (clientId === undefined) await q.run(`DELETE FROM ${table}`);
