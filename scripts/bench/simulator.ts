@@ -67,7 +67,7 @@ type Endpoint = (typeof ENDPOINTS)[number];
 
 function settings(quick: boolean) {
   return quick
-    ? { seconds: 0.3, amount: 1_000, lifecycles: 20, levels: [10, 100, 300], fillSeconds: 2, samples: 5 }
+    ? { seconds: 0.3, amount: 200, lifecycles: 20, levels: [10, 100, 300], fillSeconds: 2, samples: 5 }
     : { seconds: 5, amount: 200_000, lifecycles: 200, levels: [100, 10_000, 100_000], fillSeconds: 90, samples: 30 };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Scans a reports folder for secrets, tokens and NINs that redact() should have masked: every
  * file, inside zip and gzip archives, and inside base64 blobs (the Playwright HTML report embeds
- * its data as a base64 zip; Basic credentials are base64). Used by tests/runs/redaction.spec.ts.
+ * its data as a base64 zip; Basic credentials are base64). Used by tests/runs/all-reports-masked.spec.ts.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

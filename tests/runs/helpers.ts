@@ -73,7 +73,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_0
   });
 }
 
-/** The secrets, tokens and NINs a run against the simulator could leak (tests/runs/redaction.spec.ts proves the scanner finds each). */
+/** The secrets, tokens and NINs a run against the simulator could leak (tests/runs/all-reports-masked.spec.ts proves the scanner finds each). */
 export const NINS = ['14842249091', '29868099311'];
 export const needles: Needle[] = [
   { name: 'client secret A', match: clients.a.client_secret },

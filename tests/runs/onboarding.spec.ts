@@ -2,7 +2,7 @@
  * Onboarding against a simulator as a partner would run it (`--target custom`): with a wrong
  * secret, with a client lacking the integrated-consent agreement, and with an unregistered
  * callback URI, the checklist names each cause. A conformant client's run, every item passed, is
- * the onboarding run on the mock target in redaction.spec.ts.
+ * the onboarding run on the mock target in all-reports-masked.spec.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,8 +2,9 @@
  * After real runs, no client secret, no token and no NIN appears anywhere under the reports
  * folder: plain files, zip and gzip archives, base64 blobs (the Playwright HTML report embeds its
  * data as a base64 zip) included. The scanner is proved able to find each first.
- * The two runs are the suite's full onboarding and gate runs on the mock target; each nested run
- * costs seconds, so the same runs also carry the checklist's and the certificate's checks.
+ * The two runs are the suite's full gate and onboarding runs on the mock target; each nested run
+ * costs seconds, so the same runs also carry the checklist's and the certificate's checks. The
+ * file's name sorts first in tests/runs/: its full gate run, the longest test, starts first.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,22 +48,6 @@ test.describe('after runs', () => {
   test.describe.configure({ timeout: 600_000 });
 
 
-  // One onboarding run on the mock target, as a partner's first run: every item passes, the
-  // progress shows the gate's spec steps, and nothing secret reaches a report.
-  test('onboarding on the mock target (simulator started by the runner): every item passes, no leak', async () => {
-    const reports = test.info().outputPath('reports');
-    const r = await runCli(['onboarding', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(readdirSync(reports)).toEqual(expect.arrayContaining(['allure-report', 'allure-results', 'playwright-html', 'junit.xml', 'results.json', 'onboarding.md', 'onboarding.html']));
-    const md = readFileSync(join(reports, 'onboarding.md'), 'utf8');
-    for (const title of ['Token for the agreement API', 'Integrated-consent agreement granted', 'Debt lookup', 'Consent status', 'Revoke', 'Consents feed access', 'auth page reachable', 'callback URI registered']) {
-      expect(checklistItem(md, title)).toContain('passed');
-    }
-    expect(r.stdout, 'the same spec steps the gate runs').toContain('✓ 4. Look up debt using the consent');
-    expectNoLeaks(reports);
-    expect(r.stdout).not.toContain(clients.a.client_secret);
-  });
-
   // One gate run on the mock target serves three checks: it passes --min-score 100, its reports
   // hold no secret, and its certificate verifies offline while a changed byte fails with the reason.
   test('gate on the mock target (lifecycle specs and Pact): --min-score 100, no leak, a certificate that verifies', async () => {
@@ -102,5 +87,21 @@ test.describe('after runs', () => {
     const tampered = await runCli(['verify', jws, '--key', key], env);
     expect(tampered.code).toBe(1);
     expect(tampered.stdout).toContain('✗ signature: the signature does not match the content');
+  });
+
+  // One onboarding run on the mock target, as a partner's first run: every item passes, the
+  // progress shows the gate's spec steps, and nothing secret reaches a report.
+  test('onboarding on the mock target (simulator started by the runner): every item passes, no leak', async () => {
+    const reports = test.info().outputPath('reports');
+    const r = await runCli(['onboarding', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readdirSync(reports)).toEqual(expect.arrayContaining(['allure-report', 'allure-results', 'playwright-html', 'junit.xml', 'results.json', 'onboarding.md', 'onboarding.html']));
+    const md = readFileSync(join(reports, 'onboarding.md'), 'utf8');
+    for (const title of ['Token for the agreement API', 'Integrated-consent agreement granted', 'Debt lookup', 'Consent status', 'Revoke', 'Consents feed access', 'auth page reachable', 'callback URI registered']) {
+      expect(checklistItem(md, title)).toContain('passed');
+    }
+    expect(r.stdout, 'the same spec steps the gate runs').toContain('✓ 4. Look up debt using the consent');
+    expectNoLeaks(reports);
+    expect(r.stdout).not.toContain(clients.a.client_secret);
   });
 });
