@@ -4,7 +4,7 @@
  * when the server binaries are absent.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -262,16 +262,20 @@ for (const engine of engines) {
       test.skip(!engine.durable, 'the memory engine keeps nothing across opens');
       const c = consent(a, { clientConsentId: 'kept' });
       await store.createConsent(c, created(c), 1);
+      // An SQLite file has one owner at a time (store/owner.ts); PostgreSQL is shared while open.
+      const shared = config.engine === 'postgres';
+      if (!shared) await store.close();
       const reopened = await openStore(config);
       try {
         expect(await reopened.findConsent(a, 'kept')).toEqual(c);
         expect((await reopened.feedPage(all(a), 0, 10)).map((e) => e.consentId)).toEqual([c.id]);
         const d = consent(a);
         await reopened.createConsent(d, created(d), 1);
-        const seqs = (await store.feedPage(all(a), 0, 10)).map((e) => e.sequenceNr);
+        const seqs = (await (shared ? store : reopened).feedPage(all(a), 0, 10)).map((e) => e.sequenceNr);
         expect(seqs[1]).toBeGreaterThan(seqs[0]!);
       } finally {
-        await reopened.close();
+        if (shared) await reopened.close();
+        else store = reopened;
       }
     });
   });
@@ -305,6 +309,23 @@ test('migrations are versioned: a database at version 1 is brought to the newest
     const check = new SqliteEngine(file);
     expect((await check.all('SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
     await check.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an SQLite data file has one owner: a second store on it is refused until the first closes; an owner that died is taken over', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nogi-store-'));
+  const file = join(dir, 'nogi-sim.db');
+  try {
+    const first = await openStore({ engine: 'sqlite', file });
+    await expect(openStore({ engine: 'sqlite', file })).rejects.toThrow(/in use by another simulator .*NOGI_SIM_DATA_DIR/);
+    await first.close();
+    expect(existsSync(`${file}.owner`)).toBe(false);
+    // SIGKILL leaves the owner file behind, naming a process that is gone.
+    writeFileSync(`${file}.owner`, '2147483646');
+    const next = await openStore({ engine: 'sqlite', file });
+    await next.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 /** Opens the store a configuration names (migrating SQL engines to the newest schema). */
 import { MemoryStore } from './memory.ts';
+import { claimDataFile } from './owner.ts';
 import { SqlStore } from './sql.ts';
 import type { Store, StoreConfig } from './types.ts';
 
@@ -12,7 +13,13 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     case 'sqlite': {
       // Loaded on demand: a native module the memory and PostgreSQL engines do not need.
       const { SqliteEngine } = await import('./sqlite.ts');
-      return SqlStore.open(new SqliteEngine(config.file));
+      const release = claimDataFile(config.file);
+      try {
+        return await SqlStore.open(new SqliteEngine(config.file, release));
+      } catch (e) {
+        release();
+        throw e;
+      }
     }
     case 'postgres': {
       const { PostgresEngine } = await import('./postgres.ts');

@@ -27,7 +27,8 @@ export class SqliteEngine implements SqlEngine {
   private readonly raw: Queryable;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  /** `release` gives the data file back when the engine closes (owner.ts: the store's file has one owner). */
+  constructor(file: string, private readonly release: () => void = () => undefined) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -193,5 +194,6 @@ export class SqliteEngine implements SqlEngine {
     while (this.draining) await this.draining;
     this.statements.clear();
     this.db.close();
+    this.release();
   }
 }
