@@ -15,6 +15,8 @@ export interface LoadSpec {
   duration: number;
   /** Requests, the count bound (whichever comes first). */
   amount: number;
+  /** How often autocannon samples, and so checks whether the amount is reached (its default 1000 ms makes every load last a second or more; quick mode uses less). */
+  sampleIntervalMs?: number;
   /** The server's process: its CPU time over the run is measured (Linux). */
   pid?: number;
 }
@@ -58,6 +60,7 @@ export async function load(spec: LoadSpec): Promise<LoadFigures> {
       connections: Math.min(spec.connections, spec.amount),
       duration: spec.duration,
       amount: spec.amount,
+      sampleInt: spec.sampleIntervalMs,
       method: spec.method,
       headers: spec.headers,
       body: spec.body,
