@@ -55,23 +55,28 @@ export async function load(spec: LoadSpec): Promise<LoadFigures> {
   const bodyFor = spec.bodyFor;
   const cpuBefore = spec.pid === undefined ? undefined : cpuSeconds(spec.pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    // autocannon may call back at once (a bad option): then there is no time bound to set.
+    let settled = false;
+    let timeBound: NodeJS.Timeout | undefined;
     const instance = autocannon({
       url: spec.url,
       connections: Math.min(spec.connections, spec.amount),
       duration: spec.duration,
       amount: spec.amount,
-      sampleInt: spec.sampleIntervalMs,
+      // Only when given: an undefined option would replace autocannon's default and fail its checks.
+      ...(spec.sampleIntervalMs === undefined ? {} : { sampleInt: spec.sampleIntervalMs }),
       method: spec.method,
       headers: spec.headers,
       body: spec.body,
       requests: bodyFor ? [{ setupRequest: (req) => ({ ...req, body: bodyFor() }) }] : undefined,
     }, (err, res) => {
+      settled = true;
       clearTimeout(timeBound);
       if (err) reject(err instanceof Error ? err : new Error(String(err)));
       else resolve(res);
     });
     // With an amount, autocannon ignores duration: the time bound is ours.
-    const timeBound = setTimeout(() => instance.stop(), spec.duration * 1000);
+    if (!settled) timeBound = setTimeout(() => instance.stop(), spec.duration * 1000);
   });
   const cpuAfter = spec.pid === undefined ? undefined : cpuSeconds(spec.pid);
   const total = result.requests.total;
