@@ -67,8 +67,8 @@ type Endpoint = (typeof ENDPOINTS)[number];
 
 function settings(quick: boolean) {
   return quick
-    ? { seconds: 0.3, amount: 200, sampleIntervalMs: 100, lifecycles: 20, levels: [10, 100, 300], fillSeconds: 2, samples: 5 }
-    : { seconds: 5, amount: 200_000, sampleIntervalMs: undefined, lifecycles: 200, levels: [100, 10_000, 100_000], fillSeconds: 90, samples: 30 };
+    ? { seconds: 0.3, warmupSeconds: 0, amount: 200, sampleIntervalMs: 100, lifecycles: 20, levels: [10, 100, 300], fillSeconds: 2, samples: 5 }
+    : { seconds: 5, warmupSeconds: 2, amount: 200_000, sampleIntervalMs: undefined, lifecycles: 200, levels: [100, 10_000, 100_000], fillSeconds: 90, samples: 30 };
 }
 
 /** A partner's view of the simulator: fixture client A, the preprod audiences (which it accepts), tokens per service. */
@@ -225,6 +225,8 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
       const r = requests[endpoint];
       const targets: [string, BenchServer, string][] = [['simulator', sim.value, p.endpoints.apiBaseUrl], ...(prism ? [['prism', prism, prism.urls[0]!] as [string, BenchServer, string]] : []), ['bare', bare, bare.urls[0]!]];
       for (const [server, proc, base] of targets) {
+        // Each server warms up on the same requests first (JIT, pools, caches); only then is it measured.
+        if (s.warmupSeconds) await load({ url: base + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: CONNECTIONS, duration: s.warmupSeconds, amount: s.amount });
         const figures = await load({ url: base + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: CONNECTIONS, duration: s.seconds, amount: s.amount, sampleIntervalMs: s.sampleIntervalMs, pid: proc.pid });
         throughput.push({ endpoint: `${r.method} ${p.catalogue.operation(endpoint).path}`, server, connections: CONNECTIONS, ...figures });
         log(`  ${`${r.method} ${p.catalogue.operation(endpoint).path}`.padEnd(30)} ${server.padEnd(9)} ${figures.rps.toFixed(0).padStart(7)} req/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  CPU ${figures.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} µs/req${figures.non2xx ? `  ${figures.non2xx} non-2xx` : ''}${figures.errors ? `  ${figures.errors} errors` : ''}`);
