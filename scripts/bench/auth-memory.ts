@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SimulatorAdmin } from '../../src/client/admin-client.ts';
+import { fetchTransport } from '../../src/client/transport.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { freePort } from '../../src/config/ports.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
@@ -46,12 +48,7 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
   const dataDir = mkdtempSync(join(tmpdir(), 'nogi-bench-auth-'));
   const adminPort = await freePort();
   const sim = await startSimulatorProcess([], { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_ADMIN_PORT: String(adminPort), NOGI_SIM_DATA_DIR: dataDir, NOGI_SIM_STORE: '' });
-  const admin = `http://127.0.0.1:${adminPort}`;
-  const adminCall = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${admin}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!r.ok) throw new Error(`admin ${method} ${path}: ${r.status} ${await r.text()}`);
-    return (await r.json()) as Record<string, unknown>;
-  };
+  const admin = new SimulatorAdmin(fetchTransport, `http://127.0.0.1:${adminPort}`);
   try {
     const [accessUrl] = sim.urls;
     const client = fixtureClients().a;
@@ -64,7 +61,7 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
     const url = `${accessUrl}${catalogue.operation('authorize').path}?${query}`;
     // Warm up (JIT, pools, SQLite cache), start clean, then the baseline.
     await load({ url, method: 'GET', connections: 8, duration: 10, amount: 500 });
-    await adminCall('POST', '/reset');
+    await admin.reset();
     await settle();
     const rssStartBytes = await rssOf(sim.pid);
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -74,15 +71,17 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
     for (let round = 1; round <= roundCount; round++) {
       const figures = await load({ url, method: 'GET', connections: 32, duration: 900, amount: requests });
       const rssAfterStreamBytes = await rssOf(sim.pid);
-      const held = (await adminCall('GET', '/state')) as { counts: { sessions: number }; store: string };
+      const held = await admin.state();
+      const sessionsHeld = held.counts?.sessions;
+      if (sessionsHeld === undefined || held.store === undefined) throw new Error(`the admin state has no session count or store: ${JSON.stringify(held)}`);
       store = held.store;
-      log(`  round ${round}: ${figures.requests} requests in ${figures.seconds.toFixed(1)} s (login sessions started up to the per-client cap, the rest refused with 429); ${held.counts.sessions} sessions held; RSS ${mib(rssAfterStreamBytes)}`);
-      await adminCall('POST', '/clock', { advanceSeconds: 31 * 60 });
-      const swept = (await adminCall('POST', '/sweep')) as { swept: { sessions: number } };
+      log(`  round ${round}: ${figures.requests} requests in ${figures.seconds.toFixed(1)} s (login sessions started up to the per-client cap, the rest refused with 429); ${sessionsHeld} sessions held; RSS ${mib(rssAfterStreamBytes)}`);
+      await admin.advanceClock(31 * 60);
+      const swept = await admin.sweep();
       await settle();
       const rssAfterSweepBytes = await rssOf(sim.pid);
       log(`  round ${round}, after the sweep (${swept.swept.sessions} sessions deleted): RSS ${mib(rssAfterSweepBytes)}, ${mib(rssAfterSweepBytes - rssStartBytes)} from the start`);
-      rounds.push({ load: figures, rssAfterStreamBytes, rssAfterSweepBytes, sessionsHeldAfterStream: held.counts.sessions, sessionsSwept: swept.swept.sessions });
+      rounds.push({ load: figures, rssAfterStreamBytes, rssAfterSweepBytes, sessionsHeldAfterStream: sessionsHeld, sessionsSwept: swept.swept.sessions });
     }
     return {
       requestsPerRound: requests, rssStartBytes, rounds, store,
@@ -103,5 +102,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 5) throw new Error('--rounds must be a whole number from 1 to 5');
   const f = await benchAuthMemory(requests, rounds, console.log);
   const mib = (b: number) => +(b / 2 ** 20).toFixed(1);
-  console.log(`\nRSS after ${requests} requests and the sweep: ${mib(f.growthAfterSweepBytes)} MiB from the start (bound: 50 MB); rounds 2-${rounds} added ${mib(f.growthInLaterRoundsBytes)} MiB.`);
+  console.log(`\nRSS after ${requests} requests and the sweep: ${mib(f.growthAfterSweepBytes)} MiB from the start (bound: 50 MB)${rounds > 1 ? `; rounds 2-${rounds} added ${mib(f.growthInLaterRoundsBytes)} MiB` : ''}.`);
 }

@@ -1,9 +1,9 @@
 /**
- * The simulator's admin surface (test mode only; not part of NoGi): clock, faults, deviations.
- * Specs reach it through the `admin` fixture, which exists only when the target declares the
- * `faults` / `clock` capabilities.
+ * The simulator's admin surface (test mode only; not part of NoGi): clock, faults, deviations,
+ * sweep and reset. Over the client's transport: Playwright's in specs (the `admin` fixture, which
+ * exists only when the target declares the `faults` / `clock` capabilities), fetch in scripts.
  */
-import type { APIRequestContext } from '@playwright/test';
+import type { Transport } from './transport.ts';
 
 export interface FaultRequest {
   operationId: string;
@@ -26,7 +26,7 @@ export class SimulatorAdmin {
    * each have their own clients never race); without one, the sandbox's global ones.
    */
   constructor(
-    private readonly request: APIRequestContext,
+    private readonly transport: Transport,
     readonly baseUrl: string,
     readonly clientId?: string,
   ) {}
@@ -40,10 +40,13 @@ export class SimulatorAdmin {
   }
 
   private async send(method: string, path: string, data?: unknown): Promise<unknown> {
-    const response = await this.request.fetch(`${this.baseUrl}${path}`, { method, data, failOnStatusCode: false });
-    if (!response.ok()) throw new Error(`Simulator admin ${method} ${path} answered ${response.status()}: ${await response.text()}`);
-    const text = await response.text();
-    return text ? JSON.parse(text) : undefined;
+    const response = await this.transport.send({
+      method, url: `${this.baseUrl}${path}`,
+      headers: data === undefined ? {} : { 'content-type': 'application/json' },
+      body: data === undefined ? undefined : JSON.stringify(data),
+    });
+    if (response.status < 200 || response.status > 299) throw new Error(`Simulator admin ${method} ${path} answered ${response.status}: ${response.text}`);
+    return response.text ? JSON.parse(response.text) : undefined;
   }
 
   advanceClock(seconds: number): Promise<unknown> {
@@ -66,7 +69,17 @@ export class SimulatorAdmin {
     return this.send('POST', '/deviations', change);
   }
 
-  state(): Promise<{ violations?: { count: number } } & Record<string, unknown>> {
-    return this.send('GET', '/state') as Promise<{ violations?: { count: number } } & Record<string, unknown>>;
+  state(): Promise<{ violations?: { count: number }; counts?: Record<string, number>; store?: string } & Record<string, unknown>> {
+    return this.send('GET', '/state') as Promise<{ violations?: { count: number }; counts?: Record<string, number>; store?: string } & Record<string, unknown>>;
+  }
+
+  /** Deletes expired sessions, codes and tokens, and events past retention, now. */
+  sweep(): Promise<{ swept: { tokens: number; codes: number; sessions: number; events: number } }> {
+    return this.send('POST', '/sweep') as Promise<{ swept: { tokens: number; codes: number; sessions: number; events: number } }>;
+  }
+
+  /** Forgets everything (the global reset), or the run-time client's own state. */
+  reset(): Promise<unknown> {
+    return this.send('POST', `${this.scope}/reset`);
   }
 }

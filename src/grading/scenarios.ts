@@ -73,14 +73,13 @@ export async function playScenario(ctx: SimContext, clientId: string, name: stri
     if (!catalogue.has(operationId) || catalogue.operation(operationId).host !== 'api') throw new ScenarioError(400, `operationId must be an operation of the API host, got "${operationId}"`);
     const op = catalogue.operation(operationId);
     if (name === 'server-error-once') {
-      const status = options.status === undefined ? 500 : Number(options.status);
-      if (status < 500 || !op.statuses.includes(status)) throw new ScenarioError(400, `status must be a documented server error of ${operationId}: ${op.statuses.filter((s) => s >= 500).join(', ') || 'none'}`);
+      const status = whole('status', 500, 500, 599);
+      if (!op.statuses.includes(status)) throw new ScenarioError(400, `status must be a documented server error of ${operationId}: ${op.statuses.filter((s) => s >= 500).join(', ') || 'none'}`);
       state.scenariosOf(clientId).faults.set(operationId, { status, times: 1 });
       note = `server-error-once: the next ${operationId} answers ${status}`;
     } else {
       if (!['getDebtWithConsentID', 'getDebtWithAuthCodeToken'].includes(operationId)) throw new ScenarioError(400, 'creditor-timeout applies to the debt lookups');
-      const creditors = options.creditors === undefined ? 1 : Number(options.creditors);
-      if (!Number.isInteger(creditors) || creditors < 1) throw new ScenarioError(400, 'creditors must be a whole number of 1 or more');
+      const creditors = whole('creditors', 1, 1, 100);
       state.scenariosOf(clientId).faults.set(operationId, { creditorTimeout: creditors, times: 1 });
       note = `creditor-timeout: in the next ${operationId}, ${creditors} creditor(s) time out`;
     }
