@@ -3,7 +3,7 @@
  * with autocannon (status lookups, debt lookups, consent registrations; bounded in count and
  * time), then the profile summed up: self time by function (file:line) and by module.
  * Writes reports/profile/*.cpuprofile (open it in Chrome DevTools) and reports/profile.md.
- *   npx tsx scripts/bench/profile.ts [--seconds N] [--out DIR]
+ *   npx tsx scripts/bench/profile.ts [--seconds N] [--load status|debt|put ...] [--out DIR]
  * tsx runs the TypeScript as one minified line per file: frames of .ts files are mapped back to
  * their source lines (of the function's start) through the source maps in tsx's transform cache;
  * a frame it cannot map says `:?`.
@@ -23,9 +23,14 @@ import { fixtureClients } from '../../src/simulator/index.ts';
 import { load, type LoadFigures } from './load.ts';
 import { root, startSimulatorProcess } from './servers.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, out: { type: 'string' } } });
+const loadNames = ['status', 'debt', 'put'] as const;
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, load: { type: 'string', multiple: true }, out: { type: 'string' } } });
 const seconds = Number(values.seconds);
 if (!(seconds > 0 && seconds <= 60)) throw new Error('--seconds must be from 0 to 60');
+const unknownLoad = values.load?.find((l) => !(loadNames as readonly string[]).includes(l));
+if (unknownLoad) throw new Error(`--load ${unknownLoad}: the loads are ${loadNames.join(', ')}`);
+/** The loads to run, all by default: one alone gives a profile of that request only. */
+const loadsWanted = new Set(values.load ?? loadNames);
 const outDir = values.out ?? join(root, process.env.NOGI_REPORTS_DIR ?? 'reports');
 const profileDir = join(outDir, 'profile');
 rmSync(profileDir, { recursive: true, force: true });
@@ -52,11 +57,12 @@ try {
   const id = created.data.consent.id;
   const api = sim.urls[1]!;
   const json = { 'content-type': 'application/json', accept: 'application/json' };
-  for (const [what, method, path, token, bodyFor] of [
-    ['GET status', 'GET', catalogue.expandPath('getConsentStatusWithID', { id }), debt, undefined],
-    ['GET debt', 'GET', catalogue.expandPath('getDebtWithConsentID', { id }), debt, undefined],
-    ['PUT agreement', 'PUT', catalogue.expandPath('createConsent'), agreement, registration],
+  for (const [name, what, method, path, token, bodyFor] of [
+    ['status', 'GET status', 'GET', catalogue.expandPath('getConsentStatusWithID', { id }), debt, undefined],
+    ['debt', 'GET debt', 'GET', catalogue.expandPath('getDebtWithConsentID', { id }), debt, undefined],
+    ['put', 'PUT agreement', 'PUT', catalogue.expandPath('createConsent'), agreement, registration],
   ] as const) {
+    if (!loadsWanted.has(name)) continue;
     const figures = await load({ url: api + path, method, headers: { ...json, authorization: `Bearer ${token}` }, bodyFor, connections: 32, duration: seconds, amount: 500_000, pid: sim.pid });
     loads.push({ what, ...figures });
     console.log(`${what.padEnd(14)} ${figures.rps.toFixed(0).padStart(6)} req/s p50 ${figures.p50Ms} ms p99 ${figures.p99Ms} ms, CPU ${figures.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} µs/request (${figures.requests} requests, ${figures.non2xx} non-2xx)`);
