@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SimulatorAdmin } from '../../src/client/admin-client.ts';
-import { fetchTransport } from '../../src/client/transport.ts';
+import { httpTransport } from '../../src/client/transport.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { freePort } from '../../src/config/ports.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
@@ -48,7 +48,7 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
   const dataDir = mkdtempSync(join(tmpdir(), 'nogi-bench-auth-'));
   const adminPort = await freePort();
   const sim = await startSimulatorProcess([], { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_ADMIN_PORT: String(adminPort), NOGI_SIM_DATA_DIR: dataDir, NOGI_SIM_STORE: '' });
-  const admin = new SimulatorAdmin(fetchTransport, `http://127.0.0.1:${adminPort}`);
+  const admin = new SimulatorAdmin(httpTransport, `http://127.0.0.1:${adminPort}`);
   try {
     const [accessUrl] = sim.urls;
     const client = fixtureClients().a;

@@ -3,27 +3,22 @@
  * with autocannon (status lookups, debt lookups, consent registrations; bounded in count and
  * time), then the profile summed up: self time by function (file:line) and by module.
  * Writes reports/profile/*.cpuprofile (open it in Chrome DevTools) and reports/profile.md.
- *   npx tsx scripts/bench/profile.ts [--seconds N] [--load status|debt|put ...] [--out DIR]
+ *   npx tsx scripts/bench/profile.ts [--seconds N] [--load status|debt|put|lifecycles ...] [--out DIR]
  * tsx runs the TypeScript as one minified line per file: frames of .ts files are mapped back to
  * their source lines (of the function's start) through the source maps in tsx's transform cache;
  * a frame it cannot map says `:?`.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SourceMapConsumer, type RawSourceMap } from 'source-map';
-import { NoGiClient } from '../../src/client/nogi-client.ts';
-import { fetchTransport } from '../../src/client/transport.ts';
-import { audiencesFor, preprod } from '../../src/config/target.ts';
-import { getCatalogue } from '../../src/contract/catalogue.ts';
-import { fixtureClients } from '../../src/simulator/index.ts';
-import { load, type LoadFigures } from './load.ts';
+import { cpuSeconds, load, type LoadFigures } from './load.ts';
 import { root, startSimulatorProcess } from './servers.ts';
+import { lifecycles, partner, requestsAndAnswers } from './simulator.ts';
 
-const loadNames = ['status', 'debt', 'put'] as const;
+const loadNames = ['status', 'debt', 'put', 'lifecycles'] as const;
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, load: { type: 'string', multiple: true }, out: { type: 'string' } } });
 const seconds = Number(values.seconds);
 if (!(seconds > 0 && seconds <= 60)) throw new Error('--seconds must be from 0 to 60');
@@ -42,30 +37,39 @@ interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number;
 
 const sim = await startSimulatorProcess(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
 const loads: (LoadFigures & { what: string })[] = [];
+const lifecycleRuns: { rounds: number; completed: number; failed: number; seconds: number; cpuUsPerLifecycle: number | null }[] = [];
 try {
-  const catalogue = await getCatalogue();
-  const a = fixtureClients().a;
-  const nogi = new NoGiClient(fetchTransport, { accessBaseUrl: sim.urls[0]!, apiBaseUrl: sim.urls[1]! });
-  const audiences = audiencesFor(catalogue, preprod.apiBaseUrl);
-  const creds = { clientId: a.client_id, clientSecret: a.client_secret };
-  const debtScope = catalogue.service('debt').scopes[0]!;
-  const agreement = (await nogi.clientCredentialsToken(creds, audiences.agreement, catalogue.service('agreement').scopes[0]!)).data.access_token;
-  const debt = (await nogi.clientCredentialsToken(creds, audiences.debt, debtScope)).data.access_token;
-  const registration = () => JSON.stringify({ nin: '14842249091', scope_of_consent: debtScope, consent_duration_days: 30, client_consent_id: `profile-${randomUUID()}` });
-  const created = await nogi.registerAgreement(agreement, JSON.parse(registration()));
-  if (!created.ok) throw new Error(`PUT agreement: ${created.status} ${created.text}`);
-  const id = created.data.consent.id;
-  const api = sim.urls[1]!;
-  const json = { 'content-type': 'application/json', accept: 'application/json' };
-  for (const [name, what, method, path, token, bodyFor] of [
-    ['status', 'GET status', 'GET', catalogue.expandPath('getConsentStatusWithID', { id }), debt, undefined],
-    ['debt', 'GET debt', 'GET', catalogue.expandPath('getDebtWithConsentID', { id }), debt, undefined],
-    ['put', 'PUT agreement', 'PUT', catalogue.expandPath('createConsent'), agreement, registration],
+  // The bench's partner (fixture client A, tokens per service) and its requests, as `npm run bench` sends them.
+  const p = await partner(sim);
+  const { requests } = await requestsAndAnswers(p);
+  for (const [name, what, endpoint] of [
+    ['status', 'GET status', 'getConsentStatusWithID'],
+    ['debt', 'GET debt', 'getDebtWithConsentID'],
+    ['put', 'PUT agreement', 'createConsent'],
   ] as const) {
     if (!loadsWanted.has(name)) continue;
-    const figures = await load({ url: api + path, method, headers: { ...json, authorization: `Bearer ${token}` }, bodyFor, connections: 32, duration: seconds, amount: 500_000, pid: sim.pid });
+    const r = requests[endpoint];
+    const figures = await load({ url: p.endpoints.apiBaseUrl + r.path, method: r.method, headers: r.headers, bodyFor: r.fresh, connections: 32, duration: seconds, amount: 500_000, pid: sim.pid });
     loads.push({ what, ...figures });
     console.log(`${what.padEnd(14)} ${figures.rps.toFixed(0).padStart(6)} req/s p50 ${figures.p50Ms} ms p99 ${figures.p99Ms} ms, CPU ${figures.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} µs/request (${figures.requests} requests, ${figures.non2xx} non-2xx)`);
+  }
+  if (loadsWanted.has('lifecycles')) {
+    // Rounds of 200 integrated lifecycles at once (the bench's), for the given seconds.
+    const cpuBefore = cpuSeconds(sim.pid);
+    const started = performance.now();
+    let rounds = 0;
+    let completed = 0;
+    let failed = 0;
+    while (performance.now() - started < seconds * 1000) {
+      const round = await lifecycles(p, 200, 60_000);
+      rounds += 1;
+      completed += round.completed;
+      failed += round.failed;
+    }
+    const cpuAfter = cpuSeconds(sim.pid);
+    const run = { rounds, completed, failed, seconds: (performance.now() - started) / 1000, cpuUsPerLifecycle: cpuBefore !== undefined && cpuAfter !== undefined && completed ? ((cpuAfter - cpuBefore) / completed) * 1e6 : null };
+    lifecycleRuns.push(run);
+    console.log(`lifecycles     ${rounds} rounds of 200 at once, ${completed} completed, ${failed} failed, simulator CPU ${run.cpuUsPerLifecycle?.toFixed(0) ?? 'n/a'} µs/lifecycle`);
   }
 } finally {
   await sim.stop();
@@ -151,6 +155,7 @@ const md = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...loads.map((l) => `| ${l.what} | ${l.rps.toFixed(0)} | ${l.p50Ms} | ${l.p99Ms} | ${l.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} | ${l.requests} | ${l.non2xx} |`),
   '',
+  ...lifecycleRuns.map((l) => `Integrated lifecycles: ${l.rounds} rounds of 200 at once in ${l.seconds.toFixed(1)} s, ${l.completed} completed, ${l.failed} failed; simulator CPU ${l.cpuUsPerLifecycle?.toFixed(0) ?? 'n/a'} µs per lifecycle.\n`),
   `Self time, share of ${totalSamples} samples (${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s, start-up included). Profile: \`${relative(root, join(profileDir, file))}\`.`,
   '',
   '## By module',

@@ -1,12 +1,12 @@
 /**
  * The simulator benchmark: the simulator (as `npm run mock` runs it), Prism 5 on the effective
  * contract and a bare node:http server, side by side in one run; integrated lifecycles with many
- * running at once (the one client over fetch); and how a PUT, a feed page and memory grow with the
+ * running at once (the one client over undici); and how a PUT, a feed page and memory grow with the
  * number of consents. Every loop is bounded in count and in time.
  */
 import { randomUUID } from 'node:crypto';
 import { NoGiClient, type ClientCredentials } from '../../src/client/nogi-client.ts';
-import { fetchTransport } from '../../src/client/transport.ts';
+import { httpTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
@@ -34,6 +34,8 @@ export interface Lifecycles {
   perSecond: number;
   /** CPU seconds the simulator's process spent meanwhile (null without /proc): the rest of the time is the clients'. */
   simulatorCpuSeconds: number | null;
+  /** Lifecycles run at once before, not measured. */
+  warmup: number;
 }
 
 export interface GrowthLevel {
@@ -46,8 +48,17 @@ export interface GrowthLevel {
   rssBytes: number;
 }
 
+/** One second (one slice) of status lookups on the simulator just after its start. */
+export interface StartupSlice extends LoadFigures {
+  /** Seconds of load before this slice began. */
+  after: number;
+}
+
 export interface SimBenchResult {
   configuration: string;
+  /** The simulator's first seconds of status lookups after its start, before anything is measured: when its latency settles. */
+  startup: StartupSlice[];
+  warmupSeconds: number;
   testMode: false;
   prismError?: string;
   throughput: Throughput[];
@@ -67,17 +78,17 @@ type Endpoint = (typeof ENDPOINTS)[number];
 
 function settings(quick: boolean) {
   return quick
-    ? { seconds: 0.3, warmupSeconds: 0, amount: 200, sampleIntervalMs: 100, lifecycles: 20, levels: [10, 100, 300], fillSeconds: 2, samples: 5 }
-    : { seconds: 5, warmupSeconds: 2, amount: 200_000, sampleIntervalMs: undefined, lifecycles: 200, levels: [100, 10_000, 100_000], fillSeconds: 90, samples: 30 };
+    ? { seconds: 0.3, warmupSeconds: 0, startupSlices: 2, sliceSeconds: 0.3, amount: 200, sampleIntervalMs: 100, lifecycles: 20, lifecycleWarmup: 0, levels: [10, 100, 300], fillSeconds: 2, samples: 5 }
+    : { seconds: 5, warmupSeconds: 5, startupSlices: 10, sliceSeconds: 1, amount: 200_000, sampleIntervalMs: undefined, lifecycles: 200, lifecycleWarmup: 20, levels: [100, 10_000, 100_000], fillSeconds: 90, samples: 30 };
 }
 
 /** A partner's view of the simulator: fixture client A, the preprod audiences (which it accepts), tokens per service. */
-async function partner(sim: BenchServer) {
+export async function partner(sim: BenchServer) {
   const catalogue = await getCatalogue();
   const clientA = fixtureClients().a;
   const credentials: ClientCredentials = { clientId: clientA.client_id, clientSecret: clientA.client_secret };
   const endpoints = { accessBaseUrl: sim.urls[0]!, apiBaseUrl: sim.urls[1]! };
-  const nogi = new NoGiClient(fetchTransport, endpoints);
+  const nogi = new NoGiClient(httpTransport, endpoints);
   const audiences = audiencesFor(catalogue, preprod.apiBaseUrl);
   const debtScope = catalogue.service('debt').scopes[0]!;
   const token = async (service: ServiceName, scope = catalogue.service(service).scopes[0]!): Promise<string> => {
@@ -87,12 +98,12 @@ async function partner(sim: BenchServer) {
   };
   const tokens = { agreement: await token('agreement'), debt: await token('debt', debtScope), feed: await token('feed') };
   const registration = (id = `bench-${randomUUID()}`) => ({ nin: NIN, scope_of_consent: debtScope, consent_duration_days: 30, client_consent_id: id });
-  return { catalogue, endpoints, nogi, tokens, registration, newClient: () => new NoGiClient(fetchTransport, endpoints) };
+  return { catalogue, endpoints, nogi, tokens, registration, newClient: () => new NoGiClient(httpTransport, endpoints) };
 }
-type Partner = Awaited<ReturnType<typeof partner>>;
+export type Partner = Awaited<ReturnType<typeof partner>>;
 
 /** What a request of each endpoint looks like on the wire, and what the simulator answered (for the bare server). */
-async function requestsAndAnswers(p: Partner) {
+export async function requestsAndAnswers(p: Partner) {
   const created = await p.nogi.registerAgreement(p.tokens.agreement, p.registration());
   if (!created.ok) throw new Error(`PUT agreement: ${created.status} ${created.text}`);
   const id = created.data.consent.id;
@@ -105,7 +116,7 @@ async function requestsAndAnswers(p: Partner) {
   const recorded: RecordedResponse[] = [];
   for (const endpoint of ENDPOINTS) {
     const r = requests[endpoint];
-    const answer = await fetchTransport.send({ method: r.method, url: p.endpoints.apiBaseUrl + r.path, headers: r.headers, body: r.fresh?.() });
+    const answer = await httpTransport.send({ method: r.method, url: p.endpoints.apiBaseUrl + r.path, headers: r.headers, body: r.fresh?.() });
     if (answer.status >= 300) throw new Error(`${endpoint}: the simulator answered ${answer.status} ${answer.text}`);
     // The bytes the simulator sent, less what Node's http adds per response itself.
     const headers = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)));
@@ -115,7 +126,7 @@ async function requestsAndAnswers(p: Partner) {
 }
 
 /** Integrated lifecycles, `concurrent` at once, each on its own client (its own exchange history). */
-async function lifecycles(p: Partner, concurrent: number, timeBoundMs: number): Promise<Lifecycles> {
+export async function lifecycles(p: Partner, concurrent: number, timeBoundMs: number): Promise<Lifecycles> {
   const failures: string[] = [];
   const one = async (): Promise<void> => {
     const nogi = p.newClient();
@@ -145,7 +156,7 @@ async function lifecycles(p: Partner, concurrent: number, timeBoundMs: number): 
   clearTimeout(timer);
   const seconds = (performance.now() - started) / 1000;
   if (outcome === 'timeout') failures.push(`time bound of ${timeBoundMs / 1000} s reached`);
-  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds, simulatorCpuSeconds: null };
+  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds, simulatorCpuSeconds: null, warmup: 0 };
 }
 
 const median = (xs: number[]): number => {
@@ -185,9 +196,9 @@ async function growth(quick: boolean, sim: BenchServer, log: (l: string) => void
         consents += fill.requests - fill.non2xx - fill.errors;
         if (fill.non2xx || fill.errors) log(`  fill: ${fill.non2xx} non-2xx, ${fill.errors} errors`);
       }
-      const putMs = await timeOf(s.samples, () => fetchTransport.send({ method: 'PUT', url: p.endpoints.apiBaseUrl + put, headers, body: JSON.stringify(p.registration()) }), 200);
+      const putMs = await timeOf(s.samples, () => httpTransport.send({ method: 'PUT', url: p.endpoints.apiBaseUrl + put, headers, body: JSON.stringify(p.registration()) }), 200);
       consents += s.samples;
-      const feedPageMs = await timeOf(s.samples, () => fetchTransport.send({ method: 'GET', url: feedUrl, headers: feedHeaders }), 200);
+      const feedPageMs = await timeOf(s.samples, () => httpTransport.send({ method: 'GET', url: feedUrl, headers: feedHeaders }), 200);
       const level = { target, consents, putMs, feedPageMs, rssBytes: await rssOf(sim.pid) };
       levels.push(level);
       log(`  ${String(consents).padStart(7)} consents: PUT ${putMs.toFixed(2)} ms, feed page ${feedPageMs.toFixed(2)} ms, RSS ${(level.rssBytes / 2 ** 20).toFixed(0)} MiB`);
@@ -220,6 +231,18 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
     const bare = await startBare(recorded);
     servers.push(bare);
 
+    // The simulator's first seconds under load, slice by slice: how long JIT and the first
+    // collections take to settle on this machine, which the warm-up below must cover.
+    log(`Start-up: status lookups on the simulator, ${s.startupSlices} slices of ${s.sliceSeconds} s right after its start:`);
+    const startup: StartupSlice[] = [];
+    const status = requests.getConsentStatusWithID;
+    for (let i = 0; i < s.startupSlices; i++) {
+      const slice = await load({ url: p.endpoints.apiBaseUrl + status.path, method: status.method, headers: status.headers, connections: CONNECTIONS, duration: s.sliceSeconds, amount: s.amount, sampleIntervalMs: s.sampleIntervalMs, pid: sim.value.pid });
+      startup.push({ after: i * s.sliceSeconds, ...slice });
+      log(`  ${(i * s.sliceSeconds).toFixed(1).padStart(4)} s  ${slice.rps.toFixed(0).padStart(7)} req/s  p50 ${slice.p50Ms} ms  p99 ${slice.p99Ms} ms  CPU ${slice.cpuUsPerRequest?.toFixed(0) ?? 'n/a'} µs/req`);
+    }
+
+    log(`Throughput, each server and request measured after ${s.warmupSeconds} s of the same requests:`);
     const throughput: Throughput[] = [];
     for (const endpoint of ENDPOINTS) {
       const r = requests[endpoint];
@@ -234,10 +257,15 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
     }
     await Promise.all([prism, bare].map((x) => x?.stop()));
 
-    log(`Integrated lifecycles, ${s.lifecycles} at once:`);
+    log(`Integrated lifecycles, ${s.lifecycles} at once${s.lifecycleWarmup ? `, after ${s.lifecycleWarmup} at once to warm up (revocation and refusals run here first)` : ''}:`);
+    if (s.lifecycleWarmup) {
+      const warm = await lifecycles(p, s.lifecycleWarmup, 60_000);
+      if (warm.failed) throw new Error(`the lifecycles' warm-up failed: ${warm.failures.join(' | ')}`);
+    }
     const cpuBefore = cpuSeconds(sim.value.pid);
     const lc = await lifecycles(p, s.lifecycles, quick ? 20_000 : 60_000);
     const cpuAfter = cpuSeconds(sim.value.pid);
+    lc.warmup = s.lifecycleWarmup;
     lc.simulatorCpuSeconds = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : null;
     log(`  ${lc.completed}/${lc.concurrent} in ${lc.seconds.toFixed(2)} s (${lc.perSecond.toFixed(0)}/s), simulator CPU ${lc.simulatorCpuSeconds?.toFixed(2) ?? 'n/a'} s${lc.failures.length ? `; failures: ${lc.failures.join(' | ')}` : ''}`);
     await sim.value.stop();
@@ -253,6 +281,8 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
     return {
       configuration: 'as `npm run mock` starts it: tsx src/simulator/main.ts, defaults (test mode off: no admin surface, no response validation; one request log line per request on stdout)',
       testMode: false,
+      startup,
+      warmupSeconds: s.warmupSeconds,
       prismError,
       throughput,
       lifecycles: lc,

@@ -1,7 +1,7 @@
 /**
  * The simulator's admin surface (test mode only; not part of NoGi): clock, faults, deviations,
  * sweep and reset. Over the client's transport: Playwright's in specs (the `admin` fixture, which
- * exists only when the target declares the `faults` / `clock` capabilities), fetch in scripts.
+ * exists only when the target declares the `faults` / `clock` capabilities), undici (httpTransport) in scripts.
  */
 import type { Transport } from './transport.ts';
 

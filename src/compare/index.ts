@@ -4,7 +4,7 @@
  * target's debt answers become a persona pack for the simulator (src/personas/pack.ts).
  */
 import type { Transport } from '../client/transport.ts';
-import { fetchTransport } from '../client/transport.ts';
+import { httpTransport } from '../client/transport.ts';
 import { audiencesFor, preprod, type Target } from '../config/target.ts';
 import { getCatalogue } from '../contract/catalogue.ts';
 import { PersonaRecorder } from '../personas/pack.ts';
@@ -46,7 +46,7 @@ export interface CompareOutcome {
 
 /** The target against a fresh embedded simulator (default fixtures, no deviations). */
 export async function compareWithSimulator(target: Target, options: CompareOptions): Promise<CompareOutcome> {
-  const transport = options.transport ?? fetchTransport;
+  const transport = options.transport ?? httpTransport;
   const sim = await startSimulator({ log: () => undefined });
   try {
     const a = fixtureClients().a;

@@ -1,6 +1,6 @@
 /**
  * What the verifier needs to build provider states and fresh tokens on a target, through the
- * target's PUBLIC endpoints and the one client (over fetch): the token endpoint, PUT
+ * target's PUBLIC endpoints and the one client (over undici, httpTransport): the token endpoint, PUT
  * /v1/consent/agreement, DELETE /v1/debt/{id}, the feed's lastSequenceNr, and for an
  * authorization code the simulator's login and consent pages walked over HTTP (a target whose
  * login is ID-porten cannot be walked without a browser, and the state then fails saying so).
@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { basicAuthorization } from '../client/credentials.ts';
 import { NoGiClient, type ApiResult } from '../client/nogi-client.ts';
-import { fetchTransport } from '../client/transport.ts';
+import { httpTransport } from '../client/transport.ts';
 import { getCatalogue, type ServiceName } from '../contract/catalogue.ts';
 import type { DebtScope } from '../contract/schemas.ts';
 import type { Target } from '../config/target.ts';
@@ -42,7 +42,7 @@ export class ProviderSetup {
   readonly client: NoGiClient;
 
   constructor(readonly target: Target) {
-    this.client = new NoGiClient(fetchTransport, target);
+    this.client = new NoGiClient(httpTransport, target);
   }
 
   basicAuth(): string {

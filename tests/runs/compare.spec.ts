@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { NoGiClient } from '../../src/client/nogi-client.ts';
-import { fetchTransport } from '../../src/client/transport.ts';
+import { httpTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { isSyntheticNin } from '../../src/personas/nin.ts';
@@ -50,7 +50,7 @@ test('compare --target custom --record against a provider like the simulator: ex
   try {
     await expect.poll(() => out.split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
     const [accessBaseUrl, apiBaseUrl] = out.split('\n');
-    const nogi = new NoGiClient(fetchTransport, { accessBaseUrl: accessBaseUrl!, apiBaseUrl: apiBaseUrl! });
+    const nogi = new NoGiClient(httpTransport, { accessBaseUrl: accessBaseUrl!, apiBaseUrl: apiBaseUrl! });
     const audiences = audiencesFor(await getCatalogue(), preprod.apiBaseUrl);
     const client = { clientId: clients.a.client_id, clientSecret: clients.a.client_secret };
     const consentToken = await nogi.clientCredentialsToken(client, audiences.agreement, 'consent.create');

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { fetchTransport } from '../../src/client/transport.ts';
+import { httpTransport } from '../../src/client/transport.ts';
 import type { Target } from '../../src/config/target.ts';
 import { compareSides, compareWithSimulator, type CompareSide } from '../../src/compare/index.ts';
 import { isSyntheticNin, syntheticNin } from '../../src/personas/nin.ts';
@@ -15,7 +15,7 @@ import { defaultFixturesDir, loadSimulatorFixtures, startSimulator, type Running
 import { clients, credentials, NIN, PREPROD, SimHarness } from './helpers.ts';
 
 const side = (label: string, sim: RunningSimulator, nin = NIN): CompareSide => ({
-  label, transport: fetchTransport, nin, client: credentials(clients.a), audiences: PREPROD,
+  label, transport: httpTransport, nin, client: credentials(clients.a), audiences: PREPROD,
   endpoints: { accessBaseUrl: sim.accessUrl, apiBaseUrl: sim.apiUrl },
 });
 

@@ -5,7 +5,7 @@
  */
 import { test } from '@playwright/test';
 import { NoGiClient, type ApiResult, type CallOptions, type ClientCredentials } from '../../src/client/nogi-client.ts';
-import { fetchTransport } from '../../src/client/transport.ts';
+import { httpTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
 import { getContracts, type ContractFinding } from '../../src/contract/index.ts';
@@ -58,14 +58,14 @@ export class SimHarness {
 
   async start(options: SimulatorOptions = {}): Promise<this> {
     this.sim = await startSimulator({ accessPort: 0, apiPort: 0, adminPort: 0, testMode: true, log: (l) => this.logs.push(l), ...options });
-    this.client = new NoGiClient(fetchTransport, { accessBaseUrl: this.sim.accessUrl, apiBaseUrl: this.sim.apiUrl });
+    this.client = new NoGiClient(httpTransport, { accessBaseUrl: this.sim.accessUrl, apiBaseUrl: this.sim.apiUrl });
     return this;
   }
 
   /** Drives a simulator running elsewhere (a child process): its URLs; close() leaves it running. */
   attach(urls: Pick<RunningSimulator, 'accessUrl' | 'apiUrl'> & { adminUrl?: string }): this {
     this.sim = { ...urls, discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
-    this.client = new NoGiClient(fetchTransport, { accessBaseUrl: urls.accessUrl, apiBaseUrl: urls.apiUrl });
+    this.client = new NoGiClient(httpTransport, { accessBaseUrl: urls.accessUrl, apiBaseUrl: urls.apiUrl });
     return this;
   }
 
@@ -116,7 +116,7 @@ export class SimHarness {
 
   /** The admin surface (not NoGi: no contract, no client). */
   async admin(method: string, path: string, body?: unknown): Promise<AdminReply> {
-    const r = await fetchTransport.send({
+    const r = await httpTransport.send({
       method, url: `${this.sim.adminUrl}${path}`, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: r.status, body: r.text ? JSON.parse(r.text) : undefined };

@@ -39,6 +39,16 @@ test('npm run bench --quick writes bench.json with ratios and bench.md', async (
     expect(t.p99Ms).toBeGreaterThanOrEqual(t.p50Ms);
   }
 
+  // The simulator's start-up, slice by slice, each answered with 200s.
+  const startup = report.startup as (Stamped & { after: number; requests: number; non2xx: number; errors: number })[];
+  expect(startup.length).toBeGreaterThanOrEqual(2);
+  for (const [i, slice] of startup.entries()) {
+    expect(slice, `slice ${i}`).toMatchObject({ non2xx: 0, errors: 0, node: process.version });
+    expect(slice.requests).toBeGreaterThan(0);
+    if (i > 0) expect(slice.after).toBeGreaterThan(startup[i - 1]!.after);
+  }
+  expect(readFileSync(join(out, 'bench.md'), 'utf8')).toContain("## Start-up: the simulator's first seconds");
+
   // Every lifecycle completed with every response as the contract says.
   expect(report.lifecycles).toMatchObject({ failed: 0, failures: [] });
   expect(report.lifecycles.completed).toBe(report.lifecycles.concurrent);

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, request, test, type APIRequestContext } from '@playwright/test';
 import { NoGiClient, type Exchange } from '../../src/client/nogi-client.ts';
-import { fetchTransport, playwrightTransport } from '../../src/client/transport.ts';
+import { httpTransport, playwrightTransport } from '../../src/client/transport.ts';
 import { readFeed } from '../../src/client/feed.ts';
 import { captureCallback } from '../../src/drivers/callback.ts';
 import { redact } from '../../src/reporting/redact.ts';
@@ -185,7 +185,7 @@ test('malformed bodies are sent as they are and still validated; no redirect is 
 });
 
 test('the fetch transport sends what the Playwright one sends: the same client over both', async () => {
-  for (const transport of [fetchTransport, playwrightTransport(context)]) {
+  for (const transport of [httpTransport, playwrightTransport(context)]) {
     server.seen.length = 0;
     server.replies.push({ status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } });
     const nogi = new NoGiClient(transport, { accessBaseUrl: server.url, apiBaseUrl: server.url });
@@ -197,7 +197,7 @@ test('the fetch transport sends what the Playwright one sends: the same client o
 });
 
 test('an operation the contract does not know is refused before anything is sent', async () => {
-  const nogi = new NoGiClient(fetchTransport, { accessBaseUrl: server.url, apiBaseUrl: server.url });
+  const nogi = new NoGiClient(httpTransport, { accessBaseUrl: server.url, apiBaseUrl: server.url });
   await expect(nogi.call('getDebtByNin')).rejects.toThrow(/Unknown operationId "getDebtByNin"/);
   await expect(nogi.call('getDebtWithConsentID', { token: 't' })).rejects.toThrow(/path parameter "id" is missing/);
   expect(server.seen).toHaveLength(0);
