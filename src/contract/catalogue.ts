@@ -51,7 +51,12 @@ export interface CatalogueOperation {
   /** Scopes any one of which the operation accepts (empty: none stated). */
   scopes: string[];
   secured: boolean;
+  /** Its success answer is a person's debt (the contract's `debt_information` schema): a debt lookup. */
+  debtLookup: boolean;
 }
+
+/** The schema of a debt lookup's answer (the API contract's components). */
+const DEBT_INFORMATION = '#/components/schemas/debt_information';
 
 export interface CatalogueService {
   name: ServiceName;
@@ -204,6 +209,8 @@ function operationsOf(doc: OpenAPIV3.Document, contract: ContractName, services:
         grant: scheme ? schemeGrant(doc, scheme) : undefined,
         scopes: scopes ?? [],
         secured: Boolean(scheme),
+        debtLookup: success.some((status) => Object.values((spec.responses[String(status)] as OpenAPIV3.ResponseObject).content ?? {})
+          .some((media) => (media.schema as OpenAPIV3.ReferenceObject | undefined)?.$ref === DEBT_INFORMATION)),
       });
     }
   }

@@ -92,8 +92,6 @@ function deadConsents(x: Context): Map<string, RecordedExchange> {
   return dead;
 }
 
-const debtLookups = new Set(['getDebtWithConsentID']);
-
 /** Each registered consent's expires_at (sandbox clock), from the agreement answers. */
 function consentExpiries(x: Context): Map<string, { at: number; seq: number }> {
   const out = new Map<string, { at: number; seq: number }>();
@@ -214,7 +212,7 @@ export const rules: RuleSpec[] = [
       if (!dead.size && !expiry.size) return { notExercised: 'no consent registered, revoked by the client, or archived on a feed page it read' };
       const failures = x.api.flatMap((e) => {
         const id = x.consentId(e);
-        if (id === undefined || !debtLookups.has(x.op(e)?.operationId ?? '')) return [];
+        if (id === undefined || !x.op(e)?.debtLookup) return [];
         const since = dead.get(id);
         if (since && e.seq > since.seq) return [evidence(e, `consent ${id} was known dead since #${since.seq}`)];
         const expired = expiry.get(id);

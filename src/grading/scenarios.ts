@@ -78,7 +78,7 @@ export async function playScenario(ctx: SimContext, clientId: string, name: stri
       state.scenariosOf(clientId).faults.set(operationId, { status, times: 1 });
       note = `server-error-once: the next ${operationId} answers ${status}`;
     } else {
-      if (!['getDebtWithConsentID', 'getDebtWithAuthCodeToken'].includes(operationId)) throw new ScenarioError(400, 'creditor-timeout applies to the debt lookups');
+      if (!op.debtLookup) throw new ScenarioError(400, `creditor-timeout applies to the debt lookups: ${catalogue.operations.filter((o) => o.debtLookup).map((o) => o.operationId).join(', ')}`);
       const creditors = whole('creditors', 1, 1, 100);
       state.scenariosOf(clientId).faults.set(operationId, { creditorTimeout: creditors, times: 1 });
       note = `creditor-timeout: in the next ${operationId}, ${creditors} creditor(s) time out`;

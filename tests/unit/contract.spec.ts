@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { applyOverlay, contractPaths, loadApiContract, readErrata, readUpstream, readUpstreamSource, sha256 } from '../../src/contract/load.ts';
 import { renderContractTypes, typesPaths } from '../../src/contract/types.ts';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { ContractValidator, formatFinding, getContracts } from '../../src/contract/index.ts';
 import type { OpenAPIV3 } from 'openapi-types';
 
@@ -167,6 +168,11 @@ test.describe('response validation', () => {
     expect(api.findOperation('GET', '/v1/debt/abc/status')?.operationId).toBe('getConsentStatusWithID');
     expect(api.findOperation('POST', '/v1/debt')).toBeUndefined();
     expect([api.successStatus('revokeConsentByID'), api.successStatus('createConsent')]).toEqual([204, 200]);
+  });
+
+  test('the debt lookups are the operations whose success answer is debt_information', async () => {
+    const catalogue = await getCatalogue();
+    expect(catalogue.operations.filter((o) => o.debtLookup).map((o) => o.operationId).sort()).toEqual(['getDebtWithAuthCodeToken', 'getDebtWithConsentID']);
   });
 });
 
