@@ -9,7 +9,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { meetsMinScore } from '../certificate/document.ts';
-import type { ClientReport } from '../grading/admin.ts';
+import { AdminRefusal, SimulatorAdmin } from '../client/admin-client.ts';
+import { httpTransport } from '../client/transport.ts';
 import { clientReportHtml, clientReportMarkdown } from '../grading/render.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
@@ -22,38 +23,35 @@ export async function clientReport(options: Pick<CliOptions, 'client' | 'admin' 
   const { client, minScore } = options;
   if (!client) throw new UsageError('--client <client id> is required');
   if (Object.keys(options.set).length && !options.scenario) throw new UsageError('--set gives options to --scenario');
-  const admin = (options.admin ?? env.NOGI_ADMIN_BASE_URL ?? 'http://127.0.0.1:4430').replace(/\/+$/, '');
-  const base = `${admin}/grading/clients/${encodeURIComponent(client)}`;
-  const call = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown } | undefined> => {
+  const adminUrl = (options.admin ?? env.NOGI_ADMIN_BASE_URL ?? 'http://127.0.0.1:4430').replace(/\/+$/, '');
+  const admin = new SimulatorAdmin(httpTransport, adminUrl);
+  /** The call's answer, or the exit code: the sandbox refused (its message), or did not answer. */
+  const call = async <T>(what: () => Promise<T>): Promise<{ ok: T } | { exit: ExitCode }> => {
     try {
-      const r = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-      const text = await r.text();
-      return { status: r.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+      return { ok: await what() };
     } catch (e) {
-      err(`the sandbox's admin surface at ${admin} does not answer (${(e as Error).message}): start it with \`npm run mock -- --test-mode\` or give --admin`);
-      return undefined;
+      if (e instanceof AdminRefusal) return (err(e.problem), { exit: ExitCode.config });
+      err(`the sandbox's admin surface at ${adminUrl} does not answer (${(e as Error).message}): start it with \`npm run mock -- --test-mode\` or give --admin`);
+      return { exit: ExitCode.unreachable };
     }
   };
-  const problem = (r: { status: number; body: unknown }) => (r.body as { error?: string } | undefined)?.error ?? `HTTP ${r.status}`;
 
   if (options.reset) {
-    const r = await call('DELETE', `${base}/exchanges`);
-    if (!r) return ExitCode.unreachable;
-    if (r.status !== 200) return (err(problem(r)), ExitCode.config);
+    const r = await call(() => admin.forgetExchanges(client));
+    if ('exit' in r) return r.exit;
     out(`Forgot the recording of ${client}.\n`);
     if (!options.scenario) return ExitCode.passed;
   }
   if (options.scenario) {
-    const r = await call('POST', `${base}/scenarios`, { ...options.set, name: options.scenario, ...(options.operation ? { operationId: options.operation } : {}) });
-    if (!r) return ExitCode.unreachable;
-    if (r.status !== 200) return (err(problem(r)), ExitCode.config);
-    out(`Played ${(r.body as { played: string }).played}\n`);
+    const scenario = options.scenario;
+    const r = await call(() => admin.playScenario(client, scenario, { ...options.set, ...(options.operation ? { operationId: options.operation } : {}) }));
+    if ('exit' in r) return r.exit;
+    out(`Played ${r.ok.played}\n`);
     return ExitCode.passed;
   }
-  const r = await call('GET', `${base}/report`);
-  if (!r) return ExitCode.unreachable;
-  if (r.status !== 200) return (err(problem(r)), ExitCode.config);
-  const report = r.body as ClientReport;
+  const r = await call(() => admin.clientReport(client));
+  if ('exit' in r) return r.exit;
+  const report = r.ok;
   const reportsOption = options.reports ?? env.NOGI_REPORTS_DIR ?? 'reports';
   const dir = isAbsolute(reportsOption) ? reportsOption : resolve(cwd, reportsOption);
   mkdirSync(dir, { recursive: true });

@@ -1,9 +1,23 @@
 /**
  * The simulator's admin surface (test mode only; not part of NoGi): clock, faults, deviations,
- * sweep and reset. Over the client's transport: Playwright's in specs (the `admin` fixture, which
- * exists only when the target declares the `faults` / `clock` capabilities), undici (httpTransport) in scripts.
+ * sweep and reset, and the grading of a partner's own client (report, scenarios). Over the
+ * client's transport: Playwright's in specs (the `admin` fixture, which exists only when the
+ * target declares the `faults` / `clock` capabilities), undici (httpTransport) in scripts and the
+ * CLI (client-report).
  */
+import type { ClientReport } from '../grading/admin.ts';
 import type { Transport } from './transport.ts';
+
+/** Admin calls are local and quick: one that does not answer in this time means the sandbox is stuck. */
+const ADMIN_TIMEOUT_MS = 30_000;
+
+/** The sandbox answered an admin call with an error: its status and what it said was wrong. */
+export class AdminRefusal extends Error {
+  constructor(readonly status: number, readonly problem: string, what: string) {
+    super(`Simulator admin ${what} answered ${status}: ${problem}`);
+    this.name = 'AdminRefusal';
+  }
+}
 
 export interface FaultRequest {
   operationId: string;
@@ -44,9 +58,37 @@ export class SimulatorAdmin {
       method, url: `${this.baseUrl}${path}`,
       headers: data === undefined ? {} : { 'content-type': 'application/json' },
       body: data === undefined ? undefined : JSON.stringify(data),
+      timeoutMs: ADMIN_TIMEOUT_MS,
     });
-    if (response.status < 200 || response.status > 299) throw new Error(`Simulator admin ${method} ${path} answered ${response.status}: ${response.text}`);
+    if (response.status < 200 || response.status > 299) {
+      let problem = response.text || `HTTP ${response.status}`;
+      try {
+        problem = (JSON.parse(response.text) as { error?: string }).error ?? problem;
+      } catch {
+        // not JSON: the text as it came
+      }
+      throw new AdminRefusal(response.status, problem, `${method} ${path}`);
+    }
     return response.text ? JSON.parse(response.text) : undefined;
+  }
+
+  private static grading(clientId: string): string {
+    return `/grading/clients/${encodeURIComponent(clientId)}`;
+  }
+
+  /** The sandbox's judgement of one client's recorded exchanges (src/grading). */
+  clientReport(clientId: string): Promise<ClientReport> {
+    return this.send('GET', `${SimulatorAdmin.grading(clientId)}/report`) as Promise<ClientReport>;
+  }
+
+  /** Plays a grading scenario for one client: `options` are the scenario's own (`seconds`, `limit`, `operationId`...). */
+  playScenario(clientId: string, name: string, options: Record<string, unknown> = {}): Promise<{ played: string }> {
+    return this.send('POST', `${SimulatorAdmin.grading(clientId)}/scenarios`, { ...options, name }) as Promise<{ played: string }>;
+  }
+
+  /** Forgets one client's recorded exchanges: its grading starts afresh. */
+  forgetExchanges(clientId: string): Promise<unknown> {
+    return this.send('DELETE', `${SimulatorAdmin.grading(clientId)}/exchanges`);
   }
 
   advanceClock(seconds: number): Promise<unknown> {

@@ -14,6 +14,8 @@ export interface WireRequest {
   headers: Record<string, string>;
   /** Sent byte for byte: a malformed body stays malformed. */
   body?: string | Buffer;
+  /** No answer within this many ms is an error (default: the transport's own). */
+  timeoutMs?: number;
 }
 
 export interface WireResponse {
@@ -34,8 +36,8 @@ export interface Transport {
  * as fetch's Headers gives it.
  */
 export const httpTransport: Transport = {
-  async send({ method, url, headers, body }) {
-    const response = await request(url, { method: method as 'GET', headers, body });
+  async send({ method, url, headers, body, timeoutMs }) {
+    const response = await request(url, { method: method as 'GET', headers, body, signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs) });
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
     return { status: response.statusCode, headers: out, text: await response.body.text() };
@@ -44,10 +46,10 @@ export const httpTransport: Transport = {
 
 export function playwrightTransport(context: APIRequestContext): Transport {
   return {
-    async send({ method, url, headers, body }) {
+    async send({ method, url, headers, body, timeoutMs }) {
       // A Buffer: Playwright JSON-encodes a string `data` again when the content type is JSON.
       const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-      const response = await context.fetch(url, { method, headers, data, failOnStatusCode: false, maxRedirects: 0 });
+      const response = await context.fetch(url, { method, headers, data, failOnStatusCode: false, maxRedirects: 0, ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }) });
       return { status: response.status(), headers: response.headers(), text: await response.text() };
     },
   };

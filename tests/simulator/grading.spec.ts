@@ -345,6 +345,10 @@ test('client-report writes md, html and json; --min-score sets the bar; certify 
     expect(await cli([...args, '--min-score', String(json.score.percent)])).toBe(0);
     expect(await cli([...args, '--min-score', String(json.score.percent + 1)])).toBe(1);
     expect(await cli(['--admin', h.sim.adminUrl!])).toBe(2);
+    // Nothing listens there: unreachable (3), not a usage error or a failed grading.
+    expect(await cli(['--client', a.client_id, '--admin', 'http://127.0.0.1:9'])).toBe(3);
+    // The sandbox refuses an unknown client: a configuration error (2), with its message.
+    expect(await cli(['--client', 'not-a-client', '--admin', h.sim.adminUrl!])).toBe(2);
     // Scenario options on the command line: numbers as numbers, a malformed pair is a usage error.
     expect(await cli(['--client', a.client_id, '--admin', h.sim.adminUrl!, '--scenario', 'tokens-expire-in-seconds', '--set', 'seconds=3'])).toBe(0);
     const issued = await h.client.clientCredentialsToken(credentials(a), PREPROD.feed, scope.feed);

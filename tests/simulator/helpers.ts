@@ -114,7 +114,10 @@ export class SimHarness {
     return r.data.access_token;
   }
 
-  /** The admin surface (not NoGi: no contract, no client). */
+  /**
+   * The admin surface, raw (not NoGi: no contract). Raw on purpose: these tests exercise the
+   * surface itself, its refusals included; code that uses it goes through SimulatorAdmin.
+   */
   async admin(method: string, path: string, body?: unknown): Promise<AdminReply> {
     const r = await httpTransport.send({
       method, url: `${this.sim.adminUrl}${path}`, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
