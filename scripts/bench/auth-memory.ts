@@ -13,12 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { SimulatorAdmin } from '../../src/client/admin-client.ts';
 import { httpTransport } from '../../src/client/transport.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { freePort } from '../../src/config/ports.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
+import { benchArgs, wholeNumber } from './args.ts';
 import { load, type LoadFigures } from './load.ts';
 import { rssOf, startSimulatorProcess } from './servers.ts';
 
@@ -95,11 +95,9 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '2' } } });
-  const requests = Number(values.requests);
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(requests) || requests < 1 || requests > 1_000_000) throw new Error('--requests must be a whole number from 1 to 1000000');
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 5) throw new Error('--rounds must be a whole number from 1 to 5');
+  const values = benchArgs('bench:auth-memory', { requests: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '2' } });
+  const requests = wholeNumber('bench:auth-memory', 'requests', values.requests, 1, 1_000_000);
+  const rounds = wholeNumber('bench:auth-memory', 'rounds', values.rounds, 1, 5);
   const f = await benchAuthMemory(requests, rounds, console.log);
   const mib = (b: number) => +(b / 2 ** 20).toFixed(1);
   console.log(`\nRSS after ${requests} requests and the sweep: ${mib(f.growthAfterSweepBytes)} MiB from the start (bound: 50 MB)${rounds > 1 ? `; rounds 2-${rounds} added ${mib(f.growthInLaterRoundsBytes)} MiB` : ''}.`);

@@ -10,12 +10,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.ts';
 import { benchSimulator, type SimBenchResult } from './simulator.ts';
 import { root } from './servers.ts';
 import { benchValidation, type ValidationFigures } from './validation.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const values = benchArgs('bench', { quick: { type: 'boolean', default: false }, out: { type: 'string' } });
 const quick = values.quick ?? false;
 const outDir = values.out ?? join(root, process.env.NOGI_REPORTS_DIR ?? 'reports');
 const t0 = performance.now();

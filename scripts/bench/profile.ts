@@ -12,18 +12,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { SourceMapConsumer, type RawSourceMap } from 'source-map';
+import { benchArgs, usage, wholeNumber } from './args.ts';
 import { cpuSeconds, load, type LoadFigures } from './load.ts';
 import { root, startSimulatorProcess } from './servers.ts';
 import { lifecycles, partner, requestsAndAnswers } from './simulator.ts';
 
 const loadNames = ['status', 'debt', 'put', 'lifecycles'] as const;
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, load: { type: 'string', multiple: true }, out: { type: 'string' } } });
-const seconds = Number(values.seconds);
-if (!(seconds > 0 && seconds <= 60)) throw new Error('--seconds must be from 0 to 60');
+const values = benchArgs('bench:profile', { seconds: { type: 'string', default: '5' }, load: { type: 'string', multiple: true }, out: { type: 'string' } });
+const seconds = wholeNumber('bench:profile', 'seconds', values.seconds, 1, 60);
 const unknownLoad = values.load?.find((l) => !(loadNames as readonly string[]).includes(l));
-if (unknownLoad) throw new Error(`--load ${unknownLoad}: the loads are ${loadNames.join(', ')}`);
+if (unknownLoad) usage('bench:profile', `--load ${unknownLoad}: the loads are ${loadNames.join(', ')}`);
 /** The loads to run, all by default: one alone gives a profile of that request only. */
 const loadsWanted = new Set(values.load ?? loadNames);
 const outDir = values.out ?? join(root, process.env.NOGI_REPORTS_DIR ?? 'reports');

@@ -1,0 +1,27 @@
+/**
+ * The benchmark scripts' command lines: node:util's parseArgs, and a mistake is one line on stderr
+ * and exit 2 (as the CLI's usage errors), never a stack trace.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Prints `script: message` and exits 2. */
+export function usage(script: string, message: string): never {
+  process.stderr.write(`${script}: ${message}\n`);
+  process.exit(2);
+}
+
+/** parseArgs with `options` (no positionals), or exit 2 with parseArgs' own message. */
+export function benchArgs<O extends NonNullable<ParseArgsConfig['options']>>(script: string, options: O) {
+  try {
+    return parseArgs({ options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    return usage(script, (e as Error).message);
+  }
+}
+
+/** A whole number from `min` to `max` given as --name, or exit 2. */
+export function wholeNumber(script: string, name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) usage(script, `--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
