@@ -3,6 +3,7 @@
  * and exit 2 (as the CLI's usage errors), never a stack trace.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseWholeNumber } from '../../src/cli/options.ts';
 
 /** Prints `script: message` and exits 2. */
 export function usage(script: string, message: string): never {
@@ -19,9 +20,11 @@ export function benchArgs<O extends NonNullable<ParseArgsConfig['options']>>(scr
   }
 }
 
-/** A whole number from `min` to `max` given as --name, or exit 2. */
-export function wholeNumber(script: string, name: string, value: string | undefined, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) usage(script, `--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
-  return n;
+/** A whole number from `min` to `max` given as `what` (e.g. --seconds), by the CLI's parser, or exit 2. */
+export function wholeNumber(script: string, what: string, value: string | undefined, min: number, max: number): number {
+  try {
+    return parseWholeNumber(value, what, min, max);
+  } catch (e) {
+    return usage(script, (e as Error).message);
+  }
 }

@@ -96,8 +96,8 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const values = benchArgs('bench:auth-memory', { requests: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '2' } });
-  const requests = wholeNumber('bench:auth-memory', 'requests', values.requests, 1, 1_000_000);
-  const rounds = wholeNumber('bench:auth-memory', 'rounds', values.rounds, 1, 5);
+  const requests = wholeNumber('bench:auth-memory', '--requests', values.requests, 1, 1_000_000);
+  const rounds = wholeNumber('bench:auth-memory', '--rounds', values.rounds, 1, 5);
   const f = await benchAuthMemory(requests, rounds, console.log);
   const mib = (b: number) => +(b / 2 ** 20).toFixed(1);
   console.log(`\nRSS after ${requests} requests and the sweep: ${mib(f.growthAfterSweepBytes)} MiB from the start (bound: 50 MB)${rounds > 1 ? `; rounds 2-${rounds} added ${mib(f.growthInLaterRoundsBytes)} MiB` : ''}.`);

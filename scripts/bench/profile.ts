@@ -20,7 +20,7 @@ import { lifecycles, partner, requestsAndAnswers } from './simulator.ts';
 
 const loadNames = ['status', 'debt', 'put', 'lifecycles'] as const;
 const values = benchArgs('bench:profile', { seconds: { type: 'string', default: '5' }, load: { type: 'string', multiple: true }, out: { type: 'string' } });
-const seconds = wholeNumber('bench:profile', 'seconds', values.seconds, 1, 60);
+const seconds = wholeNumber('bench:profile', '--seconds', values.seconds, 1, 60);
 const unknownLoad = values.load?.find((l) => !(loadNames as readonly string[]).includes(l));
 if (unknownLoad) usage('bench:profile', `--load ${unknownLoad}: the loads are ${loadNames.join(', ')}`);
 /** The loads to run, all by default: one alone gives a profile of that request only. */

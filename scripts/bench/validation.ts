@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadApiContract } from '../../src/contract/load.ts';
 import { ContractValidator } from '../../src/contract/validator.ts';
-import { usage } from './args.ts';
+import { wholeNumber } from './args.ts';
 
 const response = {
   status: 200,
@@ -56,7 +56,6 @@ export async function benchValidation(iterations: number, log: (line: string) =>
 
 // Run on its own: npx tsx scripts/bench/validation.ts [iterations]
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const iterations = Number(process.argv[2] ?? 2000);
-  if (!Number.isInteger(iterations) || iterations < 1 || iterations > 100_000) usage('validation', `iterations must be a whole number from 1 to 100000, got "${process.argv[2]}"`);
+  const iterations = wholeNumber('validation', 'the number of iterations', process.argv[2] ?? '2000', 1, 100_000);
   await benchValidation(iterations);
 }

@@ -60,14 +60,17 @@ export function parseShard(text: string): Shard {
   return { index, total };
 }
 
-/** Health samples from --samples or NOGI_HEALTH_SAMPLES: a whole number from 1 to 20. */
-export function parseSamples(text: string, source = '--samples'): number {
-  const samples = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(samples) || samples < 1 || samples > 20) {
-    throw new UsageError(`${source} must be a whole number from 1 to 20, got "${text}"`);
+/** A whole number from `min` to `max` (spaces around it allowed), or a UsageError naming `source`. */
+export function parseWholeNumber(text: string | undefined, source: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text === undefined || !/^\s*\d+\s*$/.test(text) || value < min || value > max) {
+    throw new UsageError(`${source} must be a whole number from ${min} to ${max}, got "${text}"`);
   }
-  return samples;
+  return value;
 }
+
+/** Health samples from --samples or NOGI_HEALTH_SAMPLES: a whole number from 1 to 20. */
+export const parseSamples = (text: string, source = '--samples'): number => parseWholeNumber(text, source, 1, 20);
 
 export function parseTarget(text: string): string {
   if (!(targetNames as readonly string[]).includes(text)) throw new UsageError(`--target must be mock, preprod or custom, got "${text}"`);
@@ -103,11 +106,7 @@ function parseFrom(text: string): CertificateSource {
   return text as CertificateSource;
 }
 
-function parseValidDays(text: string): number {
-  const days = Number(text);
-  if (!/^\d+$/.test(text) || days < 1 || days > 3650) throw new UsageError(`--valid-days must be a whole number from 1 to 3650, got "${text}"`);
-  return days;
-}
+const parseValidDays = (text: string): number => parseWholeNumber(text, '--valid-days', 1, 3650);
 
 /** --set name=value, repeatable: a whole number stays a number (seconds=3), anything else a string. */
 function collectSetting(text: string, previous: Record<string, string | number> = {}): Record<string, string | number> {
