@@ -7,8 +7,8 @@ export type LogFn = (line: string) => void;
 /** A log line with credentials, tokens and NINs masked (by the project's one redaction module). */
 export const sanitize = redact;
 
-/** Called once per answered request (metrics); `operationId` when the host already matched the request to the contract (res.locals.operationId). */
-export type ObserveFn = (host: string, method: string, path: string, status: number, seconds: number, operationId?: string) => void;
+/** Called once per answered request (metrics). */
+export type ObserveFn = (host: string, method: string, path: string, status: number, seconds: number) => void;
 
 /** What the request log reads of a request and its response (Express's, or the API host's: api/http.ts). */
 interface LoggedRequest { method: string; path: string }
@@ -20,7 +20,7 @@ export function requestLogger(host: string, log: LogFn, observe?: ObserveFn) {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      observe?.(host, req.method, req.path, res.statusCode, ms / 1000, res.locals.operationId as string | undefined);
+      observe?.(host, req.method, req.path, res.statusCode, ms / 1000);
       const client = (res.locals.clientId as string | undefined) ?? '-';
       const extra = res.locals.logNote ? ` ${res.locals.logNote as string}` : '';
       log(`[${host}] ${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms client=${client}${extra}`);

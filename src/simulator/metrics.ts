@@ -44,8 +44,8 @@ export class SimMetrics {
   /** The counter and histogram of each label set met so far (a bounded set: hosts, operations, methods, statuses). */
   private readonly children = new Map<string, { requests: { inc(): void }; latency: { observe(v: number): void } }>();
 
-  observe(host: string, method: string, path: string, status: number, seconds: number, operationId?: string): void {
-    const operation = operationId ?? this.operation(host, method, path);
+  observe(host: string, method: string, path: string, status: number, seconds: number): void {
+    const operation = this.operation(host, method, path);
     // prom-client hashes the label object on every call; its child for the label set is kept instead.
     const key = `${host}\n${operation}\n${method}\n${status}`;
     let child = this.children.get(key);

@@ -195,7 +195,8 @@ export class SimulatorState {
 
   /** The fault for an operation (a scenario's, then the client's own, then the global one), counting down `times`. */
   takeFault(operationId: string, clientId?: string): Fault | undefined {
-    const switches = this.switchesWith(operationId, clientId);
+    const own = clientId === undefined ? [] : [this.scenarios.get(clientId.toLowerCase())?.faults, this.tenant(clientId)?.faults];
+    const switches = [...own, this.faults].find((m) => m?.has(operationId));
     const f = switches?.get(operationId);
     if (!switches || !f) return undefined;
     if (f.times !== undefined) {
@@ -203,17 +204,6 @@ export class SimulatorState {
       if (f.times <= 0) switches.delete(operationId);
     }
     return f;
-  }
-
-  /** The first of the scenario's, the client's own and the global switches that has a fault for the operation (asked on every API call: no arrays built). */
-  private switchesWith(operationId: string, clientId?: string): Map<string, Fault> | undefined {
-    if (clientId !== undefined) {
-      const scenario = this.scenarios.get(clientId.toLowerCase())?.faults;
-      if (scenario?.has(operationId)) return scenario;
-      const own = this.tenant(clientId)?.faults;
-      if (own?.has(operationId)) return own;
-    }
-    return this.faults.has(operationId) ? this.faults : undefined;
   }
 
   recordViolation(v: Violation): void {

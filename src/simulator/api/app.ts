@@ -186,8 +186,6 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
   };
   return (raw: IncomingMessage, rawRes: ServerResponse): void => {
     const { req, res } = adopt(raw, rawRes);
-    // The operation the request is for, matched once (leniency and metrics read it; openapi-backend routes on its own).
-    res.locals.operationId = ctx.catalogue.match('api', req.method, req.path)?.operationId;
     try {
       logRequest(req, res, () => undefined);
       // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's

@@ -57,16 +57,8 @@ export function adopt(raw: IncomingMessage, rawRes: ServerResponse): { req: ApiR
   return { req, res };
 }
 
-/** Express's res.send(string) after res.type(type): charset utf-8 on the Content-Type (Express's setCharset); a handful of types, each worked out once. */
-const charsetOf = new Map<string, string>();
-const withCharset = (type: string): string => {
-  let full = charsetOf.get(type);
-  if (full === undefined) {
-    full = /;\s*charset=/i.test(type) ? type : `${type.toLowerCase()}; charset=utf-8`;
-    if (charsetOf.size < 64) charsetOf.set(type, full);
-  }
-  return full;
-};
+/** Express's res.send(string) after res.type(type): charset utf-8 on the Content-Type (Express's setCharset). */
+const withCharset = (type: string): string => (/;\s*charset=/i.test(type) ? type : `${type.toLowerCase()}; charset=utf-8`);
 
 /** A string body as Express's res.status(status).type(type).send(body) sends it. */
 export function sendBody(req: ApiRequest, res: ApiResponse, status: number, type: string, body: string): void {

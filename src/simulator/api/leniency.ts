@@ -51,9 +51,8 @@ function lenientFields(ctx: SimContext): Map<string, LenientFields> {
 export function leniency(ctx: SimContext): (req: ApiRequest, res: ApiResponse, next: () => void) => void {
   const byOperation = lenientFields(ctx);
   return (req, res, next) => {
-    // The API host matched the request to the contract once, before the middleware (app.ts).
-    const operationId = res.locals.operationId as string | undefined;
-    const fields = operationId === undefined ? undefined : byOperation.get(operationId);
+    const operation = ctx.catalogue.match('api', req.method, req.path);
+    const fields = operation && byOperation.get(operation.operationId);
     if (!fields) return next();
     const notes: string[] = [];
     const body = req.body as unknown;
