@@ -5,7 +5,7 @@
  */
 import addFormatsModule from 'ajv-formats';
 import { expect, test } from '@playwright/test';
-import { OpenAPIBackend, type Context, type Request } from 'openapi-backend';
+import { OpenAPIBackend, type Request } from 'openapi-backend';
 import { loadApiContract } from '../../src/contract/load.ts';
 import { precompileRouter } from '../../src/simulator/api/routing.ts';
 import { parse } from 'node:querystring';
@@ -82,60 +82,5 @@ test('the validator validates every request as openapi-backend does', async () =
     const what = `${req.method} ${req.path} ${JSON.stringify(req.query)} ${JSON.stringify(req.body)}`;
     const fastOp = fast.router.getOperation(op.operationId!)!;
     expect(outcome(() => fast.validator.validateRequest(structuredClone(req), fastOp)), what).toEqual(outcome(() => plain.validator.validateRequest(structuredClone(req), op)));
-  }
-});
-
-test('handleRequest dispatches every request as openapi-backend does: the same handler, context and response', async () => {
-  const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-  const definition = await loadApiContract();
-  const operationIds = (await (async () => {
-    const probe = new OpenAPIBackend({ definition: structuredClone(definition), quick: true });
-    await probe.init();
-    return probe.router.getOperations().map((o) => o.operationId!);
-  })());
-  /** What a handler saw: which handler, and the context's request, operation, security and validation. */
-  const seen = (name: string) => (c: Context) => JSON.parse(JSON.stringify({
-    name, operation: c.operation?.operationId, request: c.request, security: c.security, validation: c.validation,
-  })) as unknown;
-  // A security handler that answers a token, a refusal, or throws, by the bearer token; asynchronously.
-  const security = async (c: Context) => {
-    await Promise.resolve();
-    const auth = String(c.request.headers.authorization ?? '');
-    if (auth === 'Bearer boom') throw new Error('boom');
-    return auth === 'Bearer abc' ? { clientId: 'a' } : false;
-  };
-  const all = {
-    notFound: seen('notFound'), methodNotAllowed: seen('methodNotAllowed'), unauthorizedHandler: seen('unauthorizedHandler'),
-    validationFail: seen('validationFail'), postResponseHandler: (c: Context) => ({ post: c.response, status: c.operation?.operationId ?? null }),
-  };
-  // With every handler the simulator registers, and with none of them (the defaults of each step).
-  const variants: Record<string, (keyof typeof all)[]> = { every: Object.keys(all) as (keyof typeof all)[], bare: [] };
-  for (const [variant, names] of Object.entries(variants)) {
-    const make = (skip: string) => new OpenAPIBackend({
-      definition: structuredClone(definition), validate: true, quick: true, customizeAjv: (ajv) => addFormats(ajv),
-      securityHandlers: { OAuth2: security, OAuth2_Authorization_code_flow: security, OAuth2_Client_credential: security },
-      // One operation without a handler: a 501 (thrown without a notImplemented handler).
-      handlers: { ...Object.fromEntries(operationIds.filter((id) => id !== skip).map((id) => [id, seen(id)])), ...Object.fromEntries(names.map((n) => [n, all[n]])) },
-    });
-    const plain = make('firstSequenceNr');
-    const fast = make('firstSequenceNr');
-    await plain.init();
-    await fast.init();
-    precompileRouter(fast);
-    const bodies = [undefined, { nin: '14842249091', scope_of_consent: 'debt.unsecured.presentation', consent_duration_days: 30, client_consent_id: 'x' }, { nin: 1 }];
-    const extra: Request[] = ['Bearer abc', 'Bearer boom', 'Bearer nope', undefined].flatMap((authorization) => bodies.map((body) => ({
-      method: 'PUT', path: '/v1/consent/agreement', query: {}, headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body,
-    }) as Request));
-    for (const req of [...requests, ...extra, ...requests.map((r) => ({ ...r, headers: { ...r.headers, authorization: 'Bearer boom' } }))]) {
-      const what = `${variant}: ${req.method} ${req.path} ${JSON.stringify(req.query)} ${JSON.stringify(req.headers)}`;
-      const answer = async (api: OpenAPIBackend) => {
-        try {
-          return await api.handleRequest(structuredClone(req));
-        } catch (e) {
-          return `throws ${(e as Error).message}`;
-        }
-      };
-      expect(await answer(fast), what).toEqual(await answer(plain));
-    }
   }
 });

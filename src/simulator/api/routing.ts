@@ -15,15 +15,9 @@
  *     normalizeRequest() is the same, without splitting a path that has no query;
  *   - the validator's validateRequest() (validation.js), given the matched operation as
  *     handleRequest gives it: the same steps and the same precompiled Ajv validators, without
- *     lodash's generic helpers around them;
- *   - handleRequest() (backend.js) itself, for the handlers the simulator registers (no pre- or
- *     post-routing, post-security or pre-operation handler; with one of those it takes the
- *     original): it parsed the request three times (before routing, after, and in validation),
- *     ran the security handlers through Promise.all and lodash, and wrapped it all in an async
- *     closure; now the request is parsed before routing only when no operation matches, and the
- *     security schemes of each operation are listed once.
+ *     lodash's generic helpers around them.
  */
-import type { Context, Handler, OpenAPIBackend, Operation, ParsedRequest, Request as BackendRequest, ValidationResult } from 'openapi-backend';
+import type { OpenAPIBackend, Operation, ParsedRequest, Request as BackendRequest, ValidationResult } from 'openapi-backend';
 
 type Params = (pathname: string) => Record<string, string> | null;
 
@@ -154,7 +148,6 @@ export function precompileRouter(api: OpenAPIBackend): void {
     return out as unknown as ParsedRequest;
   };
 
-  precompileDispatch(api);
   const validator = api.validator;
   if (!validator) return;
   const validateOriginal = validator.validateRequest.bind(validator);
@@ -211,91 +204,5 @@ export function precompileRouter(api: OpenAPIBackend): void {
       result.valid = false;
     }
     return result;
-  };
-}
-
-/** Handlers that run between the steps of handleRequest: with any of them the original runs. */
-const stepHandlers = ['preRoutingHandler', 'postRoutingHandler', 'postSecurityHandler', 'preOperationHandler'];
-
-/** backend.js's handleRequest, step for step, for an instance without step handlers. */
-function precompileDispatch(api: OpenAPIBackend): void {
-  const original = api.handleRequest.bind(api);
-  const router = api.router;
-  /** _.flatMap(operation.security, _.keys), per operation. */
-  const schemes = new Map<Operation, string[]>();
-  const schemesOf = (operation: Operation): string[] => {
-    let names = schemes.get(operation);
-    if (!names) schemes.set(operation, (names = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement))));
-    return names;
-  };
-  const handler = (name: string): Handler | undefined => (api.handlers as Record<string, Handler | undefined>)[name];
-
-  /** Everything before postResponseHandler: the response of the matching handler. */
-  const respond = async (context: Context, req: BackendRequest, args: unknown[]): Promise<unknown> => {
-    let operation: Operation;
-    try {
-      operation = router.matchOperation(req, true) as Operation;
-    } catch (err) {
-      context.request = router.parseRequest(req);
-      let fallback = handler('404') || handler('notFound');
-      // 405 method not allowed
-      if (err instanceof Error && err.message.startsWith('405')) fallback = handler('405') || handler('methodNotAllowed') || fallback;
-      if (!fallback) throw err;
-      return fallback(context, ...args);
-    }
-    context.operation = operation;
-    context.request = router.parseRequest(req, operation);
-    // Each security handler once per scheme named, its result (or what it threw, as { error }) kept.
-    const requirements = operation.security ?? [];
-    const results: Record<string, unknown> = {};
-    for (const name of schemesOf(operation)) {
-      results[name] = undefined;
-      const check = (api.securityHandlers as Record<string, Handler | undefined>)[name];
-      if (!check) continue;
-      try {
-        results[name] = await check(context, ...args);
-      } catch (error) {
-        results[name] = { error };
-      }
-    }
-    // All schemes of one requirement must pass; one requirement suffices.
-    const authorized = requirements.some((requirement) => Object.keys(requirement).every((name) => {
-      const result = results[name] as { error?: unknown } | undefined;
-      return Boolean(result) && !(typeof result === 'object' && result.error);
-    }));
-    context.security = { authorized, ...results };
-    if (!authorized && requirements.length > 0) {
-      const unauthorized = handler('unauthorizedHandler');
-      if (unauthorized) return unauthorized(context, ...args);
-    }
-    const validate = typeof api.validate === 'function' ? api.validate(context, ...args) : Boolean(api.validate);
-    if (validate) {
-      context.validation = api.validator.validateRequest(req, operation);
-      if (context.validation.errors) {
-        // 400 request validation fail (without a handler, the request goes on to its handler)
-        const fail = handler('validationFail');
-        if (fail) return fail(context, ...args);
-      }
-      // parse request again now with coerced types, if needed
-      if (api.validator.coerceTypes) context.request = router.parseRequest(context.validation.coerced, operation);
-    }
-    const operationHandler = handler(operation.operationId!);
-    if (!operationHandler) {
-      // 501 not implemented
-      const notImplemented = handler('501') || handler('notImplemented');
-      if (!notImplemented) throw Error(`501-notImplemented: ${operation.operationId} no handler registered`);
-      return notImplemented(context, ...args);
-    }
-    return operationHandler(context, ...args);
-  };
-
-  api.handleRequest = async (req: BackendRequest, ...args: unknown[]): Promise<unknown> => {
-    if (!api.initialized || stepHandlers.some((name) => handler(name))) return original(req, ...args);
-    const context = { api } as Context;
-    const response = await respond(context, req, args);
-    const postResponse = handler('postResponseHandler');
-    if (!postResponse) return response;
-    context.response = response;
-    return postResponse(context, ...args);
   };
 }
