@@ -124,17 +124,12 @@ class RowCache<T extends object> {
   private readonly rows = new Map<string, T>();
   private generation = 0;
 
+  get(key: string): T | undefined {
+    return this.rows.get(key);
+  }
   /** The generation a lookup starts in; keep() caches its answer only if nothing was dropped since. */
   start(): number {
     return this.generation;
-  }
-  /** The cached row, else what `load` reads, cached unless something was dropped meanwhile. */
-  async read(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
-    const cached = this.rows.get(key);
-    if (cached) return cached;
-    const since = this.generation;
-    const row = await load();
-    return row === undefined ? undefined : this.keep(key, row, since);
   }
   keep(key: string, row: T, since: number): T {
     if (since !== this.generation) return row;
@@ -192,11 +187,13 @@ export class SqlStore implements Store {
     if (since !== undefined) this.tokenCache!.keep(t.token, json<AccessToken>(data), since);
   }
   async getToken(token: string): Promise<AccessToken | undefined> {
-    const load = async () => {
-      const [r] = await this.db.all('SELECT data FROM tokens WHERE token = ?', [token]);
-      return r ? json<AccessToken>(r.data) : undefined;
-    };
-    return this.tokenCache ? this.tokenCache.read(token, load) : load();
+    const cached = this.tokenCache?.get(token);
+    if (cached) return cached;
+    const since = this.tokenCache?.start();
+    const [r] = await this.db.all('SELECT data FROM tokens WHERE token = ?', [token]);
+    if (!r) return undefined;
+    const t = json<AccessToken>(r.data);
+    return since === undefined ? t : this.tokenCache!.keep(token, t, since);
   }
   deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
     this.tokenCache?.dropWhere((t) => t.consentId === consentId && t.grant === grant);
@@ -250,11 +247,13 @@ export class SqlStore implements Store {
     });
   }
   async getConsent(id: string): Promise<Consent | undefined> {
-    const load = async () => {
-      const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE id = ?', [id]);
-      return r ? consentOf(r) : undefined;
-    };
-    return this.consentCache ? this.consentCache.read(id, load) : load();
+    const cached = this.consentCache?.get(id);
+    if (cached) return cached;
+    const since = this.consentCache?.start();
+    const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE id = ?', [id]);
+    if (!r) return undefined;
+    const c = consentOf(r);
+    return since === undefined ? c : this.consentCache!.keep(id, c, since);
   }
   async findConsent(clientId: string, clientConsentId: string): Promise<Consent | undefined> {
     const [r] = await this.db.all('SELECT revoked, consumed, data FROM consents WHERE client_id = ? AND client_consent_id = ?', [clientId, clientConsentId]);
