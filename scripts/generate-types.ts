@@ -1,11 +1,12 @@
 /**
- * Generates TypeScript types from the effective contracts (never written by hand).
+ * Generates TypeScript types from the effective contracts of every version (never written by hand).
  * `npm run contract:types` writes them; tests/unit/contract.spec.ts fails when they are stale.
  */
 import { writeFileSync } from 'node:fs';
 import { renderContractTypes, typesPaths } from '../src/contract/types.ts';
 
+const paths = typesPaths();
 for (const [name, text] of Object.entries(await renderContractTypes())) {
-  writeFileSync(typesPaths[name as keyof typeof typesPaths], text);
-  console.log(`wrote ${typesPaths[name as keyof typeof typesPaths]}`);
+  writeFileSync(paths[name]!, text);
+  console.log(`wrote ${paths[name]}`);
 }

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { contractPaths, sha256 } from '../contract/load.ts';
+import { contractPaths, contractsDir, currentContractVersion, readUpstreamSource, sha256, versionPaths, type ContractVersion } from '../contract/load.ts';
 import { redactValue } from '../reporting/redact.ts';
 
 export const CERTIFICATE_TYPE = 'nogi-conformance-certificate';
@@ -30,13 +30,16 @@ export interface Score {
   percent: number;
 }
 
-/** The three contract files a certificate is bound to, by the names a verifier looks them up under. */
-export const certifiedContracts = {
-  upstream: contractPaths.upstream,
-  errata: contractPaths.errata,
-  oauth: contractPaths.oauth,
-} as const;
-export type ContractKey = keyof typeof certifiedContracts;
+export type ContractKey = 'upstream' | 'errata' | 'oauth';
+/**
+ * The three contract files a certificate is bound to, by the names a verifier looks them up under:
+ * the provider's document of the version that judged, that version's errata, and the OAuth
+ * contract; in `dir` laid out as this suite's contracts/ (default: this suite's).
+ */
+export function certifiedContracts(version: ContractVersion = currentContractVersion(), dir: string = contractsDir): Record<ContractKey, string> {
+  const files = versionPaths(version, `${dir.replace(/\/?$/, '/')}versions/`);
+  return { upstream: files.openapi, errata: files.errata, oauth: `${dir.replace(/\/?$/, '/')}${contractPaths.oauth.slice(contractsDir.length)}` };
+}
 
 export interface Certificate {
   type: typeof CERTIFICATE_TYPE;
@@ -44,6 +47,8 @@ export interface Certificate {
   /** Signed with a development key generated on this machine: proves nothing to a third party. */
   development: boolean;
   suite: { name: string; version: string; commit: string };
+  /** The provider's contract version that judged (contracts/versions/), and the commit it names. */
+  contract: { version: ContractVersion; commit: string | null };
   contracts: Record<ContractKey, { file: string; sha256: string }>;
   source: CertificateSource;
   target: { name: string; accessBaseUrl: string | null; apiBaseUrl: string | null };
@@ -70,7 +75,7 @@ export function scoreOf(checks: readonly CheckVerdict[]): Score {
 }
 
 /** The SHA-256 of each certified contract file, as found in `dir` (default: this suite's contracts/). */
-export function contractHashes(paths: Record<ContractKey, string> = certifiedContracts): Certificate['contracts'] {
+export function contractHashes(paths: Record<ContractKey, string> = certifiedContracts()): Certificate['contracts'] {
   const entry = (key: ContractKey) => ({ file: paths[key].slice(paths[key].lastIndexOf('contracts/')), sha256: sha256(readFileSync(paths[key])) });
   return { upstream: entry('upstream'), errata: entry('errata'), oauth: entry('oauth') };
 }
@@ -99,6 +104,8 @@ export interface CertificateInput {
   development: boolean;
   /** Default: now. */
   issuedAt?: Date;
+  /** The contract version that judged; default: this process's (NOGI_CONTRACT or the default). */
+  contractVersion?: ContractVersion;
   validDays?: number;
   env?: NodeJS.ProcessEnv;
 }
@@ -107,13 +114,15 @@ export const DEFAULT_VALID_DAYS = 90;
 
 export function buildCertificate(input: CertificateInput): Certificate {
   const issued = input.issuedAt ?? new Date();
+  const contractVersion = input.contractVersion ?? currentContractVersion(input.env);
   const expires = new Date(issued.getTime() + (input.validDays ?? DEFAULT_VALID_DAYS) * 86_400_000);
   const certificate: Certificate = {
     type: CERTIFICATE_TYPE,
     version: CERTIFICATE_VERSION,
     development: input.development,
     suite: suiteInfo(input.env),
-    contracts: contractHashes(),
+    contract: { version: contractVersion, commit: readUpstreamSource(contractVersion).commit ?? null },
+    contracts: contractHashes(certifiedContracts(contractVersion)),
     source: input.source,
     target: input.target,
     clientId: input.clientId ?? null,

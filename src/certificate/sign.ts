@@ -3,6 +3,7 @@
  * certificate, so the same document always gives the same bytes, whoever serialises it.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import canonicalize from 'canonicalize';
 import { CompactSign, compactVerify, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { CERTIFICATE_TYPE, certifiedContracts, contractHashes, type Certificate, type ContractKey } from './document.ts';
@@ -26,8 +27,8 @@ export interface VerifyOptions {
   /** A public (or private) key; or a JWKS (URL) resolved by the header's kid. */
   key?: KeyObject;
   jwks?: JWTVerifyGetKey;
-  /** The contract files to compare the hashes with (default: this suite's). */
-  contracts?: Record<ContractKey, string>;
+  /** A contracts folder laid out as this suite's, to compare the hashes with (default: this suite's). */
+  contractsDir?: string;
   now?: Date;
 }
 
@@ -41,6 +42,20 @@ export interface VerifyOutcome {
   ok: boolean;
   checks: VerifyCheck[];
   certificate?: Certificate;
+}
+
+/** The certificate's contract files (of the version it names) against those in a contracts folder. */
+function contractsCheck(certificate: Certificate, dir?: string): VerifyCheck {
+  const version = certificate.contract?.version;
+  if (typeof version !== 'string' || !/^[\w.-]+$/.test(version)) return { name: 'contracts', ok: false, detail: 'the certificate names no contract version' };
+  const paths = certifiedContracts(version, dir);
+  const missing = Object.values(paths).filter((p) => !existsSync(p));
+  if (missing.length) return { name: 'contracts', ok: false, detail: `contract version ${version} is not in ${dir ?? 'this suite'}: missing ${missing.join(', ')}` };
+  const mine = contractHashes(paths);
+  const differing = (Object.keys(mine) as ContractKey[]).filter((k) => certificate.contracts?.[k]?.sha256 !== mine[k].sha256);
+  return differing.length
+    ? { name: 'contracts', ok: false, detail: `issued for other contracts: ${differing.map((k) => `${k} (${mine[k].file}) has SHA-256 ${mine[k].sha256.slice(0, 12)}…, the certificate names ${certificate.contracts?.[k]?.sha256?.slice(0, 12) ?? 'none'}…`).join('; ')}` }
+    : { name: 'contracts', ok: true, detail: `contract version ${version}: the provider's document, its errata and the OAuth contract match` };
 }
 
 export const jwksFromUrl = (url: string): JWTVerifyGetKey => createRemoteJWKSet(new URL(url)) as JWTVerifyGetKey;
@@ -76,11 +91,7 @@ export async function verifyCertificate(jws: string, options: VerifyOptions): Pr
     checks.push({ name: 'document', ok: false, detail: (error as Error).message });
     return done();
   }
-  const mine = contractHashes(options.contracts ?? certifiedContracts);
-  const differing = (Object.keys(mine) as ContractKey[]).filter((k) => certificate.contracts?.[k]?.sha256 !== mine[k].sha256);
-  checks.push(differing.length
-    ? { name: 'contracts', ok: false, detail: `issued for other contracts: ${differing.map((k) => `${k} (${mine[k].file}) has SHA-256 ${mine[k].sha256.slice(0, 12)}…, the certificate names ${certificate.contracts?.[k]?.sha256?.slice(0, 12) ?? 'none'}…`).join('; ')}` }
-    : { name: 'contracts', ok: true, detail: 'upstream contract, errata and OAuth contract match' });
+  checks.push(contractsCheck(certificate, options.contractsDir));
   const now = options.now ?? new Date();
   const expires = Date.parse(certificate.expiresAt);
   checks.push(!Number.isFinite(expires) || expires <= now.getTime()

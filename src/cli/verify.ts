@@ -5,22 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { certifiedContracts, type ContractKey } from '../certificate/document.ts';
 import { KeyError, parseKey } from '../certificate/keys.ts';
 import { jwksFromUrl, verifyCertificate, type VerifyOptions } from '../certificate/sign.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
 import type { CliOptions } from './options.ts';
-
-/** The certified contract files inside a contracts folder laid out as this suite's. */
-export function contractsIn(dir: string): Record<ContractKey, string> {
-  const rel = (p: string) => p.slice(p.lastIndexOf('contracts/') + 'contracts/'.length);
-  return {
-    upstream: join(dir, rel(certifiedContracts.upstream)),
-    errata: join(dir, rel(certifiedContracts.errata)),
-    oauth: join(dir, rel(certifiedContracts.oauth)),
-  };
-}
 
 /** verify's options (src/cli/options.ts) are parsed by the command line; `file` is its argument. */
 export async function verify(file: string, options: Pick<CliOptions, 'key' | 'jwks' | 'contracts'>, cwd = process.cwd()): Promise<number> {
@@ -46,17 +35,16 @@ export async function verify(file: string, options: Pick<CliOptions, 'key' | 'jw
     return ExitCode.config;
   }
   if (options.contracts) {
-    checks.contracts = contractsIn(resolve(cwd, options.contracts));
-    const missing = Object.values(checks.contracts).filter((p) => !existsSync(p));
-    if (missing.length) {
-      err(`--contracts ${options.contracts}: missing ${missing.join(', ')}`);
+    checks.contractsDir = resolve(cwd, options.contracts);
+    if (!existsSync(join(checks.contractsDir, 'versions'))) {
+      err(`--contracts ${options.contracts}: not a contracts folder (no versions/ in it)`);
       return ExitCode.config;
     }
   }
   const outcome = await verifyCertificate(readFileSync(path, 'utf8'), checks);
   for (const c of outcome.checks) out(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
   const cert = outcome.certificate;
-  if (cert) out(`  suite ${cert.suite.name} ${cert.suite.version} (${cert.suite.commit.slice(0, 12)}), target ${cert.target.name}, client ${cert.clientId ?? '-'}, issued ${cert.issuedAt}\n`);
+  if (cert) out(`  contract ${cert.contract?.version ?? '(none)'}, suite ${cert.suite.name} ${cert.suite.version} (${cert.suite.commit.slice(0, 12)}), target ${cert.target.name}, client ${cert.clientId ?? '-'}, issued ${cert.issuedAt}\n`);
   out(outcome.ok ? 'VALID\n' : 'INVALID\n');
   return outcome.ok ? ExitCode.passed : ExitCode.failed;
 }

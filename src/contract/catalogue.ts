@@ -10,16 +10,18 @@
  */
 import type { OpenAPIV3 } from 'openapi-types';
 import { getContracts } from './index.ts';
+import { currentContractVersion, type ContractVersion } from './load.ts';
 import type { ContractValidator } from './validator.ts';
 
 export type ContractName = 'api' | 'oauth';
 /** The two hosts of NoGi: the access host (OAuth) and the API host. */
 export type HostName = 'access' | 'api';
 /**
- * The body an error answer carries: Spring's default error body (Agreement and Feed APIs), the
- * Debt API's `error` schema, or an RFC 6749 error (token endpoint).
+ * The body an error answer carries: Spring's default error body (b68fec2's Agreement API, the Feed
+ * API), an RFC 9457 problem with an `errorReference` (3770c4e's Agreement API), the Debt API's
+ * `error` schema, or an RFC 6749 error (token endpoint).
  */
-export type ErrorFamily = 'spring' | 'debt' | 'oauth' | 'none';
+export type ErrorFamily = 'spring' | 'problem' | 'debt' | 'oauth' | 'none';
 /**
  * The services the contract names (C1-C3 in the errata). A type, so code that keys by service is
  * checked; the catalogue refuses to load when the contract's services differ.
@@ -44,6 +46,8 @@ export interface CatalogueOperation {
   /** Documented content types by status (empty: no body). */
   contentTypes: Record<number, string[]>;
   errorFamily: ErrorFamily;
+  /** The contract documents a body on 401 (3770c4e's Agreement API); without one a 401 is bare. */
+  unauthorizedBody: boolean;
   /** The service whose audience the token must carry (`agreement`, `debt`, `feed`), when secured by one. */
   service?: ServiceName;
   /** The grant the operation's token comes from, when it is secured. */
@@ -162,11 +166,13 @@ function schemeGrant(doc: OpenAPIV3.Document, scheme: string): Grant | undefined
 function errorFamilyOf(op: OpenAPIV3.OperationObject): ErrorFamily {
   for (const [status, response] of Object.entries(op.responses ?? {})) {
     if (Number(status) < 400) continue;
-    const schema = (response as OpenAPIV3.ResponseObject).content?.['application/json']?.schema as OpenAPIV3.ReferenceObject | undefined;
-    const ref = schema?.$ref ?? '';
-    if (ref.endsWith('/SpringErrorSchema')) return 'spring';
-    if (ref.endsWith('/error')) return 'debt';
-    if (ref.endsWith('/OAuthError')) return 'oauth';
+    for (const [type, media] of Object.entries((response as OpenAPIV3.ResponseObject).content ?? {})) {
+      const ref = (media.schema as OpenAPIV3.ReferenceObject | undefined)?.$ref ?? '';
+      if (type === 'application/problem+json') return 'problem';
+      if (ref.endsWith('/SpringErrorSchema')) return 'spring';
+      if (ref.endsWith('/error')) return 'debt';
+      if (ref.endsWith('/OAuthError')) return 'oauth';
+    }
   }
   return 'none';
 }
@@ -205,6 +211,7 @@ function operationsOf(doc: OpenAPIV3.Document, contract: ContractName, services:
         successStatus: Math.min(...success),
         contentTypes,
         errorFamily: errorFamilyOf(spec),
+        unauthorizedBody: Object.keys((spec.responses['401'] as OpenAPIV3.ResponseObject | undefined)?.content ?? {}).length > 0,
         service,
         grant: scheme ? schemeGrant(doc, scheme) : undefined,
         scopes: scopes ?? [],
@@ -217,9 +224,13 @@ function operationsOf(doc: OpenAPIV3.Document, contract: ContractName, services:
   return out;
 }
 
-let catalogue: Promise<Catalogue> | undefined;
-/** The catalogue of the effective contracts, built once per process. */
-export function getCatalogue(): Promise<Catalogue> {
-  catalogue ??= getContracts().then((c: { api: ContractValidator; oauth: ContractValidator }) => new Catalogue(c.api.document, c.oauth.document));
+const catalogues = new Map<ContractVersion, Promise<Catalogue>>();
+/** The catalogue of the effective contracts of a version (default: the process's), built once per version. */
+export function getCatalogue(version: ContractVersion = currentContractVersion()): Promise<Catalogue> {
+  let catalogue = catalogues.get(version);
+  if (!catalogue) {
+    catalogue = getContracts({ version }).then((c: { api: ContractValidator; oauth: ContractValidator }) => new Catalogue(c.api.document, c.oauth.document));
+    catalogues.set(version, catalogue);
+  }
   return catalogue;
 }

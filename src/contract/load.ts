@@ -1,29 +1,55 @@
 /**
- * The effective contracts: the provider's OpenAPI document + our errata overlay, and the OAuth
- * contract we wrote from the provider's prose. Everything that knows a schema, route or status
- * code (validators, simulator routing, types, the Pact cross-check) starts here.
+ * The effective contracts: a version of the provider's OpenAPI document + that version's errata
+ * overlay, and the OAuth contract we wrote from the provider's prose. Everything that knows a
+ * schema, route or status code (validators, simulator routing, types, the Pact cross-check) starts
+ * here.
+ *
+ * The provider's contract moves, so it is versioned: contracts/versions/<id>/ holds each document
+ * vendored unchanged (openapi.json), its SOURCE.json and its errata; contracts/versions/index.json
+ * lists the versions and names the default. One setting picks the version for a whole process:
+ * NOGI_CONTRACT (the CLI's and `npm run mock`'s --contract set it). Code that must hold two
+ * versions at once (the self test's simulator of another version) passes the version explicitly.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { closest } from 'fastest-levenshtein';
 import { openapiOverlay } from 'openapi-format';
 import { parse as parseYaml } from 'yaml';
 import type { OpenAPIV3 } from 'openapi-types';
 
 export const contractsDir = fileURLToPath(new URL('../../contracts/', import.meta.url));
 export const contractPaths = {
-  upstream: `${contractsDir}upstream/openapi.json`,
-  upstreamSource: `${contractsDir}upstream/SOURCE.json`,
-  errata: `${contractsDir}errata.overlay.yaml`,
+  versions: `${contractsDir}versions/`,
+  index: `${contractsDir}versions/index.json`,
   oauth: `${contractsDir}oauth.openapi.yaml`,
   pacts: `${contractsDir}pacts/`,
 } as const;
 
+/** A version of the provider's contract: the short commit of the document (`b68fec2`, `3770c4e`). */
+export type ContractVersion = string;
+
+export interface VersionIndex {
+  description?: string;
+  default: ContractVersion;
+  /** Oldest first. */
+  versions: ContractVersion[];
+}
+
+/** Where a version's document came from (contracts/versions/<id>/SOURCE.json). */
 export interface UpstreamSource {
-  repository: string;
-  commit: string;
-  path: string;
+  description?: string;
+  version: ContractVersion;
+  openapi: string;
+  repository?: string;
+  commit?: string;
+  path?: string;
+  /** Where the provider publishes it (what drift and `contract update` fetch). */
   publishedUrl: string;
+  /** When the provider published it, when known (YYYY-MM-DD). */
+  published?: string;
+  /** When it was vendored (YYYY-MM-DD). */
+  retrieved: string;
   sha256: string;
 }
 
@@ -35,39 +61,94 @@ export interface OverlayAction {
 }
 export interface Overlay {
   overlay: string;
+  info?: { title: string; version: string };
   actions: OverlayAction[];
 }
 
 export const sha256 = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
 
-export function readUpstreamSource(): UpstreamSource {
-  return JSON.parse(readFileSync(contractPaths.upstreamSource, 'utf8')) as UpstreamSource;
+export function readVersionIndex(dir: string = contractPaths.versions): VersionIndex {
+  return JSON.parse(readFileSync(`${dir.replace(/\/?$/, '/')}index.json`, 'utf8')) as VersionIndex;
 }
 
-export function readUpstream(): OpenAPIV3.Document {
-  return JSON.parse(readFileSync(contractPaths.upstream, 'utf8')) as OpenAPIV3.Document;
+/** The files of one version. */
+export function versionPaths(version: ContractVersion, dir: string = contractPaths.versions) {
+  const base = `${dir.replace(/\/?$/, '/')}${version}/`;
+  return { dir: base, openapi: `${base}openapi.json`, source: `${base}SOURCE.json`, errata: `${base}errata.overlay.yaml` } as const;
 }
 
-export function readErrata(): Overlay {
-  return parseYaml(readFileSync(contractPaths.errata, 'utf8')) as Overlay;
+/** A clear error for a version this suite does not vendor, with the closest one. */
+export class UnknownContractVersion extends Error {
+  constructor(version: string, known: readonly string[]) {
+    const near = closest(version, [...known]);
+    super(`Unknown contract version "${version}": this suite vendors ${known.join(', ')} (contracts/versions/)${near ? `; did you mean ${near}?` : ''}`);
+    this.name = 'UnknownContractVersion';
+  }
+}
+
+/** Refuses a version the index does not list. */
+export function checkContractVersion(version: string, index: VersionIndex = readVersionIndex()): ContractVersion {
+  if (!index.versions.includes(version)) throw new UnknownContractVersion(version, index.versions);
+  return version;
+}
+
+/** The version this process judges by: NOGI_CONTRACT, else the index's default. */
+export function currentContractVersion(env: NodeJS.ProcessEnv = process.env): ContractVersion {
+  const index = readVersionIndex();
+  return checkContractVersion(env.NOGI_CONTRACT?.trim() || index.default, index);
+}
+
+export function readUpstreamSource(version: ContractVersion = currentContractVersion()): UpstreamSource {
+  return JSON.parse(readFileSync(versionPaths(version).source, 'utf8')) as UpstreamSource;
+}
+
+export function readUpstream(version: ContractVersion = currentContractVersion()): OpenAPIV3.Document {
+  return JSON.parse(readFileSync(versionPaths(version).openapi, 'utf8')) as OpenAPIV3.Document;
+}
+
+export function readErrata(version: ContractVersion = currentContractVersion()): Overlay {
+  return parseYaml(readFileSync(versionPaths(version).errata, 'utf8')) as Overlay;
+}
+
+/** `3.0` or `3.1`: the OpenAPI line of a document (3.1 schemas are JSON Schema 2020-12). */
+export function openapiLine(doc: { openapi?: string }): '3.0' | '3.1' {
+  const line = /^3\.(\d+)/.exec(doc.openapi ?? '')?.[1];
+  if (line === '0') return '3.0';
+  if (line === '1') return '3.1';
+  throw new Error(`Unsupported OpenAPI version "${doc.openapi ?? '(none)'}": this suite reads OpenAPI 3.0 and 3.1 documents`);
+}
+
+/** An overlay's actions, split into those that match something and those that match nothing. */
+export async function tryOverlay(base: OpenAPIV3.Document, overlay: Overlay): Promise<{ document: OpenAPIV3.Document; unused: OverlayAction[] }> {
+  const { data, resultData } = await openapiOverlay(structuredClone(base) as never, { overlaySet: overlay as never });
+  return { document: data as OpenAPIV3.Document, unused: (resultData.unusedActions ?? []) as OverlayAction[] };
 }
 
 /** Applies an overlay; an action that matches nothing is an error, never silently skipped. */
-export async function applyOverlay(base: OpenAPIV3.Document, overlay: Overlay): Promise<OpenAPIV3.Document> {
-  const { data, resultData } = await openapiOverlay(structuredClone(base) as never, { overlaySet: overlay as never });
-  const unusedActions = resultData.unusedActions as OverlayAction[];
-  if (unusedActions.length > 0) {
-    const unused = unusedActions.map((a) => `  - ${a.target}: ${a.description}`);
-    throw new Error(`Errata overlay has actions that match nothing in the upstream document:\n${unused.join('\n')}`);
+export async function applyOverlay(base: OpenAPIV3.Document, overlay: Overlay, version?: ContractVersion): Promise<OpenAPIV3.Document> {
+  const { document, unused } = await tryOverlay(base, overlay);
+  if (unused.length > 0) {
+    const lines = unused.map((a) => `  - ${a.target}: ${a.description.split('. ')[0]}`);
+    const where = version ? `contracts/versions/${version}/errata.overlay.yaml` : 'The errata overlay';
+    throw new Error(
+      `${where} has actions that match nothing in the provider's document:\n${lines.join('\n')}\n` +
+      'An upstream fix or a new document: run `npx nogi-conformance contract update <file|url>` to vendor a document as a ' +
+      'new version and see which errata still apply, then remove or rewrite these actions.',
+    );
   }
-  return data as OpenAPIV3.Document;
+  return document;
 }
 
-let effective: Promise<OpenAPIV3.Document> | undefined;
-/** upstream openapi.json + errata.overlay.yaml, computed once per process. */
-export function loadApiContract(): Promise<OpenAPIV3.Document> {
-  effective ??= applyOverlay(readUpstream(), readErrata());
-  return effective;
+const effective = new Map<ContractVersion, Promise<OpenAPIV3.Document>>();
+/** The provider's document of a version + its errata, computed once per process and version. */
+export function loadApiContract(version: ContractVersion = currentContractVersion()): Promise<OpenAPIV3.Document> {
+  let doc = effective.get(version);
+  if (!doc) {
+    checkContractVersion(version);
+    doc = applyOverlay(readUpstream(version), readErrata(version), version);
+    effective.set(version, doc);
+  }
+  return doc;
 }
 
 let oauth: OpenAPIV3.Document | undefined;

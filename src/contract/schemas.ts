@@ -1,21 +1,30 @@
-/** Friendly names for the generated contract types (src/contract/generated/, from contracts/). */
-import type { components as Api } from './generated/nogi-api.ts';
+/**
+ * Friendly names for the generated contract types (src/contract/generated/, from contracts/). A
+ * type the provider changed between versions is the union over the versions the suite knows, so
+ * code that handles it handles each version.
+ */
+import type { components as ApiJuly } from './generated/nogi-api-b68fec2.ts';
+import type { components as ApiSeptember } from './generated/nogi-api-3770c4e.ts';
 import type { components as OAuth } from './generated/nogi-oauth.ts';
 
-type ApiSchemas = Api['schemas'];
+type Schemas = ApiJuly['schemas'] | ApiSeptember['schemas'];
+type ApiSchema<Name extends keyof ApiJuly['schemas'] & keyof ApiSeptember['schemas']> = ApiJuly['schemas'][Name] | ApiSeptember['schemas'][Name];
 type OAuthSchemas = OAuth['schemas'];
 
-export type CreateConsentRequest = ApiSchemas['CreateConsentRequestDTO'];
-export type CreateConsentResponse = ApiSchemas['CreateConsentResponseDTO'];
-export type DebtInformation = ApiSchemas['debt_information'];
-export type ConsentStatus = ApiSchemas['consent_status'];
-export type DebtApiError = ApiSchemas['error'];
-export type SpringError = ApiSchemas['SpringErrorSchema'];
-export type FeedResponse = ApiSchemas['SamtykkeFeedResponseDTO'];
-export type FeedEvent = ApiSchemas['SamtykkeFeedEventDTO'];
-export type LastSequenceNr = ApiSchemas['LastSequenceNrResponse'];
-export type FirstSequenceNr = ApiSchemas['FirstSequenceNrResponse'];
-export type DebtScope = CreateConsentRequest['scope_of_consent'];
+export type CreateConsentRequest = ApiSchema<'CreateConsentRequestDTO'>;
+export type CreateConsentResponse = ApiSchema<'CreateConsentResponseDTO'>;
+export type DebtInformation = ApiSchema<'debt_information'>;
+export type ConsentStatus = ApiSchema<'consent_status'>;
+export type FeedResponse = ApiSchema<'SamtykkeFeedResponseDTO'>;
+export type FeedEvent = ApiSchema<'SamtykkeFeedEventDTO'>;
+export type LastSequenceNr = ApiSchema<'LastSequenceNrResponse'>;
+export type FirstSequenceNr = ApiSchema<'FirstSequenceNrResponse'>;
+/** The scopes an integrated consent may have (3770c4e adds `debt.unsecured.monitoring`). */
+export type ConsentScope = Schemas extends infer S ? S extends { CreateConsentRequestDTO: { scope_of_consent: infer C } } ? C : never : never;
+/** The two debt scopes a token for the Debt API carries (reference/consent/scopes.md). */
+export type DebtScope = ApiJuly['schemas']['CreateConsentRequestDTO']['scope_of_consent'];
+/** 3770c4e's error body of the Agreement API (RFC 9457 problem details + `errorReference`). */
+export type ProblemDetail = ApiSeptember['schemas']['ProblemDetailWithErrorReference'];
 
 export type OpenIdConfiguration = OAuthSchemas['OpenIdConfiguration'];
 export type JsonWebKeySet = OAuthSchemas['JsonWebKeySet'];

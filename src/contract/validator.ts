@@ -1,14 +1,17 @@
 /**
- * AJV validators compiled once from an effective OpenAPI 3.0 contract. A response is validated
+ * AJV validators compiled once from an effective OpenAPI 3.0 or 3.1 contract (3.0 schemas are
+ * converted to JSON Schema; 3.1 schemas are JSON Schema 2020-12 and go to AJV's 2020 dialect). A response is validated
  * by operation, status and content type; a request by operation. Findings are named after the
  * Schemathesis checks (docs/reference/checks.md) so reports read the same across tools.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
 import type { OpenAPIV3 } from 'openapi-types';
 import { invariantFindings } from './invariants.ts';
+import { openapiLine } from './load.ts';
 
 /**
  * Produced here (response and request conformance), in invariants.ts (`*_invariants`, through
@@ -103,8 +106,11 @@ function withoutDiscriminatorMapping(node: unknown): unknown {
   return out;
 }
 
-function toAjvSchema(schema: unknown, docId: string): Record<string, unknown> {
-  const converted = toJsonSchema(withoutDiscriminatorMapping(explicitNullable(schema)) as object, { cloneSchema: true }) as Record<string, unknown>;
+/** A contract's schema as AJV reads it: 3.0 converted to JSON Schema, 3.1 as it is (2020-12). */
+function toAjvSchema(schema: unknown, docId: string, line: '3.0' | '3.1'): Record<string, unknown> {
+  const converted = (line === '3.1'
+    ? withoutDiscriminatorMapping(schema)
+    : toJsonSchema(withoutDiscriminatorMapping(explicitNullable(schema)) as object, { cloneSchema: true })) as Record<string, unknown>;
   delete converted.$schema;
   return JSON.parse(JSON.stringify(converted).replaceAll('"$ref":"#/', `"$ref":"${docId}#/`)) as Record<string, unknown>;
 }
@@ -132,8 +138,10 @@ const show = (value: unknown): string => (value === undefined ? '(absent)' : JSO
 
 export class ContractValidator {
   readonly operations: Operation[] = [];
-  private readonly ajv: Ajv;
+  private readonly ajv: Ajv | Ajv2020;
   private readonly docId: string;
+  /** The OpenAPI line of the document: which JSON Schema dialect its schemas are. */
+  readonly line: '3.0' | '3.1';
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(
@@ -142,10 +150,12 @@ export class ContractValidator {
     private readonly options: ValidatorOptions = {},
   ) {
     this.docId = `contract:${name}`;
-    this.ajv = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true });
-    addFormats(this.ajv);
+    this.line = openapiLine(document);
+    const ajvOptions = { allErrors: true, strict: false, verbose: true, discriminator: true };
+    this.ajv = this.line === '3.1' ? new Ajv2020(ajvOptions) : new Ajv(ajvOptions);
+    addFormats(this.ajv as Ajv);
     const schemas = document.components?.schemas ?? {};
-    this.ajv.addSchema({ $id: this.docId, components: { schemas: toAjvSchema(schemas, this.docId) } });
+    this.ajv.addSchema({ $id: this.docId, components: { schemas: toAjvSchema(schemas, this.docId, this.line) } });
     for (const [path, item] of Object.entries(document.paths ?? {})) {
       for (const method of methods) {
         const spec = item?.[method];
@@ -176,7 +186,7 @@ export class ContractValidator {
   private compile(key: string, schema: unknown): ValidateFunction {
     let fn = this.compiled.get(key);
     if (!fn) {
-      fn = this.ajv.compile(toAjvSchema(schema, this.docId));
+      fn = this.ajv.compile(toAjvSchema(schema, this.docId, this.line));
       this.compiled.set(key, fn);
     }
     return fn;
@@ -277,7 +287,9 @@ export class ContractValidator {
         continue;
       }
       const schema = p.schema as OpenAPIV3.SchemaObject | undefined;
-      const value = schema?.type === 'integer' || schema?.type === 'number' ? (/^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) : raw;
+      // 3.1 may write a type as a list (`[integer, "null"]`).
+      const numeric = [schema?.type].flat().some((t) => t === 'integer' || t === 'number');
+      const value = numeric ? (/^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw) : raw;
       findings.push(...this.schemaFindings(this.compile(rule, schema ?? {}), value, 'request_schema_conformance', rule, `${p.in}:${p.name}`));
     }
     const body = op.spec.requestBody as OpenAPIV3.RequestBodyObject | undefined;

@@ -105,7 +105,7 @@ const empty = { addedOperations: [], removedOperations: [], changedOperations: [
 /** Fetches the published document and compares; "unknown" with the reason when it cannot. */
 export async function checkDrift(url: string = defaultPublishedUrl(), timeoutMs = 10_000): Promise<DriftReport> {
   const source = readUpstreamSource();
-  const base = { url, vendoredCommit: source.commit };
+  const base = { url, vendoredCommit: source.commit ?? source.version };
   let text: string;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' } });

@@ -10,7 +10,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getContracts } from '../contract/index.ts';
 import { getCatalogue } from '../contract/catalogue.ts';
-import { loadApiContract } from '../contract/load.ts';
+import { currentContractVersion, loadApiContract, type ContractVersion } from '../contract/load.ts';
 import { createAccessApp } from './access/app.ts';
 import { createSigningKeys } from './access/keys.ts';
 import { createAdminApp } from './admin.ts';
@@ -27,6 +27,8 @@ import { openStore, type Store, type StoreConfig } from './store/index.ts';
 export type { StoreConfig } from './store/index.ts';
 
 export interface SimulatorOptions {
+  /** The provider's contract version served (contracts/versions/); default NOGI_CONTRACT or the index's default. */
+  contract?: ContractVersion;
   host?: string;
   accessPort?: number;
   apiPort?: number;
@@ -59,6 +61,8 @@ export interface SimulatorOptions {
 }
 
 export interface RunningSimulator {
+  /** The provider's contract version it serves. */
+  contract: ContractVersion;
   accessUrl: string;
   apiUrl: string;
   adminUrl?: string;
@@ -124,7 +128,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   if (deviations.length && !testMode) throw new Error('Deviations need test mode');
 
   const fixtures = loadSimulatorFixtures(options.fixturesDir ?? defaultFixturesDir);
-  const contracts = await getContracts();
+  const contractVersion = options.contract ?? currentContractVersion();
+  const contracts = await getContracts({ version: contractVersion });
   // The fixture loans must be what the contract allows in a debt response.
   const validateDebt = contracts.api.schemaValidator('debt_information');
   for (const p of fixtures.people) {
@@ -132,13 +137,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       throw new FixtureError(`people.json: the loans of a person do not match the contract's debt_information: ${JSON.stringify(validateDebt.errors?.slice(0, 3))}`);
     }
   }
-  const catalogue = await getCatalogue();
+  const catalogue = await getCatalogue(contractVersion);
   checkClientScopes(fixtures, catalogue);
   // Durations (rules.ts MAX_DAYS) are keyed by the contract's DebtScope; the debt service's scopes must be those.
   const undated = catalogue.service('debt').scopes.filter((s) => !isDebtScope(s));
   if (undated.length) throw new Error(`The contract's debt scopes ${undated.join(', ')} have no maximum duration in src/simulator/rules.ts`);
   const keys = await createSigningKeys();
-  const definition = await loadApiContract();
+  const definition = await loadApiContract(contractVersion);
   const store: Store = await openStore(options.store ?? { engine: 'memory' });
   const state = new SimulatorState(fixtures, store);
 
@@ -175,6 +180,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     }
     let closed: Promise<void> | undefined;
     return {
+      contract: contractVersion,
       accessUrl: ctx.accessPublicUrl,
       apiUrl: ctx.apiPublicUrl,
       adminUrl,

@@ -2,6 +2,8 @@
  * `npm run mock`: the simulator in the foreground.
  *
  * Environment (flags in brackets override it):
+ *   NOGI_CONTRACT               the provider's contract version served (contracts/versions/index.json;
+ *                               default its `default`)                     [--contract V]
  *   NOGI_SIM_HOST               bind address, default 127.0.0.1            [--host H]
  *   NOGI_SIM_ACCESS_PORT        access (OAuth) host port, default 4410     [--port-access N]
  *   NOGI_SIM_API_PORT           API host port, default 4420                [--port-api N]
@@ -27,6 +29,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkContractVersion, currentContractVersion } from '../contract/load.ts';
 import { startSimulator, type SimulatorOptions, type StoreConfig } from './index.ts';
 import { LineSink, type LogFn } from './log.ts';
 
@@ -71,6 +74,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions & { l
         deviations: { type: 'string' },
         'data-dir': { type: 'string' },
         memory: { type: 'boolean' },
+        contract: { type: 'string' },
       },
     }).values;
   } catch (e) {
@@ -79,9 +83,16 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions & { l
   const testMode = flags['test-mode'] ?? bool('NOGI_SIM_TEST_MODE', env.NOGI_SIM_TEST_MODE);
   const deviations = (flags.deviations ?? env.NOGI_SIM_DEVIATIONS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
   if (deviations.length && !testMode) throw new UsageError('NOGI_SIM_DEVIATIONS needs test mode (NOGI_SIM_TEST_MODE=1 or --test-mode)');
+  let contract: string;
+  try {
+    contract = flags.contract !== undefined ? checkContractVersion(flags.contract) : currentContractVersion(env);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const sink = logTo(env.NOGI_SIM_LOG);
   return {
     sink,
+    contract,
     log: sink.log,
     host: flags.host ?? env.NOGI_SIM_HOST ?? '127.0.0.1',
     accessPort: port('NOGI_SIM_ACCESS_PORT', flags['port-access'] ?? env.NOGI_SIM_ACCESS_PORT, 4410),
@@ -154,7 +165,7 @@ async function main(): Promise<void> {
     process.stderr.write(`nogi simulator: ${message.split('\n').join('\n  ')}\n`);
     process.exit(2);
   }
-  process.stderr.write(`nogi simulator: state in ${sim.storeDescription}\n`);
+  process.stderr.write(`nogi simulator: contract ${sim.contract}, state in ${sim.storeDescription}\n`);
   sink.flush();
   process.stdout.write(`${sim.accessUrl}\n${sim.apiUrl}\n${sim.discoveryUrl}\n${sim.adminUrl ? `${sim.adminUrl}\n` : ''}`);
   const stop = (signal: string) => {

@@ -5,7 +5,7 @@
 import { idnr } from '@navikt/fnrvalidator';
 import { preprod } from '../config/target.ts';
 import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
-import type { DebtScope } from '../contract/schemas.ts';
+import type { ConsentScope, DebtScope } from '../contract/schemas.ts';
 
 /**
  * reference/consent/scopes.md: max duration per scope, in days (higher values are clamped).
@@ -16,6 +16,12 @@ export const MAX_DAYS: Record<DebtScope, number> = {
   'debt.unsecured.processing': 28,
 };
 export const isDebtScope = (s: string): s is DebtScope => Object.hasOwn(MAX_DAYS, s);
+/**
+ * An integrated consent's maximum duration per scope. 3770c4e's `debt.unsecured.monitoring` has
+ * none in the docs: the simulator's choice is presentation's 365 days (contracts/versions/3770c4e
+ * errata header; the suite only warns on a different answer).
+ */
+export const MAX_CONSENT_DAYS: Record<ConsentScope, number> = { ...MAX_DAYS, 'debt.unsecured.monitoring': 365 };
 /** scopes.md: "A default consent allows you to collect the debt info one time within 10 minutes." */
 export const SINGLE_USE_SECONDS = 10 * 60;
 /** token-endpoint.md examples. */

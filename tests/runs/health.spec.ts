@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { contractPaths } from '../../src/contract/load.ts';
+import { currentContractVersion, versionPaths } from '../../src/contract/load.ts';
 import type { HealthReport } from '../../src/cli/health.ts';
 import { checkDrift, diffContracts, driftMarkdown, type DriftReport } from '../../src/reporting/drift.ts';
 import { latencyStats } from '../../src/reporting/latency.ts';
@@ -19,7 +19,7 @@ import { cleanEnv, customTarget, expectNoLeaks, runCli, startQuietSimulator } fr
 // Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
 test.describe.configure({ timeout: 180_000 });
 
-const vendoredText = readFileSync(contractPaths.upstream, 'utf8');
+const vendoredText = readFileSync(versionPaths(currentContractVersion()).openapi, 'utf8');
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> } };
 
 /** The provider "publishes" a changed document: one operation gone, one new, one response and one schema changed. */

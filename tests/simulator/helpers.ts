@@ -64,7 +64,7 @@ export class SimHarness {
 
   /** Drives a simulator running elsewhere (a child process): its URLs; close() leaves it running. */
   attach(urls: Pick<RunningSimulator, 'accessUrl' | 'apiUrl'> & { adminUrl?: string }): this {
-    this.sim = { ...urls, discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
+    this.sim = { ...urls, contract: 'elsewhere', discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
     this.client = new NoGiClient(httpTransport, { accessBaseUrl: urls.accessUrl, apiBaseUrl: urls.apiUrl });
     return this;
   }

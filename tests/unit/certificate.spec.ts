@@ -15,8 +15,7 @@ import { jwksFromUrl, signCertificate, verifyCertificate } from '../../src/certi
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runCommandLine } from '../../src/cli/main.ts';
-import { contractsDir } from '../../src/contract/load.ts';
-import { contractsIn } from '../../src/cli/verify.ts';
+import { contractsDir, currentContractVersion, versionPaths } from '../../src/contract/load.ts';
 import { registerSecret } from '../../src/reporting/redact.ts';
 import { forgetRunRecord, writeRunRecord } from '../../src/reporting/run-record.ts';
 import { withMinScore } from '../../src/cli/min-score.ts';
@@ -134,8 +133,8 @@ test.describe('certificates', () => {
     await certifyQuietly([]);
     const contracts = join(dir, 'contracts');
     cpSync(contractsDir, contracts, { recursive: true });
-    appendFileSync(join(contracts, 'errata.overlay.yaml'), '\n# one more line\n');
-    const outcome = await verifyCertificate(readFileSync(join(reports, 'certificate.jws'), 'utf8'), { key: publicKey(), contracts: contractsIn(contracts) });
+    appendFileSync(versionPaths(currentContractVersion(), join(contracts, 'versions')).errata, '\n# one more line\n');
+    const outcome = await verifyCertificate(readFileSync(join(reports, 'certificate.jws'), 'utf8'), { key: publicKey(), contractsDir: contracts });
     expect(outcome.ok).toBe(false);
     const failed = outcome.checks.filter((c) => !c.ok);
     expect(failed.map((c) => c.name)).toEqual(['contracts']);

@@ -1,42 +1,54 @@
 /** The contract layer: vendored bytes, errata, generated types, and what the validators report. */
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { applyOverlay, contractPaths, loadApiContract, readErrata, readUpstream, readUpstreamSource, sha256 } from '../../src/contract/load.ts';
+import { applyOverlay, loadApiContract, readErrata, readUpstream, readUpstreamSource, readVersionIndex, sha256, versionPaths } from '../../src/contract/load.ts';
 import { renderContractTypes, typesPaths } from '../../src/contract/types.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { ContractValidator, formatFinding, getContracts } from '../../src/contract/index.ts';
 import type { OpenAPIV3 } from 'openapi-types';
 
-const publishedCopy = process.env.NOGI_UPSTREAM_OPENAPI ?? new URL('../../../shared/upstream/openapi.json', import.meta.url).pathname;
+/** The provider's copies this project was given, by version (../shared). */
+const publishedCopies: Record<string, string> = {
+  b68fec2: process.env.NOGI_UPSTREAM_OPENAPI ?? new URL('../../../shared/upstream/openapi.json', import.meta.url).pathname,
+  '3770c4e': new URL('../../../shared/upstream-2026-09/openapi.json', import.meta.url).pathname,
+};
+const JULY = 'b68fec2';
+const SEPTEMBER = '3770c4e';
 
-test.describe('the vendored upstream document', () => {
-  test('is byte-identical to the file its SOURCE.json names (by SHA-256)', () => {
-    expect(sha256(readFileSync(contractPaths.upstream))).toBe(readUpstreamSource().sha256);
-  });
-
-  test('is byte-identical to the published copy, where one is at hand', () => {
-    test.skip(!existsSync(publishedCopy), `no published copy at ${publishedCopy} (set NOGI_UPSTREAM_OPENAPI)`);
-    expect(readFileSync(contractPaths.upstream).equals(readFileSync(publishedCopy))).toBe(true);
-  });
+test('the contract versions: July and September vendored, September the default', () => {
+  expect(readVersionIndex()).toMatchObject({ default: SEPTEMBER, versions: [JULY, SEPTEMBER] });
 });
 
+for (const version of readVersionIndex().versions) {
+  test.describe(`version ${version}`, () => {
+    test('the vendored document is byte-identical to the file its SOURCE.json names (by SHA-256)', () => {
+      const source = readUpstreamSource(version);
+      expect(source.version).toBe(version);
+      expect(sha256(readFileSync(versionPaths(version).openapi))).toBe(source.sha256);
+    });
+
+    test('the vendored document is byte-identical to the published copy, where one is at hand', () => {
+      const copy = publishedCopies[version];
+      test.skip(!copy || !existsSync(copy), `no published copy of ${version} at hand`);
+      expect(readFileSync(versionPaths(version).openapi).equals(readFileSync(copy!))).toBe(true);
+    });
+
+    test('its errata apply cleanly, every action matching the document and carrying a reason', async () => {
+      await expect(applyOverlay(readUpstream(version), readErrata(version))).resolves.toBeDefined();
+      for (const action of readErrata(version).actions) expect(action.description, action.target).toMatch(/^[ECS]\d+[a-z]?\. \S/);
+    });
+  });
+}
+
 test.describe('the errata overlay', () => {
-  test('applies cleanly: every action matches the upstream document', async () => {
-    await expect(applyOverlay(readUpstream(), readErrata())).resolves.toBeDefined();
-  });
-
-  test('every action carries a reason', () => {
-    for (const action of readErrata().actions) expect(action.description, action.target).toMatch(/^[EC]\d+[a-z]?\. \S/);
-  });
-
-  test('an action that matches nothing fails loudly', async () => {
+  test('an action that matches nothing fails loudly, naming the way through', async () => {
     const overlay = { overlay: '1.0.0', actions: [{ target: '$.paths["/v9/nothing"].get', description: 'E0 test', update: { summary: 'x' } }] };
-    await expect(applyOverlay(readUpstream(), overlay)).rejects.toThrow(/match nothing.*\/v9\/nothing/s);
+    await expect(applyOverlay(readUpstream(JULY), overlay, JULY)).rejects.toThrow(/versions\/b68fec2\/errata.*match nothing.*\/v9\/nothing.*contract update/s);
   });
 
-  test('each erratum changes what it says it changes', async () => {
-    const upstream = readUpstream();
-    const effective = await loadApiContract();
+  test('each erratum of b68fec2 changes what it says it changes', async () => {
+    const upstream = readUpstream(JULY);
+    const effective = await loadApiContract(JULY);
     const schemes = (d: OpenAPIV3.Document) => Object.keys(d.components?.securitySchemes ?? {});
     // E1
     expect(schemes(upstream)).not.toContain('OAuth2_Client_credential');
@@ -75,18 +87,72 @@ test.describe('the errata overlay', () => {
       expect(schema(effective, name).required, name).toContain('type');
     }
     // The upstream object itself is never modified.
-    expect(sha256(JSON.stringify(upstream))).toBe(sha256(JSON.stringify(readUpstream())));
+    expect(sha256(JSON.stringify(upstream))).toBe(sha256(JSON.stringify(readUpstream(JULY))));
   });
 
-  test('the upstream feed examples validate only with the errata (E10)', async () => {
-    const effective = await loadApiContract();
+  test('each erratum of 3770c4e changes what it says it changes', async () => {
+    const upstream = readUpstream(SEPTEMBER);
+    const effective = await loadApiContract(SEPTEMBER);
+    const agreement = (d: OpenAPIV3.Document) => d.paths['/v1/consent/agreement']!;
+    const schemes = (d: OpenAPIV3.Document) => Object.keys(d.components?.securitySchemes ?? {});
+    // S1, S2: the agreement's security, through the scheme under a valid name.
+    expect(agreement(upstream).put!.security).toBeUndefined();
+    expect(agreement(effective).put!.security).toEqual([{ NOGI_Oauth_service: ['consent.create'] }]);
+    expect(schemes(upstream)).toContain('NOGI Oauth service');
+    expect(schemes(effective)).not.toContain('NOGI Oauth service');
+    expect(effective.components!.securitySchemes!.NOGI_Oauth_service).toMatchObject({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: 'https://access-preprod.norskgjeld.no/oauth2/token' } } });
+    // S3
+    const accessVariable = (d: OpenAPIV3.Document) => (agreement(d).servers ?? []).find((s) => s.variables?.['Access-environment'])!.variables!['Access-environment']!;
+    expect([accessVariable(upstream).default, accessVariable(effective).default]).toEqual(['api', 'access']);
+    const schema = (d: OpenAPIV3.Document, name: string) => d.components!.schemas![name] as OpenAPIV3.SchemaObject;
+    // S4
+    const metadataScopes = (d: OpenAPIV3.Document) => (schema(d, 'consent_metadata').properties!.scope as OpenAPIV3.SchemaObject).enum;
+    expect(metadataScopes(upstream)).not.toContain('debt.unsecured.monitoring');
+    expect(metadataScopes(effective)).toEqual(['debt.unsecured.presentation', 'debt.unsecured.processing', 'debt.unsecured.monitoring']);
+    // S5
+    expect(schema(upstream, 'ProblemDetailWithErrorReference').required).toBeUndefined();
+    expect(schema(effective, 'ProblemDetailWithErrorReference').required).toEqual(['status', 'title', 'errorReference']);
+    // S6
+    const problemField = (d: OpenAPIV3.Document, p: string) => (schema(d, 'ProblemDetailWithErrorReference').properties![p] as OpenAPIV3.SchemaObject).format;
+    expect([problemField(upstream, 'instance'), problemField(effective, 'instance'), problemField(effective, 'type')]).toEqual(['uri', 'uri-reference', 'uri-reference']);
+    // E5: the feed's Spring error body, which this document no longer defines.
+    expect(schema(upstream, 'SpringErrorSchema')).toBeUndefined();
+    expect((schema(effective, 'SpringErrorSchema').properties!.path as OpenAPIV3.SchemaObject).format).toBe('uri-reference');
+    expect(Object.keys(effective.paths['/feed/v1/consent']!.get!.responses)).toEqual(['200', '400', '401', '403', '500']);
+    // The agreement's errors stay problem details; the Debt API's stay `error`.
+    const catalogue = await getCatalogue(SEPTEMBER);
+    expect(catalogue.operation('createConsent')).toMatchObject({ errorFamily: 'problem', unauthorizedBody: true, grant: 'client_credentials', scopes: ['consent.create'], service: 'agreement' });
+    expect(catalogue.operation('getDebtWithConsentID').errorFamily).toBe('debt');
+    expect(catalogue.operation('feed')).toMatchObject({ errorFamily: 'spring', unauthorizedBody: false });
+    expect((await getCatalogue(JULY)).operation('createConsent')).toMatchObject({ errorFamily: 'spring', unauthorizedBody: false, grant: 'client_credentials', scopes: ['consent.create'] });
+  });
+
+  test('3.1 schemas validate as JSON Schema 2020-12: explicit nulls, problem details', async () => {
+    const { api } = await getContracts({ version: SEPTEMBER });
+    expect(api.line).toBe('3.1');
+    const problem = { type: 'about:blank', title: 'Bad Request', status: 400, detail: null, instance: '/v1/consent/agreement', errorReference: 'ref-1' };
+    const check = (status: number, contentType: string, body: unknown) => api.validateResponse('createConsent', { status, contentType, body }).filter((f) => f.severity === 'error');
+    expect(check(400, 'application/problem+json', problem)).toEqual([]);
+    expect(check(400, 'application/problem+json', { ...problem, errorReference: undefined }).map(formatFinding).join()).toContain('errorReference');
+    expect(check(400, 'application/problem+json', { ...problem, title: 7 }).map((f) => f.pointer)).toEqual(['/title']);
+    // The July format under the September contract: the wrong content type, named.
+    const spring = { timestamp: '2026-01-01T00:00:00Z', status: 400, error: 'Bad Request', message: 'x', path: '/v1/consent/agreement', requestId: 'r' };
+    expect(check(400, 'application/json', spring).map((f) => `${f.check} ${f.expected}`)).toEqual(['content_type_conformance application/problem+json']);
+    expect(check(401, 'application/problem+json', problem)).toEqual([]);
+    // ...and the September format under the July contract.
+    const july = (await getContracts({ version: JULY })).api;
+    expect(july.validateResponse('createConsent', { status: 400, contentType: 'application/problem+json', body: problem }).map((f) => f.check)).toEqual(['content_type_conformance']);
+  });
+
+  test('the upstream feed examples of b68fec2 validate only with the errata (E10)', async () => {
+    const effective = await loadApiContract(JULY);
     const examples = (effective.paths['/feed/v1/consent']!.get!.responses['200'] as OpenAPIV3.ResponseObject).content!['application/json']!.examples!;
-    const { api } = await getContracts();
+    const { api } = await getContracts({ version: JULY });
     for (const [name, example] of Object.entries(examples)) {
       const findings = api.validateResponse('feed', { status: 200, contentType: 'application/json', body: (example as OpenAPIV3.ExampleObject).value });
       expect(findings.filter((f) => f.severity === 'error').map(formatFinding), name).toEqual([]);
     }
-    const raw = new ContractValidator(readUpstream(), 'upstream-raw');
+    const raw = new ContractValidator(readUpstream(JULY), 'upstream-raw');
     const body = (Object.values(examples)[0] as OpenAPIV3.ExampleObject).value;
     expect(raw.validateResponse('feed', { status: 200, contentType: 'application/json', body }).some((f) => f.severity === 'error')).toBe(true);
   });
@@ -94,8 +160,9 @@ test.describe('the errata overlay', () => {
 
 test('generated types are up to date with the contracts (npm run contract:types)', async () => {
   const rendered = await renderContractTypes();
+  const paths = typesPaths();
   for (const [name, text] of Object.entries(rendered)) {
-    expect(readFileSync(typesPaths[name as keyof typeof typesPaths], 'utf8'), `${name} types are stale: run npm run contract:types`).toBe(text);
+    expect(readFileSync(paths[name]!, 'utf8'), `${name} types are stale: run npm run contract:types`).toBe(text);
   }
 });
 
@@ -128,7 +195,7 @@ test.describe('response validation', () => {
     const { api } = await getContracts();
     const findings = api.validateResponse('getConsentStatusWithID', { status: 403, contentType: 'application/json', body: { error: 1 } });
     expect(findings[0]).toMatchObject({ pointer: '/error', expected: 'type string' });
-    const spring = api.validateResponse('createConsent', { status: 400, contentType: 'application/json', body: { status: 400, error: 'Bad Request', path: '/v1/consent/agreement', timestamp: '2024-01-01T00:00:00Z' } });
+    const spring = (await getContracts({ version: JULY })).api.validateResponse('createConsent', { status: 400, contentType: 'application/json', body: { status: 400, error: 'Bad Request', path: '/v1/consent/agreement', timestamp: '2024-01-01T00:00:00Z' } });
     expect(spring[0]).toMatchObject({ pointer: '/requestId', expected: 'required property "requestId"', actual: '(absent)' });
   });
 

@@ -8,12 +8,14 @@ import addFormatsModule from 'ajv-formats';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import { Validator as OpenApiDocumentValidator } from '@seriousme/openapi-schema-validator';
+import { openapiLine } from '../../contract/load.ts';
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
 import { requestLogger } from '../log.ts';
 import type { AccessToken } from '../state.ts';
 import { refuse } from './auth.ts';
-import { errorFamily, familyError, type SimResponse } from './errors.ts';
+import { errorFamily, familyError, unauthorized, type SimResponse } from './errors.ts';
 import { createConsent } from './handlers/agreement.ts';
 import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID, revokeConsentByID } from './handlers/debt.ts';
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
@@ -63,6 +65,16 @@ function forRequestValidation(definition: Document): Document {
   return copy;
 }
 
+/** The effective contract must be a valid OpenAPI document of its own line (3.0 or 3.1). */
+async function checkDefinition(definition: Document): Promise<void> {
+  const line = openapiLine(definition);
+  const { valid, errors } = await new OpenApiDocumentValidator().validate(structuredClone(definition) as never);
+  if (!valid) {
+    const list = typeof errors === 'string' ? [errors] : (errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+    throw new Error(`The effective contract is not valid OpenAPI ${line}:\n  ${list.join('\n  ')}`);
+  }
+}
+
 const safeDecode = (s: string): string => {
   try {
     return decodeURIComponent(s);
@@ -87,28 +99,31 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     return token;
   };
 
+  const schemes = Object.keys(definition.components?.securitySchemes ?? {});
+  await checkDefinition(definition);
   const api = new OpenAPIBackend({
     definition: forRequestValidation(definition),
+    // openapi-backend 5 validates a definition as OpenAPI 3.0 only; checkDefinition() has validated
+    // it at its own line (3.0 or 3.1), so init() skips that (`quick`), and the request validators
+    // are compiled right after, as init() would.
+    quick: true,
     customizeAjv: (ajv) => addFormats(ajv),
     strict: true,
     validate: true,
     apiRoot: '/',
-    securityHandlers: {
-      OAuth2: bearer,
-      OAuth2_Authorization_code_flow: bearer,
-      OAuth2_Client_credential: bearer,
-    },
+    // Every scheme of the contract version served takes a bearer token (3770c4e adds `NOGI Oauth service`).
+    securityHandlers: Object.fromEntries(schemes.map((name) => [name, bearer])),
     handlers: {
       ...Object.fromEntries(Object.entries(handlers).map(([operationId, handler]) => [
         operationId,
         async (c: Context, _req: ApiRequest, res: ApiResponse): Promise<SimResponse> => {
           const operation = ctx.catalogue.operation(operationId);
-          const token = (c.security.OAuth2 || c.security.OAuth2_Authorization_code_flow || c.security.OAuth2_Client_credential) as AccessToken;
+          const token = schemes.map((name) => c.security[name]).find(Boolean) as AccessToken;
           res.locals.clientId = token.clientId;
           const fault = ctx.state.takeFault(operationId, token.clientId);
           if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
           if (fault?.status) {
-            if (fault.status === 401 && operation.errorFamily === 'spring') return { status: 401 };
+            if (fault.status === 401 && operation.errorFamily !== 'debt') return unauthorized(ctx, operationId, meta(c, res), 'Simulated 401 (fault switch)');
             const [message, code] = fault.status >= 500
               ? ['An unexpected server error occurred (simulated by a fault switch)', 'server error']
               : [`Simulated ${fault.status} (fault switch)`, fault.status === 400 ? 'bad request' : 'invalid access token'];
@@ -123,7 +138,9 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
       ])),
       unauthorizedHandler: (c: Context, _req: ApiRequest, res: ApiResponse): SimResponse => {
         const op = c.operation.operationId!;
-        if (errorFamily(ctx, op, c.request.path) === 'spring') return { status: 401 };
+        if (errorFamily(ctx, op, c.request.path) !== 'debt') {
+          return unauthorized(ctx, op, meta(c, res), 'A valid Bearer access token with the operation\'s audience and scope is required');
+        }
         const m = meta(c, res);
         const has = header(c.request.headers.authorization);
         // A header that is not "Bearer <token>" is a malformed request (400), not a bad token.
@@ -158,6 +175,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     },
   });
   await api.init();
+  api.validator.preCompileRequestValidators();
   precompileRouter(api);
 
   // The request goes through what were Express middleware, in the same order, as plain functions

@@ -1,7 +1,8 @@
 /**
- * Error bodies in the two shapes the contract documents: SpringErrorSchema (Agreement and Feed
- * APIs, Spring's default error body) and `error` (Debt API). Which one an operation answers is its
- * error family in the catalogue.
+ * Error bodies in the shapes the contract documents: SpringErrorSchema (Spring's default error
+ * body: the Feed API, and b68fec2's Agreement API), ProblemDetailWithErrorReference (RFC 9457
+ * problem details, 3770c4e's Agreement API) and `error` (Debt API). Which one an operation answers
+ * is its error family in the catalogue of the contract version the simulator serves.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
@@ -28,6 +29,18 @@ export function springError(ctx: SimContext, status: number, path: string, messa
   };
 }
 
+/**
+ * RFC 9457 problem details as Spring's ProblemDetail writes them, plus `errorReference`, the id
+ * NoGi's support looks an error up by (3770c4e: "Error reference used for support").
+ */
+export function problemError(status: number, path: string, detail: string): SimResponse {
+  return {
+    status,
+    contentType: 'application/problem+json',
+    body: { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail, instance: path, errorReference: randomUUID() },
+  };
+}
+
 /** Debt API `error` body; trace_id is the X-Trace-ID request header when given. */
 export function debtError(ctx: SimContext, status: number, traceId: string | undefined, error: string, description: string): SimResponse {
   return { status, body: { error, error_description: description, trace_id: traceId || randomUUID(), timestamp: iso(ctx) } };
@@ -44,9 +57,19 @@ export function errorFamily(ctx: SimContext, operationId: string | undefined, pa
 
 /** The documented error body of an operation's family. */
 export function familyError(ctx: SimContext, operationId: string | undefined, status: number, req: { path: string; traceId?: string }, message: string, debtCode?: string): SimResponse {
-  if (errorFamily(ctx, operationId, req.path) === 'debt') {
+  const family = errorFamily(ctx, operationId, req.path);
+  if (family === 'debt') {
     const code = debtCode ?? (status >= 500 ? 'server error' : status === 400 ? 'bad request' : 'invalid access token');
     return debtError(ctx, status, req.traceId, code, message);
   }
+  if (family === 'problem') return problemError(status, req.path, message);
   return springError(ctx, status, req.path, message);
+}
+
+/**
+ * A 401: bare where the contract documents no body for it (b68fec2's Spring operations), else the
+ * family's body (3770c4e's Agreement API documents problem details on 401).
+ */
+export function unauthorized(ctx: SimContext, operationId: string, req: { path: string; traceId?: string }, message: string): SimResponse {
+  return ctx.catalogue.operation(operationId).unauthorizedBody ? familyError(ctx, operationId, 401, req, message) : { status: 401 };
 }

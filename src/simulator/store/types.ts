@@ -6,7 +6,7 @@
  * Times are epoch milliseconds of the simulator's clock, passed in by the caller.
  */
 import type { ServiceName } from '../../contract/catalogue.ts';
-import type { DebtScope, FeedEvent as ContractFeedEvent } from '../../contract/schemas.ts';
+import type { ConsentScope, DebtScope, FeedEvent as ContractFeedEvent } from '../../contract/schemas.ts';
 import type { SimClient } from '../fixtures.ts';
 
 export interface AccessToken {
@@ -45,7 +45,8 @@ export interface Consent {
   id: string;
   clientId: string;
   nin: string;
-  scope: DebtScope;
+  /** A regular consent's is a debt scope; an integrated one may be 3770c4e's monitoring scope. */
+  scope: ConsentScope;
   createdAt: number;
   expiresAt: number;
   singleUse: boolean;

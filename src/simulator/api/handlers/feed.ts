@@ -12,7 +12,7 @@
  *   events within the 7 days of retention; 0 when the client has none. One indexed query each.
  */
 import type { FeedWindow } from '../../store/types.ts';
-import { springError, type SimResponse } from '../errors.ts';
+import { familyError, type SimResponse } from '../errors.ts';
 import type { Call } from './types.ts';
 
 export const MAX_LIMIT = 1000;
@@ -32,8 +32,8 @@ export async function feed(call: Call): Promise<SimResponse> {
   const q = call.c.request.query as Record<string, unknown>;
   const from = strictInteger(q.fromSequenceNr);
   const limit = strictInteger(q.limit);
-  if (from === undefined || from < 0) return springError(call.sim, 400, call.path, 'fromSequenceNr must be an integer of 0 or more');
-  if (limit === undefined || limit < 1) return springError(call.sim, 400, call.path, 'limit must be an integer of 1 or more');
+  if (from === undefined || from < 0) return familyError(call.sim, call.operation.operationId, 400, call, 'fromSequenceNr must be an integer of 0 or more');
+  if (limit === undefined || limit < 1) return familyError(call.sim, call.operation.operationId, 400, call, 'limit must be an integer of 1 or more');
   const w = windowOf(call);
   const page = await call.sim.state.feedPage(w, from, Math.min(limit, MAX_LIMIT));
   const newest = page.length ? 0 : (await call.sim.state.store.sequenceBounds(w)).last;
