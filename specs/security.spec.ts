@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, step, tags, test, type Tokens } from '../fixtures/nogi.ts';
 import { getCatalogue, type ServiceName } from '../src/contract/catalogue.ts';
+import { readErrorBody } from '../src/contract/error-bodies.ts';
 import type { NoGiClient } from '../src/client/nogi-client.ts';
 import type { Target } from '../src/config/target.ts';
 
@@ -154,7 +155,9 @@ test.describe('malformed registrations the Agreement API must refuse with 400', 
         body: typeof body === 'object' && body && 'client_consent_id' in body ? { ...body, client_consent_id: randomUUID() } : body,
       });
       expect(refused.status).toBe(400);
-      expect((refused.body as { path?: string }).path, 'Spring\'s error body names the request path').toBe(new URL(refused.url).pathname);
+      // Spring's body names the path in `path` (b68fec2), problem details in `instance` (3770c4e).
+      const error = readErrorBody((await getCatalogue()).operation('createConsent').errorFamily, refused.body);
+      expect(error.path, 'the error body names the request path').toBe(new URL(refused.url).pathname);
     });
   }
 });

@@ -7,6 +7,7 @@
  */
 import { classifyAuthorization, getContracts, mediaType, requestPassesContract, statefulFindings, type CheckedExchange, type ContractFinding, type RequestToCheck } from '../contract/index.ts';
 import { getCatalogue, type CatalogueOperation, type ContractName, type HostName } from '../contract/catalogue.ts';
+import { readErrorBody } from '../contract/error-bodies.ts';
 import type {
   ConsentStatus,
   CreateConsentRequest,
@@ -50,6 +51,8 @@ export interface Exchange {
   sentAuthorization: 'none' | 'bearer' | 'basic' | 'malformed';
   durationMs: number;
   findings: ContractFinding[];
+  /** An error answer's support reference (3770c4e: `errorReference`), logged as a trace id would be. */
+  errorReference?: { field: string; value: string };
 }
 
 export interface ApiResult<T> extends Exchange {
@@ -275,7 +278,9 @@ export class NoGiClient {
       registerSecret(token.access_token);
       registerSecret(token.id_token);
     }
+    const error = op && status >= 400 ? readErrorBody(op.errorFamily, body) : {};
     return {
+      ...(error.reference ? { errorReference: { field: error.referenceField!, value: error.reference } } : {}),
       operationId: op?.operationId,
       contract: op?.contract ?? (host === 'api' ? 'api' : 'oauth'),
       method,

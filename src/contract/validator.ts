@@ -264,7 +264,12 @@ export class ContractValidator {
     }
     const range = ranges.find((r) => matchesMediaRange(r, actualType));
     if (!range) {
-      findings.push({ check: 'content_type_conformance', severity: 'error', rule: rule(`${status} content`), pointer: 'content-type', expected: ranges.join(' or '), actual: actualType || '(none)' });
+      // Name the schema each documented type carries: a body in another version's format reads as such.
+      const expected = ranges.map((r) => {
+        const ref = (content[r]?.schema as OpenAPIV3.ReferenceObject | undefined)?.$ref;
+        return ref ? `${r} (${ref.split('/').at(-1)})` : r;
+      }).join(' or ');
+      findings.push({ check: 'content_type_conformance', severity: 'error', rule: rule(`${status} content`), pointer: 'content-type', expected, actual: actualType || '(none)' });
       return findings;
     }
     const schema = content[range]?.schema;

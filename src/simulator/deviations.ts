@@ -103,6 +103,17 @@ const table = {
     appliesTo: (op) => op.errorFamily === 'debt',
     rewrite: ({ authenticated }) => (authenticated ? undefined : { status: 401 }),
   },
+  'problem-without-error-reference': {
+    description: 'Problem-details errors (3770c4e\'s Agreement API) leave out errorReference',
+    breaks: 'ProblemDetailWithErrorReference carries errorReference, "used for support" (3770c4e; errata S5 requires it)',
+    appliesTo: (op) => op.errorFamily === 'problem',
+    rewrite: ({ response }) => {
+      const body = jsonObject(response.body);
+      if (response.status < 400 || !body || !('errorReference' in body)) return undefined;
+      const { errorReference: _dropped, ...rest } = body;
+      return { ...response, body: rest };
+    },
+  },
   'redirect-unregistered': {
     description: 'GET /oauth2/auth redirects to an unregistered redirect_uri instead of an error page',
     breaks: 'the auth endpoint redirects only to a registered redirect_uri (auth-endpoint.md, RFC 6749 section 3.1.2.4)',

@@ -6,10 +6,14 @@
  *
  * `names`: what the failure must say (regular expressions over the test's error messages).
  */
+import { currentContractVersion, readVersionIndex, type ContractVersion } from '../../src/contract/load.ts';
 import type { DeviationName } from '../../src/simulator/index.ts';
 
 export interface SelfTestCase {
-  deviation: DeviationName;
+  /** A deviation switched on in the simulator... */
+  deviation?: DeviationName;
+  /** ...or the simulator serving another contract version than the suite judges by. */
+  contract?: ContractVersion;
   /** The conformance test(s) that must catch it (a title grep). */
   grep: RegExp;
   names: string[];
@@ -26,4 +30,22 @@ export const selfTestCases: SelfTestCase[] = [
   { deviation: 'wrong-audience-accepted', grep: /a token for another audience/, names: ['a consent\\.create token \\(agreement audience\\) must not read debt'] },
   { deviation: 'debt-invalid-token-401', grep: /no token is refused/, names: ['status_code_conformance', 'getDebtWithConsentID', 'one of 200, 400, 403, 500'] },
   { deviation: 'redirect-unregistered', grep: /unregistered redirect_uri/, names: ['an error page, never a redirect'] },
+  ...contractCases(currentContractVersion()),
 ];
+
+/**
+ * The contract version is an axis too: a provider on another version than the one the suite
+ * judges by fails on the Agreement API's errors (b68fec2: Spring's body as application/json;
+ * 3770c4e: problem details as application/problem+json), naming the content type and the schema.
+ * Under 3770c4e, problem details without their errorReference are caught as well.
+ */
+function contractCases(judging: ContractVersion): SelfTestCase[] {
+  const expected = judging === '3770c4e' ? 'application/problem\\+json \\(ProblemDetailWithErrorReference\\)' : 'application/json \\(SpringErrorSchema\\)';
+  const others = readVersionIndex().versions.filter((v) => v !== judging && (v === 'b68fec2' || v === '3770c4e'));
+  return [
+    ...others.map((contract) => ({ contract, grep: /malformed registrations .* an invalid NIN/, names: ['content_type_conformance', 'createConsent 400', expected] })),
+    ...(judging === '3770c4e'
+      ? [{ deviation: 'problem-without-error-reference' as const, grep: /malformed registrations .* an invalid NIN/, names: ['response_schema_conformance', 'required property "errorReference"'] }]
+      : []),
+  ];
+}

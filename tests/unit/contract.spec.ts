@@ -137,7 +137,7 @@ test.describe('the errata overlay', () => {
     expect(check(400, 'application/problem+json', { ...problem, title: 7 }).map((f) => f.pointer)).toEqual(['/title']);
     // The July format under the September contract: the wrong content type, named.
     const spring = { timestamp: '2026-01-01T00:00:00Z', status: 400, error: 'Bad Request', message: 'x', path: '/v1/consent/agreement', requestId: 'r' };
-    expect(check(400, 'application/json', spring).map((f) => `${f.check} ${f.expected}`)).toEqual(['content_type_conformance application/problem+json']);
+    expect(check(400, 'application/json', spring).map((f) => `${f.check} ${f.expected}`)).toEqual(['content_type_conformance application/problem+json (ProblemDetailWithErrorReference)']);
     expect(check(401, 'application/problem+json', problem)).toEqual([]);
     // ...and the September format under the July contract.
     const july = (await getContracts({ version: JULY })).api;
