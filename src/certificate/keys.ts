@@ -65,7 +65,25 @@ async function describe(privateKey: KeyObject, development: boolean, origin: str
   for (const part of [privateJwk.d, privateJwk.p, privateJwk.q, privateJwk.dp, privateJwk.dq, privateJwk.qi]) registerSecret(part);
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = await exportJWK(createPublicKey(privateKey));
   const kid = await calculateJwkThumbprint(publicJwk);
-  return { privateKey, publicJwk: { ...publicJwk, alg, kid, use: 'sig' }, alg, kid, development, origin };
+  // The public JWK says it is a development key, so `verify --key` can say so too (RFC 7517 §4 allows own members).
+  const marker = development ? { [DEVELOPMENT_MEMBER]: true } : {};
+  return { privateKey, publicJwk: { ...publicJwk, alg, kid, use: 'sig', ...marker }, alg, kid, development, origin };
+}
+
+/** The member that marks a development key's public JWK. */
+export const DEVELOPMENT_MEMBER = 'nogi_development';
+
+/** The RFC 7638 thumbprint of a key's public half: the name of a key that cannot be borrowed, unlike a kid. */
+export const thumbprintOf = (key: Parameters<typeof calculateJwkThumbprint>[0]): Promise<string> => calculateJwkThumbprint(key);
+
+/** The thumbprint of the development key kept in `file`, if there is one. */
+export async function developmentThumbprint(file: string): Promise<string | undefined> {
+  if (!existsSync(file)) return undefined;
+  try {
+    return await thumbprintOf(parseKey(readFileSync(file, 'utf8'), 'private', file));
+  } catch {
+    return undefined;
+  }
 }
 
 export const devKeyFile = (env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string =>

@@ -5,9 +5,9 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import canonicalize from 'canonicalize';
-import { CompactSign, compactVerify, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import { CompactSign, compactVerify, createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
 import { CERTIFICATE_TYPE, certifiedContracts, contractHashes, type Certificate, type ContractKey } from './document.ts';
-import type { SigningKey } from './keys.ts';
+import { DEVELOPMENT_MEMBER, developmentThumbprint, thumbprintOf, type SigningKey } from './keys.ts';
 
 export const JWS_TYPE = 'nogi-certificate+jws';
 
@@ -27,13 +27,17 @@ export interface VerifyOptions {
   /** A public (or private) key; or a JWKS (URL) resolved by the header's kid. */
   key?: KeyObject;
   jwks?: JWTVerifyGetKey;
+  /** The key file's own members when it is a JWK (its kid, a development marker); never trusted for the signature. */
+  keyJwk?: JWK;
+  /** This machine's development key (keys.ts devKeyFile): a key with its thumbprint is a development key. */
+  developmentKeyFile?: string;
   /** A contracts folder laid out as this suite's, to compare the hashes with (default: this suite's). */
   contractsDir?: string;
   now?: Date;
 }
 
 export interface VerifyCheck {
-  name: 'signature' | 'document' | 'contracts' | 'expiry';
+  name: 'signature' | 'key' | 'document' | 'contracts' | 'expiry';
   ok: boolean;
   detail: string;
 }
@@ -58,6 +62,14 @@ function contractsCheck(certificate: Certificate, dir?: string): VerifyCheck {
     : { name: 'contracts', ok: true, detail: `contract version ${version}: the provider's document, its errata and the OAuth contract match` };
 }
 
+/** The JWK of a key set whose thumbprint is `thumbprint`, for its kid and marker. */
+async function jwkWithThumbprint(set: JSONWebKeySet | undefined, thumbprint: string): Promise<JWK | undefined> {
+  for (const jwk of set?.keys ?? []) {
+    if (await thumbprintOf(jwk).catch(() => undefined) === thumbprint) return jwk;
+  }
+  return undefined;
+}
+
 export const jwksFromUrl = (url: string): JWTVerifyGetKey => createRemoteJWKSet(new URL(url)) as JWTVerifyGetKey;
 
 /** Each check with its reason; later checks run only on a certificate whose signature holds. */
@@ -65,14 +77,26 @@ export async function verifyCertificate(jws: string, options: VerifyOptions): Pr
   const checks: VerifyCheck[] = [];
   const done = (certificate?: Certificate): VerifyOutcome => ({ ok: checks.every((c) => c.ok), checks, certificate });
   let payload: Uint8Array;
+  let development: boolean;
   try {
     const header = decodeProtectedHeader(jws.trim());
     if (header.typ !== JWS_TYPE) throw new Error(`the JWS header's typ is ${String(header.typ)}, not ${JWS_TYPE}`);
-    // A private key verifies as its public half.
-    const key = options.key ? (options.key.type === 'private' ? createPublicKey(options.key) : options.key) : options.jwks;
+    // A private key verifies as its public half; a JWKS gives the key its header's kid picks.
+    const key = options.key
+      ? (options.key.type === 'private' ? createPublicKey(options.key) : options.key)
+      : options.jwks ? await options.jwks({ ...header, alg: String(header.alg) }, { payload: '', signature: '' }) : undefined;
     if (!key) throw new Error('no key to verify with (give --key or --jwks)');
-    ({ payload } = await compactVerify(jws.trim(), key as Parameters<typeof compactVerify>[1]));
-    checks.push({ name: 'signature', ok: true, detail: `signed with key ${String(header.kid ?? '(no kid)')} (${String(header.alg)})` });
+    if (key instanceof Uint8Array) throw new Error('a shared secret cannot name who signed: give a public key');
+    ({ payload } = await compactVerify(jws.trim(), key));
+    // The header's kid is the signer's claim; the key that verified is named by its own thumbprint.
+    const thumbprint = await thumbprintOf(key);
+    const own = options.key ? options.keyJwk : await jwkWithThumbprint((options.jwks as { jwks?: () => JSONWebKeySet | undefined }).jwks?.(), thumbprint);
+    development = (own as Record<string, unknown> | undefined)?.[DEVELOPMENT_MEMBER] === true
+      || (options.developmentKeyFile !== undefined && thumbprint === await developmentThumbprint(options.developmentKeyFile));
+    checks.push({ name: 'signature', ok: true, detail: `verified with key ${thumbprint} (RFC 7638 thumbprint, ${String(header.alg)}), ${development ? 'a DEVELOPMENT key' : 'not marked as a development key'}` });
+    if (header.kid !== undefined && header.kid !== thumbprint && header.kid !== own?.kid) {
+      checks.push({ name: 'key', ok: false, detail: `the header names key ${String(header.kid)}, but the key that verified is ${thumbprint}${own?.kid ? ` (kid ${own.kid})` : ''}: the certificate misnames its signer` });
+    }
   } catch (error) {
     const reason = error instanceof joseErrors.JWSSignatureVerificationFailed
       ? 'the signature does not match the content: the certificate was changed after signing, or signed with another key'
@@ -86,6 +110,7 @@ export async function verifyCertificate(jws: string, options: VerifyOptions): Pr
     certificate = JSON.parse(text) as Certificate;
     if (certificate.type !== CERTIFICATE_TYPE) throw new Error(`type is ${String(certificate.type)}, not ${CERTIFICATE_TYPE}`);
     if (canonicalJson(certificate) !== text) throw new Error('the payload is not in canonical (RFC 8785) form');
+    if (development && !certificate.development) throw new Error('a development key signed it, but the certificate says it is not a development certificate');
     checks.push({ name: 'document', ok: true, detail: `${certificate.source} certificate${certificate.development ? ' (DEVELOPMENT key: proves nothing to a third party)' : ''}, score ${certificate.score.percent}%` });
   } catch (error) {
     checks.push({ name: 'document', ok: false, detail: (error as Error).message });

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KeyError, parseKey } from '../certificate/keys.ts';
+import { devKeyFile, KeyError, parseKey } from '../certificate/keys.ts';
 import { jwksFromUrl, verifyCertificate, type VerifyOptions } from '../certificate/sign.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
@@ -21,12 +21,14 @@ export async function verify(file: string, options: Pick<CliOptions, 'key' | 'jw
     err(`${file}: no such file`);
     return ExitCode.config;
   }
-  const checks: VerifyOptions = {};
+  const checks: VerifyOptions = { developmentKeyFile: devKeyFile(process.env, cwd) };
   try {
     if (options.key) {
       const keyPath = resolve(cwd, options.key);
       if (!existsSync(keyPath)) throw new KeyError(`--key ${options.key}: no such file`);
-      checks.key = parseKey(readFileSync(keyPath, 'utf8'), 'public', `--key ${options.key}`);
+      const text = readFileSync(keyPath, 'utf8');
+      checks.key = parseKey(text, 'public', `--key ${options.key}`);
+      if (text.trim().startsWith('{')) checks.keyJwk = JSON.parse(text) as VerifyOptions['keyJwk'];
     } else {
       checks.jwks = jwksFromUrl(options.jwks!);
     }

@@ -153,6 +153,38 @@ test.describe('certificates', () => {
     expect(outcome.checks).toEqual([expect.objectContaining({ name: 'signature', ok: false })]);
   });
 
+  test('verify names the key that verified by its thumbprint, never the kid the header borrows', async () => {
+    const genuine = await loadSigningKey(undefined, env, dir);
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const attacker = await loadSigningKey(undefined, { ...env, NOGI_CERT_SIGNING_JWK: JSON.stringify(await exportJWK(privateKey)) }, dir);
+    const cert = buildCertificate({ source: 'gate', checks: [{ id: 'a', title: 'a', verdict: 'pass' }], target: { name: 'mock', accessBaseUrl: null, apiBaseUrl: null }, development: false, validDays: 30, env });
+    writeFileSync(join(dir, 'forged.jws'), await signCertificate(cert, { ...attacker, kid: genuine.kid }));
+    writeFileSync(join(dir, 'attacker.public.jwk'), JSON.stringify(attacker.publicJwk));
+    const verifyPrinting = async (argv: string[]): Promise<{ code: number; text: string }> => {
+      let text = '';
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = ((chunk: string) => { text += chunk; return true; }) as typeof process.stdout.write;
+      try {
+        return { code: await runCommandLine(['verify', ...argv], { ...env }, dir), text };
+      } finally {
+        process.stdout.write = write;
+      }
+    };
+    const forged = await verifyPrinting([join(dir, 'forged.jws'), '--key', join(dir, 'attacker.public.jwk')]);
+    const signatureLine = forged.text.split('\n').find((l) => l.includes('signature:'))!;
+    expect(signatureLine).toContain(`verified with key ${attacker.kid}`);
+    expect(signatureLine).toContain('not marked as a development key');
+    expect(forged.text).not.toContain(`with key ${genuine.kid}`);
+    // The borrowed kid is reported, and the certificate does not verify.
+    expect(forged.text).toContain(`✗ key: the header names key ${genuine.kid}, but the key that verified is ${attacker.kid}`);
+    expect(forged.code).toBe(1);
+    // The development key's own certificate says so on the signature line.
+    await certifyQuietly([]);
+    const own = await verifyPrinting([join(reports, 'certificate.jws'), '--key', join(reports, 'certificate-key.public.jwk')]);
+    expect(own.text).toContain(`✓ signature: verified with key ${genuine.kid} (RFC 7638 thumbprint, ES256), a DEVELOPMENT key`);
+    expect(own.code).toBe(0);
+  });
+
   test('a user key from NOGI_CERT_SIGNING_JWK signs a non-development certificate', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { extractable: true });
     env.NOGI_CERT_SIGNING_JWK = JSON.stringify(await exportJWK(privateKey));
@@ -194,6 +226,8 @@ test.describe('certificates', () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
       const outcome = await verifyCertificate(readFileSync(join(reports, 'certificate.jws'), 'utf8'), { jwks: jwksFromUrl(url) });
       expect(outcome.checks.filter((c) => !c.ok)).toEqual([]);
+      // The key the set resolved is named by its thumbprint, and its development marker is read.
+      expect(outcome.checks[0]!.detail).toBe(`verified with key ${String(publicJwk.kid)} (RFC 7638 thumbprint, ES256), a DEVELOPMENT key`);
       const onlyOther = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [other] })));
       await new Promise<void>((resolve) => onlyOther.listen(0, '127.0.0.1', resolve));
       try {
