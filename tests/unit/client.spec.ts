@@ -170,14 +170,14 @@ test('strict mode turns unlisted properties from warnings into errors', async ()
 test('malformed bodies are sent as they are and still validated; no redirect is followed', async () => {
   const nogi = new NoGiClient(playwrightTransport(context), { accessBaseUrl: server.url, apiBaseUrl: server.url });
   server.replies.push(
-    { status: 400, body: { timestamp: '2024-01-01T00:00:00Z', status: 400, error: 'Bad Request', path: '/v1/consent/agreement', requestId: 'r' } },
+    { status: 400, contentType: 'application/problem+json', body: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'body is not JSON', instance: '/v1/consent/agreement', errorReference: 'r-1' } },
     { status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } },
   );
   const refused = await nogi.call('createConsent', { body: '{"nin": ' });
   expect(server.seen[0]).toMatchObject({ method: 'PUT', body: '{"nin": ' });
   expect(server.seen[0]!.headers['content-type']).toBe('application/json');
   expect(server.seen[0]!.headers.authorization, 'no Authorization unless given').toBeUndefined();
-  expect(refused).toMatchObject({ ok: false, status: 400, findings: [] });
+  expect(refused).toMatchObject({ ok: false, status: 400, findings: [], errorReference: { field: 'errorReference', value: 'r-1' } });
   const redirected = await nogi.request('api', 'GET', '/v1/debt');
   expect(redirected.status).toBe(302);
   expect(redirected.findings[0]).toMatchObject({ check: 'status_code_conformance' });

@@ -58,7 +58,7 @@ test.describe('the cross-check catches a pact that drifts from the contract', ()
       i.response.body!.contentType = 'text/plain';
       i.response.headers = { 'Content-Type': ['text/plain'] };
     });
-    expect(found.join('\n')).toMatch(/content_type_conformance.*expected application\/json, got text\/plain/);
+    expect(found.join('\n')).toMatch(/content_type_conformance.*expected application\/json \(consent_status\), got text\/plain/);
   });
 
   test('a path that is no operation', async () => {
