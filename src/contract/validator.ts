@@ -134,7 +134,22 @@ function pointerGet(data: unknown, pointer: string): unknown {
   return cur;
 }
 
-const show = (value: unknown): string => (value === undefined ? '(absent)' : JSON.stringify(value));
+/** How much of a value a finding shows: a client's body may nest without end (5,000 levels overflow the stack). */
+const SHOW = { depth: 8, entries: 50, chars: 1000 };
+
+/** A value as JSON for a finding, cut at SHOW's bounds (deeper levels as {…} or […]). */
+function show(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  const cut = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return v.length > SHOW.chars ? `${v.slice(0, SHOW.chars)}…` : v;
+    if (!v || typeof v !== 'object') return v;
+    if (depth >= SHOW.depth) return Array.isArray(v) ? '[…]' : '{…}';
+    if (Array.isArray(v)) return v.slice(0, SHOW.entries).map((x) => cut(x, depth + 1));
+    return Object.fromEntries(Object.entries(v).slice(0, SHOW.entries).map(([k, x]) => [k, cut(x, depth + 1)]));
+  };
+  const text = JSON.stringify(cut(value, 0)) ?? String(value);
+  return text.length > SHOW.chars ? `${text.slice(0, SHOW.chars)}…` : text;
+}
 
 export class ContractValidator {
   readonly operations: Operation[] = [];

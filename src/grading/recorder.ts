@@ -62,16 +62,22 @@ export interface RecordedExchange {
   note?: string;
 }
 
-/** The recording is bounded: this many exchanges per client, strings clipped to MAX_STRING. */
+/** The recording is bounded: this many exchanges per client, strings clipped to MAX_STRING, bodies to MAX_DEPTH levels. */
 const MAX_PER_CLIENT = 5000;
 const MAX_STRING = 512;
+const MAX_DEPTH = 32;
 
-/** Long strings (a 12 kB `state`, say) clipped, so a client's recording stays small whatever it sends. */
-function clipStrings(v: unknown): unknown {
+/**
+ * A copy with long strings (a 12 kB `state`, say) clipped and levels past MAX_DEPTH replaced by a
+ * note, so a client's recording stays small whatever it sends, and a body nested 5,000 deep
+ * neither overflows the stack here nor later, where the recording is judged and served as JSON.
+ */
+function clip(v: unknown, depth = 0): unknown {
   if (typeof v === 'string') return v.length > MAX_STRING ? `${v.slice(0, 64)}… (${v.length} characters)` : v;
-  if (Array.isArray(v)) return v.map(clipStrings);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clipStrings(x)]));
-  return v;
+  if (!v || typeof v !== 'object') return v;
+  if (depth >= MAX_DEPTH) return `(nested deeper than ${MAX_DEPTH} levels: not recorded)`;
+  if (Array.isArray(v)) return v.map((x) => clip(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clip(x, depth + 1)]));
 }
 
 export class Recorder {
@@ -81,7 +87,7 @@ export class Recorder {
   add(e: Omit<RecordedExchange, 'seq'>): void {
     if (!e.clientId) return;
     const list = this.byClient.get(e.clientId) ?? [];
-    list.push(redactValue(clipStrings({ ...e, seq: ++this.seq }) as RecordedExchange));
+    list.push(redactValue(clip({ ...e, seq: ++this.seq }) as RecordedExchange));
     if (list.length > MAX_PER_CLIENT) list.shift();
     this.byClient.set(e.clientId, list);
   }
@@ -132,7 +138,6 @@ function basicClientId(authorization: string | undefined): string | undefined {
   }
 }
 
-const copy = (v: unknown): unknown => (v === undefined ? undefined : structuredClone(v));
 
 export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
   const recorder = recorderOf(ctx);
@@ -145,7 +150,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
     const at = Date.now();
     const simAt = ctx.state.clock.now();
     // The API's JSON parser ran before this middleware: keep the body as the client sent it.
-    const bodyBefore = copy(req.body);
+    const bodyBefore = clip(req.body);
     const authorization = header(req.headers.authorization);
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     // Asked for now, before the handler runs: the store answers in the order it is asked.

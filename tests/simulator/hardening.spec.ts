@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { decodeJwt } from 'jose';
 import { authorizeOverHttp } from '../../src/drivers/simulator-http.ts';
-import { browserCookie, clients, credentials, NIN, useSimulator } from './helpers.ts';
+import { browserCookie, clients, credentials, NIN, SimHarness, useSimulator } from './helpers.ts';
 
 const h = useSimulator();
 const a = clients.a;
@@ -110,4 +110,29 @@ test('feed integers are strict as Spring parses a long: 0x10, 1e3 and 1.5 are 40
     expect((await h.api('GET', `/feed/v1/consent?fromSequenceNr=0&limit=${bad}`, { token: feed })).status, `limit=${bad}`).toBe(400);
   }
   expect((await h.api('GET', '/feed/v1/consent?fromSequenceNr=16&limit=5', { token: feed })).status).toBe(200);
+});
+
+test('bad JSON of any depth or size is a 400 with a JSON error body, in test mode and without it', async () => {
+  const plain = await new SimHarness().start({ testMode: false });
+  try {
+    for (const [mode, sim] of [['test mode', h], ['without test mode', plain]] as const) {
+      const token = await sim.token(a, 'agreement', 'consent.create');
+      const bodies = {
+        'nested arrays': `${'['.repeat(5000)}${']'.repeat(5000)}`,
+        'nested objects': `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+        'nested inside a valid body': JSON.stringify({ nin: NIN, scope_of_consent: 'debt.unsecured.presentation', consent_duration_days: 30, client_consent_id: 'deep' }).replace(/}$/, `,"extra":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`),
+        '1 MB': JSON.stringify({ nin: NIN, padding: 'x'.repeat(1024 * 1024) }),
+      };
+      for (const [name, body] of Object.entries(bodies)) {
+        const r = await sim.api('PUT', '/v1/consent/agreement', { token, body, headers: { 'content-type': 'application/json' } });
+        expect(r.status, `${mode}, ${name}`).toBe(400);
+        expect(r.headers['content-type'], `${mode}, ${name}`).toMatch(/^application\/(problem\+)?json/);
+        expect(typeof r.body, `${mode}, ${name}`).toBe('object');
+      }
+      // And it keeps answering.
+      expect((await sim.createConsent(token)).status, mode).toBe(200);
+    }
+  } finally {
+    await plain.close();
+  }
 });

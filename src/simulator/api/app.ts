@@ -29,6 +29,29 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 export const BODY_LIMIT = '64kb';
 
+/**
+ * Jackson (the provider's Spring) refuses a JSON document nested deeper than this: its
+ * StreamReadConstraints' default maxNestingDepth since 2.15. Refused before parsing, so nothing
+ * after the parser walks an unbounded depth.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Throws when the JSON text nests deeper than MAX_JSON_DEPTH: one pass over the bytes, brackets outside strings. */
+function checkJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) throw Object.assign(new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, type: 'entity.too.deep' });
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
 const handlers: Record<string, OperationHandler> = {
   createConsent, feed, firstSequenceNr, lastSequenceNr,
   getDebtWithConsentID, getDebtWithAuthCodeToken, revokeConsentByID, getConsentStatusWithID,
@@ -182,7 +205,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
   // on the node:http request (http.ts says why): the request log, the JSON body, the exchange
   // recording (test mode), leniency, then openapi-backend.
   const logRequest = requestLogger('api', ctx.log, (...m) => ctx.metrics.observe(...m));
-  const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }) as unknown as (req: ApiRequest, res: ApiResponse, next: (err?: unknown) => void) => void;
+  const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: checkJsonDepth }) as unknown as (req: ApiRequest, res: ApiResponse, next: (err?: unknown) => void) => void;
   const record = recordExchanges(ctx, 'api') as unknown as (req: ApiRequest, res: ApiResponse, next: () => void) => void;
   const lenient = leniency(ctx);
   const handle = async (req: ApiRequest, res: ApiResponse): Promise<void> => {
