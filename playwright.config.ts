@@ -5,10 +5,12 @@
  * Reports go to reports/.
  */
 import { defineConfig, type PlaywrightTestConfig, type PlaywrightTestProject } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
 import { freePort } from './src/config/ports.ts';
+import { currentContractVersion } from './src/contract/load.ts';
 import type { TargetName } from './src/config/target.ts';
 import type { SelfTest } from './fixtures/nogi.ts';
 import { selfTestCases } from './tests/self/deviations.ts';
@@ -41,6 +43,8 @@ if (startSimulator && !process.env.NOGI_SIM_ACCESS_PORT) {
   process.env.NOGI_SIM_API_PORT = String(await freePort());
   process.env.NOGI_SIM_ADMIN_PORT = String(await freePort());
 }
+// Its admin token likewise: picked here, given to the simulator and (by the environment) to the workers.
+if (startSimulator && !process.env.NOGI_SIM_ADMIN_TOKEN) process.env.NOGI_SIM_ADMIN_TOKEN = randomBytes(24).toString('base64url');
 
 const webServer: PlaywrightTestConfig['webServer'] = startSimulator
   ? [
@@ -52,6 +56,7 @@ const webServer: PlaywrightTestConfig['webServer'] = startSimulator
           NOGI_SIM_ACCESS_PORT: process.env.NOGI_SIM_ACCESS_PORT!,
           NOGI_SIM_API_PORT: process.env.NOGI_SIM_API_PORT!,
           NOGI_SIM_ADMIN_PORT: process.env.NOGI_SIM_ADMIN_PORT!,
+          NOGI_SIM_ADMIN_TOKEN: process.env.NOGI_SIM_ADMIN_TOKEN!,
           NOGI_SIM_TEST_MODE: '1',
           // A run starts from nothing and leaves nothing behind (npm run mock keeps its state on disk).
           NOGI_SIM_STORE: 'memory',
@@ -83,8 +88,13 @@ function selfTestProject(name: string, selfTest: SelfTest, grep?: RegExp): Playw
   return { name, testDir: 'specs', grep, fullyParallel: true, use: { selfTest } as PlaywrightTestProject['use'] };
 }
 
+// Every report names the provider's contract version that judged (NOGI_CONTRACT or the default).
+const contract = currentContractVersion();
+
 export default defineConfig({
   outputDir: `${reports}/test-results`,
+  // Shown in the HTML report's header.
+  metadata: { 'NoGi contract': contract },
   // A target that is not configured stops the run with one message (fixtures/global-setup.ts).
   globalSetup: './fixtures/global-setup.ts',
   timeout: 60_000,
@@ -103,7 +113,7 @@ export default defineConfig({
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
     ['./src/reporting/coverage-reporter.ts', { outputDir: reports }],
-    ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true }],
+    ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true, environmentInfo: { 'NoGi contract': contract } }],
     // Sharded runs (nogi-conformance gate --shard i/n): a blob per shard for `playwright merge-reports`.
     ...(process.env.NOGI_BLOB_REPORT === '1' ? [['blob', { outputDir: `${reports}/blob-report` }] as const] : []),
     // Last: masks what Playwright itself wrote (step titles, snippets) once every report is written.

@@ -9,6 +9,7 @@
  * request path is the one `npm run mock` serves.
  *   npm run bench:auth-memory [-- --requests N --rounds R]      (default 100000 requests, 2 rounds)
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,8 +48,9 @@ const settle = () => new Promise((r) => setTimeout(r, 2_000));
 export async function benchAuthMemory(requests: number, roundCount: number, log: (line: string) => void): Promise<AuthMemoryFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nogi-bench-auth-'));
   const adminPort = await freePort();
-  const sim = await startSimulatorProcess([], { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_ADMIN_PORT: String(adminPort), NOGI_SIM_DATA_DIR: dataDir, NOGI_SIM_STORE: '' });
-  const admin = new SimulatorAdmin(httpTransport, `http://127.0.0.1:${adminPort}`);
+  const adminToken = randomBytes(24).toString('base64url');
+  const sim = await startSimulatorProcess([], { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_ADMIN_PORT: String(adminPort), NOGI_SIM_ADMIN_TOKEN: adminToken, NOGI_SIM_DATA_DIR: dataDir, NOGI_SIM_STORE: '' });
+  const admin = new SimulatorAdmin(httpTransport, `http://127.0.0.1:${adminPort}`, adminToken);
   try {
     const [accessUrl] = sim.urls;
     const client = fixtureClients().a;

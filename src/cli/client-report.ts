@@ -4,6 +4,9 @@
  * Reads the sandbox's judgement of one client (its admin surface: `npm run mock -- --test-mode`)
  * and writes reports/client-report.{md,html,json}. --scenario plays a scenario for the client
  * instead; --reset forgets its recording (start a fresh grading).
+ * Authenticates with the admin token NOGI_SIM_ADMIN_TOKEN; without it, as the client itself
+ * (NOGI_CLIENT_ID / NOGI_CLIENT_SECRET, when the id is --client's): a run-time client reaches its
+ * own grading with its own credentials.
  * Exit: 0 no rule failed (or the score reaches --min-score), 1 otherwise, 2 usage, 3 sandbox unreachable.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +27,11 @@ export async function clientReport(options: Pick<CliOptions, 'client' | 'admin' 
   if (!client) throw new UsageError('--client <client id> is required');
   if (Object.keys(options.set).length && !options.scenario) throw new UsageError('--set gives options to --scenario');
   const adminUrl = (options.admin ?? env.NOGI_ADMIN_BASE_URL ?? 'http://127.0.0.1:4430').replace(/\/+$/, '');
-  const admin = new SimulatorAdmin(httpTransport, adminUrl);
+  const own = env.NOGI_CLIENT_ID && env.NOGI_CLIENT_SECRET && env.NOGI_CLIENT_ID.toLowerCase() === client.toLowerCase()
+    ? { clientId: env.NOGI_CLIENT_ID, clientSecret: env.NOGI_CLIENT_SECRET } : undefined;
+  const credentials = env.NOGI_SIM_ADMIN_TOKEN || own;
+  if (!credentials) throw new UsageError(`the sandbox's admin surface needs NOGI_SIM_ADMIN_TOKEN (printed by the simulator at start), or the client's own NOGI_CLIENT_ID=${client} and NOGI_CLIENT_SECRET`);
+  const admin = new SimulatorAdmin(httpTransport, adminUrl, credentials);
   /** The call's answer, or the exit code: the sandbox refused (its message), or did not answer. */
   const call = async <T>(what: () => Promise<T>): Promise<{ ok: T } | { exit: ExitCode }> => {
     try {

@@ -34,6 +34,21 @@ export interface RunTimeClient {
   redirect_uris: string[];
 }
 
+/**
+ * How an admin call authenticates: the admin token (NOGI_SIM_ADMIN_TOKEN, sent as Bearer), or a
+ * run-time client's own credentials (HTTP Basic), which reach only that client's grading.
+ */
+export type AdminCredentials = string | { clientId: string; clientSecret: string };
+
+/** RFC 6749 section 2.3.1: id and secret form-urlencoded inside the Basic credentials. */
+const formEncode = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
+
+export function adminAuthorization(credentials: AdminCredentials): string {
+  return typeof credentials === 'string'
+    ? `Bearer ${credentials}`
+    : `Basic ${Buffer.from(`${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`).toString('base64')}`;
+}
+
 export class SimulatorAdmin {
   /**
    * With a run-time client id, the clock and the faults are that client's alone (so workers that
@@ -42,6 +57,7 @@ export class SimulatorAdmin {
   constructor(
     private readonly transport: Transport,
     readonly baseUrl: string,
+    private readonly credentials: AdminCredentials,
     readonly clientId?: string,
   ) {}
 
@@ -53,10 +69,15 @@ export class SimulatorAdmin {
     return this.send('POST', '/clients', client) as Promise<RunTimeClient>;
   }
 
+  /** Forgets a run-time client with everything it left (its consents, events, tokens, recording). */
+  deleteClient(clientId: string): Promise<unknown> {
+    return this.send('DELETE', `/clients/${encodeURIComponent(clientId)}`);
+  }
+
   private async send(method: string, path: string, data?: unknown): Promise<unknown> {
     const response = await this.transport.send({
       method, url: `${this.baseUrl}${path}`,
-      headers: data === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { authorization: adminAuthorization(this.credentials), ...(data === undefined ? {} : { 'content-type': 'application/json' }) },
       body: data === undefined ? undefined : JSON.stringify(data),
       timeoutMs: ADMIN_TIMEOUT_MS,
     });

@@ -41,6 +41,8 @@ export interface Target {
   /** Synthetic TestID people with mocked debt (get-started/index.md). */
   nins: { withDebt: string; other: string };
   adminBaseUrl?: string;
+  /** The admin surface's Bearer token (NOGI_SIM_ADMIN_TOKEN); a simulator started for the run has one. */
+  adminToken?: string;
   /** How long the consents feed may lag behind the API before an event counts as missing. */
   feedLagMs: number;
   capabilities: Capabilities;
@@ -174,6 +176,7 @@ export function resolveTarget(catalogue: Catalogue, env: Env = environment(), mo
     clientWithoutAgreement,
     nins,
     adminBaseUrl: adminBaseUrl ? trimSlash(adminBaseUrl) : undefined,
+    adminToken: env.NOGI_SIM_ADMIN_TOKEN || undefined,
     feedLagMs: feedLagSeconds * 1000,
     capabilities: {
       secondClient: Boolean(secondClient),

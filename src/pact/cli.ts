@@ -30,7 +30,7 @@ async function verify(): Promise<number> {
     const { startSimulator } = await import('../simulator/index.ts');
     const sim = await startSimulator({ testMode: true, log: () => {} });
     close = sim.close;
-    targetEnv = { ...env, NOGI_TARGET: 'mock', NOGI_ACCESS_BASE_URL: sim.accessUrl, NOGI_API_BASE_URL: sim.apiUrl, NOGI_ADMIN_BASE_URL: sim.adminUrl };
+    targetEnv = { ...env, NOGI_TARGET: 'mock', NOGI_ACCESS_BASE_URL: sim.accessUrl, NOGI_API_BASE_URL: sim.apiUrl, NOGI_ADMIN_BASE_URL: sim.adminUrl, NOGI_SIM_ADMIN_TOKEN: sim.adminToken };
     console.log(`No target in the environment: verifying against a simulator started on ${sim.apiUrl} (API) and ${sim.accessUrl} (access)`);
   }
   try {

@@ -1,6 +1,18 @@
 /**
- * The admin surface (test mode only, its own port; not part of NoGi). JSON in, JSON out.
+ * The admin surface (test mode only, its own port and bind address, default 127.0.0.1; not part
+ * of NoGi). JSON in, JSON out.
  *
+ * Who may call it (one middleware, adminAuth, over the route table in admin-routes.ts):
+ *   - GET /healthz: anyone (liveness);
+ *   - everything else, /metrics included (its labels name every client): `Authorization: Bearer
+ *     <admin token>` (NOGI_SIM_ADMIN_TOKEN, or the one generated at start); else 401;
+ *   - a run-time client (tenant) with its own credentials (HTTP Basic client_id:client_secret,
+ *     as at the token endpoint) may read and forget its own grading recording and report, list
+ *     the scenarios and play them on itself: the routes marked `tenant` there, for its own id
+ *     only (another's: 403). Fixture clients' secrets are published: they get nothing.
+ *
+ *   GET  /healthz      liveness with the store reachable (open)
+ *   GET  /metrics      Prometheus metrics (any mode with ops; admin token)
  *   GET  /state        summary: clock, deviations, faults, counts, contract violations
  *   GET  /deviations   the deviation names with what each does (and the rule it breaks), and which are on
  *   POST /clock        {"now": ISO-8601 | epoch ms, "freeze"?: boolean} | {"advanceSeconds": n} | {"reset": true}
@@ -26,15 +38,20 @@
  *   POST   /clients/:id/faults     as POST /faults, for this client's requests only
  *   DELETE /clients/:id/faults     clears the client's faults
  *   POST   /clients/:id/reset      forgets the client's consents, events, tokens, codes, sessions, faults, clock
+ *   DELETE /clients/:id            forgets the client itself with all of the above and its recording
+ * Tenants are capped (maxTenants, NOGI_SIM_MAX_TENANTS: 409 past it), their names at
+ * MAX_NAME_CHARS, and the sweep deletes those idle (wall clock) past NOGI_SIM_TENANT_IDLE_DAYS.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { matchAdminRoute } from './admin-routes.ts';
 import type { SimContext } from './context.ts';
 import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './deviations.ts';
 import { requestLogger } from './log.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimClient } from './fixtures.ts';
 import { gradingRouter } from '../grading/admin.ts';
-import type { Fault } from './state.ts';
+import { recorderOf } from '../grading/recorder.ts';
+import { sameSecret, type Fault } from './state.ts';
 
 /**
  * The auth endpoint's fault: its flow ends in a redirect with error=server_error (auth-endpoint.md
@@ -56,16 +73,62 @@ function faultable(ctx: SimContext): Map<string, number[]> {
 class BadRequest extends Error {}
 class NotFound extends Error {}
 
+/** A run-time client's name, at most (longer: 400). */
+export const MAX_NAME_CHARS = 200;
+/** Redirect URIs of a run-time client at most, and the length of each. */
+const MAX_REDIRECT_URIS = 10;
+const MAX_URI_CHARS = 2000;
+
+/** RFC 6749 section 2.3.1: id and secret are form-urlencoded inside the Basic credentials. */
+function formDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * The one check of who calls the admin surface: the admin token (Bearer) for every route but the
+ * open ones, or a tenant's own client credentials (Basic) for the tenant routes, for its own id.
+ * Runs before the body is parsed: a stranger's body is never read.
+ */
+function adminAuth(ctx: SimContext, token: string): RequestHandler {
+  const refuse = (res: Response) => {
+    res.status(401).set('WWW-Authenticate', 'Bearer realm="nogi-sim-admin"').json({
+      error: 'the admin surface needs Authorization: Bearer <the admin token> (NOGI_SIM_ADMIN_TOKEN, or the one the simulator printed at start); a run-time client may read its own grading with its own client_id and client_secret (HTTP Basic)',
+    });
+  };
+  return async (req, res, next) => {
+    const hit = matchAdminRoute(req.method, req.path);
+    if (hit?.route.open) return next();
+    const header = req.get('authorization') ?? '';
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (bearer) return sameSecret(bearer[1]!, token) ? next() : refuse(res);
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+    if (!basic) return refuse(res);
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    const tenant = colon < 0 ? undefined : await ctx.state.authenticateTenant(formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1)));
+    if (!tenant) return refuse(res);
+    res.locals.clientId = tenant.client_id;
+    const own = hit?.route.tenant && (hit.param === undefined || hit.param.toLowerCase() === tenant.client_id.toLowerCase());
+    if (own) return next();
+    res.status(403).json({ error: `client ${tenant.client_id} may read only its own grading (GET /grading/clients/${tenant.client_id}/report, .../exchanges, POST .../scenarios); the rest of the admin surface needs the admin token` });
+  };
+}
+
 const nonNegative = (v: unknown, name: string): number | undefined => {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new BadRequest(`${name} must be a number of 0 or more`);
   return v;
 };
 
-export function createAdminApp(ctx: SimContext): express.Express {
+export function createAdminApp(ctx: SimContext, auth: { token: string }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogger('admin', ctx.log, (...m) => ctx.metrics.observe(...m)));
+  app.use(adminAuth(ctx, auth.token));
   app.use(express.json({ limit: '64kb' }));
   const { state } = ctx;
   // Operations (any mode): liveness with the store reachable, and Prometheus metrics.
@@ -88,6 +151,7 @@ export function createAdminApp(ctx: SimContext): express.Express {
     return app;
   }
   const faultStatuses = faultable(ctx);
+  state.onTenantDeleted.push((id) => recorderOf(ctx).forget(id));
   const summary = async () => ({ ...(await state.summary()), deviations: ctx.deviations.names });
 
   app.get('/state', async (_req, res) => {
@@ -174,9 +238,19 @@ export function createAdminApp(ctx: SimContext): express.Express {
     const unknown = allowed.filter((s) => !scopes.includes(s));
     if (unknown.length) throw new BadRequest(`allowed_scopes: ${unknown.join(', ')} not a scope of the contract (${scopes.join(', ')})`);
     const redirectUris = strings(b.redirect_uris, 'redirect_uris', ['http://127.0.0.1/callback']);
-    for (const u of redirectUris) if (!URL.canParse(u)) throw new BadRequest(`redirect_uris: ${u} is not a URL`);
+    if (redirectUris.length > MAX_REDIRECT_URIS) throw new BadRequest(`redirect_uris: at most ${MAX_REDIRECT_URIS}`);
+    for (const u of redirectUris) {
+      if (u.length > MAX_URI_CHARS) throw new BadRequest(`redirect_uris: at most ${MAX_URI_CHARS} characters each`);
+      if (!URL.canParse(u)) throw new BadRequest(`redirect_uris: ${u} is not a URL`);
+    }
     if (b.integratedConsent !== undefined && typeof b.integratedConsent !== 'boolean') throw new BadRequest('integratedConsent must be a boolean');
     if (b.name !== undefined && typeof b.name !== 'string') throw new BadRequest('name must be a string');
+    if (typeof b.name === 'string' && b.name.length > MAX_NAME_CHARS) throw new BadRequest(`name: at most ${MAX_NAME_CHARS} characters, got ${b.name.length}`);
+    const held = await state.store.countClients();
+    if (held >= ctx.maxTenants) {
+      res.status(409).json({ error: `this sandbox holds ${held} run-time clients, its cap (NOGI_SIM_MAX_TENANTS=${ctx.maxTenants}): delete one (DELETE /clients/:id), or wait for idle ones to expire` });
+      return;
+    }
     const client: SimClient = {
       name: (b.name as string | undefined) ?? 'Sandbox client', client_id: randomUUID(), client_secret: randomBytes(24).toString('base64url'),
       redirect_uris: redirectUris, allowed_scopes: allowed, integratedConsent: (b.integratedConsent as boolean | undefined) ?? true,
@@ -219,6 +293,11 @@ export function createAdminApp(ctx: SimContext): express.Express {
   app.delete('/clients/:id/faults', async (req, res) => {
     (await tenantOf(req)).faults.clear();
     res.json({ faults: {} });
+  });
+  app.delete('/clients/:id', async (req, res) => {
+    const t = await tenantOf(req);
+    await state.deleteTenant(t);
+    res.status(204).end();
   });
   app.post('/clients/:id/reset', async (req, res) => {
     const t = await tenantOf(req);

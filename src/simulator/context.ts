@@ -28,6 +28,8 @@ export interface SimContext {
   metrics: SimMetrics;
   /** Unfinished logins (auth sessions) a client may have at once. */
   maxPendingLogins: number;
+  /** Run-time clients (tenants) at most. */
+  maxTenants: number;
 }
 
 /** Records a response's contract findings (test mode only) and logs them. */

@@ -29,11 +29,23 @@ export type { StoreConfig } from './store/index.ts';
 export interface SimulatorOptions {
   /** The provider's contract version served (contracts/versions/); default NOGI_CONTRACT or the index's default. */
   contract?: ContractVersion;
+  /** Bind address of the access and API hosts; default 127.0.0.1. */
   host?: string;
   accessPort?: number;
   apiPort?: number;
-  /** The admin surface exists only when testMode. */
+  /** The admin surface exists only when testMode (or ops). */
   adminPort?: number;
+  /** Bind address of the admin surface, whatever `host` is; default 127.0.0.1. */
+  adminHost?: string;
+  /**
+   * The Bearer token every admin route but /healthz requires. Default: one generated at start
+   * (RunningSimulator.adminToken). A non-loopback adminHost refuses to start without one given here.
+   */
+  adminToken?: string;
+  /** Run-time clients (tenants, admin POST /clients) at most; more are refused with 409. Default 1000. */
+  maxTenants?: number;
+  /** Run-time clients unused this long (wall clock) are deleted by the sweep. Default 30 days. */
+  tenantIdleMs?: number;
   /** Public base URLs, for a reverse proxy or port mapping; default http://host:port. */
   accessPublicUrl?: string;
   apiPublicUrl?: string;
@@ -66,6 +78,8 @@ export interface RunningSimulator {
   accessUrl: string;
   apiUrl: string;
   adminUrl?: string;
+  /** The Bearer token of the admin surface (given, or generated at start). */
+  adminToken: string;
   discoveryUrl: string;
   issuer: string;
   /** Where the state lives (engine and file or database, never a password). */
@@ -117,8 +131,17 @@ const baseUrl = (host: string, server: Server): string => {
 };
 const trimSlash = (u: string): string => u.replace(/\/+$/, '');
 
+/** Loopback addresses: the admin surface may listen there without a token someone chose. */
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
+  const adminHost = options.adminHost ?? '127.0.0.1';
+  if ((options.testMode || options.ops) && !isLoopback(adminHost) && !options.adminToken) {
+    throw new Error(`the admin surface would listen on ${adminHost}, beyond this machine, with a generated token: set NOGI_SIM_ADMIN_TOKEN (a long random secret) or keep NOGI_SIM_ADMIN_HOST on 127.0.0.1`);
+  }
+  if (options.adminToken !== undefined && options.adminToken.length < 16) throw new Error('the admin token (NOGI_SIM_ADMIN_TOKEN) must be at least 16 characters');
+  const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
   const testMode = options.testMode ?? false;
   const rawLog = options.log ?? ((line: string) => console.log(line));
   const log = (line: string) => rawLog(sanitize(line));
@@ -145,13 +168,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const keys = await createSigningKeys();
   const definition = await loadApiContract(contractVersion);
   const store: Store = await openStore(options.store ?? { engine: 'memory' });
-  const state = new SimulatorState(fixtures, store);
+  const state = new SimulatorState(fixtures, store, options.tenantIdleMs);
 
   // Listen first (port 0 picks a free port), then build the apps that need their public URLs.
   const metrics = new SimMetrics(catalogue, state, options.processMetrics ?? false);
   const limits: Limits = { maxConnections: options.maxConnections ?? 1000 };
   const grace = options.shutdownGraceMs ?? 10_000;
-  const ctx = { metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000 } as SimContext;
+  const ctx = { metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000, maxTenants: options.maxTenants ?? 1000 } as SimContext;
   const servers: Server[] = [];
   let sweeper: NodeJS.Timeout | undefined;
   try {
@@ -167,9 +190,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ctx.audiences = audienceTable(catalogue, ctx.apiPublicUrl, localApi !== ctx.apiPublicUrl ? [localApi] : []);
     let adminUrl: string | undefined;
     if (testMode || options.ops) {
-      const adminServer = await listen(createAdminApp(ctx), host, options.adminPort ?? 0, limits);
+      const adminServer = await listen(createAdminApp(ctx, { token: adminToken }), adminHost, options.adminPort ?? 0, limits);
       servers.push(adminServer);
-      adminUrl = baseUrl(host, adminServer);
+      adminUrl = baseUrl(adminHost, adminServer);
     }
     const every = options.sweepIntervalMs ?? 60_000;
     if (every > 0) {
@@ -184,6 +207,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       accessUrl: ctx.accessPublicUrl,
       apiUrl: ctx.apiPublicUrl,
       adminUrl,
+      adminToken,
       discoveryUrl: `${ctx.accessPublicUrl}/.well-known/openid-configuration`,
       issuer: ctx.issuer,
       storeDescription: store.description,

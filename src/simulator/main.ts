@@ -8,6 +8,10 @@
  *   NOGI_SIM_ACCESS_PORT        access (OAuth) host port, default 4410     [--port-access N]
  *   NOGI_SIM_API_PORT           API host port, default 4420                [--port-api N]
  *   NOGI_SIM_ADMIN_PORT         admin port (test mode only), default 4430  [--port-admin N]
+ *   NOGI_SIM_ADMIN_HOST         admin bind address, default 127.0.0.1 whatever --host is [--admin-host H]
+ *   NOGI_SIM_ADMIN_TOKEN        Bearer token every admin route but /healthz requires (16+ chars);
+ *                               unset: one is generated and printed on stderr. Required to bind
+ *                               admin beyond loopback.
  *   NOGI_SIM_ACCESS_PUBLIC_URL  public base URL of the access host (reverse proxy, port mapping)
  *   NOGI_SIM_API_PUBLIC_URL     public base URL of the API host
  *   NOGI_SIM_TEST_MODE          1/true: admin surface, response validation [--test-mode]
@@ -22,8 +26,10 @@
  *   NOGI_SIM_OPS                1/true: /healthz and /metrics on the admin port also outside test mode
  *   NOGI_SIM_SHUTDOWN_GRACE_SECONDS  in-flight requests finish within this on SIGTERM, default 10
  *   NOGI_SIM_MAX_CONNECTIONS    open connections per port, default 1000
+ *   NOGI_SIM_MAX_TENANTS        run-time clients (admin POST /clients) at most, default 1000
+ *   NOGI_SIM_TENANT_IDLE_DAYS   run-time clients unused this many days are deleted by the sweep, default 30
  * Prints the access base URL, API base URL, discovery URL (and admin URL), one per line, on
- * stdout; where the state lives on stderr.
+ * stdout; where the state lives, and a generated admin token, on stderr (never in the request log).
  * Bad values: one error line, exit 2. Stops cleanly on SIGINT/SIGTERM.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -69,6 +75,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions & { l
         'port-access': { type: 'string' },
         'port-api': { type: 'string' },
         'port-admin': { type: 'string' },
+        'admin-host': { type: 'string' },
         'test-mode': { type: 'boolean' },
         fixtures: { type: 'string' },
         deviations: { type: 'string' },
@@ -95,6 +102,10 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions & { l
     contract,
     log: sink.log,
     host: flags.host ?? env.NOGI_SIM_HOST ?? '127.0.0.1',
+    adminHost: flags['admin-host'] ?? (env.NOGI_SIM_ADMIN_HOST || '127.0.0.1'),
+    adminToken: env.NOGI_SIM_ADMIN_TOKEN || undefined,
+    maxTenants: positive('NOGI_SIM_MAX_TENANTS', env.NOGI_SIM_MAX_TENANTS, 1000),
+    tenantIdleMs: positive('NOGI_SIM_TENANT_IDLE_DAYS', env.NOGI_SIM_TENANT_IDLE_DAYS, 30) * 86_400_000,
     accessPort: port('NOGI_SIM_ACCESS_PORT', flags['port-access'] ?? env.NOGI_SIM_ACCESS_PORT, 4410),
     apiPort: port('NOGI_SIM_API_PORT', flags['port-api'] ?? env.NOGI_SIM_API_PORT, 4420),
     adminPort: port('NOGI_SIM_ADMIN_PORT', flags['port-admin'] ?? env.NOGI_SIM_ADMIN_PORT, 4430),
@@ -166,6 +177,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.stderr.write(`nogi simulator: contract ${sim.contract}, state in ${sim.storeDescription}\n`);
+  if (sim.adminUrl && !process.env.NOGI_SIM_ADMIN_TOKEN) process.stderr.write(`nogi simulator: admin token (generated; set NOGI_SIM_ADMIN_TOKEN to choose one): ${sim.adminToken}\n`);
   sink.flush();
   process.stdout.write(`${sim.accessUrl}\n${sim.apiUrl}\n${sim.discoveryUrl}\n${sim.adminUrl ? `${sim.adminUrl}\n` : ''}`);
   const stop = (signal: string) => {

@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Catalogue, HostName } from '../contract/catalogue.ts';
+import { adminRouteLabel } from './admin-routes.ts';
 import type { SimulatorState } from './state.ts';
 
 /** Pages behind /oauth2/auth that no contract documents, labelled by path (bounded label set). */
@@ -31,14 +32,17 @@ export class SimMetrics {
     perClient('nogi_sim_feed_events', 'Feed events within retention (not yet swept), per client', 'events');
   }
 
-  /** The operation a request answered: the catalogue's operationId, a page path, or "other". */
+  /**
+   * The operation a request answered: the catalogue's operationId, a page path, an admin route's
+   * template (admin-routes.ts), or "other". Never a path as the client wrote it: the label set stays bounded.
+   */
   private operation(host: string, method: string, path: string): string {
     if (host === 'access' || host === 'api') {
       const op = this.catalogue.match(host as HostName, method, path);
       if (op) return op.operationId;
     }
     if (host === 'access' && PAGES.has(path)) return path;
-    return host === 'admin' ? path.split('/').slice(0, 2).join('/') || '/' : 'other';
+    return host === 'admin' ? adminRouteLabel(method, path) : 'other';
   }
 
   /** The counter and histogram of each label set met so far (a bounded set: hosts, operations, methods, statuses). */

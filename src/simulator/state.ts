@@ -4,7 +4,7 @@
  * survive a restart and are shared by instances on one database; the clock, fault switches and
  * contract violations are this instance's (test mode). Deviations are in deviations.ts.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Clock } from './clock.ts';
 import type { SimClient, SimulatorFixtures } from './fixtures.ts';
 import { ACCESS_TOKEN_SECONDS, FEED_RETENTION_SECONDS } from './rules.ts';
@@ -25,6 +25,9 @@ export interface Fault {
   /** How many requests the fault applies to; undefined = until cleared. */
   times?: number;
 }
+
+/** What a sweep deleted: the store's expired rows, and idle run-time clients. */
+export type TenantSweepResult = SweepResult & { tenants: number };
 
 export interface Violation {
   at: string;
@@ -51,7 +54,15 @@ interface Tenant {
   client: SimClient;
   offsetMs: number;
   faults: Map<string, Fault>;
+  /** Wall-clock ms of the last use this instance wrote to the store (idle tenants expire). */
+  touchedAt: number;
 }
+
+/** Run-time clients idle this long are deleted by the sweep, by default (NOGI_SIM_TENANT_IDLE_DAYS). */
+export const TENANT_IDLE_MS = 30 * 86_400_000;
+
+/** Constant time, also in the length: both sides are hashed to 32 bytes first. */
+export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 export class SimulatorState {
   readonly clock = new Clock();
@@ -62,15 +73,37 @@ export class SimulatorState {
   readonly scenarios = new Map<string, ClientScenarios>();
   violations: Violation[] = [];
   violationCount = 0;
-  lastSweep: (SweepResult & { at: string }) | undefined;
+  lastSweep: (TenantSweepResult & { at: string }) | undefined;
+  /** Called with the id of each run-time client deleted (DELETE /clients/:id, or idle past tenantIdleMs). */
+  readonly onTenantDeleted: Array<(clientId: string) => void> = [];
 
-  constructor(readonly fixtures: SimulatorFixtures, readonly store: Store) {}
+  /** `tenantIdleMs`: run-time clients unused this long (wall-clock) are deleted by the sweep. */
+  constructor(readonly fixtures: SimulatorFixtures, readonly store: Store, readonly tenantIdleMs: number = TENANT_IDLE_MS) {}
 
-  /** A fixture client, or a run-time one (created through this instance or another on the store). */
+  /** A fixture client, or a run-time one (created through this instance or another on the store); a run-time one's use is recorded. */
   async client(clientId: string | undefined): Promise<SimClient | undefined> {
     if (!clientId) return undefined;
     const fixture = this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
-    return fixture ?? (await this.loadTenant(clientId))?.client;
+    if (fixture) return fixture;
+    const t = await this.loadTenant(clientId);
+    if (t) await this.touch(t);
+    return t?.client;
+  }
+
+  /** Writes a tenant's use to the store, at most every hour (or tenth of the idle time) per instance. */
+  private async touch(t: Tenant): Promise<void> {
+    const now = Date.now();
+    if (now - t.touchedAt < Math.min(3_600_000, this.tenantIdleMs / 10)) return;
+    t.touchedAt = now;
+    await this.store.touchClient(t.client.client_id, now);
+  }
+
+  /** The run-time client (never a fixture one: their secrets are published) whose id and secret these are. */
+  async authenticateTenant(clientId: string, secret: string): Promise<SimClient | undefined> {
+    const t = await this.loadTenant(clientId);
+    if (!t || !sameSecret(secret, t.client.client_secret)) return undefined;
+    await this.touch(t);
+    return t.client;
   }
 
   /** This instance's view of a run-time client, looked up in the store the first time. */
@@ -79,7 +112,7 @@ export class SimulatorState {
     if (known) return known;
     const client = await this.store.getClient(clientId);
     if (!client) return undefined;
-    const t: Tenant = { client, offsetMs: 0, faults: new Map() };
+    const t: Tenant = { client, offsetMs: 0, faults: new Map(), touchedAt: 0 };
     this.tenants.set(client.client_id.toLowerCase(), t);
     return t;
   }
@@ -90,8 +123,19 @@ export class SimulatorState {
   }
 
   async addTenant(client: SimClient): Promise<void> {
-    await this.store.putClient(client);
-    this.tenants.set(client.client_id.toLowerCase(), { client, offsetMs: 0, faults: new Map() });
+    const now = Date.now();
+    await this.store.putClient(client, now);
+    this.tenants.set(client.client_id.toLowerCase(), { client, offsetMs: 0, faults: new Map(), touchedAt: now });
+  }
+
+  /** Forgets a run-time client: its consents, events, tokens, codes, sessions, and the client itself. */
+  async deleteTenant(t: Tenant): Promise<void> {
+    const id = t.client.client_id;
+    await this.store.reset(id);
+    await this.store.deleteClient(id);
+    this.tenants.delete(id.toLowerCase());
+    this.scenarios.delete(id.toLowerCase());
+    for (const f of this.onTenantDeleted) f(id);
   }
 
   /** The time as a client sees it: the global clock plus the client's own offset. */
@@ -185,12 +229,22 @@ export class SimulatorState {
     return this.store.feedPage(w, from, limit);
   }
 
-  /** Deletes expired sessions, codes and tokens, and events past the feed's retention. */
-  async sweep(): Promise<SweepResult> {
+  /**
+   * Deletes expired sessions, codes and tokens, events past the feed's retention, and run-time
+   * clients idle (by the wall clock, which no admin call moves) for longer than tenantIdleMs.
+   */
+  async sweep(): Promise<TenantSweepResult> {
     const now = this.clock.now();
     const result = await this.store.sweep(now, now - FEED_RETENTION_SECONDS * 1000);
-    this.lastSweep = { ...result, at: new Date(now).toISOString() };
-    return result;
+    let tenants = 0;
+    for (const id of await this.store.idleClients(Date.now() - this.tenantIdleMs)) {
+      const t = await this.loadTenant(id);
+      if (!t) continue;
+      await this.deleteTenant(t);
+      tenants += 1;
+    }
+    this.lastSweep = { ...result, tenants, at: new Date(now).toISOString() };
+    return { ...result, tenants };
   }
 
   /** The fault for an operation (a scenario's, then the client's own, then the global one), counting down `times`. */

@@ -10,7 +10,7 @@ const root = new URL('../../', import.meta.url).pathname;
 
 function run(env: Record<string, string>, args: string[] = []) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts', ...args], {
-    cwd: root, env: { ...process.env, NOGI_SIM_LOG: '', NOGI_SIM_DATA_DIR: mkdtempSync(join(tmpdir(), 'nogi-sim-data-')), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: root, env: { ...process.env, NOGI_SIM_LOG: '', NOGI_SIM_ADMIN_TOKEN: '', NOGI_SIM_ADMIN_HOST: '', NOGI_SIM_DATA_DIR: mkdtempSync(join(tmpdir(), 'nogi-sim-data-')), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -30,7 +30,12 @@ test('prints access, API, discovery and admin URLs that serve, and stops on SIGT
   expect(discovery).toBe(`${access}/.well-known/openid-configuration`);
   expect((await (await fetch(discovery!)).json()).issuer).toBe(`${access}/`);
   expect((await fetch(`${api}/feed/v1/consent/lastSequenceNr`)).status).toBe(401);
-  expect((await fetch(`${admin}/state`)).status).toBe(200);
+  expect((await fetch(`${admin}/state`)).status).toBe(401);
+  // No NOGI_SIM_ADMIN_TOKEN: the one generated is on stderr, one line, and opens the admin surface.
+  const token = /admin token \(generated[^)]*\): (\S+)$/m.exec(p.err())?.[1];
+  expect(token, p.err()).toBeTruthy();
+  expect((await fetch(`${admin}/state`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  expect(p.out(), 'the token is never in the request log').not.toContain(token);
   p.child.kill('SIGTERM');
   expect(await p.exited).toBe(0);
 });
@@ -68,6 +73,9 @@ for (const [name, env] of [
   ['deviations without test mode', { NOGI_SIM_DEVIATIONS: 'revoke-ignored' }],
   ['an unknown deviation', { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_DEVIATIONS: 'nope' }],
   ['a test mode that is not a boolean', { NOGI_SIM_TEST_MODE: 'maybe' }],
+  ['the admin surface beyond loopback without NOGI_SIM_ADMIN_TOKEN', { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_ADMIN_HOST: '0.0.0.0' }],
+  ['an admin token too short to be a secret', { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_ADMIN_TOKEN: 'short' }],
+  ['a tenant cap that is not a number', { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_MAX_TENANTS: 'many' }],
 ] as const) {
   test(`exits 2 with one error line: ${name}`, async () => {
     const p = run({ ...ports0, ...env });

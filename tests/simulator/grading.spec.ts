@@ -13,6 +13,7 @@ import { runCommandLine } from '../../src/cli/main.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import type { ClientReport } from '../../src/grading/admin.ts';
 import { CALL_BUDGET } from '../../src/grading/judge.ts';
+import { clientReportMarkdown } from '../../src/grading/render.ts';
 import type { RecordedExchange } from '../../src/grading/recorder.ts';
 import { clients, credentials, NIN, PREPROD, useSimulator } from './helpers.ts';
 
@@ -124,6 +125,29 @@ test('a token request as JSON with the secret in the body fails only "token-clie
   expect(failed(graded)).toEqual(['token-client-auth']);
   expect(graded.rules.find((x) => x.id === 'token-client-auth')!.evidence[0]!.line).toContain('application/json');
   expect(JSON.stringify(graded)).not.toContain(a.client_secret);
+});
+
+test('requests that only name a client (a wrong secret, in the form or in Basic) leave its grading unchanged', async () => {
+  const partner = partnerClient();
+  const created = await partner.createConsent();
+  expect(created.status).toBe(200);
+  expect((await partner.api('debt', 'GET', path('getDebtWithConsentID', { id: consentIdOf(created) }))).status).toBe(200);
+  const before = await report();
+  expect(before.rules.find((x) => x.id === 'token-client-auth')!.verdict).toBe('pass');
+  const wrongBasic = `Basic ${Buffer.from(`${encodeURIComponent(a.client_id)}:not-the-secret`).toString('base64')}`;
+  const form = { grant_type: 'client_credentials', audience: PREPROD.agreement, scope: scope.agreement };
+  for (let i = 0; i < 30; i++) {
+    const [headers, body] = i % 2
+      ? [{ authorization: wrongBasic }, new URLSearchParams(form)]
+      : [{}, new URLSearchParams({ ...form, client_id: a.client_id, client_secret: `guess-${i}` })];
+    const r = await fetch(`${h.sim.accessUrl}${path('token')}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(r.status).toBe(401);
+  }
+  const after = await report();
+  expect({ rules: after.rules, score: after.score, exchanges: after.exchanges }).toEqual({ rules: before.rules, score: before.score, exchanges: before.exchanges });
+  expect(after.unauthenticated - before.unauthenticated).toBe(30);
+  // The client report says so, apart from the grading.
+  expect(clientReportMarkdown(after)).toContain(`${after.unauthenticated} requests named this client without authenticating`);
 });
 
 test('a debt token used to register a consent fails only "audience-and-scope"', async () => {
@@ -332,7 +356,7 @@ test('client-report writes md, html and json; --min-score sets the bar; certify 
   try {
     const partner = partnerClient();
     expect((await partner.createConsent('30')).status).toBe(200);
-    const cli = (argv: string[], command = 'client-report') => quietly(() => runCommandLine([command, ...argv], { NOGI_DATA_DIR: join(dir, 'data') }, dir));
+    const cli = (argv: string[], command = 'client-report') => quietly(() => runCommandLine([command, ...argv], { NOGI_DATA_DIR: join(dir, 'data'), NOGI_SIM_ADMIN_TOKEN: h.sim.adminToken }, dir));
     const args = ['--client', a.client_id, '--admin', h.sim.adminUrl!, '--reports', join(dir, 'reports')];
     expect(await cli(args)).toBe(1);
     const markdown = readFileSync(join(dir, 'reports', 'client-report.md'), 'utf8');

@@ -4,6 +4,7 @@
  * (src/drivers/simulator-http.ts). Every reply carries the client's contract findings.
  */
 import { test } from '@playwright/test';
+import { adminAuthorization, type AdminCredentials } from '../../src/client/admin-client.ts';
 import { NoGiClient, type ApiResult, type CallOptions, type ClientCredentials } from '../../src/client/nogi-client.ts';
 import { httpTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
@@ -63,8 +64,8 @@ export class SimHarness {
   }
 
   /** Drives a simulator running elsewhere (a child process): its URLs; close() leaves it running. */
-  attach(urls: Pick<RunningSimulator, 'accessUrl' | 'apiUrl'> & { adminUrl?: string }): this {
-    this.sim = { ...urls, contract: 'elsewhere', discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
+  attach(urls: Pick<RunningSimulator, 'accessUrl' | 'apiUrl'> & { adminUrl?: string; adminToken?: string }): this {
+    this.sim = { adminToken: '', ...urls, contract: 'elsewhere', discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
     this.client = new NoGiClient(httpTransport, { accessBaseUrl: urls.accessUrl, apiBaseUrl: urls.apiUrl });
     return this;
   }
@@ -117,12 +118,19 @@ export class SimHarness {
   /**
    * The admin surface, raw (not NoGi: no contract). Raw on purpose: these tests exercise the
    * surface itself, its refusals included; code that uses it goes through SimulatorAdmin.
+   * `as`: the admin token by default, a tenant's own credentials, or `null` for none at all.
    */
-  async admin(method: string, path: string, body?: unknown): Promise<AdminReply> {
-    const r = await httpTransport.send({
-      method, url: `${this.sim.adminUrl}${path}`, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: r.text ? JSON.parse(r.text) : undefined };
+  async admin(method: string, path: string, body?: unknown, as: AdminCredentials | null = this.sim.adminToken): Promise<AdminReply & { headers: Record<string, string> }> {
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (as !== null) headers.authorization = adminAuthorization(as);
+    const r = await httpTransport.send({ method, url: `${this.sim.adminUrl}${path}`, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    let parsed: unknown = r.text;
+    try {
+      parsed = r.text ? JSON.parse(r.text) : undefined;
+    } catch {
+      // not JSON (/metrics): the text
+    }
+    return { status: r.status, body: parsed, headers: r.headers };
   }
 }
 

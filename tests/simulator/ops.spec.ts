@@ -11,12 +11,14 @@ const a = clients.a;
 test('healthz and metrics: requests per operation, consents and events per client', async () => {
   const h = await new SimHarness().start();
   try {
-    const health = await h.admin('GET', '/healthz');
-    expect(health).toEqual({ status: 200, body: { status: 'ok', store: 'memory (nothing survives a restart)' } });
+    // Liveness is open to anyone; the metrics (their labels name every client) need the admin token.
+    const health = await h.admin('GET', '/healthz', undefined, null);
+    expect({ status: health.status, body: health.body }).toEqual({ status: 200, body: { status: 'ok', store: 'memory (nothing survives a restart)' } });
+    expect((await fetch(`${h.sim.adminUrl}/metrics`)).status).toBe(401);
     const create = await h.token(a, 'agreement', 'consent.create');
     expect((await h.createConsent(create)).status).toBe(200);
     expect((await h.createConsent(create)).status).toBe(200);
-    const r = await fetch(`${h.sim.adminUrl}/metrics`);
+    const r = await fetch(`${h.sim.adminUrl}/metrics`, { headers: { authorization: `Bearer ${h.sim.adminToken}` } });
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await r.text();
     expect(text).toMatch(/nogi_sim_http_requests_total\{host="api",operation="createConsent",method="PUT",status="200"\} 2/);
@@ -33,8 +35,10 @@ test('healthz and metrics: requests per operation, consents and events per clien
 test('outside test mode the admin port (NOGI_SIM_OPS) serves only healthz and metrics', async () => {
   const h = await new SimHarness().start({ testMode: false, ops: true });
   try {
-    expect((await h.admin('GET', '/healthz')).status).toBe(200);
-    expect((await fetch(`${h.sim.adminUrl}/metrics`)).status).toBe(200);
+    expect((await h.admin('GET', '/healthz', undefined, null)).status).toBe(200);
+    expect((await h.admin('GET', '/metrics')).status).toBe(200);
+    expect((await h.admin('GET', '/metrics', undefined, null)).status).toBe(401);
+    expect((await h.admin('POST', '/reset', undefined, null)).status).toBe(401);
     expect((await h.admin('POST', '/reset')).status).toBe(404);
     expect((await h.admin('POST', '/clock', { advanceSeconds: 1 })).status).toBe(404);
   } finally {

@@ -79,9 +79,26 @@ for (const engine of engines) {
 
     test('run-time clients: stored whole, found case-insensitively', async () => {
       const c = { name: 'Sandbox', client_id: a.toUpperCase(), client_secret: 's3cret', redirect_uris: ['http://127.0.0.1/cb'], allowed_scopes: ['consent.create'], integratedConsent: true };
-      await store.putClient(c);
+      await store.putClient(c, T0);
       expect(await store.getClient(a)).toEqual(c);
       expect(await store.getClient(b)).toBeUndefined();
+    });
+
+    test('run-time clients: counted, idle ones listed by last use, deleted', async () => {
+      const make = (id: string) => ({ name: 'Sandbox', client_id: id, client_secret: 's3cret', redirect_uris: ['http://127.0.0.1/cb'], allowed_scopes: ['consent.create'], integratedConsent: true });
+      const before = await store.countClients();
+      await store.putClient(make(a), T0);
+      await store.putClient(make(b), T0);
+      expect(await store.countClients()).toBe(before + 2);
+      await store.touchClient(b.toUpperCase(), T0 + DAY);
+      await store.touchClient(a, T0 - DAY); // never back in time
+      const idle = await store.idleClients(T0 + 1);
+      expect(idle).toContain(a);
+      expect(idle).not.toContain(b);
+      expect(await store.deleteClient(a.toUpperCase())).toBe(true);
+      expect(await store.deleteClient(a)).toBe(false);
+      expect(await store.getClient(a)).toBeUndefined();
+      expect(await store.countClients()).toBe(before + 1);
     });
 
     test('tokens: stored whole, found by value, deleted by the consent they came from', async () => {
@@ -300,8 +317,8 @@ test('migrations are versioned: a database at version 1 is brought to the newest
     const store = await openStore({ engine: 'sqlite', file });
     try {
       expect((await store.getConsent('c-1'))?.clientConsentId).toBe('x');
-      // Version 2 (run-time clients) was applied.
-      await store.putClient({ name: 'n', client_id: 'new', client_secret: 's', redirect_uris: [], allowed_scopes: [], integratedConsent: false });
+      // Versions 2 and 3 (run-time clients, their last use) were applied.
+      await store.putClient({ name: 'n', client_id: 'new', client_secret: 's', redirect_uris: [], allowed_scopes: [], integratedConsent: false }, T0);
       expect((await store.getClient('new'))?.name).toBe('n');
     } finally {
       await store.close();

@@ -14,13 +14,26 @@ export class MemoryStore implements Store {
   /** Per client, in sequence order (appends only ever grow the sequence). */
   private events = new Map<string, FeedEvent[]>();
   private sequence = 0;
-  private clients = new Map<string, SimClient>();
+  private clients = new Map<string, { client: SimClient; lastUsed: number }>();
 
-  async putClient(c: SimClient): Promise<void> {
-    this.clients.set(c.client_id.toLowerCase(), structuredClone(c));
+  async putClient(c: SimClient, at: number): Promise<void> {
+    this.clients.set(c.client_id.toLowerCase(), { client: structuredClone(c), lastUsed: at });
   }
   async getClient(clientId: string): Promise<SimClient | undefined> {
-    return copy(this.clients.get(clientId.toLowerCase()));
+    return copy(this.clients.get(clientId.toLowerCase())?.client);
+  }
+  async countClients(): Promise<number> {
+    return this.clients.size;
+  }
+  async deleteClient(clientId: string): Promise<boolean> {
+    return this.clients.delete(clientId.toLowerCase());
+  }
+  async touchClient(clientId: string, at: number): Promise<void> {
+    const row = this.clients.get(clientId.toLowerCase());
+    if (row && row.lastUsed < at) row.lastUsed = at;
+  }
+  async idleClients(before: number): Promise<string[]> {
+    return [...this.clients.values()].filter((r) => r.lastUsed < before).map((r) => r.client.client_id);
   }
 
   async putToken(t: AccessToken): Promise<void> {

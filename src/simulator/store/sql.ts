@@ -64,6 +64,12 @@ export const MIGRATIONS: Migration[] = [
     name: 'run-time clients (tenants)',
     statements: () => ['CREATE TABLE clients (client_id TEXT PRIMARY KEY, data TEXT NOT NULL)'],
   },
+  {
+    version: 3,
+    name: 'run-time clients: last use (idle tenants expire)',
+    // Tenants created before this count as used when it is applied.
+    statements: () => [`ALTER TABLE clients ADD COLUMN last_used BIGINT NOT NULL DEFAULT ${Date.now()}`],
+  },
 ];
 
 export async function migrate(engine: SqlEngine): Promise<number[]> {
@@ -171,12 +177,25 @@ export class SqlStore implements Store {
     return new SqlStore(db);
   }
 
-  async putClient(c: SimClient): Promise<void> {
-    await this.db.run('INSERT INTO clients (client_id, data) VALUES (?, ?)', [c.client_id.toLowerCase(), JSON.stringify(c)]);
+  async putClient(c: SimClient, at: number): Promise<void> {
+    await this.db.run('INSERT INTO clients (client_id, data, last_used) VALUES (?, ?, ?)', [c.client_id.toLowerCase(), JSON.stringify(c), at]);
   }
   async getClient(clientId: string): Promise<SimClient | undefined> {
     const [r] = await this.db.all('SELECT data FROM clients WHERE client_id = ?', [clientId.toLowerCase()]);
     return r ? json<SimClient>(r.data) : undefined;
+  }
+  async countClients(): Promise<number> {
+    const [r] = await this.db.all('SELECT COUNT(*) AS n FROM clients');
+    return num(r?.n);
+  }
+  async deleteClient(clientId: string): Promise<boolean> {
+    return (await this.db.run('DELETE FROM clients WHERE client_id = ?', [clientId.toLowerCase()])) > 0;
+  }
+  async touchClient(clientId: string, at: number): Promise<void> {
+    await this.db.run('UPDATE clients SET last_used = ? WHERE client_id = ? AND last_used < ?', [at, clientId.toLowerCase(), at]);
+  }
+  async idleClients(before: number): Promise<string[]> {
+    return (await this.db.all('SELECT data FROM clients WHERE last_used < ?', [before])).map((r) => json<SimClient>(r.data).client_id);
   }
 
   async putToken(t: AccessToken): Promise<void> {

@@ -129,10 +129,18 @@ export interface Store {
   /** 'memory' | 'sqlite' | 'postgres', and where (file or host/db), for the start banner. */
   readonly description: string;
 
-  /** Clients created at run time (tenants), shared by every instance on the store. */
-  putClient(c: SimClient): Promise<void>;
+  /** Clients created at run time (tenants), shared by every instance on the store; `at` (wall-clock ms) counts as its last use. */
+  putClient(c: SimClient, at: number): Promise<void>;
   /** By client id, case-insensitive (as client ids are matched everywhere). */
   getClient(clientId: string): Promise<SimClient | undefined>;
+  /** How many run-time clients there are (the tenant cap). */
+  countClients(): Promise<number>;
+  /** Forgets the run-time client itself (its data: reset(clientId)); false when there was none. */
+  deleteClient(clientId: string): Promise<boolean>;
+  /** Records a use of the client at `at` (wall-clock ms): idle tenants expire. */
+  touchClient(clientId: string, at: number): Promise<void>;
+  /** Ids of the run-time clients last used before `before` (wall-clock ms). */
+  idleClients(before: number): Promise<string[]>;
 
   putToken(t: AccessToken): Promise<void>;
   getToken(token: string): Promise<AccessToken | undefined>;

@@ -29,7 +29,7 @@ test.afterAll(async () => {
 });
 test.beforeEach(async () => {
   lines.length = 0;
-  await fetch(`${sim.adminUrl}/reset`, { method: 'POST' });
+  await fetch(`${sim.adminUrl}/reset`, { method: 'POST', headers: { authorization: `Bearer ${sim.adminToken}` } });
 });
 
 /** The target as the environment of a release-candidate run would name it. */
@@ -61,7 +61,7 @@ test('the committed pacts verify against a simulator named only by the environme
   const kinds = new Set(report.states.map((s) => parseState(s.state)?.kind));
   expect([...kinds].sort()).toEqual([...stateKinds].sort());
   // ...and built real state on the provider: consents were registered there, and some revoked.
-  const { counts } = (await (await fetch(`${sim.adminUrl}/state`)).json()) as { counts: { consents: number; activeConsents: number; events: number } };
+  const { counts } = (await (await fetch(`${sim.adminUrl}/state`, { headers: { authorization: `Bearer ${sim.adminToken}` } })).json()) as { counts: { consents: number; activeConsents: number; events: number } };
   expect(counts.consents, 'consents registered by the states').toBeGreaterThan(0);
   expect(counts.activeConsents, 'some of them revoked by the states').toBeLessThan(counts.consents);
   expect(counts.events, 'feed events from the states').toBeGreaterThan(0);
@@ -76,7 +76,7 @@ test('the committed pacts verify against a simulator named only by the environme
 
 test('a deviating provider fails verification with a readable diff, printed masked', async () => {
   const res = await fetch(`${sim.adminUrl}/deviations`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enable: ['debt-missing-ssn', 'agreement-wrong-status'] }),
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sim.adminToken}` }, body: JSON.stringify({ enable: ['debt-missing-ssn', 'agreement-wrong-status'] }),
   });
   expect(res.status).toBe(200);
   // As `npm run pact:verify` runs it: the Pact core prints diffs (bodies with NINs) natively, so
