@@ -16,13 +16,15 @@ import { recorderOf } from './recorder.ts';
 import { playScenario, ScenarioError, scenarios } from './scenarios.ts';
 
 export interface ClientReport extends ReturnType<typeof judge> {
+  /** Requests that named this client without authenticating as it: not graded, not recorded. */
+  unauthenticated: number;
   generatedAt: string;
   sandbox: { accessUrl: string; apiUrl: string };
 }
 
 export function clientReport(ctx: SimContext, clientId: string): ClientReport {
   const judgement = judge({ clientId, exchanges: recorderOf(ctx).exchanges(clientId), catalogue: ctx.catalogue, audiences: ctx.audiences });
-  return { ...judgement, generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl } };
+  return { ...judgement, unauthenticated: recorderOf(ctx).unauthenticated(clientId), generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl } };
 }
 
 export function gradingRouter(ctx: SimContext): express.Router {

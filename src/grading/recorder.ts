@@ -12,6 +12,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { SimContext } from '../simulator/context.ts';
 import { LENIENCY_HEADER } from '../simulator/api/leniency.ts';
 import { redactValue } from '../reporting/redact.ts';
+import { clientWhoAuthenticated } from '../simulator/access/token.ts';
 
 /** What the token an API call carried stood for, when the sandbox issued it. */
 export interface TokenFacts {
@@ -83,6 +84,16 @@ function clip(v: unknown, depth = 0): unknown {
 export class Recorder {
   private seq = 0;
   private readonly byClient = new Map<string, RecordedExchange[]>();
+  /** Requests that named a client without proving to be it: counted, never graded, never in its recording. */
+  private readonly unauthenticatedByClient = new Map<string, number>();
+
+  countUnauthenticated(clientId: string): void {
+    this.unauthenticatedByClient.set(clientId, (this.unauthenticatedByClient.get(clientId) ?? 0) + 1);
+  }
+
+  unauthenticated(clientId: string): number {
+    return this.unauthenticatedByClient.get(clientId) ?? 0;
+  }
 
   add(e: Omit<RecordedExchange, 'seq'>): void {
     if (!e.clientId) return;
@@ -101,8 +112,13 @@ export class Recorder {
   }
 
   forget(clientId?: string): void {
-    if (clientId === undefined) this.byClient.clear();
-    else this.byClient.delete(clientId);
+    if (clientId === undefined) {
+      this.byClient.clear();
+      this.unauthenticatedByClient.clear();
+    } else {
+      this.byClient.delete(clientId);
+      this.unauthenticatedByClient.delete(clientId);
+    }
   }
 }
 
@@ -185,10 +201,18 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
         responseBody = { ...(responseBody as object), access_token: issued.ref, id_token: undefined, refresh_token: undefined };
       }
       const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
-      const clientId = facts ? facts.clientId
-        : (res.locals.clientId as string | undefined) ?? basicClientId(authorization) ?? (typeof form.client_id === 'string' ? form.client_id : undefined) ?? query.client_id;
-      // Only the clients the sandbox knows: a made-up client_id must not open a recording.
-      if (!clientId || !(await ctx.state.client(clientId).catch(() => undefined))) return;
+      // An exchange is a client's only when the client could have sent it: an API call with a token
+      // issued to it, a token request with its secret (right or not in form). Anyone can name a
+      // client (a wrong secret, its public id on a login): such requests are counted apart.
+      const clientId = host === 'api' ? facts?.clientId
+        : operation?.operationId === 'token' ? await clientWhoAuthenticated(ctx, authorization, form) : undefined;
+      if (!clientId) {
+        const named = facts?.clientId ?? (res.locals.clientId as string | undefined) ?? basicClientId(authorization)
+          ?? (typeof form.client_id === 'string' ? form.client_id : undefined) ?? query.client_id;
+        // Only the clients the sandbox knows: a made-up client_id must not open a counter.
+        if (named && (await ctx.state.client(named).catch(() => undefined))) recorder.countUnauthenticated(named);
+        return;
+      }
       const findings = host === 'api' && operation
         ? ctx.contracts.api.validateRequest(operation.operationId, { query, headers: req.headers as Record<string, string>, contentType: header(req.headers['content-type']), body })
           .map((f) => ({ severity: f.severity, pointer: f.pointer, expected: String(f.expected), actual: String(f.actual) }))

@@ -2,6 +2,10 @@
 import type { ClientReport } from './admin.ts';
 import { redact } from '../reporting/redact.ts';
 
+/** Anyone can name a client; what they send is not the client's doing. */
+const unauthenticatedLine = (r: ClientReport): string =>
+  `${r.unauthenticated} requests named this client without authenticating (a wrong or missing secret, or a browser page of a login); not graded`;
+
 const icon = { pass: '✅', fail: '❌', 'not exercised': '⏭️' } as const;
 
 export function clientReportMarkdown(r: ClientReport): string {
@@ -10,6 +14,7 @@ export function clientReportMarkdown(r: ClientReport): string {
     '',
     `Sandbox ${r.sandbox.apiUrl} · ${r.generatedAt} · ${r.exchanges} requests recorded`,
     '',
+    ...(r.unauthenticated ? [unauthenticatedLine(r), ''] : []),
     `**Score ${r.score.percent}%**: ${r.score.passed} passed, ${r.score.failed} failed, ${r.score.notExercised} not exercised`,
     '',
     '| | rule | verdict | judged |',
@@ -43,7 +48,7 @@ export function clientReportHtml(r: ClientReport): string {
 </head><body>
 <h1>Client report: ${escape(r.clientId)}</h1>
 <p>Sandbox ${escape(r.sandbox.apiUrl)} · ${escape(r.generatedAt)} · ${r.exchanges} requests recorded</p>
-<p><strong>Score ${r.score.percent}%</strong>: ${r.score.passed} passed, ${r.score.failed} failed, ${r.score.notExercised} not exercised</p>
+${r.unauthenticated ? `<p>${escape(unauthenticatedLine(r))}</p>\n` : ''}<p><strong>Score ${r.score.percent}%</strong>: ${r.score.passed} passed, ${r.score.failed} failed, ${r.score.notExercised} not exercised</p>
 <table><thead><tr><th></th><th>rule</th><th>verdict</th><th>judged / evidence</th></tr></thead><tbody>
 ${rows}
 </tbody></table></body></html>

@@ -40,6 +40,29 @@ function formDecode(s: string): string {
   }
 }
 
+/** The client whose id and secret these are; the one place a secret is compared. */
+async function clientWithSecret(ctx: SimContext, id: string, secret: string): Promise<SimClient | undefined> {
+  const client = await ctx.state.client(id);
+  return client && safeEqual(secret, client.client_secret) ? client : undefined;
+}
+
+/**
+ * The client that proved who it is on a token request, however it sent its secret: Basic (the one
+ * way the endpoint accepts), or client_id and client_secret in the body (a mistake the grading
+ * reports, but made by the client itself). A request that only names a client proves nothing.
+ */
+export async function clientWhoAuthenticated(ctx: SimContext, authorization: string | undefined, body: Record<string, unknown>): Promise<string | undefined> {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+  const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (colon >= 0) {
+    const client = await clientWithSecret(ctx, formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1)));
+    if (client) return client.client_id;
+  }
+  if (typeof body.client_id === 'string' && typeof body.client_secret === 'string') return (await clientWithSecret(ctx, body.client_id, body.client_secret))?.client_id;
+  return undefined;
+}
+
 async function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): Promise<SimClient> {
   const header = req.get('authorization') ?? '';
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
@@ -47,10 +70,8 @@ async function authenticate(ctx: SimContext, req: Request, body: Record<string, 
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new OAuthError('invalid_client', 'Client authentication failed: malformed Basic credentials');
-  const id = formDecode(decoded.slice(0, colon));
-  const secret = formDecode(decoded.slice(colon + 1));
-  const client = await ctx.state.client(id);
-  if (!client || !safeEqual(secret, client.client_secret)) throw new OAuthError('invalid_client', 'Client authentication failed: unknown client or wrong secret');
+  const client = await clientWithSecret(ctx, formDecode(decoded.slice(0, colon)), formDecode(decoded.slice(colon + 1)));
+  if (!client) throw new OAuthError('invalid_client', 'Client authentication failed: unknown client or wrong secret');
   if (body.client_id !== undefined && body.client_id.toLowerCase() !== client.client_id.toLowerCase()) {
     throw new OAuthError('invalid_request', 'client_id in the body does not match the authenticated client');
   }
