@@ -25,7 +25,7 @@ export interface CommandSpec {
   description?: string;
   /** The options it takes, by name (src/cli/options.ts); any other is refused. */
   options: readonly OptionName[];
-  /** Its positional argument, as commander writes it (verify: '<certificate>'). */
+  /** Its positional arguments, as commander writes them (verify: '<certificate>'; contract: '<action> [input]'). */
   argument?: string;
   /** doctor reports unknown NOGI_* variables as a check instead of refusing to start. */
   reportsUnknownVariables?: boolean;

@@ -6,6 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { Option } from 'commander';
+import { checkContractVersion } from '../contract/load.ts';
 import { parseMinScore, type CertificateSource } from '../certificate/document.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -19,6 +20,8 @@ export interface Shard {
 /** What the options of every command parse to; a command reads only those it takes. */
 export interface CliOptions {
   target?: string;
+  /** The provider's contract version that judges (contracts/versions/); sets NOGI_CONTRACT. */
+  contract?: string;
   reports?: string;
   shard?: Shard;
   grep?: string;
@@ -48,6 +51,11 @@ export interface CliOptions {
   operation?: string;
   set: Record<string, string | number>;
   reset: boolean;
+  /** contract diff: the vendored version to compare with. */
+  against?: string;
+  /** contract update: the new version's id; when the provider published the document. */
+  as?: string;
+  published?: string;
 }
 
 /** `i/n` with 1 <= i <= n, checked here so that Playwright never sees a shard it would refuse. */
@@ -99,6 +107,15 @@ function parseMinScoreFlag(text: string): number | undefined {
   }
 }
 
+/** --contract: a version this suite vendors, with "did you mean" for a near miss. */
+function parseContract(text: string): string {
+  try {
+    return checkContractVersion(text);
+  } catch (e) {
+    throw new UsageError(`--contract: ${(e as Error).message}`);
+  }
+}
+
 const certificateSources: readonly CertificateSource[] = ['gate', 'onboarding', 'client-report'];
 
 function parseFrom(text: string): CertificateSource {
@@ -117,6 +134,7 @@ function collectSetting(text: string, previous: Record<string, string | number> 
 
 export const cliOptions = {
   target: () => new Option('--target <name>', 'mock (the embedded simulator, default), preprod, or custom (NOGI_ACCESS_BASE_URL, NOGI_API_BASE_URL); overrides NOGI_TARGET').argParser(parseTarget),
+  contract: () => new Option('--contract <version>', 'the provider\'s contract version that judges: one of contracts/versions/index.json (default: its default, or NOGI_CONTRACT)').argParser(parseContract),
   reports: () => new Option('--reports <dir>', 'where reports go (default: reports/ in the current folder, or NOGI_REPORTS_DIR)'),
   shard: () => new Option('--shard <i/n>', 'run shard i of n, 1 <= i <= n (merge the blob reports afterwards)').argParser(parseShard),
   grep: () => new Option('--grep <regex>', 'only the tests whose title matches').argParser(parseGrep),
@@ -130,13 +148,16 @@ export const cliOptions = {
   validDays: () => new Option('--valid-days <n>', 'days until the certificate expires, 1-3650 (default 90)').argParser(parseValidDays),
   publicKey: () => new Option('--key <file>', 'the issuer\'s public key (PEM or JWK); certify writes certificate-key.public.jwk'),
   jwks: () => new Option('--jwks <url>', 'or the issuer\'s JWKS, the key picked by the certificate\'s kid'),
-  contracts: () => new Option('--contracts <dir>', 'a contracts folder to compare the hashes with (upstream/openapi.json, errata.overlay.yaml, oauth.openapi.yaml); default: this suite\'s contracts/'),
+  contracts: () => new Option('--contracts <dir>', 'a contracts folder to compare the hashes with (versions/<version>/openapi.json and errata.overlay.yaml, oauth.openapi.yaml); default: this suite\'s contracts/'),
   client: () => new Option('--client <id>', 'the client to grade (required)'),
   admin: () => new Option('--admin <url>', 'the sandbox\'s admin URL (default NOGI_ADMIN_BASE_URL, else http://127.0.0.1:4430)'),
   scenario: () => new Option('--scenario <name>', 'play a scenario for this client instead of reporting (GET <admin>/grading/scenarios lists them)'),
   operation: () => new Option('--operation <id>', 'the operation a fault scenario applies to (default getDebtWithConsentID)'),
   set: () => new Option('--set <name=value>', 'a scenario option, repeatable: seconds=3, limit=10, gap=5, creditors=2, status=503, consentId=…').argParser(collectSetting),
   reset: () => new Option('--reset', 'forget the client\'s recording (start a fresh grading)'),
+  against: () => new Option('--against <version>', 'the vendored contract version to compare with (default: the current one, NOGI_CONTRACT or the index\'s default)'),
+  as: () => new Option('--as <id>', 'the new version\'s id (default: sha-<first 7 hex of its SHA-256>)'),
+  published: () => new Option('--published <date>', 'when the provider published the document, YYYY-MM-DD (default: unknown)'),
 } as const satisfies Record<string, () => Option>;
 export type OptionName = keyof typeof cliOptions;
 
@@ -161,6 +182,7 @@ export function runEnvironment(options: CliOptions, base: NodeJS.ProcessEnv = pr
   for (const key of Object.keys(env)) if (key.startsWith('NOGI_') && env[key] === '') delete env[key];
   if (options.target) env.NOGI_TARGET = options.target;
   env.NOGI_TARGET ??= 'mock';
+  if (options.contract) env.NOGI_CONTRACT = options.contract;
   const reports = options.reports ?? env.NOGI_REPORTS_DIR ?? 'reports';
   env.NOGI_REPORTS_DIR = isAbsolute(reports) ? reports : resolve(cwd, reports);
   if (options.specUrl) env.NOGI_PUBLISHED_SPEC_URL = options.specUrl;

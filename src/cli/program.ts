@@ -47,7 +47,7 @@ function build(commands: readonly CommandSpec[], out: { text: string }, selected
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
   for (const spec of commands) {
     const command = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
-    if (spec.argument) command.argument(spec.argument);
+    if (spec.argument) command.arguments(spec.argument);
     for (const name of spec.options) command.addOption(cliOptions[name]());
     // commander calls the action with the positional arguments, then the options, then itself.
     command.action((...params: unknown[]) => {

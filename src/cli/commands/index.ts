@@ -7,6 +7,7 @@ import type { CommandSpec } from '../command.ts';
 import { certify } from './certify.ts';
 import { clientReport } from './client-report.ts';
 import { compare } from './compare.ts';
+import { contract } from './contract.ts';
 import { doctor } from './doctor.ts';
 import { gate } from './gate.ts';
 import { health } from './health.ts';
@@ -22,4 +23,5 @@ export const commandList: readonly CommandSpec[] = [
   clientReport,
   certify,
   verify,
+  contract,
 ];

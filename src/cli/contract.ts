@@ -1,0 +1,301 @@
+/**
+ * `nogi-conformance contract diff|update|default`: the provider's contract versions from the
+ * command line (contracts/versions/, src/contract/load.ts).
+ *
+ * - diff <file|url> [--against <version>]: what changes from the version (default: the current
+ *   one) to the document, grouped by who must act (src/contract/diff.ts).
+ * - update <file|url> [--as <id>] [--published <date>]: vendors the document as a new version,
+ *   never the default, and prints the adoption checklist.
+ * - default <version>: makes a vendored version the default, a separate explicit step.
+ *
+ * The functions take the contracts folder, so the tests run them on a scratch copy.
+ *
+ * The new version's errata start as a copy of the default's, every action kept, those that match
+ * nothing listed in the output and in the file's header: deleting them would hide a decision
+ * (a fixed defect, or a moved one whose erratum must be rewritten) in a copy step. Until they are
+ * rewritten the version does not load (load.ts refuses unused actions), so `default` refuses it.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { diffContracts, diffSummary, type ContractDiff } from '../contract/diff.ts';
+import {
+  checkContractVersion, contractPaths, contractsDir as repoContractsDir, readVersionIndex, sha256, tryOverlay, UnknownContractVersion, versionPaths,
+  type ContractVersion, type Overlay, type OverlayAction, type UpstreamSource, type VersionIndex,
+} from '../contract/load.ts';
+import { UsageError } from './exit-codes.ts';
+
+type Doc = Record<string, unknown>;
+const repoRoot = resolve(contractPaths.versions, '../../');
+
+export interface ContractInput {
+  /** The URL, or the file's path as given. */
+  origin: string;
+  bytes: Buffer;
+  doc: Doc;
+  format: 'json' | 'yaml';
+}
+
+/** A document from a URL (http, https) or a file, JSON or YAML; anything else is a UsageError (exit 2, one line). */
+export async function readContractInput(source: string, cwd: string, timeoutMs = 15_000): Promise<ContractInput> {
+  let bytes: Buffer;
+  if (/^https?:\/\//i.test(source)) {
+    try {
+      const res = await fetch(source, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' } });
+      if (!res.ok) throw new UsageError(`${source} answered HTTP ${res.status}`);
+      bytes = Buffer.from(await res.arrayBuffer());
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      const e = error as { name?: string; message?: string; cause?: { code?: string } };
+      throw new UsageError(`${source} could not be fetched: ${e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message)}`);
+    }
+  } else {
+    try {
+      bytes = readFileSync(resolve(cwd, source));
+    } catch (error) {
+      throw new UsageError(`${source} could not be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  const text = bytes.toString('utf8');
+  const format = text.trimStart().startsWith('{') ? 'json' : 'yaml';
+  let doc: unknown;
+  try {
+    doc = format === 'json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`${source} is not JSON or YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const d = doc as Doc | null;
+  if (!d || typeof d !== 'object' || typeof d.paths !== 'object' || !/^3\.[01]\./.test(String(d.openapi ?? ''))) {
+    throw new UsageError(`${source} is not an OpenAPI 3.0 or 3.1 document (no "openapi: 3.0.x|3.1.x" with "paths")`);
+  }
+  return { origin: source, bytes, doc: d, format };
+}
+
+const dirOf = (contractsDir: string): string => join(contractsDir, 'versions');
+
+function readVersion(contractsDir: string, version: ContractVersion) {
+  const paths = versionPaths(version, dirOf(contractsDir));
+  return {
+    doc: JSON.parse(readFileSync(paths.openapi, 'utf8')) as Doc,
+    errata: parseYaml(readFileSync(paths.errata, 'utf8')) as Overlay,
+    source: JSON.parse(readFileSync(paths.source, 'utf8')) as UpstreamSource,
+  };
+}
+
+/** A version this folder vendors, as a UsageError naming the closest when it does not. */
+function knownVersion(version: string, index: VersionIndex): ContractVersion {
+  try {
+    return checkContractVersion(version, index);
+  } catch (error) {
+    if (error instanceof UnknownContractVersion) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** index.json as written by hand: two-space indent, the versions on one line. */
+function writeIndex(contractsDir: string, index: VersionIndex): void {
+  const text = JSON.stringify(index, null, 2).replace(/\[\n\s+([^\]]*?)\n\s+\]/g, (_, inner: string) => `[${inner.split(/,\n\s+/).join(', ')}]`);
+  writeFileSync(join(dirOf(contractsDir), 'index.json'), `${text}\n`);
+}
+
+const label = (origin: string): string => (/^https?:/i.test(origin) ? origin : basename(origin));
+
+/** `contract diff`: the summary lines, from the version to the document. */
+export async function contractDiff(source: string, against: string | undefined, cwd: string, contractsDir = repoContractsDir): Promise<{ diff: ContractDiff; lines: string[] }> {
+  const index = readVersionIndex(dirOf(contractsDir));
+  const version = knownVersion(against ?? index.default, index);
+  const input = await readContractInput(source, cwd);
+  const base = readVersion(contractsDir, version);
+  const diff = diffContracts(base.doc, input.doc, { errata: base.errata });
+  return { diff, lines: diffSummary(diff, { from: version, to: label(input.origin) }) };
+}
+
+export interface UpdateResult {
+  /** The new version's id, or the one that already holds these bytes. */
+  version: ContractVersion;
+  created: boolean;
+  lines: string[];
+  unusedErrata: OverlayAction[];
+}
+
+/** `contract update`: vendors the document as a new version (never the default) and says what adopting it touches. */
+export async function contractUpdate(
+  source: string,
+  options: { as?: string; published?: string; cwd: string; contractsDir: string; today?: Date; writeTypes?: () => Promise<string[]> },
+): Promise<UpdateResult> {
+  const versions = dirOf(options.contractsDir);
+  const index = readVersionIndex(versions);
+  const input = await readContractInput(source, options.cwd);
+  const hash = sha256(input.bytes);
+  for (const v of index.versions) {
+    if (sha256(readFileSync(versionPaths(v, versions).openapi)) === hash) {
+      return { version: v, created: false, unusedErrata: [], lines: [`${label(input.origin)} is already vendored as ${v}, byte-identical (sha256 ${hash.slice(0, 12)}…); nothing changed.`] };
+    }
+  }
+  // load.ts reads openapi.json; vendoring means the provider's bytes unchanged, so a YAML document is not converted.
+  if (input.format !== 'json') throw new UsageError(`${source} is YAML: contracts/versions/<id>/openapi.json holds the provider's bytes unchanged, so vendor its JSON document (diff reads YAML)`);
+  const id = options.as ?? `sha-${hash.slice(0, 7)}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) throw new UsageError(`--as ${id}: a version id is letters, digits, ".", "_" and "-" (it names a folder and a types module)`);
+  const paths = versionPaths(id, versions);
+  if (existsSync(paths.dir) || index.versions.includes(id)) throw new UsageError(`contracts/versions/${id}/ exists already: a vendored version is never overwritten; give another id with --as`);
+  if (options.published !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.published)) throw new UsageError(`--published takes a date, YYYY-MM-DD; got "${options.published}"`);
+
+  const current = readVersion(options.contractsDir, index.default);
+  const { unused } = await tryOverlay(input.doc as never, current.errata);
+  const diff = diffContracts(current.doc, input.doc, { errata: current.errata });
+
+  mkdirSync(paths.dir, { recursive: true });
+  writeFileSync(paths.openapi, input.bytes);
+  const sourceJson: UpstreamSource = {
+    description: `The provider's OpenAPI document, vendored unchanged by \`nogi-conformance contract update\`. Correct it only through errata.overlay.yaml beside it.${options.published ? '' : ' When the provider published it is unknown.'}`,
+    version: id,
+    openapi: String(input.doc.openapi),
+    publishedUrl: input.origin,
+    ...(options.published ? { published: options.published } : {}),
+    retrieved: (options.today ?? new Date()).toISOString().slice(0, 10),
+    sha256: hash,
+  };
+  writeFileSync(paths.source, `${JSON.stringify(sourceJson, null, 2)}\n`);
+  const errataText = readFileSync(versionPaths(index.default, versions).errata, 'utf8');
+  const header = [
+    `# Copied from ${index.default}'s errata by \`nogi-conformance contract update\` (${sourceJson.retrieved}): review every action against this document.`,
+    unused.length
+      ? `# ${unused.length} action(s) match nothing here (fixed upstream, or moved): ${unused.map(actionId).join(', ')}. Remove or rewrite them; until then this version does not load.`
+      : '# Every action still matches something in this document; check that each defect is still there.',
+  ];
+  writeFileSync(paths.errata, `${header.join('\n')}\n${errataText}`);
+  writeIndex(options.contractsDir, { ...index, versions: [...index.versions, id] });
+
+  const lines = [`Vendored ${label(input.origin)} as ${id} (contracts/versions/${id}/, OpenAPI ${sourceJson.openapi}, sha256 ${hash.slice(0, 12)}…); the default stays ${index.default}.`, ''];
+  lines.push(...diffSummary(diff, { from: index.default, to: id }), '');
+  lines.push(`Errata (copied from ${index.default}): ${current.errata.actions.length - unused.length} of ${current.errata.actions.length} actions still apply.`);
+  if (unused.length) lines.push('Match nothing in the new document (kept; remove or rewrite them):', ...unused.map((a) => `  - ${actionId(a)} ${a.target}`));
+  if (options.writeTypes) {
+    try {
+      lines.push(...(await options.writeTypes()).map((f) => `Types written: ${f}`));
+    } catch (error) {
+      lines.push(`Types not regenerated: ${(error as Error).message.split('\n')[0]} Fix the errata, then \`npm run contract:types\`.`);
+    }
+  }
+  lines.push('', ...adoptionChecklist(diff, current.doc, input.doc));
+  lines.push('', 'Next: fix the errata of the new version, run the suite with NOGI_CONTRACT=' + id + ` (or --contract ${id}), then \`nogi-conformance contract default ${id}\`.`);
+  return { version: id, created: true, lines, unusedErrata: unused };
+}
+
+const actionId = (a: OverlayAction): string => /^\s*([A-Z]\d+[a-z]?)\./.exec(a.description)?.[1] ?? a.target;
+
+/** The command: diff, update or default, on this suite's contracts/. */
+export async function contract(action: string, input: string | undefined, options: { against?: string; as?: string; published?: string }, cwd: string): Promise<number> {
+  const print = (lines: string[]) => void process.stdout.write(`${lines.join('\n')}\n`);
+  if (!['diff', 'update', 'default'].includes(action)) throw new UsageError(`contract takes diff, update or default, got "${action}"`);
+  if (!input) throw new UsageError(action === 'default' ? 'contract default needs a version: contract default <version>' : `contract ${action} needs a document: contract ${action} <file|url>`);
+  if (action !== 'diff' && options.against) throw new UsageError(`--against goes with contract diff, not contract ${action}`);
+  if (action !== 'update' && (options.as || options.published)) throw new UsageError(`--as and --published go with contract update, not contract ${action}`);
+  if (action === 'diff') print((await contractDiff(input, options.against, cwd)).lines);
+  else if (action === 'default') print([await contractDefault(input, repoContractsDir)]);
+  else {
+    const writeTypes = async () => {
+      const { renderContractTypes, typesPaths } = await import('../contract/types.ts');
+      const paths = typesPaths();
+      const written: string[] = [];
+      for (const [name, text] of Object.entries(await renderContractTypes())) {
+        writeFileSync(paths[name]!, text);
+        written.push(rel(paths[name]!));
+      }
+      return written;
+    };
+    print((await contractUpdate(input, { ...options, cwd, contractsDir: repoContractsDir, writeTypes })).lines);
+  }
+  return 0;
+}
+
+/** `contract default`: the index's default becomes `version`, if it is vendored and its errata apply. */
+export async function contractDefault(version: string, contractsDir: string): Promise<string> {
+  const versions = dirOf(contractsDir);
+  const index = readVersionIndex(versions);
+  knownVersion(version, index);
+  if (index.default === version) return `${version} is already the default.`;
+  const v = readVersion(contractsDir, version);
+  // A default whose errata match nothing would stop every run (load.ts): refuse it here instead.
+  const { unused } = await tryOverlay(v.doc as never, v.errata);
+  if (unused.length) throw new UsageError(`${version}'s errata have ${unused.length} action(s) that match nothing (${unused.map(actionId).join(', ')}): fix contracts/versions/${version}/errata.overlay.yaml first`);
+  writeIndex(contractsDir, { ...index, default: version });
+  return `The default contract version is now ${version} (was ${index.default}).`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What adopting a version touches in this suite: found by the operationIds, paths and schemas the diff names.
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+
+/** The operations a diff touches: named ones, and those whose requests or responses reach a changed schema. */
+function touchedOperations(diff: ContractDiff, docs: Doc[]): Array<{ key: string; operationId: string }> {
+  const schemas = new Set(diff.changes.flatMap((c) => (c.schema ? [c.schema] : [])));
+  const out = new Map<string, string>();
+  for (const c of diff.changes) if (c.operation) out.set(c.operation, c.operationId ?? '');
+  for (const doc of docs) {
+    const components = ((doc.components as Doc | undefined)?.schemas ?? {}) as Doc;
+    const reaches = (x: unknown, seen: Set<string>): boolean => {
+      if (Array.isArray(x)) return x.some((v) => reaches(v, seen));
+      if (!x || typeof x !== 'object') return false;
+      const ref = (x as Doc).$ref;
+      if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+        const name = ref.split('/').pop()!;
+        if (schemas.has(name)) return true;
+        if (seen.has(name)) return false;
+        seen.add(name);
+        return reaches(components[name], seen);
+      }
+      return Object.values(x).some((v) => reaches(v, seen));
+    };
+    for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Doc>)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!METHODS.has(method) || !op || typeof op !== 'object') continue;
+        const key = `${method.toUpperCase()} ${path}`;
+        if (!out.has(key) && reaches(op, new Set())) out.set(key, String((op as Doc).operationId ?? ''));
+      }
+    }
+  }
+  return [...out].map(([key, operationId]) => ({ key, operationId })).sort((a, b) => a.key.localeCompare(b.key));
+}
+
+const filesIn = (dir: string, ext: string): string[] => {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
+};
+const rel = (file: string): string => file.slice(repoRoot.length);
+const mentions = (text: string, opId: string): boolean => new RegExp(`['"\`]${opId}['"\`]|\\b${opId}\\(`).test(text);
+
+/** The specs, Pact interactions, simulator handlers and deviations the changed operations touch. */
+export function adoptionChecklist(diff: ContractDiff, from: Doc, to: Doc): string[] {
+  const ops = touchedOperations(diff, [from, to]);
+  if (!ops.length) return ['Adoption checklist: the diff touches no operation.'];
+  const lines = [`Adoption checklist (${ops.length} operation${ops.length === 1 ? '' : 's'} touched: found by operationId, method and path):`];
+  const specs = filesIn(join(repoRoot, 'specs'), '.ts').map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const pacts = filesIn(join(repoRoot, 'contracts/pacts'), '.json').flatMap((f) =>
+    ((JSON.parse(readFileSync(f, 'utf8')) as { interactions?: Array<{ description: string; request?: { method?: string; path?: string } }> }).interactions ?? []).map((i) => ({ f, ...i })));
+  const handlers = filesIn(join(repoRoot, 'src/simulator/api/handlers'), '.ts').map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const deviationsFile = join(repoRoot, 'src/simulator/deviations.ts');
+  const deviationBlocks = existsSync(deviationsFile)
+    ? readFileSync(deviationsFile, 'utf8').split(/\n(?=  '[\w-]+': \{)/).flatMap((block) => { const name = /^  '([\w-]+)': \{/.exec(block)?.[1]; return name ? [{ name, block }] : []; })
+    : [];
+  const selfFile = join(repoRoot, 'tests/self/deviations.ts');
+  const selfLines = existsSync(selfFile) ? readFileSync(selfFile, 'utf8').split('\n').filter((l) => /deviation: '|contract: /.test(l)) : [];
+  for (const { key, operationId } of ops) {
+    const [method, path] = key.split(' ') as [string, string];
+    const template = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '[^/]+')}$`);
+    const found: string[] = [];
+    const inSpecs = specs.filter((s) => operationId && mentions(s.text, operationId)).map((s) => rel(s.f));
+    if (inSpecs.length) found.push(`specs: ${inSpecs.join(', ')}`);
+    const inPacts = pacts.filter((i) => i.request?.method?.toUpperCase() === method && template.test(i.request?.path ?? '')).map((i) => `"${i.description}"`);
+    if (inPacts.length) found.push(`pact interactions: ${inPacts.join(', ')}`);
+    const inHandlers = handlers.filter((h) => operationId && mentions(h.text, operationId)).map((h) => rel(h.f));
+    if (inHandlers.length) found.push(`simulator handlers: ${inHandlers.join(', ')}`);
+    const deviations = deviationBlocks.filter((d) => (operationId && mentions(d.block, operationId)) || d.block.includes(key)).map((d) => d.name);
+    if (deviations.length) found.push(`simulator deviations: ${deviations.join(', ')}`);
+    const selfCases = selfLines.filter((l) => (operationId && l.includes(operationId)) || deviations.some((d) => l.includes(`'${d}'`))).map((l) => /deviation: '([\w-]+)'/.exec(l)?.[1] ?? 'contract case');
+    if (selfCases.length) found.push(`self-test cases: ${[...new Set(selfCases)].join(', ')}`);
+    lines.push(`  - ${key}${operationId ? ` (${operationId})` : ''}: ${found.length ? found.join('; ') : 'nothing in this suite names it'}`);
+  }
+  return lines;
+}
