@@ -44,6 +44,8 @@ export function clientReportChecks(report: ClientReportFile): CheckVerdict[] {
 export interface LoadedSource {
   checks: CheckVerdict[];
   clientId?: string;
+  /** The contract version that judged the run (run.json); a client report: the process's. */
+  contractVersion?: string;
   /** The target the run was against, as that run recorded it. */
   target: { name: string; accessBaseUrl: string | null; apiBaseUrl: string | null };
 }
@@ -66,7 +68,7 @@ export function loadSource(source: CertificateSource, reportsDir: string): Loade
   if (run.command !== source) throw new SourceError(`the results in ${reportsDir} are from the ${run.command} run of ${run.finishedAt}, not ${source}: run \`nogi-conformance ${source}\` first`);
   const results = readResults(join(reportsDir, 'results.json'));
   if (!results || results.tests.length === 0) throw new SourceError(`${join(reportsDir, 'results.json')} has no tests: run \`nogi-conformance ${source}\` first`);
-  const provenance = { target: run.target, clientId: run.clientId ?? undefined };
+  const provenance = { target: run.target, clientId: run.clientId ?? undefined, contractVersion: run.contract };
   if (source === 'onboarding') return { checks: onboardingChecks(results), ...provenance };
   return { checks: gateChecks(results, readFileSync(join(reportsDir, 'gate.md'), 'utf8')), ...provenance };
 }

@@ -30,6 +30,7 @@ export async function certify(options: Pick<CliOptions, 'from' | 'key' | 'validD
       source, checks: loaded.checks, development: key.development, validDays, env,
       target: loaded.target,
       clientId: loaded.clientId,
+      contractVersion: loaded.contractVersion,
     });
     const jws = await signCertificate(certificate, key);
     mkdirSync(dir, { recursive: true });
@@ -37,7 +38,7 @@ export async function certify(options: Pick<CliOptions, 'from' | 'key' | 'validD
     writeFileSync(join(dir, 'certificate.jws'), `${jws}\n`);
     writeFileSync(join(dir, 'certificate-key.public.jwk'), `${JSON.stringify(key.publicJwk, null, 2)}\n`);
     const { score } = certificate;
-    out(`Certificate (${source}, ${certificate.checks.length} checks, score ${score.percent}%: ${score.passed} passed, ${score.failed} failed, ${score.notExercised} not exercised)\n`);
+    out(`Certificate (${source}, contract ${certificate.contract.version}, ${certificate.checks.length} checks, score ${score.percent}%: ${score.passed} passed, ${score.failed} failed, ${score.notExercised} not exercised)\n`);
     out(`signed with the ${key.origin} (${key.alg}, kid ${key.kid})${key.development ? ': DEVELOPMENT certificate, for trying things out only' : ''}\n`);
     out(`valid until ${certificate.expiresAt}\nWritten: ${['certificate.json', 'certificate.jws', 'certificate-key.public.jwk'].map((f) => join(dir, f)).join(', ')}\n`);
     out(`Verify: npx nogi-conformance verify ${join(dir, 'certificate.jws')} --key ${join(dir, 'certificate-key.public.jwk')}\n`);

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetName } from '../config/target.ts';
+import { currentContractVersion, readUpstreamSource } from '../contract/load.ts';
 import { redact } from '../reporting/redact.ts';
 import type { ExitCode } from './exit-codes.ts';
 import { assertReachable, checkConfig } from './preflight.ts';
@@ -59,6 +60,19 @@ export function tagGrep(tag: RunTag, grep?: string): string {
   return grep ? `^(?=.*${byTag})(?=.*(?:${grep}))` : byTag;
 }
 
+/**
+ * Every report says which contract version judged, in one place: a line under a Markdown or HTML
+ * report's title, a `contract` field in a JSON report.
+ */
+export function namingContract(name: string, content: string, version: string): string {
+  const source = readUpstreamSource(version);
+  const words = `Judged by the provider's contract ${version} (OpenAPI ${source.openapi}${source.published ? `, published ${source.published}` : ''}).`;
+  if (name.endsWith('.md')) return content.replace(/^(#[^\n]*\n)?/, (title) => `${title}${title ? '\n' : ''}${words}\n\n`);
+  if (name.endsWith('.html')) return content.replace(/(<\/h1>)/, `$1\n<p class="contract">${words}</p>`);
+  if (name.endsWith('.json')) return `${JSON.stringify({ contract: { version, openapi: source.openapi, sha256: source.sha256 }, ...(JSON.parse(content) as object) }, null, 2)}\n`;
+  return content;
+}
+
 export async function runTagged(run: TaggedRun): Promise<number> {
   // Both throw (ConfigError: exit 2; UnreachableError: exit 3) before anything starts.
   const resolved = await checkConfig(run.env);
@@ -66,16 +80,18 @@ export async function runTagged(run: TaggedRun): Promise<number> {
   const target = (run.env.NOGI_TARGET ?? 'mock') as TargetName;
   const dir = reportsDir(run.env);
   const context = { target, reportsDir: dir, env: run.env };
-  process.stdout.write(`nogi-conformance ${run.command} (target: ${target}${run.note ? `, ${run.note}` : ''})\n\n`);
+  const contract = currentContractVersion(run.env);
+  process.stdout.write(`nogi-conformance ${run.command} (target: ${target}, contract: ${contract}${run.note ? `, ${run.note}` : ''})\n\n`);
   // Until this run has written its reports, the folder says no run's results are complete.
   forgetRunRecord(dir);
   run.onStart?.(context);
   const { exitCode, results } = await runPlaywright({ projects: [target, ...(run.extraProjects ?? [])], grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
   const report = await run.report(results, { ...context, playwrightExitCode: exitCode });
   mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(report.files)) writeFileSync(join(dir, name), redact(content));
+  for (const [name, content] of Object.entries(report.files)) writeFileSync(join(dir, name), redact(namingContract(name, content, contract)));
   writeRunRecord(dir, {
     command: run.command,
+    contract,
     // The embedded simulator listens on ports picked per run: there is no base URL to name.
     target: { name: target, accessBaseUrl: resolved?.accessBaseUrl ?? null, apiBaseUrl: resolved?.apiBaseUrl ?? null },
     clientId: resolved?.client.clientId ?? null,

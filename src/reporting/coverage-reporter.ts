@@ -51,12 +51,13 @@ export function coverageMatrix(records: CoverageRecord[], documented: Array<{ co
   return rows;
 }
 
-export function coverageMarkdown(rows: CoverageRow[]): string {
+export function coverageMarkdown(rows: CoverageRow[], contractVersion?: string): string {
   const documented = rows.filter((r) => r.documented);
   const covered = documented.filter((r) => r.exercised > 0);
   const lines = [
     '# Contract coverage',
     '',
+    ...(contractVersion ? [`Operations and statuses of the provider's contract ${contractVersion} (contracts/versions/${contractVersion}).`, ''] : []),
     `${covered.length} of ${documented.length} documented operation × status (or outcome) pairs exercised.`,
     '',
     '| contract | operation | status / outcome | exercised |',
@@ -96,7 +97,7 @@ export default class CoverageReporter implements Reporter {
     const rows = coverageMatrix(this.records, documented);
     mkdirSync(this.outputDir, { recursive: true });
     writeFileSync(join(this.outputDir, 'coverage.json'), `${JSON.stringify(rows, null, 2)}\n`);
-    writeFileSync(join(this.outputDir, 'coverage.md'), coverageMarkdown(rows));
+    writeFileSync(join(this.outputDir, 'coverage.md'), coverageMarkdown(rows, contracts.version));
   }
 
   printsToStdio(): boolean {

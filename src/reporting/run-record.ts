@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export interface RunRecord {
   command: 'gate' | 'onboarding' | 'health';
   target: { name: string; accessBaseUrl: string | null; apiBaseUrl: string | null };
+  /** The provider's contract version that judged the run (contracts/versions/). */
+  contract: string;
   clientId: string | null;
   finishedAt: string;
 }

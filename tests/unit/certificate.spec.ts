@@ -15,7 +15,7 @@ import { jwksFromUrl, signCertificate, verifyCertificate } from '../../src/certi
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runCommandLine } from '../../src/cli/main.ts';
-import { contractsDir, currentContractVersion, versionPaths } from '../../src/contract/load.ts';
+import { contractsDir, versionPaths } from '../../src/contract/load.ts';
 import { registerSecret } from '../../src/reporting/redact.ts';
 import { forgetRunRecord, writeRunRecord } from '../../src/reporting/run-record.ts';
 import { withMinScore } from '../../src/cli/min-score.ts';
@@ -64,7 +64,8 @@ test.describe('certificates', () => {
       { title: 'needs a second client', status: 'skipped' },
     ])));
     writeFileSync(join(reports, 'gate.md'), 'Pact verification against the target: **PASSED** (exit 0)\n');
-    writeRunRecord(reports, { command: 'gate', target: { name: 'custom', accessBaseUrl: 'https://access.example', apiBaseUrl: 'https://api.example' }, clientId: 'partner-1', finishedAt: '2026-11-29T12:00:00.000Z' });
+    // Judged by July's contract, not the default: the certificate must name the version that judged.
+    writeRunRecord(reports, { command: 'gate', target: { name: 'custom', accessBaseUrl: 'https://access.example', apiBaseUrl: 'https://api.example' }, contract: 'b68fec2', clientId: 'partner-1', finishedAt: '2026-11-29T12:00:00.000Z' });
   });
   test.afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -82,11 +83,13 @@ test.describe('certificates', () => {
   };
   test('the results certified are those of the run named, against the target and client it recorded', async () => {
     expect(await certifyQuietly([])).toBe(0);
-    const certificate = JSON.parse(readFileSync(join(reports, 'certificate.json'), 'utf8')) as { target: unknown; clientId?: string };
+    const certificate = JSON.parse(readFileSync(join(reports, 'certificate.json'), 'utf8')) as { target: unknown; clientId?: string; contract: unknown; contracts: { upstream: { file: string } } };
     expect(certificate.target).toEqual({ name: 'custom', accessBaseUrl: 'https://access.example', apiBaseUrl: 'https://api.example' });
+    expect(certificate.contract).toEqual({ version: 'b68fec2', commit: 'b68fec2d7203ae5273ab4a598bf78644ac0d8549' });
+    expect(certificate.contracts.upstream.file).toBe('contracts/versions/b68fec2/openapi.json');
     expect(certificate.clientId).toBe('partner-1');
     // An onboarding run left these results (and an old gate.md beside them): not a gate's to certify.
-    writeRunRecord(reports, { command: 'onboarding', target: { name: 'mock', accessBaseUrl: null, apiBaseUrl: null }, clientId: null, finishedAt: '2026-11-29T12:05:00.000Z' });
+    writeRunRecord(reports, { command: 'onboarding', target: { name: 'mock', accessBaseUrl: null, apiBaseUrl: null }, contract: '3770c4e', clientId: null, finishedAt: '2026-11-29T12:05:00.000Z' });
     expect(await certifyQuietly([])).toBe(2);
     // A run that did not finish leaves no record: nothing to certify.
     forgetRunRecord(reports);
@@ -133,7 +136,7 @@ test.describe('certificates', () => {
     await certifyQuietly([]);
     const contracts = join(dir, 'contracts');
     cpSync(contractsDir, contracts, { recursive: true });
-    appendFileSync(versionPaths(currentContractVersion(), join(contracts, 'versions')).errata, '\n# one more line\n');
+    appendFileSync(versionPaths('b68fec2', join(contracts, 'versions')).errata, '\n# one more line\n');
     const outcome = await verifyCertificate(readFileSync(join(reports, 'certificate.jws'), 'utf8'), { key: publicKey(), contractsDir: contracts });
     expect(outcome.ok).toBe(false);
     const failed = outcome.checks.filter((c) => !c.ok);
