@@ -66,3 +66,21 @@ test('a run-time client without the integrated-consent agreement is refused; bad
   // The fixture clients keep the global clock and faults: a run-time client's id is not theirs.
   expect((await h.admin('GET', '/clients/6f1c2a7e-0000-4000-8000-000000000001')).status).toBe(404);
 });
+
+test('openid only for a client allowed it: every scope granted, and the ID token, within the allowed set', async () => {
+  const c = await tenant({ allowed_scopes: ['debt.unsecured.presentation'] });
+  const asked = await h.client.call('authorize', { query: { client_id: c.client_id, redirect_uri: c.redirect_uris[0]!, response_type: 'code', scope: 'debt.unsecured.presentation.30 openid', state: 'state-123456' } });
+  expect(asked.status).toBe(302);
+  const refused = new URL(asked.headers.location!);
+  expect(`${refused.origin}${refused.pathname}`).toBe(c.redirect_uris[0]);
+  expect(refused.searchParams.get('error')).toBe('invalid_scopes');
+  expect(refused.searchParams.get('error_description')).toContain('openid');
+  expect(refused.searchParams.get('code')).toBeNull();
+  // Without openid the same client gets its debt scope, and no ID token.
+  const callback = await h.authorize(c, { scope: 'debt.unsecured.presentation.30' });
+  const r = await h.client.exchangeCode({ clientId: c.client_id, clientSecret: c.client_secret, redirectUri: c.redirect_uris[0] }, callback.searchParams.get('code')!, c.redirect_uris[0]!);
+  expect(r.ok).toBe(true);
+  const granted = r.data as { scope: string; id_token?: string };
+  expect(granted.scope.split(' ').every((s) => s.startsWith('debt.unsecured.presentation'))).toBe(true);
+  expect(granted.id_token).toBeUndefined();
+});

@@ -89,7 +89,9 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
   const nonce = q(req.query.nonce);
   const parsed = parseAuthScope(q(req.query.scope));
   if ('error' in parsed) return fail('invalid_scopes', parsed.error);
-  if (!client.allowed_scopes.includes(parsed.scope)) return fail('invalid_scopes', `The client may not request ${parsed.scope}`);
+  // Every scope granted (openid too: it brings an ID token with the person's pid) must be one the client is allowed.
+  const notAllowed = [parsed.scope, ...(parsed.openid ? ['openid'] : [])].filter((s) => !client.allowed_scopes.includes(s));
+  if (notAllowed.length) return fail('invalid_scopes', `The client may not request ${notAllowed.join(' ')}`);
   const fault = ctx.state.takeFault('authorize', client.client_id);
   if (fault?.status) return fail('server_error', 'Simulated server error (fault switch)');
   // Anyone can start a login without credentials: pending ones are capped per client, so a stream
