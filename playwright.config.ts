@@ -139,7 +139,7 @@ export default defineConfig({
     { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
     // The self test, in this run: each deviation must fail the specs that should catch it, naming
     // the rule (the clean simulator passing every spec is the mock project).
-    ...selfTestCases.map((c) => selfTestProject(`self ${c.deviation ?? `contract ${c.contract}`}`, { deviation: c.deviation, contract: c.contract, names: c.names }, c.grep)),
+    ...selfTestCases.map((c) => selfTestProject(`self ${c.deviation ?? `contract ${c.contract}`}`, { deviation: c.deviation, contract: c.contract, names: c.names, outcome: c.outcome }, c.grep)),
     { name: 'self', testDir: 'tests/self' },
   ],
 });

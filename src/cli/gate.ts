@@ -74,6 +74,9 @@ export function gateSummary(results: RunResults, target: string, playwrightExitC
       lines.push(`- ${redact(t.titlePath.join(' › '))}${reason ? `: ${redact(reason)}` : ''}`);
     }
   }
+  // Behaviour the provider's docs leave open (specs warn, never fail: fixtures/nogi.ts warnUndocumented).
+  const warnings = results.tests.flatMap((t) => t.annotations.filter((a) => a.type === 'undocumented behaviour').map((a) => `- ${redact(t.title)}: ${redact(a.description ?? '')}`));
+  if (warnings.length) lines.push('', '## Warnings: behaviour the provider\'s docs leave open (not failures)', '', ...warnings);
   lines.push('', 'Reports: allure-report/index.html, playwright-html/index.html, junit.xml, results.json.');
   return lines.join('\n') + '\n';
 }

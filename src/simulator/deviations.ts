@@ -8,6 +8,7 @@
  * - a behavioural deviation makes the simulator skip one named rule; the place that enforces that
  *   rule asks `skips(rule)` (revoke, consuming a single-use consent, ...).
  */
+import { randomUUID } from 'node:crypto';
 import type { CatalogueOperation } from '../contract/catalogue.ts';
 import type { SimResponse } from './api/errors.ts';
 
@@ -112,6 +113,16 @@ const table = {
       if (response.status < 400 || !body || !('errorReference' in body)) return undefined;
       const { errorReference: _dropped, ...rest } = body;
       return { ...response, body: rest };
+    },
+  },
+  'monitoring-debt-refused': {
+    description: 'A debt lookup with a debt.unsecured.monitoring consent answers 403 invalid consent',
+    breaks: 'nothing documented: the simulator\'s choice (3770c4e errata header) is that a monitoring consent gives its debt; the suite warns, never fails',
+    appliesTo: (op) => op.debtLookup,
+    rewrite: ({ response }) => {
+      const consent = jsonObject(jsonObject(response.body)?.consent);
+      if (response.status !== 200 || consent?.scope !== 'debt.unsecured.monitoring') return undefined;
+      return { status: 403, body: { error: 'invalid consent', error_description: 'The consent does not allow debt lookups (deviation)', trace_id: randomUUID(), timestamp: new Date().toISOString() } };
     },
   },
   'redirect-unregistered': {
