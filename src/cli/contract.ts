@@ -16,7 +16,7 @@
  * rewritten the version does not load (load.ts refuses unused actions), so `default` refuses it.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { diffContracts, diffSummary, type ContractDiff } from '../contract/diff.ts';
 import {
@@ -263,7 +263,7 @@ const filesIn = (dir: string, ext: string): string[] => {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
 };
-const rel = (file: string): string => file.slice(repoRoot.length);
+const rel = (file: string): string => relative(repoRoot, file);
 const mentions = (text: string, opId: string): boolean => new RegExp(`['"\`]${opId}['"\`]|\\b${opId}\\(`).test(text);
 
 /** The specs, Pact interactions, simulator handlers and deviations the changed operations touch. */

@@ -366,7 +366,7 @@ function diffSchema(a: unknown, b: unknown, place: Place, ctx: Context): void {
 }
 
 /** A media type map (content) of a request body or a response. */
-function diffContent(a: unknown, b: unknown, place: Place, ctx: Context, label: string): void {
+function diffContent(a: unknown, b: unknown, place: Place, ctx: Context): void {
   const ca = isNode(a) ? a : {};
   const cb = isNode(b) ? b : {};
   const gone = Object.keys(ca).filter((m) => !(m in cb));
@@ -374,11 +374,11 @@ function diffContent(a: unknown, b: unknown, place: Place, ctx: Context, label: 
   const schemaOf = (c: Node, m: string): unknown => normaliseSchema(isNode(c[m]) ? (c[m] as Node).schema : undefined);
   const describe = (c: Node, ms: string[]) => ms.map((m) => `${m} (${schemaLabel(schemaOf(c, m))})`).join(', ');
   if (gone.length === 1 && added.length === 1) {
-    push(ctx, place, 'media-changed', `${label}${describe(ca, gone)} → ${describe(cb, added)}`, [[...place.pointer, 'content', gone[0]!], [...place.pointer, 'content', added[0]!]]);
+    push(ctx, place, 'media-changed', `${describe(ca, gone)} → ${describe(cb, added)}`, [[...place.pointer, 'content', gone[0]!], [...place.pointer, 'content', added[0]!]]);
   } else {
-    if (!Object.keys(ca).length && added.length) push(ctx, place, 'media-added', `${label === 'content ' ? 'body added: ' : label}${describe(cb, added)}`);
-    else if (added.length) push(ctx, place, 'media-added', `${label}added ${describe(cb, added)}`);
-    if (gone.length) push(ctx, place, 'media-removed', `${label}removed ${describe(ca, gone)}`);
+    const [body, none] = [!Object.keys(ca).length, gone.length === Object.keys(ca).length && !Object.keys(cb).length];
+    if (added.length) push(ctx, place, 'media-added', `${body ? 'body' : 'content type'} added: ${describe(cb, added)}`);
+    if (gone.length) push(ctx, place, 'media-removed', `${none ? 'body' : 'content type'} removed: ${describe(ca, gone)}`);
   }
   for (const m of Object.keys(ca).filter((k) => k in cb)) diffSchema(schemaOf(ca, m), schemaOf(cb, m), deeper(place, ` ${m}`, 'content', m, 'schema'), ctx);
 }
@@ -430,7 +430,7 @@ function diffOperation(from: Node, to: Node, a: Operation, b: Operation, ctx: Co
     const [ra, rb] = [isNode(ba) && ba.required === true, isNode(bb) && bb.required === true];
     if (!ra && rb) push(ctx, body, 'body-required', 'now required');
     if (ra && !rb) push(ctx, body, 'body-optional', 'no longer required');
-    diffContent(isNode(ba) ? ba.content : undefined, isNode(bb) ? bb.content : undefined, body, ctx, 'content ');
+    diffContent(isNode(ba) ? ba.content : undefined, isNode(bb) ? bb.content : undefined, body, ctx);
   }
   const resA = isNode(a.op.responses) ? a.op.responses : {};
   const resB = isNode(b.op.responses) ? b.op.responses : {};
@@ -440,7 +440,7 @@ function diffOperation(from: Node, to: Node, a: Operation, b: Operation, ctx: Co
     const [x, y] = [resolveRef(from, resA[status]), resolveRef(to, resB[status])];
     if (x === undefined) push(ctx, inner, 'status-added', 'response added');
     else if (y === undefined) push(ctx, inner, 'status-removed', 'response removed');
-    else diffContent(isNode(x) ? x.content : undefined, isNode(y) ? y.content : undefined, inner, ctx, 'content ');
+    else diffContent(isNode(x) ? x.content : undefined, isNode(y) ? y.content : undefined, inner, ctx);
   }
 }
 
@@ -558,6 +558,7 @@ export function changeLine(c: ContractChange): string {
 /** The diff as lines: a headline, then the changes grouped by who must act, each once. */
 export function diffSummary(diff: ContractDiff, labels: { from: string; to: string }): string[] {
   const client = diff.changes.filter((c) => c.breaking.client);
+  const both = client.filter((c) => c.breaking.provider);
   const provider = diff.changes.filter((c) => !c.breaking.client && c.breaking.provider);
   const rest = diff.changes.filter((c) => !c.breaking.client && !c.breaking.provider);
   const errataOnly = rest.filter((c) => c.errata.length);
@@ -567,14 +568,14 @@ export function diffSummary(diff: ContractDiff, labels: { from: string; to: stri
   const lines = [
     `Contract diff ${labels.from} (OpenAPI ${diff.from}) → ${labels.to} (OpenAPI ${diff.to}): ${plural(diff.changes.length, 'change')}, ` +
       `${client.length} breaking for clients, ${diff.changes.filter((c) => c.breaking.provider).length} for the provider.`,
-    `${plural(schemas + servers, 'notation-only difference')} ignored (${schemas} in schemas: null types, $ref wrappers; ${servers} server lists moved between levels).`,
+    `${plural(schemas + servers, 'notation-only difference')} ignored${schemas + servers ? ` (${schemas} in schemas: null types, $ref wrappers; ${servers} server lists moved between levels)` : ''}.`,
   ];
   if (!diff.changes.length) return [...lines, 'No semantic change.'];
-  const section = (title: string, cs: ContractChange[], withTag = false) => {
-    if (!cs.length) return;
-    lines.push('', `${title} (${cs.length}):`, ...cs.map((c) => `  - ${withTag && c.breaking.provider ? '(also provider) ' : ''}${changeLine(c)}`));
+  const section = (title: string, cs: ContractChange[]) => {
+    if (cs.length) lines.push('', `${title} (${cs.length}):`, ...cs.map((c) => `  - ${changeLine(c)}`));
   };
-  section("The partner's client must act (breaking for a client)", client, true);
+  section("The partner's client and the provider must act (breaking for both)", both);
+  section("The partner's client must act (breaking for a client)", client.filter((c) => !c.breaking.provider));
   section('The provider must act (breaking for a provider)', provider);
   section('Our errata (no one else must act; an erratum targets it)', errataOnly);
   section('Not breaking', info);

@@ -1,25 +1,30 @@
 /**
- * Drift between the vendored provider contract (contracts/upstream/openapi.json) and the OpenAPI
- * document the provider publishes. The diff itself is api-smart-diff's (OpenAPI 3.0 aware,
- * $refs resolved, each change classified breaking / non-breaking / annotation); this module groups
- * it into added, removed and changed operations and schema changes. A published document that
+ * Drift between the vendored provider contract of the current version
+ * (contracts/versions/<version>/openapi.json) and the OpenAPI document the provider publishes
+ * (that version's SOURCE.json publishedUrl, or NOGI_PUBLISHED_SPEC_URL). The diff and its summary
+ * are `nogi-conformance contract diff`'s (src/contract/diff.ts): notation-only differences
+ * ignored, each change once, breaking for a client or the provider. A published document that
  * cannot be fetched or parsed gives status "unknown", never an exception.
  */
-import { apiCompare } from 'api-smart-diff';
 import { parse as parseYaml } from 'yaml';
-import { readUpstream, readUpstreamSource, sha256 } from '../contract/load.ts';
+import { changeLine, diffContracts, diffSummary, type ContractDiff } from '../contract/diff.ts';
+import { currentContractVersion, readErrata, readUpstream, readUpstreamSource, sha256 } from '../contract/load.ts';
 
 export interface DriftChange {
   /** e.g. "GET /v1/debt/{id}" or "schema SpringErrorSchema" */
   where: string;
+  /** The kind of change (src/contract/diff.ts ChangeKind). */
   action: string;
-  type: string;
+  /** "breaking" (for a client, the provider or both) or "non-breaking". */
+  type: 'breaking' | 'non-breaking';
   description: string;
 }
 
 export interface DriftReport {
   status: 'none' | 'drift' | 'unknown';
   url: string;
+  /** The contract version compared with, and its document's commit (or the version). */
+  version: string;
   vendoredCommit: string;
   reason?: string;
   addedOperations: string[];
@@ -27,85 +32,49 @@ export interface DriftReport {
   changedOperations: Array<{ operation: string; changes: DriftChange[] }>;
   schemaChanges: Array<{ schema: string; changes: DriftChange[] }>;
   otherChanges: DriftChange[];
+  /** Changes breaking for a client or the provider. */
   breaking: number;
+  /** The summary `contract diff` prints (empty unless there is drift). */
+  summary: string[];
 }
 
-const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
 type Doc = Record<string, unknown>;
 
 export function defaultPublishedUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NOGI_PUBLISHED_SPEC_URL ?? readUpstreamSource().publishedUrl;
+  return env.NOGI_PUBLISHED_SPEC_URL ?? readUpstreamSource(currentContractVersion(env)).publishedUrl;
 }
 
-const verbs: Record<string, string> = { add: 'Added', remove: 'Removed', replace: 'Changed', rename: 'Renamed' };
-
-/** api-smart-diff's own text where it has one; for component schemas, ours from the path. */
-function describe(path: (string | number)[], action: string, given: unknown, value: unknown): string {
-  if (typeof given === 'string' && given.length > 0 && !/annotation \(/.test(given)) return given;
-  const verb = verbs[action] ?? action;
-  const where = path.slice(3).map(String);
-  const prop = where.lastIndexOf('properties');
-  const inner = where.slice(0, prop < 0 ? 0 : prop).join('.');
-  const at = inner ? ` in ${inner}` : '';
-  if (prop >= 0 && where.length === prop + 2) return `[${verb}] property \`${where[prop + 1]}\`${at}`;
-  if (where.at(-2) === 'required' || where.at(-1) === 'required') return `[${verb}] required ${typeof value === 'string' ? `\`${value}\`` : JSON.stringify(value)}${at}`;
-  return `[${verb}] ${path.join('.')}${value !== undefined && typeof value !== 'object' ? ` (${String(value)})` : ''}`;
-}
-
-/** Groups the differences between two OpenAPI 3.0 documents. */
-export function diffContracts(vendored: Doc, published: Doc): Omit<DriftReport, 'url' | 'vendoredCommit' | 'reason'> {
-  const { diffs } = apiCompare(vendored, published);
-  const added: string[] = [];
-  const removed: string[] = [];
+/** The drift fields of a contract diff: the changes by operation and by schema, and its summary. */
+export function driftOf(diff: ContractDiff, labels: { from: string; to: string }): Pick<DriftReport, 'status' | 'addedOperations' | 'removedOperations' | 'changedOperations' | 'schemaChanges' | 'otherChanges' | 'breaking' | 'summary'> {
   const changed = new Map<string, DriftChange[]>();
   const schemas = new Map<string, DriftChange[]>();
   const other: DriftChange[] = [];
-  let breaking = 0;
-  for (const d of diffs as Array<{ action: string; type: string; path: (string | number)[]; description?: string; before?: unknown; after?: unknown }>) {
-    const [root, key, method] = d.path;
-    if (d.type === 'breaking') breaking++;
-    const change = (where: string): DriftChange => ({ where, action: d.action, type: d.type, description: describe(d.path, d.action, d.description, d.action === 'remove' ? d.before : d.action === 'replace' && typeof d.after !== 'object' ? `${String(d.before)} → ${String(d.after)}` : d.after) });
-    if (root === 'paths' && typeof key === 'string') {
-      if (d.path.length === 2) {
-        // A whole path item added or removed: one entry per operation in it.
-        const item = ((d.action === 'add' ? published : vendored).paths as Record<string, Doc>)[key] ?? {};
-        for (const m of Object.keys(item).filter((k) => METHODS.has(k))) (d.action === 'add' ? added : removed).push(`${m.toUpperCase()} ${key}`);
-        if (d.action !== 'add' && d.action !== 'remove') other.push(change(`path ${key}`));
-        continue;
-      }
-      if (typeof method === 'string' && METHODS.has(method)) {
-        const op = `${method.toUpperCase()} ${key}`;
-        if (d.path.length === 3 && d.action === 'add') added.push(op);
-        else if (d.path.length === 3 && d.action === 'remove') removed.push(op);
-        else changed.set(op, [...(changed.get(op) ?? []), change(op)]);
-        continue;
-      }
-      other.push(change(`path ${key}`));
-    } else if (root === 'components' && key === 'schemas' && typeof method === 'string') {
-      const where = `schema ${method}`;
-      schemas.set(method, [...(schemas.get(method) ?? []), change(where)]);
-    } else {
-      other.push(change(d.path.slice(0, 3).join('.')));
-    }
+  for (const c of diff.changes) {
+    const change: DriftChange = { where: c.where, action: c.kind, type: c.breaking.client || c.breaking.provider ? 'breaking' : 'non-breaking', description: changeLine(c) };
+    if (c.kind === 'operation-added' || c.kind === 'operation-removed') continue;
+    if (c.operation) changed.set(c.operation, [...(changed.get(c.operation) ?? []), change]);
+    else if (c.schema) schemas.set(c.schema, [...(schemas.get(c.schema) ?? []), change]);
+    else other.push(change);
   }
-  const status = added.length || removed.length || changed.size || schemas.size || other.length ? 'drift' : 'none';
   return {
-    status,
-    addedOperations: added.sort(),
-    removedOperations: removed.sort(),
+    status: diff.changes.length ? 'drift' : 'none',
+    addedOperations: diff.addedOperations,
+    removedOperations: diff.removedOperations,
     changedOperations: [...changed].map(([operation, changes]) => ({ operation, changes })),
     schemaChanges: [...schemas].map(([schema, changes]) => ({ schema, changes })),
     otherChanges: other,
-    breaking,
+    breaking: diff.changes.filter((c) => c.breaking.client || c.breaking.provider).length,
+    summary: diff.changes.length ? diffSummary(diff, labels) : [],
   };
 }
 
-const empty = { addedOperations: [], removedOperations: [], changedOperations: [], schemaChanges: [], otherChanges: [], breaking: 0 };
+const empty = { addedOperations: [], removedOperations: [], changedOperations: [], schemaChanges: [], otherChanges: [], breaking: 0, summary: [] };
 
 /** Fetches the published document and compares; "unknown" with the reason when it cannot. */
 export async function checkDrift(url: string = defaultPublishedUrl(), timeoutMs = 10_000): Promise<DriftReport> {
-  const source = readUpstreamSource();
-  const base = { url, vendoredCommit: source.commit ?? source.version };
+  const version = currentContractVersion();
+  const source = readUpstreamSource(version);
+  const base = { url, version, vendoredCommit: source.commit ?? source.version };
   let text: string;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5' } });
@@ -125,36 +94,17 @@ export async function checkDrift(url: string = defaultPublishedUrl(), timeoutMs 
     return { ...base, ...empty, status: 'unknown', reason: `the published document is not OpenAPI JSON or YAML: ${(error as Error).message}` };
   }
   try {
-    return { ...base, ...diffContracts(readUpstream() as unknown as Doc, published) };
+    return { ...base, ...driftOf(diffContracts(readUpstream(version), published, { errata: readErrata(version) }), { from: version, to: 'published' }) };
   } catch (error) {
     return { ...base, ...empty, status: 'unknown', reason: `the documents could not be compared: ${(error as Error).message}` };
   }
 }
 
 export function driftMarkdown(d: DriftReport): string {
-  const lines = [`## Contract drift`, '', `Vendored: commit ${d.vendoredCommit.slice(0, 12)}; published: ${d.url}`, ''];
+  const lines = [`## Contract drift`, '', `Vendored: version ${d.version} (commit ${d.vendoredCommit.slice(0, 12)}); published: ${d.url}`, ''];
   if (d.status === 'unknown') return [...lines, `**Drift unknown**: ${d.reason}`, ''].join('\n');
   if (d.status === 'none') return [...lines, 'No drift: the published document matches the vendored one.', ''].join('\n');
-  lines.push(`**Drift found** (${d.breaking} breaking change${d.breaking === 1 ? '' : 's'}).`, '');
-  if (d.addedOperations.length) lines.push('Added operations:', ...d.addedOperations.map((o) => `- ${o}`), '');
-  if (d.removedOperations.length) lines.push('Removed operations:', ...d.removedOperations.map((o) => `- ${o}`), '');
-  if (d.changedOperations.length) {
-    lines.push('Changed operations:');
-    for (const c of d.changedOperations) {
-      lines.push(`- ${c.operation}`);
-      for (const ch of c.changes) lines.push(`  - ${ch.type}: ${ch.description}`);
-    }
-    lines.push('');
-  }
-  if (d.schemaChanges.length) {
-    lines.push('Schema changes:');
-    for (const s of d.schemaChanges) {
-      lines.push(`- ${s.schema}`);
-      for (const ch of s.changes) lines.push(`  - ${ch.type}: ${ch.description}`);
-    }
-    lines.push('');
-  }
-  if (d.otherChanges.length) lines.push('Other changes:', ...d.otherChanges.map((c) => `- ${c.where}: ${c.description}`), '');
-  lines.push('Update contracts/upstream/ (and the errata) when the change is intended; otherwise tell the provider.', '');
+  lines.push(`**Drift found** (${d.breaking} breaking change${d.breaking === 1 ? '' : 's'}).`, '', ...d.summary, '');
+  lines.push(`When the change is intended, vendor it as a new version: \`nogi-conformance contract update ${d.url}\`; otherwise tell the provider.`, '');
   return lines.join('\n');
 }

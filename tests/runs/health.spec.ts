@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { currentContractVersion, versionPaths } from '../../src/contract/load.ts';
 import type { HealthReport } from '../../src/cli/health.ts';
-import { checkDrift, diffContracts, driftMarkdown, type DriftReport } from '../../src/reporting/drift.ts';
+import { diffContracts } from '../../src/contract/diff.ts';
+import { checkDrift, driftMarkdown, driftOf, type DriftReport } from '../../src/reporting/drift.ts';
 import { latencyStats } from '../../src/reporting/latency.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { cleanEnv, customTarget, expectNoLeaks, runCli, startQuietSimulator } from './helpers.ts';
@@ -92,9 +93,11 @@ test('the published document differs: drift listed, breaking changes named', asy
   expect(drift.changedOperations.map((c) => c.operation)).toContain('GET /v1/debt/{id}');
   expect(drift.schemaChanges.map((c) => c.schema)).toContain('consent_status');
   const md = driftMarkdown(drift);
-  expect(md).toContain('Removed operations:\n- GET /feed/v1/consent/firstSequenceNr');
-  expect(md).toContain('Added operations:\n- GET /v1/debt/{id}/history');
-  expect(md).toMatch(/- consent_status\n\s+- breaking: .*revokedAt/);
+  // contract diff's summary: each change once, under who must act.
+  expect(md).toMatch(/client must act[^]*- GET \/feed\/v1\/consent\/firstSequenceNr: operation removed/);
+  expect(md).toMatch(/provider must act[^]*- GET \/v1\/debt\/\{id\}\/history: operation added/);
+  expect(md).toMatch(/provider must act[^]*- schema consent_status\.revokedAt: required property added/);
+  expect(md).toContain('nogi-conformance contract update');
 });
 
 // The run itself is proven above; an unreachable or non-OpenAPI document is the drift check's concern.
@@ -113,9 +116,10 @@ test('the published document cannot be fetched or is not OpenAPI: drift unknown,
 
 test('diffContracts: an identical document has no drift; a changed response is a changed operation', () => {
   const same = JSON.parse(vendoredText);
-  expect(diffContracts(JSON.parse(vendoredText), same).status).toBe('none');
+  const labels = { from: 'vendored', to: 'published' };
+  expect(driftOf(diffContracts(JSON.parse(vendoredText), same), labels).status).toBe('none');
   const changed = modified();
-  const d = diffContracts(JSON.parse(vendoredText), changed as never);
+  const d = driftOf(diffContracts(JSON.parse(vendoredText), changed), labels);
   expect(d.changedOperations.find((c) => c.operation === 'GET /v1/debt/{id}')?.changes.map((c) => c.description).join('\n')).toContain('404');
   expect(d.breaking).toBeGreaterThan(0);
 });
