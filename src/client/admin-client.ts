@@ -136,9 +136,9 @@ export class SimulatorAdmin {
     return this.send('GET', '/state') as Promise<{ violations?: { count: number }; counts?: Record<string, number>; store?: string } & Record<string, unknown>>;
   }
 
-  /** Deletes expired sessions, codes and tokens, and events past retention, now. */
-  sweep(): Promise<{ swept: { tokens: number; codes: number; sessions: number; events: number } }> {
-    return this.send('POST', '/sweep') as Promise<{ swept: { tokens: number; codes: number; sessions: number; events: number } }>;
+  /** Deletes expired sessions, codes and tokens, events past retention, and idle run-time clients, now. */
+  sweep(): Promise<{ swept: { tokens: number; codes: number; sessions: number; events: number; tenants: number } }> {
+    return this.send('POST', '/sweep') as Promise<{ swept: { tokens: number; codes: number; sessions: number; events: number; tenants: number } }>;
   }
 
   /** Forgets everything (the global reset), or the run-time client's own state. */
