@@ -11,7 +11,7 @@ import { gateChecks } from '../certificate/sources.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
-import { failingStep, type RunResults, type RunTest } from './results.ts';
+import { failingStep, tallyLine, tallyOf, type RunResults, type RunTest } from './results.ts';
 import { projectRoot, runTsEntry } from './run-playwright.ts';
 import { runTagged, type RunContext } from './tagged-run.ts';
 
@@ -45,7 +45,10 @@ export function gateSummary(results: RunResults, target: string, playwrightExitC
   const { passed, failed, skipped } = results.counts;
   const pactFailed = pact?.status === 'failed';
   const ok = failed === 0 && results.errors.length === 0 && playwrightExitCode === 0 && !pactFailed;
-  const lines = [`# Release gate: ${target}`, '', `**${ok ? 'PASSED' : 'FAILED'}**: ${passed} passed, ${failed} failed, ${skipped} skipped`, ''];
+  // A gate in which no check ran is no verdict: never PASSED.
+  const tally = tallyOf(results);
+  const verdict = tally.ran === 0 ? 'NOTHING RAN' : ok ? 'PASSED' : 'FAILED';
+  const lines = [`# Release gate: ${target}`, '', `**${verdict}**: ${passed} passed, ${failed} failed, ${skipped} skipped`, '', `Checks: ${tallyLine(tally)}.`, ''];
   if (pact) {
     lines.push(
       pact.status === 'skipped'
@@ -103,7 +106,12 @@ export function gate(env: NodeJS.ProcessEnv, options: CliOptions): Promise<numbe
     env: shard ? { ...env, NOGI_BLOB_REPORT: '1' } : env,
     note: shard ? `shard ${shard}` : undefined,
     async report(results: RunResults, context: RunContext) {
-      const pact = await verifyPacts(options, env);
+      // Nothing ran: the pacts are not verified either, and the gate is exit 2 (tagged-run.ts prints the line).
+      const pact: PactVerification = context.nothingRan ? { status: 'skipped', reason: 'nothing else ran' } : await verifyPacts(options, env);
+      if (context.nothingRan) {
+        const summary = gateSummary(results, context.target, context.playwrightExitCode, pact);
+        return { exitCode: ExitCode.config, summary: context.nothingRan, files: { 'gate.md': `${summary}\n${context.nothingRan}\n` } };
+      }
       const summary = gateSummary(results, context.target, context.playwrightExitCode, pact);
       const failed = context.playwrightExitCode !== 0 || results.counts.failed > 0 || results.errors.length > 0 || pact.status === 'failed';
       const scored = withMinScore(failed ? ExitCode.failed : ExitCode.passed, gateChecks(results, summary), options.minScore);

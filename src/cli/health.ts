@@ -14,7 +14,7 @@ import { latencyStats, type LatencyStats } from '../reporting/latency.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
 import { healthSamples, type CliOptions } from './options.ts';
-import { failingStep, type Outcome, type RunResults } from './results.ts';
+import { failingStep, tallyLine, tallyOf, type Outcome, type RunResults, type Tally } from './results.ts';
 import { runTagged } from './tagged-run.ts';
 
 export const timingsAnnotation = 'timings';
@@ -42,8 +42,10 @@ export interface HealthCheck {
 export interface HealthReport {
   target: string;
   date: string;
-  status: 'healthy' | 'unhealthy';
+  /** 'nothing ran': no check passed or failed (all skipped, or none listed): never healthy. */
+  status: 'healthy' | 'unhealthy' | 'nothing ran';
   exitCode: ExitCode;
+  tally: Tally;
   checks: HealthCheck[];
   latency: LatencyStats[];
   drift: DriftReport | { status: 'skipped' };
@@ -117,13 +119,15 @@ export function healthReport(target: string, results: RunResults, drift: HealthR
   const latency = latencyFromResults(results);
   // The verdict is the tests' (a failed call the test did not expect fails its test).
   const failed = checks.some((c) => c.outcome === 'failed');
+  const tally = tallyOf(results);
+  if (tally.ran === 0) return { target, date: date.toISOString(), status: 'nothing ran', exitCode: ExitCode.config, tally, checks, latency, drift };
   const exitCode = failed || drift.status === 'drift' ? ExitCode.failed : ExitCode.passed;
-  return { target, date: date.toISOString(), status: exitCode === ExitCode.passed ? 'healthy' : 'unhealthy', exitCode, checks, latency, drift };
+  return { target, date: date.toISOString(), status: exitCode === ExitCode.passed ? 'healthy' : 'unhealthy', exitCode, tally, checks, latency, drift };
 }
 
 export function healthMarkdown(h: HealthReport): string {
   const mark = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
-  const lines = [`# NoGi health: ${h.target}`, '', `${h.date}: **${h.status.toUpperCase()}** (exit ${h.exitCode})`, '', '## Checks', ''];
+  const lines = [`# NoGi health: ${h.target}`, '', `${h.date}: **${h.status.toUpperCase()}** (exit ${h.exitCode})`, '', `${tallyLine(h.tally)}.`, '', '## Checks', ''];
   for (const c of h.checks) {
     const runs = c.runs > 1 ? `, ${c.runs} runs${c.failedRuns ? `, ${c.failedRuns} failed` : ''}` : '';
     lines.push(`- ${mark[c.outcome]} ${c.name} (${c.ms} ms${runs})`);

@@ -20,7 +20,7 @@ import { checksFromOutcomes } from '../certificate/document.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
-import type { RunResults, RunTest } from './results.ts';
+import { tallyLine, type RunResults, type RunTest } from './results.ts';
 import { runTagged } from './tagged-run.ts';
 
 export const checklistAnnotation = 'checklist';
@@ -105,10 +105,12 @@ export function onboarding(env: NodeJS.ProcessEnv, options: Pick<CliOptions, 'mi
     env,
     report(results, context) {
       const entries = checklistFromResults(results);
-      const meta = { target: context.target, date: new Date().toISOString() };
+      const meta = { target: context.target, date: new Date().toISOString(), tally: tallyLine(context.tally), nothingRan: context.nothingRan };
       const markdown = checklistMarkdown(entries, meta);
       const runErrors = results.errors.map((e) => `run error: ${redact(e.split('\n')[0] ?? '')}`);
       const failed = entries.some((e) => e.outcome === 'failed') || results.counts.failed > 0 || results.errors.length > 0 || context.playwrightExitCode !== 0;
+      // Nothing ran: exit 2 (tagged-run.ts prints the one line), never a passed checklist nor a score.
+      if (context.nothingRan) return { exitCode: ExitCode.config, summary: context.nothingRan, files: { 'onboarding.md': markdown, 'onboarding.html': checklistHtml(entries, meta) } };
       const scored = withMinScore(failed ? ExitCode.failed : ExitCode.passed, checksFromOutcomes(entries), options.minScore);
       return {
         exitCode: scored.exitCode,

@@ -109,3 +109,32 @@ export function failingStep(steps: RunStep[]): RunStep | undefined {
   }
   return undefined;
 }
+
+/** How many checks ran (passed or failed), how many were skipped, and why (Playwright's 'skip' annotations). */
+export interface Tally {
+  ran: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Skip reason → how many tests it skipped; tests skipped without one under NO_SKIP_REASON. */
+  skipReasons: Record<string, number>;
+}
+
+export const NO_SKIP_REASON = 'no reason given (not run)';
+
+export function tallyOf(results: RunResults): Tally {
+  const skipReasons: Record<string, number> = {};
+  for (const t of results.tests) {
+    if (t.outcome !== 'skipped') continue;
+    const reason = t.annotations.find((a) => a.type === 'skip')?.description?.trim() || NO_SKIP_REASON;
+    skipReasons[reason] = (skipReasons[reason] ?? 0) + 1;
+  }
+  const { passed, failed, skipped } = results.counts;
+  return { ran: passed + failed, passed, failed, skipped, skipReasons };
+}
+
+/** "3 checks ran (2 passed, 1 failed), 2 skipped: 1 no second client; 1 no reason given (not run)" */
+export function tallyLine(t: Tally): string {
+  const reasons = Object.entries(t.skipReasons).map(([reason, n]) => `${n} ${reason}`).join('; ');
+  return `${t.ran} check${t.ran === 1 ? '' : 's'} ran (${t.passed} passed, ${t.failed} failed), ${t.skipped} skipped${reasons ? `: ${reasons}` : ''}`;
+}

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { TargetName } from '../config/target.ts';
 import { currentContractVersion, readUpstreamSource } from '../contract/load.ts';
 import { redact } from '../reporting/redact.ts';
-import type { ExitCode } from './exit-codes.ts';
+import { ExitCode } from './exit-codes.ts';
 import { assertReachable, checkConfig } from './preflight.ts';
 import { forgetRunRecord, writeRunRecord } from '../reporting/run-record.ts';
-import type { RunResults } from './results.ts';
+import { tallyLine, tallyOf, type RunResults, type Tally } from './results.ts';
 import { buildAllureReport, reportsDir, runPlaywright } from './run-playwright.ts';
 
 export type RunTag = '@gate' | '@onboarding' | '@health';
@@ -23,6 +23,10 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   /** Playwright's exit code: non-zero also when a test failed. */
   playwrightExitCode: number;
+  /** How many checks ran and were skipped, and why. */
+  tally: Tally;
+  /** Set when no check ran: the one line that says so, and why when known. The run is exit 2, never a pass. */
+  nothingRan?: string;
 }
 
 export interface RunReport {
@@ -45,7 +49,7 @@ export interface TaggedRun {
   /** Shown after the target in the first line, e.g. "5 samples". */
   note?: string;
   /** Called once the target is known to be configured and reachable, before Playwright starts. */
-  onStart?(context: Omit<RunContext, 'playwrightExitCode'>): void;
+  onStart?(context: Pick<RunContext, 'target' | 'reportsDir' | 'env'>): void;
   report(results: RunResults, context: RunContext): Promise<RunReport> | RunReport;
 }
 
@@ -73,6 +77,21 @@ export function namingContract(name: string, content: string, version: string): 
   return content;
 }
 
+/**
+ * A run in which no check ran (none passed, none failed) proves nothing: the line that says so,
+ * with why when it is known; undefined when something ran.
+ */
+export function nothingRanLine(results: RunResults, run: Pick<TaggedRun, 'tag' | 'grep' | 'env'>): string | undefined {
+  const tally = tallyOf(results);
+  if (tally.ran > 0) return undefined;
+  const listed = (run.env.NOGI_PLAYWRIGHT_ARGS ?? '').split(/\s+/).includes('--list');
+  const why = listed ? `NOGI_PLAYWRIGHT_ARGS has --list, so Playwright only listed ${results.tests.length} test${results.tests.length === 1 ? '' : 's'}`
+    : results.tests.length === 0 ? `no test tagged ${run.tag}${run.grep ? ` matches --grep ${run.grep}` : ''}`
+    : tallyLine(tally);
+  const errors = results.errors.length ? `; run error: ${results.errors[0]!.split('\n')[0]}` : '';
+  return `Nothing ran: ${why}${errors}. Not a pass (exit ${ExitCode.config}).`;
+}
+
 export async function runTagged(run: TaggedRun): Promise<number> {
   // Both throw (ConfigError: exit 2; UnreachableError: exit 3) before anything starts.
   const resolved = await checkConfig(run.env);
@@ -86,7 +105,8 @@ export async function runTagged(run: TaggedRun): Promise<number> {
   forgetRunRecord(dir);
   run.onStart?.(context);
   const { exitCode, results } = await runPlaywright({ projects: [target, ...(run.extraProjects ?? [])], grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
-  const report = await run.report(results, { ...context, playwrightExitCode: exitCode });
+  const nothingRan = nothingRanLine(results, run);
+  const report = await run.report(results, { ...context, playwrightExitCode: exitCode, tally: tallyOf(results), nothingRan });
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(report.files)) writeFileSync(join(dir, name), redact(namingContract(name, content, contract)));
   writeRunRecord(dir, {
@@ -99,6 +119,7 @@ export async function runTagged(run: TaggedRun): Promise<number> {
   });
   const allure = await buildAllureReport(run.env);
   const written = Object.keys(report.files).map((name) => join(dir, name));
-  process.stdout.write(redact(`\n${report.summary}\nWritten: ${written.join(', ')}\n${allure ? `Allure report: ${allure}\n` : ''}`));
-  return report.exitCode;
+  // Nothing ran: one line, whatever the command's report would have said, and exit 2.
+  process.stdout.write(redact(`\n${nothingRan ?? report.summary}\nWritten: ${written.join(', ')}\n${allure ? `Allure report: ${allure}\n` : ''}`));
+  return nothingRan ? ExitCode.config : report.exitCode;
 }

@@ -156,15 +156,26 @@ export function describeObserved(o: Observed | undefined): string | undefined {
 
 const mark = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
 
-export function checklistMarkdown(entries: ChecklistEntry[], meta: { target: string; date: string }): string {
+/** Who the checklist is for, and what the run behind it did (how many checks ran and were skipped, and why). */
+export interface ChecklistMeta {
+  target: string;
+  date: string;
+  /** e.g. "12 checks ran (12 passed, 0 failed), 2 skipped: 2 no second client" (results.ts tallyLine). */
+  tally?: string;
+  /** Set when no check ran: the checklist is then no verdict at all. */
+  nothingRan?: string;
+}
+
+export function checklistMarkdown(entries: ChecklistEntry[], meta: ChecklistMeta): string {
   const failed = entries.filter((e) => e.outcome === 'failed').length;
   const passed = entries.filter((e) => e.outcome === 'passed').length;
   const skipped = entries.filter((e) => e.outcome === 'skipped').length;
   const lines = [
     `# NoGi onboarding checklist (${meta.target})`,
     '',
-    `${meta.date}: **${passed} passed, ${failed} failed, ${skipped} skipped**`,
+    meta.nothingRan ? `${meta.date}: **NOTHING RAN**: ${meta.nothingRan}` : `${meta.date}: **${passed} passed, ${failed} failed, ${skipped} skipped**`,
     '',
+    ...(meta.tally ? [`Checks: ${meta.tally}.`, ''] : []),
   ];
   entries.forEach((e, i) => {
     lines.push(`${i + 1}. ${mark[e.outcome]}: ${e.title}`);
@@ -178,7 +189,7 @@ export function checklistMarkdown(entries: ChecklistEntry[], meta: { target: str
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function checklistHtml(entries: ChecklistEntry[], meta: { target: string; date: string }): string {
+export function checklistHtml(entries: ChecklistEntry[], meta: ChecklistMeta): string {
   const colour = { passed: '#1a7f37', failed: '#cf222e', skipped: '#9a6700' } as const;
   const rows = entries
     .map((e, i) => {
@@ -195,8 +206,8 @@ export function checklistHtml(entries: ChecklistEntry[], meta: { target: string;
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;width:100%}td{border-bottom:1px solid #ddd;padding:.5rem;vertical-align:top}.notes{margin-top:.3rem;font-size:.9rem;color:#333}</style>
 </head><body>
 <h1>NoGi onboarding checklist (${escape(meta.target)})</h1>
-<p>${escape(meta.date)}</p>
-<table>
+<p>${escape(meta.date)}${meta.nothingRan ? `: <strong>NOTHING RAN</strong>: ${escape(meta.nothingRan)}` : ''}</p>
+${meta.tally ? `<p>Checks: ${escape(meta.tally)}.</p>\n` : ''}<table>
 ${rows}
 </table>
 <p>Each request and response (masked) is in the Allure report (allure-report/index.html) and the Playwright report (playwright-html/index.html).</p>

@@ -73,6 +73,8 @@ export default class ProgressReporter implements Reporter {
 
   onEnd(result: FullResult): void {
     const { passed, failed, skipped } = this.counts;
-    process.stdout.write(`\nPlaywright tests: ${passed} passed · ${failed} failed · ${skipped} skipped (${result.status})\n`);
+    // Playwright says "passed" for a run in which nothing ran (--list, all skipped): not here.
+    const status = passed + failed === 0 ? 'nothing ran' : result.status;
+    process.stdout.write(`\nPlaywright tests: ${passed} passed · ${failed} failed · ${skipped} skipped (${status})\n`);
   }
 }

@@ -173,7 +173,8 @@ test.describe('health from timings annotations and test outcomes', () => {
   });
 
   test('no test ran, or the run had errors: unhealthy; drift alone: exit 1', () => {
-    expect(healthReport('mock', resultsFromReport(report([])), drift)).toMatchObject({ exitCode: 1, checks: [{ name: 'health run', outcome: 'failed' }] });
+    // No check ran: never healthy, exit 2.
+    expect(healthReport('mock', resultsFromReport(report([])), drift)).toMatchObject({ status: 'nothing ran', exitCode: 2, checks: [{ name: 'health run', outcome: 'failed' }] });
     expect(healthReport('mock', resultsFromReport(report([{ title: 'a' }], ['Error: global setup failed'])), drift).exitCode).toBe(1);
     const drifted = { status: 'drift', url: 'x', breaking: 1, removedOperations: [], addedOperations: [], changedOperations: [], schemaChanges: [] } as unknown as Parameters<typeof healthReport>[2];
     expect(healthReport('mock', resultsFromReport(report([{ title: 'a' }])), drifted).exitCode).toBe(1);
