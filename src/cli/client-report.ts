@@ -20,7 +20,7 @@ import { ExitCode, UsageError } from './exit-codes.ts';
 import type { CliOptions } from './options.ts';
 
 /** client-report's options (src/cli/options.ts) are parsed and checked by the command line. */
-export async function clientReport(options: Pick<CliOptions, 'client' | 'admin' | 'scenario' | 'operation' | 'set' | 'reset' | 'minScore' | 'reports'>, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+export async function clientReport(options: Pick<CliOptions, 'client' | 'admin' | 'scenario' | 'operation' | 'set' | 'errorReference' | 'reset' | 'minScore' | 'reports'>, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
   const out = (s: string) => process.stdout.write(redact(s));
   const err = (s: string) => process.stderr.write(redact(`nogi-conformance client-report: ${s}\n`));
   const { client, minScore } = options;
@@ -56,7 +56,7 @@ export async function clientReport(options: Pick<CliOptions, 'client' | 'admin' 
     out(`Played ${r.ok.played}\n`);
     return ExitCode.passed;
   }
-  const r = await call(() => admin.clientReport(client));
+  const r = await call(() => admin.clientReport(client, options.errorReference ?? []));
   if ('exit' in r) return r.exit;
   const report = r.ok;
   const reportsOption = options.reports ?? env.NOGI_REPORTS_DIR ?? 'reports';

@@ -44,6 +44,8 @@ export interface CliOptions {
   jwks?: string;
   /** verify: a contracts folder to compare the hashes with. */
   contracts?: string;
+  /** client-report: errorReferences the client's logs kept (error-reference-kept). */
+  errorReference?: string[];
   /** client-report: the client graded, the sandbox's admin URL, a scenario to play and its options. */
   client?: string;
   admin?: string;
@@ -154,6 +156,7 @@ export const cliOptions = {
   scenario: () => new Option('--scenario <name>', 'play a scenario for this client instead of reporting (GET <admin>/grading/scenarios lists them)'),
   operation: () => new Option('--operation <id>', 'the operation a fault scenario applies to (default getDebtWithConsentID)'),
   set: () => new Option('--set <name=value>', 'a scenario option, repeatable: seconds=3, limit=10, gap=5, creditors=2, status=503, consentId=…').argParser(collectSetting),
+  errorReference: () => new Option('--error-reference <value>', 'an errorReference your client\'s logs kept from a problem-details error, repeatable: proves it is kept for support').argParser((text: string, previous: string[] = []) => [...previous, text]),
   reset: () => new Option('--reset', 'forget the client\'s recording (start a fresh grading)'),
   against: () => new Option('--against <version>', 'the vendored contract version to compare with (default: the current one, NOGI_CONTRACT or the index\'s default)'),
   as: () => new Option('--as <id>', 'the new version\'s id (default: sha-<first 7 hex of its SHA-256>)'),

@@ -98,8 +98,9 @@ export class SimulatorAdmin {
   }
 
   /** The sandbox's judgement of one client's recorded exchanges (src/grading). */
-  clientReport(clientId: string): Promise<ClientReport> {
-    return this.send('GET', `${SimulatorAdmin.grading(clientId)}/report`) as Promise<ClientReport>;
+  clientReport(clientId: string, errorReferences: readonly string[] = []): Promise<ClientReport> {
+    const query = errorReferences.length ? `?${errorReferences.map((r) => `errorReference=${encodeURIComponent(r)}`).join('&')}` : '';
+    return this.send('GET', `${SimulatorAdmin.grading(clientId)}/report${query}`) as Promise<ClientReport>;
   }
 
   /** Plays a grading scenario for one client: `options` are the scenario's own (`seconds`, `limit`, `operationId`...). */

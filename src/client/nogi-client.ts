@@ -27,6 +27,15 @@ import type { Transport, WireResponse } from './transport.ts';
 export type { ClientCredentials } from './credentials.ts';
 export type { ContractName } from '../contract/catalogue.ts';
 
+/**
+ * Accept names every media type the operation documents (3770c4e's Agreement API answers errors as
+ * application/problem+json): a client that asks for application/json alone refuses those errors.
+ */
+function acceptOf(op: CatalogueOperation | undefined): string {
+  const types = new Set(Object.values(op?.contentTypes ?? {}).flat().filter((t) => t !== '*/*'));
+  return types.size ? [...types].join(', ') : 'application/json';
+}
+
 export interface Endpoints {
   accessBaseUrl: string;
   apiBaseUrl: string;
@@ -203,7 +212,7 @@ export class NoGiClient {
     // A base URL may carry a path prefix (a proxy); an absolute URL (jwks_uri) is used as it is.
     const url = new URL(/^https?:\/\//.test(path) ? path : this.baseUrl(host) + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: acceptOf(op) };
     if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
     if (options.client) headers.Authorization = basicAuthorization(options.client);
     let body: string | undefined;

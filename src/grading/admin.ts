@@ -7,6 +7,7 @@
  *   GET    /grading/clients/:clientId/exchanges        the client's recording (masked)
  *   DELETE /grading/clients/:clientId/exchanges        forget it (start a fresh grading)
  *   GET    /grading/clients/:clientId/report           the judgement: rules, verdicts, evidence, fixes, score
+ *                                                      (?errorReference=<ref>, repeatable: references the client's logs kept)
  *   POST   /grading/clients/:clientId/scenarios        {"name": "server-error-once", ...options}
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -22,8 +23,8 @@ export interface ClientReport extends ReturnType<typeof judge> {
   sandbox: { accessUrl: string; apiUrl: string };
 }
 
-export function clientReport(ctx: SimContext, clientId: string): ClientReport {
-  const judgement = judge({ clientId, exchanges: recorderOf(ctx).exchanges(clientId), catalogue: ctx.catalogue, audiences: ctx.audiences });
+export function clientReport(ctx: SimContext, clientId: string, errorReferences: string[] = []): ClientReport {
+  const judgement = judge({ clientId, exchanges: recorderOf(ctx).exchanges(clientId), catalogue: ctx.catalogue, audiences: ctx.audiences, errorReferences });
   return { ...judgement, unauthenticated: recorderOf(ctx).unauthenticated(clientId), generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl } };
 }
 
@@ -49,7 +50,9 @@ export function gradingRouter(ctx: SimContext): express.Router {
   });
   router.get('/clients/:clientId/report', async (req, res) => {
     const id = await known(req, res);
-    if (id) res.json(clientReport(ctx, id));
+    // ?errorReference=… (repeatable): references the partner's logs kept, for error-reference-kept.
+    const refs = ([] as unknown[]).concat(req.query.errorReference ?? []).filter((r): r is string => typeof r === 'string').slice(0, 20);
+    if (id) res.json(clientReport(ctx, id, refs));
   });
   router.post('/clients/:clientId/scenarios', async (req, res) => {
     const id = await known(req, res);

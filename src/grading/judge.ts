@@ -31,6 +31,8 @@ export interface JudgeInput {
   catalogue: Catalogue;
   /** Accepted token audiences and the service each names (the simulator's audience table). */
   audiences: ReadonlyMap<string, ServiceName>;
+  /** errorReferences the partner's logs kept (client-report --error-reference), to show they are kept for support. */
+  errorReferences?: readonly string[];
 }
 
 export interface Judgement {
@@ -324,6 +326,76 @@ export const rules: RuleSpec[] = [
     },
   },
 ];
+
+/** Whether an Accept header admits application/problem+json (no header admits anything; q=0 refuses). */
+export function acceptsProblemDetails(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((part) => {
+    const [range, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    if (q && Number(q.slice(2)) === 0) return false;
+    return range === '*/*' || range === 'application/*' || range === 'application/problem+json';
+  });
+}
+
+const isProblem = (e: RecordedExchange): boolean => e.response.status >= 400 && (e.response.contentType ?? '').toLowerCase().startsWith('application/problem+json');
+const errorReferenceOf = (e: RecordedExchange): string | undefined => {
+  const ref = (e.response.body as { errorReference?: unknown } | undefined)?.errorReference;
+  return typeof ref === 'string' ? ref : undefined;
+};
+
+/**
+ * The provider's current error format (3770c4e): the Agreement API answers errors as problem
+ * details (application/problem+json) with an errorReference "used for support", not Spring's body.
+ */
+rules.push(
+  {
+    id: 'problem-details-accepted',
+    name: 'Agreement errors as problem details are accepted (Accept admits application/problem+json)',
+    docs: 'contracts/versions/3770c4e: every error of PUT /v1/consent/agreement is application/problem+json (RFC 9457)',
+    fix: 'Send no Accept header, or one that admits application/problem+json (e.g. "application/json, application/problem+json"), and parse that content type as JSON.',
+    judge(x) {
+      const registrations = x.api.filter((e) => x.op(e)?.service === 'agreement');
+      if (!registrations.length) return { notExercised: 'no request to the Agreement API' };
+      const failures = registrations.filter((e) => !acceptsProblemDetails(e.request.accept)).map((e) => evidence(e, `Accept: ${e.request.accept} refuses application/problem+json`));
+      return { judged: `${registrations.length} Agreement API requests`, failures };
+    },
+  },
+  {
+    id: 'no-spring-message',
+    name: 'A problem-details error is read, not resent unchanged (no dependence on Spring\'s `message`)',
+    docs: 'RFC 9457: `detail` and `title` carry what Spring\'s `message` and `error` did; a 4xx stays a 4xx until the request changes',
+    fix: 'Read status, title and detail (and errorReference) from application/problem+json; do not look for Spring\'s message, and do not resend a refused registration unchanged.',
+    judge(x) {
+      const refused = x.api.filter((e) => x.op(e)?.service === 'agreement' && isProblem(e) && e.response.status < 500);
+      if (!refused.length) return { notExercised: 'no problem-details 4xx from the Agreement API (scenario error-format-migration plays some)' };
+      const failures: Evidence[] = [];
+      for (const e of refused) {
+        const next = x.api.find((n) => n.seq > e.seq && x.op(n)?.operationId === e.operationId);
+        if (next && JSON.stringify(next.request.body) === JSON.stringify(e.request.body)) failures.push(evidence(next, `the registration refused in #${e.seq} (${e.response.status}) sent again unchanged`));
+      }
+      return { judged: `${refused.length} problem-details refusals`, failures };
+    },
+  },
+  {
+    id: 'error-reference-kept',
+    name: 'errorReference kept for support',
+    docs: 'ProblemDetailWithErrorReference.errorReference: "Error reference used for support" (3770c4e)',
+    fix: 'Log the errorReference of every problem-details error with the request it answered, and quote it to NoGi\'s support.',
+    judge(x) {
+      const issued = new Map<string, RecordedExchange>();
+      for (const e of x.api) {
+        const ref = errorReferenceOf(e);
+        if (ref) issued.set(ref, e);
+      }
+      if (!issued.size) return { notExercised: 'the sandbox gave this client no errorReference (scenario error-format-migration plays some errors)' };
+      const given = x.errorReferences ?? [];
+      if (!given.length) return { notExercised: `${issued.size} errorReference(s) given to this client: show one your logs kept with client-report --error-reference <value>` };
+      const failures = given.filter((ref) => !issued.has(ref)).map((ref) => ({ seq: 0, line: `${ref} is not an errorReference the sandbox gave this client` }));
+      return { judged: `${given.length} errorReference(s) quoted, ${issued.size} issued`, failures };
+    },
+  },
+);
 
 export function judge(input: JudgeInput): Judgement {
   const exchanges = [...input.exchanges].sort((a, b) => a.seq - b.seq);

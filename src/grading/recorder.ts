@@ -42,6 +42,8 @@ export interface RecordedExchange {
   clientId?: string;
   request: {
     contentType?: string;
+    /** The Accept header as sent (which error formats the client says it reads). */
+    accept?: string;
     auth: 'basic' | 'bearer' | 'none' | 'other';
     /** Client id sent in the form body (client_secret_post) or the query. */
     bodyClientId?: string;
@@ -221,6 +223,7 @@ export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
         at, simAt, doneAt: Date.now(), host, method: req.method, path: req.path, query, operationId: operation?.operationId, clientId,
         request: {
           contentType: header(req.headers['content-type']),
+          accept: header(req.headers.accept),
           auth: !authorization ? 'none' : /^Basic\s/i.test(authorization) ? 'basic' : bearer ? 'bearer' : 'other',
           bodyClientId: typeof form.client_id === 'string' ? form.client_id : undefined,
           secretInBody: 'client_secret' in form,

@@ -29,6 +29,7 @@ export const scenarios: ScenarioInfo[] = [
   { name: 'creditor-timeout', plays: 'in the next debt answer, "creditors" creditors (default 1) time out: numberOfcreditorsMissing > 0, their loans null', exercises: [] },
   { name: 'portal-revoke', plays: 'the person revokes the client\'s newest active consent (or "consentId") in NoGi\'s own portal: SAMTYKKE_ARKIVERT on the feed, no DELETE from the client', exercises: ['no-use-after-revoke', 'no-retry-invalid-consent'] },
   { name: 'feed-gaps-on-page-boundaries', plays: `the client's next feed events are numbered without gaps within pages of "limit" (default ${DEFAULT_PAGE}) and with a gap of "gap" (default ${DEFAULT_GAP}) between pages, counted from its first event after the scenario: a client that pages from the last number seen reads on, one that expects the next page to begin at last + 1 sees a gap at every boundary`, exercises: ['feed-from-last-seen'] },
+  { name: 'error-format-migration', plays: 'the client\'s next "count" (default 4) Agreement API errors alternate between the two formats of the provider\'s contract versions, starting with the one the sandbox does not serve: Spring\'s body as application/json (b68fec2) and problem details with an errorReference as application/problem+json (3770c4e)', exercises: ['problem-details-accepted', 'no-spring-message', 'error-reference-kept'] },
   { name: 'tokens-expire-in-seconds', plays: `tokens issued to the client from now on expire after "seconds" seconds (default ${DEFAULT_TOKEN_SECONDS}; expires_in says so)`, exercises: ['token-reuse'] },
 ];
 
@@ -50,6 +51,11 @@ export async function playScenario(ctx: SimContext, clientId: string, name: stri
     const seconds = whole('seconds', DEFAULT_TOKEN_SECONDS, 1, 3599);
     state.scenariosOf(clientId).tokenSeconds = seconds;
     note = `tokens-expire-in-seconds: tokens issued from now on live ${seconds} s`;
+  } else if (name === 'error-format-migration') {
+    const count = whole('count', 4, 1, 100);
+    const serves = catalogue.operation('createConsent').errorFamily;
+    state.scenariosOf(clientId).errorFormats = { remaining: count, next: serves === 'problem' ? 'spring' : 'problem' };
+    note = `error-format-migration: the next ${count} Agreement API errors alternate between Spring's format and problem details`;
   } else if (name === 'portal-revoke') {
     const wanted = typeof options.consentId === 'string' ? options.consentId : undefined;
     // Without a consent id: the newest consent the recording saw this client register, still active.

@@ -47,6 +47,8 @@ export interface ClientScenarios {
   tokenSeconds?: number;
   /** feed-gaps-on-page-boundaries: the client's events are numbered contiguously within pages of `limit`, with a gap of `gap` between pages. */
   feedGaps?: { limit: number; gap: number; events: number };
+  /** error-format-migration: the client's next Agreement API errors alternate between the two versions' formats. */
+  errorFormats?: { remaining: number; next: 'spring' | 'problem' };
 }
 
 /** A client created at run time (admin POST /clients): its own clock offset and fault switches. */

@@ -71,14 +71,14 @@ function partnerClient(client = a) {
       tokens.set(service, token);
       return token;
     },
-    async api(service: keyof typeof scope, method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    async api(service: keyof typeof scope, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; contentType: string; body: unknown }> {
       const r = await fetch(`${h.sim.apiUrl}${url}`, {
         method,
-        headers: { authorization: `Bearer ${await this.token(service)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${await this.token(service)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : undefined };
+      return { status: r.status, contentType: r.headers.get('content-type') ?? '', body: text ? JSON.parse(text) : undefined };
     },
     createConsent(days: number | string = 30) {
       return this.api('agreement', 'PUT', path('createConsent'), { nin: NIN, scope_of_consent: scope.debt, consent_duration_days: days, client_consent_id: `cid-${Math.random().toString(36).slice(2)}` });
@@ -391,9 +391,48 @@ test('client-report writes md, html and json; --min-score sets the bar; certify 
   }
 });
 
+test('the current error format: a client that accepts only application/json and resends a refused registration fails "problem-details-accepted" and "no-spring-message"; the errorReference it kept passes "error-reference-kept"', async () => {
+  const partner = partnerClient();
+  const invalid = { nin: '12345678901', scope_of_consent: scope.debt, consent_duration_days: 30, client_consent_id: 'cid-invalid-nin' };
+  const refused = await partner.api('agreement', 'PUT', path('createConsent'), invalid, { accept: 'application/json' });
+  expect(refused.status).toBe(400);
+  const family = catalogue.operation('createConsent').errorFamily;
+  test.skip(family !== 'problem', `the sandbox serves the ${family} error format (NOGI_CONTRACT): these rules judge problem details`);
+  expect(refused.contentType).toMatch(/^application\/problem\+json/);
+  const reference = (refused.body as { errorReference: string }).errorReference;
+  expect(reference).toBeTruthy();
+  expect((await partner.api('agreement', 'PUT', path('createConsent'), invalid, { accept: 'application/json' })).status).toBe(400);
+  const r = await report();
+  expect(failed(r)).toEqual(['problem-details-accepted', 'no-spring-message']);
+  expect(r.rules.find((x) => x.id === 'problem-details-accepted')!.evidence[0]!.line).toContain('Accept: application/json refuses application/problem+json');
+  expect(r.rules.find((x) => x.id === 'error-reference-kept')).toMatchObject({ verdict: 'not exercised', summary: expect.stringContaining('--error-reference') });
+  // The partner shows the reference its logs kept: passed; one the sandbox never gave: failed.
+  const kept = (await h.admin('GET', `/grading/clients/${a.client_id}/report?errorReference=${reference}`)).body as ClientReport;
+  expect(kept.rules.find((x) => x.id === 'error-reference-kept')!.verdict).toBe('pass');
+  const made = (await h.admin('GET', `/grading/clients/${a.client_id}/report?errorReference=made-up`)).body as ClientReport;
+  expect(made.rules.find((x) => x.id === 'error-reference-kept')!.evidence[0]!.line).toContain('made-up is not an errorReference');
+});
+
+test('error-format-migration: the client\'s next Agreement API errors alternate between the two versions\' formats, then the contract\'s own', async () => {
+  const played = await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'error-format-migration', count: 2 });
+  expect(played.status, JSON.stringify(played.body)).toBe(200);
+  const partner = partnerClient();
+  const invalid = () => ({ nin: '12345678901', scope_of_consent: scope.debt, consent_duration_days: 30, client_consent_id: `cid-${Math.random().toString(36).slice(2)}` });
+  const seen = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await partner.api('agreement', 'PUT', path('createConsent'), invalid());
+    expect(r.status).toBe(400);
+    const body = r.body as Record<string, unknown>;
+    seen.push(r.contentType.startsWith('application/problem+json') && typeof body.errorReference === 'string' ? 'problem' : typeof body.requestId === 'string' && typeof body.path === 'string' ? 'spring' : 'unknown');
+  }
+  const served = catalogue.operation('createConsent').errorFamily;
+  const other = served === 'problem' ? 'spring' : 'problem';
+  expect(seen).toEqual([other, served, served]);
+});
+
 test('every scenario plays; bad options, unknown clients and scenarios are refused', async () => {
   const list = (await h.admin('GET', '/grading/scenarios')).body as { scenarios: Array<{ name: string; exercises: string[] }> };
-  expect(list.scenarios.map((s) => s.name)).toEqual(['server-error-once', 'creditor-timeout', 'portal-revoke', 'feed-gaps-on-page-boundaries', 'tokens-expire-in-seconds']);
+  expect(list.scenarios.map((s) => s.name)).toEqual(['server-error-once', 'creditor-timeout', 'portal-revoke', 'feed-gaps-on-page-boundaries', 'error-format-migration', 'tokens-expire-in-seconds']);
   const bad = await h.admin('POST', `/grading/clients/${a.client_id}/scenarios`, { name: 'tokens-expire-in-seconds', seconds: '5' });
   expect(bad.status).toBe(400);
   expect((bad.body as { error: string }).error).toContain('seconds must be a whole number');

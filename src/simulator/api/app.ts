@@ -15,7 +15,7 @@ import { checkResponse } from '../context.ts';
 import { requestLogger } from '../log.ts';
 import type { AccessToken } from '../state.ts';
 import { refuse } from './auth.ts';
-import { errorFamily, familyError, unauthorized, type SimResponse } from './errors.ts';
+import { errorFamily, familyError, inFormat, unauthorized, type SimResponse } from './errors.ts';
 import { createConsent } from './handlers/agreement.ts';
 import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID, revokeConsentByID } from './handlers/debt.ts';
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
@@ -86,6 +86,20 @@ function forRequestValidation(definition: Document): Document {
     }
   }
   return copy;
+}
+
+/**
+ * error-format-migration (src/grading/scenarios.ts): the client's next Agreement API errors come
+ * alternately in Spring's format and as problem details, whatever version the sandbox serves.
+ */
+function errorFormatScenario(ctx: SimContext, operationId: string, clientId: string | undefined, r: SimResponse, path: string): SimResponse | undefined {
+  const family = ctx.catalogue.operation(operationId).errorFamily;
+  const formats = clientId ? ctx.state.scenariosOf(clientId).errorFormats : undefined;
+  if (!formats || formats.remaining <= 0 || r.status < 400 || (family !== 'spring' && family !== 'problem') || ctx.catalogue.operation(operationId).service !== 'agreement') return undefined;
+  const format = formats.next;
+  formats.remaining--;
+  formats.next = format === 'spring' ? 'problem' : 'spring';
+  return inFormat(ctx, format, r, path);
 }
 
 /** The effective contract must be a valid OpenAPI document of its own line (3.0 or 3.1). */
@@ -185,11 +199,14 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
         const operationId = c.operation?.operationId;
         const answered = c.response as SimResponse;
         // The one place where response deviations (test mode) change what an operation answers.
-        const r = operationId && answered.status !== 404 && answered.status !== 405
+        const deviated = operationId && answered.status !== 404 && answered.status !== 405
           ? ctx.deviations.applyToResponse({ operation: ctx.catalogue.operation(operationId), response: answered, authenticated: c.security?.authorized !== false })
           : answered;
+        const migrated = operationId ? errorFormatScenario(ctx, operationId, res.locals.clientId as string | undefined, deviated, c.request.path) : undefined;
+        const r = migrated ?? deviated;
         send(req, res, r);
-        if (operationId && r.status !== 404 && r.status !== 405) {
+        // A scenario's answer in the other version's format breaks this version's contract on purpose.
+        if (operationId && !migrated && r.status !== 404 && r.status !== 405) {
           const contentType = r.body === undefined ? undefined : r.contentType ?? 'application/json';
           const body = typeof r.body === 'string' && contentType?.startsWith('application/json') ? JSON.parse(r.body) : r.body;
           checkResponse(ctx, 'api', operationId, r.status, contentType, body, r.headers);

@@ -67,6 +67,17 @@ export function familyError(ctx: SimContext, operationId: string | undefined, st
 }
 
 /**
+ * The same error in the other version's format: Spring's body (b68fec2) as problem details with an
+ * errorReference (3770c4e), or back. For error-format-migration, which lets a partner's client see
+ * both while the provider moves from one to the other.
+ */
+export function inFormat(ctx: SimContext, format: 'spring' | 'problem', response: SimResponse, path: string): SimResponse {
+  const body = (response.body && typeof response.body === 'object' ? response.body : {}) as Record<string, unknown>;
+  const message = String(body.detail ?? body.message ?? body.title ?? body.error ?? STATUS_CODES[response.status] ?? 'Error');
+  return format === 'problem' ? problemError(response.status, path, message) : springError(ctx, response.status, path, message);
+}
+
+/**
  * A 401: bare where the contract documents no body for it (b68fec2's Spring operations), else the
  * family's body (3770c4e's Agreement API documents problem details on 401).
  */
