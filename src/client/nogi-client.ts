@@ -8,6 +8,7 @@
 import { classifyAuthorization, getContracts, mediaType, requestPassesContract, statefulFindings, type CheckedExchange, type ContractFinding, type RequestToCheck } from '../contract/index.ts';
 import { getCatalogue, type CatalogueOperation, type ContractName, type HostName } from '../contract/catalogue.ts';
 import { readErrorBody } from '../contract/error-bodies.ts';
+import type { ContractVersion } from '../contract/load.ts';
 import type {
   ConsentStatus,
   CreateConsentRequest,
@@ -92,6 +93,8 @@ export interface ClientOptions {
   onExchange?: (exchange: Exchange) => void | Promise<void>;
   /** Unlisted properties are contract errors instead of warnings. */
   strict?: boolean;
+  /** The provider's contract version that judges (default: the process's, NOGI_CONTRACT or the default). */
+  contract?: ContractVersion;
 }
 
 const parseJson = (text: string | undefined): unknown => {
@@ -139,7 +142,7 @@ export class NoGiClient {
 
   /** The URL a person's browser is sent to (auth-endpoint.md); parameters in the documented order. */
   async authorizationUrl(params: { clientId: string; scope: string; state: string; redirectUri: string; extra?: Record<string, string> }): Promise<string> {
-    const url = new URL(this.baseUrl('access') + (await getCatalogue()).operation('authorize').path);
+    const url = new URL(this.baseUrl('access') + (await getCatalogue(this.options.contract)).operation('authorize').path);
     url.search = new URLSearchParams({
       client_id: params.clientId,
       response_type: 'code',
@@ -190,8 +193,8 @@ export class NoGiClient {
 
   /** A request to a documented operation; method, host and path come from the catalogue. */
   async call<T = unknown>(operationId: string, options: CallOptions = {}): Promise<ApiResult<T>> {
-    const op = (await getCatalogue()).operation(operationId);
-    const path = (await getCatalogue()).expandPath(operationId, options.params);
+    const op = (await getCatalogue(this.options.contract)).operation(operationId);
+    const path = (await getCatalogue(this.options.contract)).expandPath(operationId, options.params);
     return this.send<T>(op.host, op.method, options.url ?? path, options, op);
   }
 
@@ -200,7 +203,7 @@ export class NoGiClient {
    * raw bytes). A request that matches a documented operation is still checked against it.
    */
   async request<T = unknown>(host: HostName, method: string, path: string, options: CallOptions = {}): Promise<ApiResult<T>> {
-    const op = (await getCatalogue()).match(host, method, path.split('?')[0]!);
+    const op = (await getCatalogue(this.options.contract)).match(host, method, path.split('?')[0]!);
     return this.send<T>(host, method.toUpperCase(), path, options, op);
   }
 
@@ -254,7 +257,7 @@ export class NoGiClient {
     sent: RequestToCheck,
   ): Promise<Exchange> {
     const { headers, text, status } = response;
-    const catalogue = await getCatalogue();
+    const catalogue = await getCatalogue(this.options.contract);
     const contentType = headers['content-type'] ?? null;
     const findings: ContractFinding[] = [];
     let body: unknown = text === '' ? undefined : text;
@@ -271,7 +274,7 @@ export class NoGiClient {
       }
     }
     if (op) {
-      const validator = (await getContracts({ strict: this.options.strict }))[op.contract];
+      const validator = (await getContracts({ strict: this.options.strict, version: this.options.contract }))[op.contract];
       findings.push(...validator.validateResponse(op.operationId, { status, contentType, headers, body, request: sent }));
       const checked: CheckedExchange = {
         operationId: op.operationId, method, path: url.pathname, sentAuthorization, status,

@@ -117,7 +117,7 @@ const table = {
   },
   'monitoring-debt-refused': {
     description: 'A debt lookup with a debt.unsecured.monitoring consent answers 403 invalid consent',
-    breaks: 'nothing documented: the simulator\'s choice (3770c4e errata header) is that a monitoring consent gives its debt; the suite warns, never fails',
+    breaks: 'nothing the docs state: in the simulator a monitoring consent gives its debt, so the suite warns, never fails (contracts/versions/3770c4e errata header)',
     appliesTo: (op) => op.debtLookup,
     rewrite: ({ response }) => {
       const consent = jsonObject(jsonObject(response.body)?.consent);

@@ -59,7 +59,8 @@ export class SimHarness {
 
   async start(options: SimulatorOptions = {}): Promise<this> {
     this.sim = await startSimulator({ accessPort: 0, apiPort: 0, adminPort: 0, testMode: true, log: (l) => this.logs.push(l), ...options });
-    this.client = new NoGiClient(httpTransport, { accessBaseUrl: this.sim.accessUrl, apiBaseUrl: this.sim.apiUrl });
+    // Judged by the contract version the simulator serves.
+    this.client = new NoGiClient(httpTransport, { accessBaseUrl: this.sim.accessUrl, apiBaseUrl: this.sim.apiUrl }, { contract: this.sim.contract });
     return this;
   }
 

@@ -4,6 +4,10 @@
  * the feed (gaps, paging, retention) and Spring-like leniency.
  */
 import { expect, test } from '@playwright/test';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
+import { readErrorBody } from '../../src/contract/error-bodies.ts';
+import { mediaType } from '../../src/contract/index.ts';
+import { readVersionIndex } from '../../src/contract/load.ts';
 import { clients, findings, NIN, NIN2, NIN_NO_DEBT, SimHarness, useSimulator } from './helpers.ts';
 
 const h = useSimulator();
@@ -21,65 +25,88 @@ const tokens = async (client = a) => ({
   feed: await h.token(client, 'feed', 'client.access.consent.events'),
 });
 
-test.describe('integrated consent: PUT /v1/consent/agreement', () => {
-  test('idempotent for the same client_consent_id and data; 409 for other data', async () => {
-    const t = await tokens();
-    const first = await h.createConsent(t.agreement, { client_consent_id: 'idem-1' });
-    expect(first.status).toBe(200);
-    expect(findings('createConsent', first)).toEqual([]);
-    const again = await h.createConsent(t.agreement, { client_consent_id: 'idem-1' });
-    expect(again.status).toBe(200);
-    expect((again.body as CreateBody).consent.id).toBe((first.body as CreateBody).consent.id);
-    const other = await h.createConsent(t.agreement, { client_consent_id: 'idem-1', nin: NIN2 });
-    expect(other.status).toBe(409);
-    expect(other.body).toMatchObject({ status: 409, path: '/v1/consent/agreement' });
-    expect(findings('createConsent', other)).toEqual([]);
-    // Another client may use the same client_consent_id: its own namespace.
-    const tb = await tokens(b);
-    const fromB = await h.createConsent(tb.agreement, { client_consent_id: 'idem-1', nin: NIN2 });
-    expect(fromB.status).toBe(200);
-  });
-
-  test('a client without the integrated-consent agreement gets 403', async () => {
-    const t = await h.token(c, 'agreement', 'consent.create');
-    const r = await h.createConsent(t);
-    expect(r.status).toBe(403);
-    expect(r.body).toMatchObject({ status: 403, error: 'Forbidden', path: '/v1/consent/agreement' });
-    expect(findings('createConsent', r)).toEqual([]);
-  });
-
-  test('a token of another service gets 403; no or a bad token 401 without a body', async () => {
-    const t = await tokens();
-    const wrong = await h.createConsent(t.debt);
-    expect(wrong.status).toBe(403);
-    expect(findings('createConsent', wrong)).toEqual([]);
-    for (const token of [undefined, 'not-a-token']) {
-      const r = await h.createConsent(token);
-      expect(r.status).toBe(401);
-      expect(r.text).toBe('');
+/**
+ * The Agreement API's errors in each contract version's format: Spring's body as application/json
+ * and a bare 401 (b68fec2); problem details with an errorReference, a 401 with a body (3770c4e).
+ */
+for (const version of readVersionIndex().versions) {
+  test.describe(`integrated consent errors under contract ${version}`, () => {
+    const hv = useSimulator({ contract: version });
+    const tokensOf = async (client = a) => ({
+      agreement: await hv.token(client, 'agreement', 'consent.create'),
+      debt: await hv.token(client, 'debt', 'debt.unsecured.presentation debt.unsecured.processing'),
+    });
+    /** The error body as this version writes it, and that it names the path and a support reference. */
+    const expectError = async (r: Awaited<ReturnType<SimHarness['createConsent']>>, status: number) => {
+      const op = (await getCatalogue(version)).operation('createConsent');
+      expect(r.status).toBe(status);
+      expect(mediaType(r.contentType)).toBe(op.errorFamily === 'problem' ? 'application/problem+json' : 'application/json');
+      expect(r.body).toMatchObject({ status });
+      const error = readErrorBody(op.errorFamily, r.body);
+      expect(error.path).toBe('/v1/consent/agreement');
+      expect(error.reference, `${error.referenceField} for support`).toBeTruthy();
       expect(findings('createConsent', r)).toEqual([]);
-    }
-  });
+    };
 
-  for (const [name, data] of [
-    ['invalid NIN', { nin: '12345678901' }],
-    ['duration 0', { consent_duration_days: 0 }],
-    ['negative duration', { consent_duration_days: -5 }],
-    ['unknown scope', { scope_of_consent: 'debt.secured.presentation' }],
-    ['duration as a word', { consent_duration_days: 'thirty' }],
-    ['nin as an object', { nin: { value: NIN } }],
-    ['missing client_consent_id', { client_consent_id: undefined }],
-    ['empty client_consent_id', { client_consent_id: '  ' }],
-  ] as const) {
-    test(`400 SpringErrorSchema: ${name}`, async () => {
-      const t = await h.token(a, 'agreement', 'consent.create');
-      const r = await h.createConsent(t, data as Record<string, unknown>);
-      expect(r.status).toBe(400);
-      expect(r.body).toMatchObject({ status: 400, error: 'Bad Request', path: '/v1/consent/agreement' });
+    test('idempotent for the same client_consent_id and data; 409 for other data', async () => {
+      const t = await tokensOf();
+      const first = await hv.createConsent(t.agreement, { client_consent_id: 'idem-1' });
+      expect(first.status).toBe(200);
+      expect(findings('createConsent', first)).toEqual([]);
+      const again = await hv.createConsent(t.agreement, { client_consent_id: 'idem-1' });
+      expect(again.status).toBe(200);
+      expect((again.body as CreateBody).consent.id).toBe((first.body as CreateBody).consent.id);
+      await expectError(await hv.createConsent(t.agreement, { client_consent_id: 'idem-1', nin: NIN2 }), 409);
+      // Another client may use the same client_consent_id: its own namespace.
+      const tb = await tokensOf(b);
+      expect((await hv.createConsent(tb.agreement, { client_consent_id: 'idem-1', nin: NIN2 })).status).toBe(200);
+    });
+
+    test('a client without the integrated-consent agreement gets 403', async () => {
+      await expectError(await hv.createConsent(await hv.token(c, 'agreement', 'consent.create')), 403);
+    });
+
+    test('a token of another service gets 403; no or a bad token 401, with a body only where the version documents one', async () => {
+      const t = await tokensOf();
+      await expectError(await hv.createConsent(t.debt), 403);
+      const documentsBody = (await getCatalogue(version)).operation('createConsent').unauthorizedBody;
+      for (const token of [undefined, 'not-a-token']) {
+        const r = await hv.createConsent(token);
+        if (documentsBody) await expectError(r, 401);
+        else {
+          expect(r.status).toBe(401);
+          expect(r.text).toBe('');
+          expect(findings('createConsent', r)).toEqual([]);
+        }
+      }
+    });
+
+    for (const [name, data] of [
+      ['invalid NIN', { nin: '12345678901' }],
+      ['duration 0', { consent_duration_days: 0 }],
+      ['negative duration', { consent_duration_days: -5 }],
+      ['unknown scope', { scope_of_consent: 'debt.secured.presentation' }],
+      ['duration as a word', { consent_duration_days: 'thirty' }],
+      ['nin as an object', { nin: { value: NIN } }],
+      ['missing client_consent_id', { client_consent_id: undefined }],
+      ['empty client_consent_id', { client_consent_id: '  ' }],
+    ] as const) {
+      test(`400: ${name}`, async () => {
+        await expectError(await hv.createConsent(await hv.token(a, 'agreement', 'consent.create'), data as Record<string, unknown>), 400);
+      });
+    }
+
+    test('the monitoring scope: accepted and echoed where the version has it, else 400', async () => {
+      const r = await hv.createConsent((await tokensOf()).agreement, { scope_of_consent: 'debt.unsecured.monitoring' });
+      if (version === 'b68fec2') return expectError(r, 400);
+      expect(r.status).toBe(200);
+      expect((r.body as CreateBody).consent.scope_of_consent).toBe('debt.unsecured.monitoring');
       expect(findings('createConsent', r)).toEqual([]);
     });
-  }
+  });
+}
 
+test.describe('integrated consent: PUT /v1/consent/agreement', () => {
   test('a duration above the maximum is clamped (365 presentation, 28 processing)', async () => {
     const t = await tokens();
     const now = Date.now();
