@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { chromiumExecutable, systemChromium } from '../config/browser.ts';
 import { ConfigError } from '../config/target.ts';
+import { currentContractVersion, readUpstreamSource } from '../contract/load.ts';
 import { redact } from '../reporting/redact.ts';
 import type { Invocation } from './command.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -23,6 +24,19 @@ export interface Check {
   fix?: string;
   /** What kind of failure this is, for the exit code. */
   kind?: 'config' | 'unreachable';
+}
+
+/** The provider's contract version the runs judge by: NOGI_CONTRACT or the default, and a known one. */
+export function checkContract(env: NodeJS.ProcessEnv): Check {
+  const name = 'Contract version';
+  try {
+    const version = currentContractVersion(env);
+    const source = readUpstreamSource(version);
+    const how = env.NOGI_CONTRACT?.trim() ? 'NOGI_CONTRACT' : 'the default';
+    return { name, status: 'passed', detail: `${version} (${how}; OpenAPI ${source.openapi}${source.published ? `, published ${source.published}` : ''})` };
+  } catch (e) {
+    return { name, status: 'failed', detail: (e as Error).message, fix: 'Set NOGI_CONTRACT to a version in contracts/versions/index.json, or unset it for the default.', kind: 'config' };
+  }
 }
 
 export function checkNode(version = process.versions.node): Check {
@@ -206,7 +220,11 @@ export async function doctor({ env, envFile, unknownVariables }: Pick<Invocation
   report(checkChromium());
   report(checkEnvFile(envFile));
   report(checkKnownVariables(unknownVariables));
-  for (const c of await checkTarget(env)) report(c);
+  const contract = checkContract(env);
+  report(contract);
+  // The target checks read the contract (audiences, operations): they need a version that exists.
+  if (contract.status === 'failed') report({ name: 'Target', status: 'skipped', detail: 'needs a known contract version' });
+  else for (const c of await checkTarget(env)) report(c);
   report(await checkLoopback());
   const count = (status: Check['status']): number => checks.filter((c) => c.status === status).length;
   const skipped = count('skipped');

@@ -4,6 +4,7 @@
  * mistake; 3 the target unreachable. See src/cli/README.md.
  */
 import { ConfigError } from '../config/target.ts';
+import { currentContractVersion, UnknownContractVersion } from '../contract/load.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode, RunNotStartedError, UnreachableError, UsageError } from './exit-codes.ts';
 import { runEnvironment } from './options.ts';
@@ -41,6 +42,15 @@ export async function runCommandLine(argv: string[], base: NodeJS.ProcessEnv, cw
     fail(`${programName}: ${unknown.map(describeUnknown).join('\n  ')}\nRename or remove ${unknown.length === 1 ? 'it' : 'them'}; ${programName} doctor checks every setting.`);
     return ExitCode.config;
   }
+  if (!parsed.command.reportsUnknownVariables) {
+    // A misspelt NOGI_CONTRACT would otherwise stop the run deep inside (doctor reports it as a check).
+    try {
+      currentContractVersion(base);
+    } catch (error) {
+      fail(`${programName}: NOGI_CONTRACT: ${(error as Error).message}`);
+      return ExitCode.config;
+    }
+  }
   try {
     const env = runEnvironment(parsed.options, base, cwd);
     return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown, args: parsed.args, cwd });
@@ -49,7 +59,7 @@ export async function runCommandLine(argv: string[], base: NodeJS.ProcessEnv, cw
       fail(error.message);
       return ExitCode.config;
     }
-    if (error instanceof UsageError || error instanceof RunNotStartedError) {
+    if (error instanceof UsageError || error instanceof RunNotStartedError || error instanceof UnknownContractVersion) {
       fail(`${programName}: ${error.message}`);
       return ExitCode.config;
     }

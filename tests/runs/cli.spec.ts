@@ -91,6 +91,11 @@ test('a mistake gets a short, specific message on stderr, "did you mean" where o
   expect(() => parse(['health', '--samples', '500'])).toThrow('--samples must be a whole number from 1 to 20, got "500"');
   expect(() => parse(['health', '--samples', '2.5'])).toThrow('--samples');
   expect(() => parse(['gate', '--target', 'prod'])).toThrow('--target must be mock, preprod or custom, got "prod"');
+  expect(() => parse(['gate', '--contract', '3770c4f'])).toThrow('--contract: Unknown contract version "3770c4f": this suite vendors b68fec2, 3770c4e (contracts/versions/); did you mean 3770c4e?');
+  expect(optionsOf(['gate', '--contract', 'b68fec2'])).toMatchObject({ contract: 'b68fec2' });
+  // A misspelt NOGI_CONTRACT stops every run at once with one line (doctor shows it as a failed check).
+  const misspelt = await runCli(['gate'], cleanEnv({ NOGI_CONTRACT: 'b68fec3' }));
+  expect([misspelt.code, misspelt.stderr]).toEqual([2, 'nogi-conformance: NOGI_CONTRACT: Unknown contract version "b68fec3": this suite vendors b68fec2, 3770c4e (contracts/versions/); did you mean b68fec2?\n']);
   expect(optionsOf(['health', '--samples', '3', '--no-drift'])).toMatchObject({ samples: 3, drift: false });
   expect(optionsOf(['health'])).toMatchObject({ drift: true });
 });
