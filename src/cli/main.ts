@@ -53,7 +53,16 @@ export async function runCommandLine(argv: string[], base: NodeJS.ProcessEnv, cw
   }
   try {
     const env = runEnvironment(parsed.options, base, cwd);
-    return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown, args: parsed.args, cwd });
+    // --contract picks the version for this process too (drift, compare, certificates read the
+    // contract in-process), for the command's duration only: runCommandLine also runs in tests.
+    const previous = process.env.NOGI_CONTRACT;
+    if (parsed.options.contract) process.env.NOGI_CONTRACT = parsed.options.contract;
+    try {
+      return await parsed.command.run({ env, options: parsed.options, envFile, unknownVariables: unknown, args: parsed.args, cwd });
+    } finally {
+      if (previous === undefined) delete process.env.NOGI_CONTRACT;
+      else process.env.NOGI_CONTRACT = previous;
+    }
   } catch (error) {
     if (error instanceof ConfigError) {
       fail(error.message);
