@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { applyOverlay, loadApiContract, readErrata, readUpstream, readUpstreamSource, readVersionIndex, sha256, versionPaths } from '../../src/contract/load.ts';
 import { renderContractTypes, typesPaths } from '../../src/contract/types.ts';
+import { namingContract } from '../../src/cli/tagged-run.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { ContractValidator, formatFinding, getContracts } from '../../src/contract/index.ts';
 import type { OpenAPIV3 } from 'openapi-types';
@@ -295,5 +296,14 @@ test.describe('loans are checkable by type (E11)', () => {
     const loans = people.people.flatMap((p) => p.loans.map((l) => l.loan));
     expect(loans.length).toBeGreaterThan(0);
     for (const loan of loans) expect((await errors(loan)).map(formatFinding)).toEqual([]);
+  });
+});
+
+test('every report a run writes names the contract version that judged: Markdown, HTML and JSON', () => {
+  const words = 'Judged by the provider\'s contract b68fec2 (OpenAPI 3.0.1, published 2026-07-02).';
+  expect(namingContract('gate.md', '# Release gate: mock\n\n**PASSED**\n', JULY)).toBe(`# Release gate: mock\n\n${words}\n\n**PASSED**\n`);
+  expect(namingContract('onboarding.html', '<html><h1>Onboarding</h1><p>x</p>', SEPTEMBER)).toContain('<h1>Onboarding</h1>\n<p class="contract">Judged by the provider\'s contract 3770c4e');
+  expect(JSON.parse(namingContract('health.json', '{"status":"healthy"}', SEPTEMBER))).toEqual({
+    contract: { version: SEPTEMBER, openapi: '3.1.0', sha256: readUpstreamSource(SEPTEMBER).sha256 }, status: 'healthy',
   });
 });
