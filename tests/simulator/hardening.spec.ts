@@ -26,7 +26,7 @@ async function atConsent() {
   return { headers, consentChallenge: new URL(login.headers.location!).searchParams.get('consent_challenge')! };
 }
 
-test('the binding cookie is HttpOnly and SameSite; a consent POST without it, or cross-site, is refused', async () => {
+test('the binding cookie is HttpOnly and SameSite; a consent POST without it, or from another site, is refused; the page loads on a cross-site navigation', async () => {
   const start = await auth();
   expect(start.headers['set-cookie']).toMatch(/HttpOnly/);
   expect(start.headers['set-cookie']).toMatch(/SameSite=Lax/);
@@ -36,6 +36,12 @@ test('the binding cookie is HttpOnly and SameSite; a consent POST without it, or
   expect((await post({})).status).toBe(403);
   expect((await post({ cookie: `nogi_login_binding=${randomBytes(24).toString('base64url')}` })).status).toBe(403);
   expect((await post({ ...headers, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+  // Same site is not same origin: another port of the same host, which a Lax cookie accompanies.
+  expect((await post({ ...headers, 'sec-fetch-site': 'same-site' })).status).toBe(403);
+  // The page itself is a navigation from the partner's site (cross-site); a cross-site fetch of it is not.
+  const page = (extra: Record<string, string>) => h.client.request('access', 'GET', `/consent?consent_challenge=${encodeURIComponent(consentChallenge)}`, { headers: { ...headers, ...extra } });
+  expect((await page({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' })).status).toBe(200);
+  expect((await page({ 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' })).status).toBe(403);
   const ok = await post({ ...headers, 'sec-fetch-site': 'same-origin' });
   expect(ok.status).toBe(303);
   expect(new URL(ok.headers.location!).searchParams.get('code')).toBeTruthy();

@@ -51,6 +51,25 @@ function boundToThisBrowser(req: Request, s: AuthSession): boolean {
   return timingSafeEqual(hash(value), Buffer.from(s.browserBinding, 'base64url'));
 }
 
+/**
+ * Where a request for a page may come from, as at a real authorization server (Hydra, ID-porten).
+ * The flow starts on the partner's site, so the browser sends `Sec-Fetch-Site: cross-site` for the
+ * whole redirect chain: the pages (GETs) accept a top-level navigation from any site, and the Lax
+ * binding cookie does accompany one. Anything else cross-site (a fetch, an image, a frame) is no
+ * navigation and is refused. The POSTs are the pages' own forms, always same-origin: a POST from
+ * another site is refused, `same-site` too (another port on the same host is the same site, and a
+ * Lax cookie accompanies it). The CSRF proof of a POST is then the binding cookie bound to the
+ * challenge plus the challenge itself, the form's token (random, hidden in the form, useless
+ * without the cookie). Browsers that send no Sec-Fetch-* headers rely on the cookie alone.
+ * Returns why the request is refused, or undefined.
+ */
+function siteRefusal(req: Request): string | undefined {
+  const site = req.get('sec-fetch-site');
+  if (req.method === 'POST') return site === undefined || site === 'same-origin' ? undefined : `posted from another site (Sec-Fetch-Site: ${site})`;
+  const mode = req.get('sec-fetch-mode');
+  return site === 'cross-site' && mode !== undefined && mode !== 'navigate' ? `fetched cross-site without a navigation (Sec-Fetch-Mode: ${mode})` : undefined;
+}
+
 /** Any query or form parameter given more than once (RFC 6749 3.1: parameters must not be repeated). */
 export const repeated = (params: Record<string, unknown>): string | undefined => Object.keys(params).find((k) => Array.isArray(params[k]));
 
@@ -122,9 +141,9 @@ async function session(ctx: SimContext, req: Request, id: unknown, stage: AuthSe
     showError(res, 'Økten er ukjent eller utløpt. Start innloggingen på nytt fra tjenesten du kom fra.');
     return undefined;
   }
-  // Sec-Fetch-Site: a browser says when a request comes from another site; refuse it outright.
-  if (req.get('sec-fetch-site') === 'cross-site' || !boundToThisBrowser(req, s)) {
-    ctx.log(`[access] ${stage} challenge used without its browser binding: refused`);
+  const refusal = siteRefusal(req);
+  if (refusal || !boundToThisBrowser(req, s)) {
+    ctx.log(`[access] ${stage} challenge ${refusal ?? 'used without its browser binding'}: refused`);
     res.status(403).type('html').send(errorPage('Forespørselen kom ikke fra nettleseren som startet innloggingen. Start innloggingen på nytt fra tjenesten du kom fra.'));
     return undefined;
   }
