@@ -6,14 +6,23 @@
  */
 import { defineConfig, type PlaywrightTestConfig, type PlaywrightTestProject } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
+import { moduleExtension as ext, nodeCommandFor } from './src/config/package-root.ts';
 import { freePort } from './src/config/ports.ts';
 import { currentContractVersion } from './src/contract/load.ts';
 import type { TargetName } from './src/config/target.ts';
 import type { SelfTest } from './fixtures/nogi.ts';
-import { selfTestCases } from './tests/self/deviations.ts';
+
+// The project's own tests exist in a clone only: the installed package (this file compiled to
+// dist/playwright.config.js) has the conformance specs and none of the projects of tests/.
+const ownTests = (dir: string): boolean => existsSync(new URL(`./${dir}/`, import.meta.url));
+const selfTestModule = new URL('./tests/self/deviations.ts', import.meta.url);
+const { selfTestCases } = existsSync(selfTestModule)
+  ? ((await import(selfTestModule.href)) as { selfTestCases: Array<SelfTest & { grep?: RegExp }> })
+  : { selfTestCases: [] };
 
 // .env first, so that the credentials of preprod or a custom target there are honoured (the environment wins).
 loadDotenv({ quiet: true });
@@ -50,7 +59,8 @@ const webServer: PlaywrightTestConfig['webServer'] = startSimulator
   ? [
       {
         name: 'nogi-simulator',
-        command: 'node --import tsx src/simulator/main.ts',
+        // Through tsx in a clone, the compiled dist/src/simulator/main.js in the installed package.
+        command: nodeCommandFor('src/simulator/main.ts'),
         url: `http://127.0.0.1:${process.env.NOGI_SIM_ACCESS_PORT}/.well-known/openid-configuration`,
         env: {
           NOGI_SIM_ACCESS_PORT: process.env.NOGI_SIM_ACCESS_PORT!,
@@ -76,16 +86,35 @@ function targetProject(name: TargetName): PlaywrightTestProject {
   return {
     name,
     testDir: 'specs',
-    // Against the simulator each worker has run-time clients of its own (their clock and faults
-    // too: fixtures/nogi.ts), so workers run side by side; a real provider has one clock for all.
-    ...(name === 'mock' ? { fullyParallel: true } : { fullyParallel: false, workers: 1 }),
+    // Side by side, on every target: where the target offers run-time clients (a simulator's admin
+    // surface) each worker has its own, with its own clock and faults (fixtures/nogi.ts); where it
+    // does not (preprod), the specs that would move a clock or switch a fault skip, and every other
+    // spec touches only the consents it registers.
+    fullyParallel: true,
     use: { targetName: name } as PlaywrightTestProject['use'],
   };
 }
 
-/** A self-test project: the specs against a simulator of its own, with a deviation or none. */
+/**
+ * How many tests run at once: NOGI_WORKERS; else, against a remote target (preprod, custom), 8,
+ * since its tests wait on the network, not the CPU; else half the cores but at least 2 (Playwright's
+ * default of half the cores is one worker on a 2-core machine, where these tests, mostly waiting on
+ * HTTP and child runs, take a third less time on two).
+ */
+function workerCount(raw: string | undefined): number {
+  if (raw !== undefined && raw !== '') {
+    if (!/^[1-9]\d*$/.test(raw) || Number(raw) > 64) throw new Error(`NOGI_WORKERS must be a whole number from 1 to 64, got "${raw}"`);
+    return Number(raw);
+  }
+  return realTargets.length ? 8 : Math.max(2, Math.floor(availableParallelism() / 2));
+}
+
+/**
+ * A self-test project: the specs against a simulator of its own, with a deviation or none. Strict,
+ * as the gate is by default: a deviation from an RFC MUST must fail the gate.
+ */
 function selfTestProject(name: string, selfTest: SelfTest, grep?: RegExp): PlaywrightTestProject {
-  return { name, testDir: 'specs', grep, fullyParallel: true, use: { selfTest } as PlaywrightTestProject['use'] };
+  return { name, testDir: 'specs', grep, fullyParallel: true, use: { selfTest, strict: true } as PlaywrightTestProject['use'] };
 }
 
 // Every report names the provider's contract version that judged (NOGI_CONTRACT or the default).
@@ -96,28 +125,26 @@ export default defineConfig({
   // Shown in the HTML report's header.
   metadata: { 'NoGi contract': contract },
   // A target that is not configured stops the run with one message (fixtures/global-setup.ts).
-  globalSetup: './fixtures/global-setup.ts',
+  globalSetup: `./fixtures/global-setup${ext}`,
   timeout: 60_000,
   expect: { timeout: 5_000 },
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  // Playwright's default is half the cores: one worker on a 2-core machine, where these tests
-  // (mostly waiting on HTTP and on child runs) take a third less time on two.
-  workers: Math.max(2, Math.floor(availableParallelism() / 2)),
+  workers: workerCount(process.env.NOGI_WORKERS),
   reporter: [
     // First: clears this run's result files before any reporter writes (src/reporting/fresh-results.ts).
-    ['./src/reporting/fresh-results.ts'],
+    [`./src/reporting/fresh-results${ext}`],
     // NOGI_PROGRESS=1 (set by the nogi-conformance CLI): each lifecycle step as it ends.
-    [process.env.NOGI_PROGRESS === '1' ? './src/reporting/progress-reporter.ts' : process.env.CI ? 'line' : 'list'],
+    [process.env.NOGI_PROGRESS === '1' ? `./src/reporting/progress-reporter${ext}` : process.env.CI ? 'line' : 'list'],
     ['html', { outputFolder: `${reports}/playwright-html`, open: 'never' }],
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
-    ['./src/reporting/coverage-reporter.ts', { outputDir: reports }],
+    [`./src/reporting/coverage-reporter${ext}`, { outputDir: reports }],
     ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true, environmentInfo: { 'NoGi contract': contract } }],
     // Sharded runs (nogi-conformance gate --shard i/n): a blob per shard for `playwright merge-reports`.
     ...(process.env.NOGI_BLOB_REPORT === '1' ? [['blob', { outputDir: `${reports}/blob-report` }] as const] : []),
     // Last: masks what Playwright itself wrote (step titles, snippets) once every report is written.
-    ['./src/reporting/scrub-reporter.ts', { dir: reports }],
+    [`./src/reporting/scrub-reporter${ext}`, { dir: reports }],
   ],
   use: {
     // Traces hold raw headers (credentials): off unless asked for against the simulator.
@@ -141,5 +168,5 @@ export default defineConfig({
     // the rule (the clean simulator passing every spec is the mock project).
     ...selfTestCases.map((c) => selfTestProject(`self ${c.deviation ?? `contract ${c.contract}`}`, { deviation: c.deviation, contract: c.contract, names: c.names, outcome: c.outcome }, c.grep)),
     { name: 'self', testDir: 'tests/self' },
-  ],
+  ].filter((p) => !p.testDir?.startsWith('tests/') || ownTests(p.testDir)),
 });
