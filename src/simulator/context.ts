@@ -26,8 +26,12 @@ export interface SimContext {
   /** Secret for pairwise `sub` values. */
   pairwiseSalt: Buffer;
   metrics: SimMetrics;
-  /** Unfinished logins (auth sessions) a client may have at once. */
+  /** Unfinished logins (auth sessions) one source (a browser, or a remote address) may have at once. */
   maxPendingLogins: number;
+  /** Unfinished logins of all sources together (a bound on the state). */
+  maxPendingLoginsTotal: number;
+  /** MAC key of the browser-binding cookies (authorize.ts): instances sharing it accept each other's. */
+  bindingKey: Buffer;
   /** Run-time clients (tenants) at most. */
   maxTenants: number;
 }

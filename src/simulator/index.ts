@@ -5,7 +5,7 @@
  *   api/     the 8 operations of the effective contract on openapi-backend
  *   admin.ts clock, faults, deviations, reset, state (test mode only)
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getContracts } from '../contract/index.ts';
@@ -66,8 +66,10 @@ export interface SimulatorOptions {
   shutdownGraceMs?: number;
   /** Open connections per port at most; more are refused. Default 1000. */
   maxConnections?: number;
-  /** Unfinished logins a client may have at once (NOGI_SIM_MAX_PENDING_LOGINS); default 1000. */
+  /** Unfinished logins one browser or remote address may have at once (NOGI_SIM_MAX_PENDING_LOGINS); default 1000. */
   maxPendingLogins?: number;
+  /** Unfinished logins of all browsers and addresses together (NOGI_SIM_MAX_PENDING_LOGINS_TOTAL); default 20,000. */
+  maxPendingLoginsTotal?: number;
   /** How often expired sessions, codes, tokens and old feed events are deleted; 0 = never (POST /sweep). Default 60 s. */
   sweepIntervalMs?: number;
 }
@@ -134,6 +136,13 @@ const trimSlash = (u: string): string => u.replace(/\/+$/, '');
 /** Loopback addresses: the admin surface may listen there without a token someone chose. */
 export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 
+/**
+ * The browser-binding cookies' MAC key, from the admin token: instances given the same token (as
+ * several behind one load balancer are) accept each other's cookies; a generated token gives a
+ * key of this process alone (a browser's cookie from before a restart is then replaced).
+ */
+const bindingKey = (adminToken: string): Buffer => createHmac('sha256', adminToken).update('nogi login binding cookie').digest();
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   const adminHost = options.adminHost ?? '127.0.0.1';
@@ -174,7 +183,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const metrics = new SimMetrics(catalogue, state, options.processMetrics ?? false);
   const limits: Limits = { maxConnections: options.maxConnections ?? 1000 };
   const grace = options.shutdownGraceMs ?? 10_000;
-  const ctx = { metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000, maxTenants: options.maxTenants ?? 1000 } as SimContext;
+  const ctx = { metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000, maxPendingLoginsTotal: options.maxPendingLoginsTotal ?? 20_000, bindingKey: bindingKey(adminToken), maxTenants: options.maxTenants ?? 1000 } as SimContext;
   const servers: Server[] = [];
   let sweeper: NodeJS.Timeout | undefined;
   try {

@@ -22,7 +22,9 @@
  *   NOGI_SIM_DATABASE_URL       postgres://… : state in PostgreSQL instead (several instances share it)
  *   NOGI_SIM_STORE              memory: keep nothing across restarts      [--memory]
  *   NOGI_SIM_SWEEP_SECONDS      how often expired state is deleted, default 60 (0 = never)
- *   NOGI_SIM_MAX_PENDING_LOGINS unfinished logins per client at once, default 1000
+ *   NOGI_SIM_MAX_PENDING_LOGINS unfinished logins per source at once (a browser with its binding
+ *                               cookie, else the remote address), default 1000
+ *   NOGI_SIM_MAX_PENDING_LOGINS_TOTAL  unfinished logins of all sources together, default 20000
  *   NOGI_SIM_OPS                1/true: /healthz and /metrics on the admin port also outside test mode
  *   NOGI_SIM_SHUTDOWN_GRACE_SECONDS  in-flight requests finish within this on SIGTERM, default 10
  *   NOGI_SIM_MAX_CONNECTIONS    open connections per port, default 1000
@@ -120,6 +122,7 @@ function options(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions & { l
     shutdownGraceMs: seconds('NOGI_SIM_SHUTDOWN_GRACE_SECONDS', env.NOGI_SIM_SHUTDOWN_GRACE_SECONDS, 10) * 1000,
     maxConnections: positive('NOGI_SIM_MAX_CONNECTIONS', env.NOGI_SIM_MAX_CONNECTIONS, 1000),
     maxPendingLogins: positive('NOGI_SIM_MAX_PENDING_LOGINS', env.NOGI_SIM_MAX_PENDING_LOGINS, 1000),
+    maxPendingLoginsTotal: positive('NOGI_SIM_MAX_PENDING_LOGINS_TOTAL', env.NOGI_SIM_MAX_PENDING_LOGINS_TOTAL, 20_000),
     sweepIntervalMs: seconds('NOGI_SIM_SWEEP_SECONDS', env.NOGI_SIM_SWEEP_SECONDS, 60) * 1000,
   };
 }

@@ -1,46 +1,75 @@
 /**
  * Bounded state: unauthenticated /oauth2/auth requests cannot grow the sessions past the
- * per-client cap, and the sweep deletes them once expired (counted through the admin state,
- * not RSS: the memory benchmark belongs to the bench scripts).
+ * per-source and total caps, cannot lock another browser out, and the sweep deletes them once
+ * expired (counted through the admin state, not RSS: the memory benchmark belongs to the bench
+ * scripts).
  */
+import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { clients, useSimulator } from './helpers.ts';
+import { browserCookie, clients, NIN, useSimulator, type Reply } from './helpers.ts';
 
 const CAP = 300;
-const h = useSimulator({ maxPendingLogins: CAP, sweepIntervalMs: 0 });
+const TOTAL = 700;
+const h = useSimulator({ maxPendingLogins: CAP, maxPendingLoginsTotal: TOTAL, sweepIntervalMs: 0 });
 const sessions = async () => ((await h.admin('GET', '/state')).body as { counts: { sessions: number } }).counts.sessions;
 
-test('2,000 abandoned /oauth2/auth requests: at most the cap held, a clear 429 beyond it, none left after the sweep', async () => {
+test('pending logins are capped per source: 1,000 anonymous /oauth2/auth requests for a client fill only their address\'s budget, a browser with its own cookie still logs in; a made-up cookie buys nothing; a total cap bounds all', async () => {
   test.setTimeout(120_000);
   const a = clients.a;
   const query = { client_id: a.client_id, redirect_uri: a.redirect_uris[0]!, response_type: 'code', scope: 'debt.unsecured.presentation', state: 'x'.repeat(2048) };
-  const statuses: number[] = [];
-  // 2,000 in batches of 50: bounded in count, concurrent enough to race the cap a little.
-  for (let i = 0; i < 2000; i += 50) {
-    const replies = await Promise.all(Array.from({ length: 50 }, () => h.client.call('authorize', { query })));
-    statuses.push(...replies.map((r) => r.status));
-  }
-  const started = statuses.filter((s) => s === 302).length;
-  const refused = statuses.filter((s) => s === 429).length;
-  expect(started + refused).toBe(2000);
-  expect(started).toBeGreaterThanOrEqual(CAP);
-  // Concurrent requests may each see the count just under the cap; never more than one batch over.
-  expect(started).toBeLessThan(CAP + 50);
-  expect(await sessions()).toBe(started);
-  const page = await h.client.call('authorize', { query });
-  expect(page.status).toBe(429);
-  expect(page.text).toContain('Too many unfinished logins');
+  const auth = (headers: Record<string, string> = {}) => h.client.call('authorize', { query, headers });
+  /** `n` requests in batches of 50: bounded in count, concurrent enough to race the caps a little. */
+  const flood = async (n: number, headers: () => Record<string, string> = () => ({})) => {
+    const replies: Reply[] = [];
+    for (let i = 0; i < n; i += 50) replies.push(...await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => auth(headers()))));
+    return { started: replies.filter((r) => r.status === 302).length, refused: replies.filter((r) => r.status === 429), all: replies.length };
+  };
 
-  // Another client is not affected by client A's cap.
-  const b = clients.b;
-  expect((await h.client.call('authorize', { query: { ...query, client_id: b.client_id, redirect_uri: b.redirect_uris[0]! } })).status).toBe(302);
+  // Two real browsers visited before the flood: each holds the binding cookie the sandbox issued it.
+  const alice = browserCookie(await auth());
+  const bob = browserCookie(await auth());
+  expect(alice.cookie).toMatch(/^nogi_login_binding=[\w-]{32}\.[\w-]{22}$/);
+
+  // The flood: no cookies, all from the test process's address. Bounded by that address's budget.
+  const anonymous = await flood(1000);
+  expect(anonymous.started + anonymous.refused.length).toBe(1000);
+  // Concurrent requests may each see the count just under the cap; never more than one batch over.
+  expect(anonymous.started + 2).toBeGreaterThanOrEqual(CAP);
+  expect(anonymous.started + 2).toBeLessThan(CAP + 50);
+  expect(anonymous.refused[0]!.headers['retry-after']).toBe('1800');
+  expect(anonymous.refused[0]!.text).toContain('Too many unfinished logins from this browser or address');
+  // Made-up cookies are no browser's: charged to the address, refused with it.
+  const forged = await flood(50, () => ({ cookie: `nogi_login_binding=${randomBytes(24).toString('base64url')}.${randomBytes(16).toString('base64url').slice(0, 22)}` }));
+  expect(forged.started).toBe(0);
+
+  // Alice's next real login goes through, on her own budget.
+  const start = await auth(alice);
+  expect(start.status).toBe(302);
+  const challenge = new URL(start.headers.location!).searchParams.get('login_challenge')!;
+  const login = await h.client.request('access', 'POST', '/login', { form: { login_challenge: challenge, nin: NIN }, headers: alice });
+  expect(login.status).toBe(303);
+  const consent = await h.client.request('access', 'POST', '/consent', { form: { consent_challenge: new URL(login.headers.location!).searchParams.get('consent_challenge')!, action: 'accept' }, headers: alice });
+  expect(new URL(consent.headers.location!).searchParams.get('code')).toBeTruthy();
+
+  // A browser flooding with its own cookie is bounded by its own budget.
+  const fromAlice = await flood(400, () => alice);
+  expect(fromAlice.started).toBeGreaterThanOrEqual(CAP - 1);
+  expect(fromAlice.started).toBeLessThan(CAP + 50);
+  // And everyone together by the total: Bob gets what is left of it, then the sandbox's 429.
+  const held = await sessions();
+  const fromBob = await flood(200, () => bob);
+  expect(fromBob.started + held).toBeGreaterThanOrEqual(TOTAL);
+  expect(fromBob.started + held).toBeLessThan(TOTAL + 50);
+  expect(fromBob.refused.at(-1)!.text).toContain('Too many unfinished logins in this sandbox');
+  expect(await sessions()).toBe(held + fromBob.started);
 
   // Sessions live 30 minutes: after that the sweep deletes them all, and logins work again.
+  const before = await sessions();
   await h.admin('POST', '/clock', { advanceSeconds: 31 * 60 });
   const swept = (await h.admin('POST', '/sweep')).body as { swept: { sessions: number } };
-  expect(swept.swept.sessions).toBe(started + 1);
+  expect(swept.swept.sessions).toBe(before);
   expect(await sessions()).toBe(0);
-  expect((await h.client.call('authorize', { query })).status).toBe(302);
+  expect((await auth()).status).toBe(302);
   await h.admin('POST', '/reset');
 });
 

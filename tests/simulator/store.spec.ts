@@ -120,14 +120,17 @@ for (const engine of engines) {
       expect((await store.getCode(code.code))?.used).toBe(true);
     });
 
-    test('sessions: updated in place, counted per client while unexpired, deleted', async () => {
-      const s = { id: randomUUID(), clientId: a, redirectUri: 'http://x/cb', state: 'st', scope: 'debt.unsecured.presentation' as const, openid: false, stage: 'login' as const, expiresAt: T0 + 1000 };
+    test('sessions: updated in place, counted per source and in all while unexpired, deleted', async () => {
+      const s = { id: randomUUID(), clientId: a, redirectUri: 'http://x/cb', state: 'st', scope: 'debt.unsecured.presentation' as const, openid: false, stage: 'login' as const, expiresAt: T0 + 1000, source: 'address:10.0.0.1' };
       await store.putSession(s);
       await store.putSession({ ...s, id: randomUUID(), expiresAt: T0 - 1 });
+      await store.putSession({ ...s, id: randomUUID(), clientId: b, source: 'browser:abc' });
       await store.putSession({ ...s, stage: 'consent', nin: '14842249091' });
       expect(await store.getSession(s.id)).toEqual({ ...s, stage: 'consent', nin: '14842249091' });
-      expect(await store.countSessions(a, T0)).toBe(1);
-      expect(await store.countSessions(b, T0)).toBe(0);
+      expect(await store.countSessions('address:10.0.0.1', T0)).toBe(1);
+      expect(await store.countSessions('browser:abc', T0)).toBe(1);
+      expect(await store.countSessions('address:10.0.0.2', T0)).toBe(0);
+      expect(await store.countSessions(undefined, T0)).toBe(2);
       await store.deleteSession(s.id);
       expect(await store.getSession(s.id)).toBeUndefined();
     });

@@ -4,7 +4,7 @@
  * with `code, scope, state` or `error, error_description, state`. An unknown client or an
  * unregistered redirect_uri gets a 400 error page, never a redirect.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { SimContext } from '../context.ts';
 import { AUTH_CODE_SECONDS, isValidNin, MAX_DAYS, parseAuthScope, SINGLE_USE_SECONDS } from '../rules.ts';
@@ -20,10 +20,12 @@ const q = (v: unknown): string | undefined => (typeof v === 'string' ? v : undef
  * The login and consent challenges are bound to the browser that started the flow, as Hydra's
  * CSRF cookies do: a random value in a SameSite=Lax, HttpOnly cookie, its hash in the session.
  * A challenge used without that cookie (another browser, or a cross-site POST, which a Lax
- * cookie does not accompany) is refused.
+ * cookie does not accompany) is refused. The value carries a MAC under the binding key, so the
+ * simulator tells a cookie it issued from one a client made up (the pending-login cap: below).
  */
 export const BINDING_COOKIE = 'nogi_login_binding';
 const hash = (v: string): Buffer => createHash('sha256').update(v).digest();
+const mac = (ctx: SimContext, random: string): string => createHmac('sha256', ctx.bindingKey).update(random).digest('base64url').slice(0, 22);
 
 function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -33,14 +35,35 @@ function cookie(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-/** The browser's binding value: the one it already carries, or a new one set now. */
-function bindBrowser(ctx: SimContext, req: Request, res: Response): string {
-  const existing = cookie(req, BINDING_COOKIE);
-  // Kept when the browser has one (several logins in one browser), but set again: a fresh Max-Age.
-  const value = existing && /^[A-Za-z0-9_-]{32,64}$/.test(existing) ? existing : randomBytes(24).toString('base64url');
+/** The binding cookie this browser carries, when this simulator (or one sharing its key) issued it. */
+function issuedBinding(ctx: SimContext, req: Request): string | undefined {
+  const value = cookie(req, BINDING_COOKIE);
+  const m = value === undefined ? null : /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{22})$/.exec(value);
+  return m && timingSafeEqual(Buffer.from(mac(ctx, m[1]!)), Buffer.from(m[2]!)) ? value : undefined;
+}
+
+/** Sets the browser's binding cookie: the one it already has (several logins in one browser), or a new one; either way with a fresh Max-Age. */
+function bindBrowser(ctx: SimContext, res: Response, issued: string | undefined): string {
+  const random = randomBytes(24).toString('base64url');
+  const value = issued ?? `${random}.${mac(ctx, random)}`;
   const secure = ctx.accessPublicUrl.startsWith('https:') ? '; Secure' : '';
   res.append('Set-Cookie', `${BINDING_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${SESSION_SECONDS}${secure}`);
   return value;
+}
+
+/**
+ * Whose budget of unfinished logins an auth request spends. Anyone can start a login without
+ * credentials, so a cap per client would let a stranger lock a client's users out. Instead:
+ *  - a browser with a binding cookie issued here spends its own budget (keyed by the cookie);
+ *  - a request without one (a new browser, a script, a made-up cookie) spends the budget of its
+ *    remote address.
+ * A flood without cookies so exhausts only its address's budget, never that of a browser that
+ * already holds its cookie; a made-up cookie buys nothing, and each issued one costs a request
+ * charged to the address. A new browser behind the flooding address (or behind the same reverse
+ * proxy) waits with it: nothing tells the two apart. A total cap bounds memory across sources.
+ */
+function loginSource(req: Request, issued: string | undefined): string {
+  return issued ? `browser:${hash(issued).toString('base64url')}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 function boundToThisBrowser(req: Request, s: AuthSession): boolean {
@@ -113,21 +136,27 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
   if (notAllowed.length) return fail('invalid_scopes', `The client may not request ${notAllowed.join(' ')}`);
   const fault = ctx.state.takeFault('authorize', client.client_id);
   if (fault?.status) return fail('server_error', 'Simulated server error (fault switch)');
-  // Anyone can start a login without credentials: pending ones are capped per client, so a stream
-  // of abandoned requests cannot grow the state (the sweep deletes them once expired).
-  const pending = await ctx.state.store.countSessions(client.client_id, ctx.state.now(client.client_id));
-  if (pending >= ctx.maxPendingLogins) {
-    ctx.log(`[access] pending logins of client ${client.client_id} at the cap (${ctx.maxPendingLogins}): refused`);
+  const issued = issuedBinding(ctx, req);
+  const source = loginSource(req, issued);
+  const now = ctx.state.now(client.client_id);
+  const refuse = (why: string, cap: number, text: string): void => {
+    ctx.log(`[access] pending logins ${why} at the cap (${cap}): refused`);
     // A page, not a redirect: the callback's error values are the contract's, and this is none of them.
-    res.status(429).set('Retry-After', String(SESSION_SECONDS)).type('html')
-      .send(errorPage(`For mange påbegynte innlogginger for denne klienten (høyst ${ctx.maxPendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins for this client; try again later.`));
-    return;
+    res.status(429).set('Retry-After', String(SESSION_SECONDS)).type('html').send(errorPage(text));
+  };
+  if (await ctx.state.store.countSessions(source, now) >= ctx.maxPendingLogins) {
+    return refuse(`of one ${source.split(':')[0]}`, ctx.maxPendingLogins,
+      `For mange påbegynte innlogginger fra denne nettleseren eller adressen (høyst ${ctx.maxPendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins from this browser or address; try again later.`);
+  }
+  if (await ctx.state.store.countSessions(undefined, now) >= ctx.maxPendingLoginsTotal) {
+    return refuse('of the sandbox', ctx.maxPendingLoginsTotal,
+      `For mange påbegynte innlogginger i sandkassen (høyst ${ctx.maxPendingLoginsTotal}). Too many unfinished logins in this sandbox; try again later.`);
   }
   const session: AuthSession = {
     id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,
     scope: parsed.scope, days: parsed.days, requestedDays: parsed.requestedDays, openid: parsed.openid,
-    stage: 'login', expiresAt: ctx.state.now(client.client_id) + SESSION_SECONDS * 1000,
-    browserBinding: hash(bindBrowser(ctx, req, res)).toString('base64url'),
+    stage: 'login', expiresAt: now + SESSION_SECONDS * 1000, source,
+    browserBinding: hash(bindBrowser(ctx, res, issued)).toString('base64url'),
     ...(challenge !== undefined ? { codeChallenge: challenge } : {}),
     ...(nonce !== undefined ? { nonce } : {}),
   };

@@ -70,9 +70,9 @@ export class MemoryStore implements Store {
   async deleteSession(id: string): Promise<void> {
     this.sessions.delete(id);
   }
-  async countSessions(clientId: string, now: number): Promise<number> {
+  async countSessions(source: string | undefined, now: number): Promise<number> {
     let n = 0;
-    for (const s of this.sessions.values()) if (s.clientId === clientId && s.expiresAt > now) n += 1;
+    for (const s of this.sessions.values()) if ((source === undefined || s.source === source) && s.expiresAt > now) n += 1;
     return n;
   }
 

@@ -70,6 +70,12 @@ export const MIGRATIONS: Migration[] = [
     // Tenants created before this count as used when it is applied.
     statements: () => [`ALTER TABLE clients ADD COLUMN last_used BIGINT NOT NULL DEFAULT ${Date.now()}`],
   },
+  {
+    version: 4,
+    name: 'sessions: the source whose pending-login budget they spend',
+    // Sessions from before have none: they count towards the total only, and expire within 30 minutes.
+    statements: () => ['ALTER TABLE sessions ADD COLUMN source TEXT', 'CREATE INDEX sessions_source ON sessions (source, expires_at)'],
+  },
 ];
 
 export async function migrate(engine: SqlEngine): Promise<number[]> {
@@ -233,8 +239,8 @@ export class SqlStore implements Store {
   }
 
   async putSession(s: AuthSession): Promise<void> {
-    await this.db.run('INSERT INTO sessions (id, client_id, expires_at, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at, data = excluded.data',
-      [s.id, s.clientId, s.expiresAt, JSON.stringify(s)]);
+    await this.db.run('INSERT INTO sessions (id, client_id, source, expires_at, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at, data = excluded.data',
+      [s.id, s.clientId, s.source ?? null, s.expiresAt, JSON.stringify(s)]);
   }
   async getSession(id: string): Promise<AuthSession | undefined> {
     const [r] = await this.db.all('SELECT data FROM sessions WHERE id = ?', [id]);
@@ -243,8 +249,10 @@ export class SqlStore implements Store {
   async deleteSession(id: string): Promise<void> {
     await this.db.run('DELETE FROM sessions WHERE id = ?', [id]);
   }
-  async countSessions(clientId: string, now: number): Promise<number> {
-    const [r] = await this.db.all('SELECT COUNT(*) AS n FROM sessions WHERE client_id = ? AND expires_at > ?', [clientId, now]);
+  async countSessions(source: string | undefined, now: number): Promise<number> {
+    const [r] = source === undefined
+      ? await this.db.all('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?', [now])
+      : await this.db.all('SELECT COUNT(*) AS n FROM sessions WHERE source = ? AND expires_at > ?', [source, now]);
     return num(r?.n);
   }
 

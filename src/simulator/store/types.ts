@@ -90,6 +90,8 @@ export interface AuthSession {
   nonce?: string;
   /** Hash of the browser-binding cookie the challenge was issued with. */
   browserBinding?: string;
+  /** Whose budget of unfinished logins it spends: `browser:<hash of the cookie>` or `address:<remote address>` (access/authorize.ts). */
+  source?: string;
 }
 
 /** Which of a client's events a feed read sees. */
@@ -155,8 +157,8 @@ export interface Store {
   putSession(s: AuthSession): Promise<void>;
   getSession(id: string): Promise<AuthSession | undefined>;
   deleteSession(id: string): Promise<void>;
-  /** Unexpired sessions of a client (the pending-login cap). */
-  countSessions(clientId: string, now: number): Promise<number>;
+  /** Unexpired sessions of one source, or of all (the pending-login caps). */
+  countSessions(source: string | undefined, now: number): Promise<number>;
 
   /**
    * Stores the consent and its SAMTYKKE_OPPRETTET event in one transaction. With a
