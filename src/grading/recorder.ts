@@ -136,7 +136,7 @@ export const tokenRef = (token: string): string => `tok-${createHash('sha256').u
 
 /** What the store knew of a token when the request came in (before the handler changes anything). */
 async function tokenFacts(ctx: SimContext, raw: string): Promise<TokenFacts | undefined> {
-  const t = await ctx.state.store.getToken(raw);
+  const t = await ctx.state.findToken(raw);
   if (!t) return undefined;
   const consent = t.consentId ? await ctx.state.store.getConsent(t.consentId) : undefined;
   return { ref: tokenRef(raw), grant: t.grant, audience: t.audience, scopes: [...t.scopes], expiresAt: t.expiresAt, consentId: t.consentId, singleUse: consent?.singleUse, clientId: t.clientId };

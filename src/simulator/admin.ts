@@ -264,7 +264,7 @@ export function createAdminApp(ctx: SimContext, auth: { token: string }): expres
     return t;
   };
   const describeTenant = (t: NonNullable<ReturnType<typeof state.tenant>>) => {
-    const { client_secret: _secret, ...client } = t.client;
+    const { client_secret_sha256: _hash, ...client } = t.client;
     return { ...client, clock: { now: new Date(state.now(client.client_id)).toISOString(), offsetSeconds: t.offsetMs / 1000 }, faults: Object.fromEntries(t.faults) };
   };
   app.get('/clients/:id', async (req, res) => {

@@ -8,7 +8,8 @@ import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from 
 import { Clock } from './clock.ts';
 import type { SimClient, SimulatorFixtures } from './fixtures.ts';
 import { ACCESS_TOKEN_SECONDS, FEED_RETENTION_SECONDS } from './rules.ts';
-import type { Store, SweepResult } from './store/types.ts';
+import { matchesHash, secretHash } from './secrets.ts';
+import type { Store, StoredClient, SweepResult } from './store/types.ts';
 import type { AccessToken, Consent, FeedEvent, FeedWindow } from './store/types.ts';
 
 /** Hydra-like opaque token: two base64url parts joined by a dot. */
@@ -53,7 +54,7 @@ export interface ClientScenarios {
 
 /** A client created at run time (admin POST /clients): its own clock offset and fault switches. */
 interface Tenant {
-  client: SimClient;
+  client: StoredClient;
   offsetMs: number;
   faults: Map<string, Fault>;
   /** Wall-clock ms of the last use this instance wrote to the store (idle tenants expire). */
@@ -62,6 +63,9 @@ interface Tenant {
 
 /** Run-time clients idle this long are deleted by the sweep, by default (NOGI_SIM_TENANT_IDLE_DAYS). */
 export const TENANT_IDLE_MS = 30 * 86_400_000;
+
+/** A client with its secret replaced by the secret's hash (secrets.ts). */
+const stored = ({ client_secret: secret, ...client }: SimClient): StoredClient => ({ ...client, client_secret_sha256: secretHash(secret) });
 
 /** Constant time, also in the length: both sides are hashed to 32 bytes first. */
 export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
@@ -80,12 +84,17 @@ export class SimulatorState {
   readonly onTenantDeleted: Array<(clientId: string) => void> = [];
 
   /** `tenantIdleMs`: run-time clients unused this long (wall-clock) are deleted by the sweep. */
-  constructor(readonly fixtures: SimulatorFixtures, readonly store: Store, readonly tenantIdleMs: number = TENANT_IDLE_MS) {}
+  /** The fixture clients as every client is kept: with the hash of their secret (which is published anyway). */
+  private readonly fixtureClients: StoredClient[];
+
+  constructor(readonly fixtures: SimulatorFixtures, readonly store: Store, readonly tenantIdleMs: number = TENANT_IDLE_MS) {
+    this.fixtureClients = fixtures.clients.map(stored);
+  }
 
   /** A fixture client, or a run-time one (created through this instance or another on the store); a run-time one's use is recorded. */
-  async client(clientId: string | undefined): Promise<SimClient | undefined> {
+  async client(clientId: string | undefined): Promise<StoredClient | undefined> {
     if (!clientId) return undefined;
-    const fixture = this.fixtures.clients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
+    const fixture = this.fixtureClients.find((c) => c.client_id.toLowerCase() === clientId.toLowerCase());
     if (fixture) return fixture;
     const t = await this.loadTenant(clientId);
     if (t) await this.touch(t);
@@ -101,9 +110,9 @@ export class SimulatorState {
   }
 
   /** The run-time client (never a fixture one: their secrets are published) whose id and secret these are. */
-  async authenticateTenant(clientId: string, secret: string): Promise<SimClient | undefined> {
+  async authenticateTenant(clientId: string, secret: string): Promise<StoredClient | undefined> {
     const t = await this.loadTenant(clientId);
-    if (!t || !sameSecret(secret, t.client.client_secret)) return undefined;
+    if (!t || !matchesHash(secret, t.client.client_secret_sha256)) return undefined;
     await this.touch(t);
     return t.client;
   }
@@ -124,8 +133,10 @@ export class SimulatorState {
     return this.tenants.get(clientId.toLowerCase());
   }
 
-  async addTenant(client: SimClient): Promise<void> {
+  /** Registers a run-time client; its secret is kept as a hash only, so the caller shows it now or never. */
+  async addTenant(created: SimClient): Promise<void> {
     const now = Date.now();
+    const client = stored(created);
     await this.store.putClient(client, now);
     this.tenants.set(client.client_id.toLowerCase(), { client, offsetMs: 0, faults: new Map(), touchedAt: now });
   }
@@ -166,16 +177,23 @@ export class SimulatorState {
     return this.scenarios.get(clientId.toLowerCase())?.tokenSeconds ?? ACCESS_TOKEN_SECONDS;
   }
 
-  async issueToken(t: Omit<AccessToken, 'token'>): Promise<AccessToken> {
-    const token = { ...t, token: opaqueToken() };
-    await this.store.putToken(token);
-    return token;
+  /** A new access token: the store keeps its hash, the caller gets the token itself (once). */
+  async issueToken(t: Omit<AccessToken, 'tokenHash'>): Promise<AccessToken & { token: string }> {
+    const token = opaqueToken();
+    const stored: AccessToken = { ...t, tokenHash: secretHash(token) };
+    await this.store.putToken(stored);
+    return { ...stored, token };
+  }
+
+  /** What the store has of a token (expired or not), or undefined. */
+  findToken(token: string): Promise<AccessToken | undefined> {
+    return this.store.getToken(secretHash(token));
   }
 
   /** A known, unexpired access token, or undefined. */
   async lookupToken(token: string | undefined): Promise<AccessToken | undefined> {
     if (!token) return undefined;
-    const t = await this.store.getToken(token);
+    const t = await this.findToken(token);
     if (!t || t.expiresAt <= this.now(t.clientId)) return undefined;
     return t;
   }

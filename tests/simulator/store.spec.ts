@@ -78,14 +78,14 @@ for (const engine of engines) {
     });
 
     test('run-time clients: stored whole, found case-insensitively', async () => {
-      const c = { name: 'Sandbox', client_id: a.toUpperCase(), client_secret: 's3cret', redirect_uris: ['http://127.0.0.1/cb'], allowed_scopes: ['consent.create'], integratedConsent: true };
+      const c = { name: 'Sandbox', client_id: a.toUpperCase(), client_secret_sha256: 'c2VjcmV0', redirect_uris: ['http://127.0.0.1/cb'], allowed_scopes: ['consent.create'], integratedConsent: true };
       await store.putClient(c, T0);
       expect(await store.getClient(a)).toEqual(c);
       expect(await store.getClient(b)).toBeUndefined();
     });
 
     test('run-time clients: counted, idle ones listed by last use, deleted', async () => {
-      const make = (id: string) => ({ name: 'Sandbox', client_id: id, client_secret: 's3cret', redirect_uris: ['http://127.0.0.1/cb'], allowed_scopes: ['consent.create'], integratedConsent: true });
+      const make = (id: string) => ({ name: 'Sandbox', client_id: id, client_secret_sha256: 'c2VjcmV0', redirect_uris: ['http://127.0.0.1/cb'], allowed_scopes: ['consent.create'], integratedConsent: true });
       const before = await store.countClients();
       await store.putClient(make(a), T0);
       await store.putClient(make(b), T0);
@@ -101,14 +101,14 @@ for (const engine of engines) {
       expect(await store.countClients()).toBe(before + 1);
     });
 
-    test('tokens: stored whole, found by value, deleted by the consent they came from', async () => {
-      const t = { token: randomUUID(), clientId: a, grant: 'authorization_code' as const, service: 'debt' as const, audience: 'x', scopes: ['s1', 's2'], expiresAt: T0 + 1000, consentId: 'c1' };
+    test('tokens: stored whole, found by their hash, deleted by the consent they came from', async () => {
+      const t = { tokenHash: randomUUID(), clientId: a, grant: 'authorization_code' as const, service: 'debt' as const, audience: 'x', scopes: ['s1', 's2'], expiresAt: T0 + 1000, consentId: 'c1' };
       await store.putToken(t);
-      expect(await store.getToken(t.token)).toEqual(t);
+      expect(await store.getToken(t.tokenHash)).toEqual(t);
       expect(await store.getToken('nope')).toBeUndefined();
       expect(await store.deleteTokensOfConsent('c1', 'client_credentials')).toBe(0);
       expect(await store.deleteTokensOfConsent('c1', 'authorization_code')).toBe(1);
-      expect(await store.getToken(t.token)).toBeUndefined();
+      expect(await store.getToken(t.tokenHash)).toBeUndefined();
     });
 
     test('codes: one exchange wins, even when two race', async () => {
@@ -192,18 +192,18 @@ for (const engine of engines) {
       expect((await store.getConsent(d.id))?.consumed).toBe(false);
       await store.markConsumed(d.id);
       expect((await store.getConsent(d.id))?.consumed).toBe(true);
-      const t = { token: randomUUID(), clientId: a, grant: 'authorization_code' as const, service: 'debt' as const, audience: 'x', scopes: ['s1'], expiresAt: T0 + 1000, consentId: d.id };
+      const t = { tokenHash: randomUUID(), clientId: a, grant: 'authorization_code' as const, service: 'debt' as const, audience: 'x', scopes: ['s1'], expiresAt: T0 + 1000, consentId: d.id };
       await store.putToken(t);
-      expect(await store.getToken(t.token)).toEqual(t);
-      const [found, deleted, gone] = await Promise.all([store.getToken(t.token), store.deleteTokensOfConsent(d.id, 'authorization_code'), store.getToken(t.token)]);
+      expect(await store.getToken(t.tokenHash)).toEqual(t);
+      const [found, deleted, gone] = await Promise.all([store.getToken(t.tokenHash), store.deleteTokensOfConsent(d.id, 'authorization_code'), store.getToken(t.tokenHash)]);
       expect(deleted).toBe(1);
-      if (engine.name !== 'postgres') expect([found?.token, gone]).toEqual([t.token, undefined]);
-      expect(await store.getToken(t.token)).toBeUndefined();
-      const u = { ...t, token: randomUUID(), expiresAt: T0 };
+      if (engine.name !== 'postgres') expect([found?.tokenHash, gone]).toEqual([t.tokenHash, undefined]);
+      expect(await store.getToken(t.tokenHash)).toBeUndefined();
+      const u = { ...t, tokenHash: randomUUID(), expiresAt: T0 };
       await store.putToken(u);
-      expect(await store.getToken(u.token)).toEqual(u);
+      expect(await store.getToken(u.tokenHash)).toEqual(u);
       await store.sweep(T0, 0);
-      expect(await store.getToken(u.token)).toBeUndefined();
+      expect(await store.getToken(u.tokenHash)).toBeUndefined();
       await store.reset(a);
       expect(await store.getConsent(d.id)).toBeUndefined();
     });
@@ -238,15 +238,15 @@ for (const engine of engines) {
       await store.putSession({ ...base, id: randomUUID(), expiresAt: T0 });
       await store.putSession({ ...base, id: randomUUID(), expiresAt: T0 + 1 });
       await store.putCode({ code: randomUUID(), clientId: a, redirectUri: 'r', consentId: 'c', consentTerms: { scope: 'debt.unsecured.presentation', singleUse: true, expiresAt: T0 }, scope: 's', openid: false, nin: '1', expiresAt: T0, used: false });
-      await store.putToken({ token: randomUUID(), clientId: a, grant: 'client_credentials', service: 'debt', audience: 'x', scopes: [], expiresAt: T0 - 5 });
-      const live = { token: randomUUID(), clientId: a, grant: 'client_credentials' as const, service: 'debt' as const, audience: 'x', scopes: [], expiresAt: T0 + 5 };
+      await store.putToken({ tokenHash: randomUUID(), clientId: a, grant: 'client_credentials', service: 'debt', audience: 'x', scopes: [], expiresAt: T0 - 5 });
+      const live = { tokenHash: randomUUID(), clientId: a, grant: 'client_credentials' as const, service: 'debt' as const, audience: 'x', scopes: [], expiresAt: T0 + 5 };
       await store.putToken(live);
       const old = consent(a);
       const recent = consent(a);
       await store.createConsent(old, created(old, T0 - 8 * DAY), 1);
       await store.createConsent(recent, created(recent, T0), 1);
       expect(await store.sweep(T0, T0 - 7 * DAY)).toEqual({ tokens: 1, codes: 1, sessions: 1, events: 1 });
-      expect(await store.getToken(live.token)).toEqual(live);
+      expect(await store.getToken(live.tokenHash)).toEqual(live);
       expect((await store.feedPage(all(a), 0, 10)).map((e) => e.consentId)).toEqual([recent.id]);
       // The consent itself stays: only its event is past retention.
       expect(await store.getConsent(old.id)).toBeDefined();
@@ -321,7 +321,7 @@ test('migrations are versioned: a database at version 1 is brought to the newest
     try {
       expect((await store.getConsent('c-1'))?.clientConsentId).toBe('x');
       // Versions 2 and 3 (run-time clients, their last use) were applied.
-      await store.putClient({ name: 'n', client_id: 'new', client_secret: 's', redirect_uris: [], allowed_scopes: [], integratedConsent: false }, T0);
+      await store.putClient({ name: 'n', client_id: 'new', client_secret_sha256: 'cw', redirect_uris: [], allowed_scopes: [], integratedConsent: false }, T0);
       expect((await store.getClient('new'))?.name).toBe('n');
     } finally {
       await store.close();

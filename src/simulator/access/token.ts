@@ -7,7 +7,8 @@ import type { Request, Response } from 'express';
 import type { ServiceName } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
 import { checkResponse } from '../context.ts';
-import type { SimClient } from '../fixtures.ts';
+import { matchesHash } from '../secrets.ts';
+import type { StoredClient } from '../store/types.ts';
 
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'invalid_scope';
 
@@ -41,9 +42,9 @@ function formDecode(s: string): string {
 }
 
 /** The client whose id and secret these are; the one place a secret is compared. */
-async function clientWithSecret(ctx: SimContext, id: string, secret: string): Promise<SimClient | undefined> {
+async function clientWithSecret(ctx: SimContext, id: string, secret: string): Promise<StoredClient | undefined> {
   const client = await ctx.state.client(id);
-  return client && safeEqual(secret, client.client_secret) ? client : undefined;
+  return client && matchesHash(secret, client.client_secret_sha256) ? client : undefined;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function clientWhoAuthenticated(ctx: SimContext, authorization: str
   return undefined;
 }
 
-async function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): Promise<SimClient> {
+async function authenticate(ctx: SimContext, req: Request, body: Record<string, string>): Promise<StoredClient> {
   const header = req.get('authorization') ?? '';
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!m) throw new OAuthError('invalid_client', 'Client authentication failed: use HTTP Basic (client_secret_basic) with your client id and secret');
@@ -85,7 +86,7 @@ function single(body: Record<string, unknown>, name: string): string | undefined
   return v;
 }
 
-async function clientCredentials(ctx: SimContext, client: SimClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function clientCredentials(ctx: SimContext, client: StoredClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const audience = single(body, 'audience');
   if (!audience) throw new OAuthError('invalid_request', 'audience is required (reference/index.md: one audience per service)');
   const service = ctx.audiences.get(audience);
@@ -113,7 +114,7 @@ function codeGrantService(ctx: SimContext): ServiceName {
   return service;
 }
 
-async function authorizationCode(ctx: SimContext, client: SimClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+async function authorizationCode(ctx: SimContext, client: StoredClient, body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const codeValue = single(body, 'code');
   const redirectUri = single(body, 'redirect_uri');
   if (!codeValue) throw new OAuthError('invalid_request', 'code is required');

@@ -1,6 +1,5 @@
 /** The in-memory engine: for tests and `NOGI_SIM_STORE=memory`. Indexed like the SQL schema. */
-import type { SimClient } from '../fixtures.ts';
-import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, SweepResult } from './types.ts';
+import type { ClientCounts, AccessToken, AuthCode, AuthSession, Consent, FeedEvent, FeedWindow, NewFeedEvent, Store, StoreCounts, StoredClient, SweepResult } from './types.ts';
 
 const copy = <T>(v: T | undefined): T | undefined => (v === undefined ? undefined : structuredClone(v));
 
@@ -14,12 +13,12 @@ export class MemoryStore implements Store {
   /** Per client, in sequence order (appends only ever grow the sequence). */
   private events = new Map<string, FeedEvent[]>();
   private sequence = 0;
-  private clients = new Map<string, { client: SimClient; lastUsed: number }>();
+  private clients = new Map<string, { client: StoredClient; lastUsed: number }>();
 
-  async putClient(c: SimClient, at: number): Promise<void> {
+  async putClient(c: StoredClient, at: number): Promise<void> {
     this.clients.set(c.client_id.toLowerCase(), { client: structuredClone(c), lastUsed: at });
   }
-  async getClient(clientId: string): Promise<SimClient | undefined> {
+  async getClient(clientId: string): Promise<StoredClient | undefined> {
     return copy(this.clients.get(clientId.toLowerCase())?.client);
   }
   async countClients(): Promise<number> {
@@ -37,10 +36,10 @@ export class MemoryStore implements Store {
   }
 
   async putToken(t: AccessToken): Promise<void> {
-    this.tokens.set(t.token, structuredClone(t));
+    this.tokens.set(t.tokenHash, structuredClone(t));
   }
-  async getToken(token: string): Promise<AccessToken | undefined> {
-    return copy(this.tokens.get(token));
+  async getToken(tokenHash: string): Promise<AccessToken | undefined> {
+    return copy(this.tokens.get(tokenHash));
   }
   async deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
     let n = 0;

@@ -63,6 +63,9 @@ export class PostgresEngine implements SqlEngine {
   async lockForMigration(q: Queryable): Promise<void> {
     await q.all('SELECT pg_advisory_xact_lock(4739011)');
   }
+  async purgeFreePages(): Promise<void> {
+    // PostgreSQL keeps dead tuples until autovacuum reuses their space; no statement here zeroes them.
+  }
   close(): Promise<void> {
     return this.pool.end();
   }

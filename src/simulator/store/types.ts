@@ -9,8 +9,9 @@ import type { ServiceName } from '../../contract/catalogue.ts';
 import type { ConsentScope, DebtScope, FeedEvent as ContractFeedEvent } from '../../contract/schemas.ts';
 import type { SimClient } from '../fixtures.ts';
 
+/** An access token as stored: keyed on its SHA-256 (secrets.ts), never the token itself. */
 export interface AccessToken {
-  token: string;
+  tokenHash: string;
   clientId: string;
   grant: 'client_credentials' | 'authorization_code';
   service: ServiceName;
@@ -132,9 +133,9 @@ export interface Store {
   readonly description: string;
 
   /** Clients created at run time (tenants), shared by every instance on the store; `at` (wall-clock ms) counts as its last use. */
-  putClient(c: SimClient, at: number): Promise<void>;
+  putClient(c: StoredClient, at: number): Promise<void>;
   /** By client id, case-insensitive (as client ids are matched everywhere). */
-  getClient(clientId: string): Promise<SimClient | undefined>;
+  getClient(clientId: string): Promise<StoredClient | undefined>;
   /** How many run-time clients there are (the tenant cap). */
   countClients(): Promise<number>;
   /** Forgets the run-time client itself (its data: reset(clientId)); false when there was none. */
@@ -145,7 +146,8 @@ export interface Store {
   idleClients(before: number): Promise<string[]>;
 
   putToken(t: AccessToken): Promise<void>;
-  getToken(token: string): Promise<AccessToken | undefined>;
+  /** By the token's hash (secrets.ts secretHash). */
+  getToken(tokenHash: string): Promise<AccessToken | undefined>;
   /** RFC 6749 4.1.2: a reused code revokes the tokens issued from it. */
   deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number>;
 
@@ -187,6 +189,12 @@ export interface Store {
   reset(clientId?: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A client as the simulator keeps it: the SHA-256 of its secret (secrets.ts), never the secret,
+ * which a run-time client is shown once, when it is created.
+ */
+export type StoredClient = Omit<SimClient, 'client_secret'> & { client_secret_sha256: string };
 
 export type StoreConfig =
   | { engine: 'memory' }
