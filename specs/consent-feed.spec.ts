@@ -40,6 +40,9 @@ test('paging until endSequenceNr finds every event, whatever the page size', { t
     const numbers = small.events.map((e) => e.sequenceNr);
     expect([...numbers].sort((a, b) => a - b), 'sequence numbers increase page after page').toEqual(numbers);
     expect(new Set(numbers).size, 'no event twice').toBe(numbers.length);
+    // Across pages (one page's are feed_invariants'): a reader that de-duplicates by eventId must not lose events.
+    const ids = small.events.map((e) => e.eventId);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'each event\'s eventId is its own, across pages (SamtykkeFeedEventDTO eventId: "This events id")').toEqual([]);
     const large = await readFeed(nogi, token, start + 1, 100);
     expect(large.events.map((e) => e.eventId), 'the same events with one large page').toEqual(small.events.map((e) => e.eventId));
   });
@@ -65,6 +68,11 @@ test('paging until endSequenceNr finds every event, whatever the page size', { t
     expect(first.status).toBe(200);
     expect(last.status).toBe(200);
     expect(first.data.firstSequenceNr).toBeLessThanOrEqual(last.data.lastSequenceNr);
+    // Sequence numbers start at 1 (SamtykkeFeedEventDTO sequenceNr minimum): a page from 1 starts with the oldest event served.
+    const oldest = await nogi.feed(token, 1, 1);
+    expect(oldest.status).toBe(200);
+    expect(oldest.data.result[0]?.sequenceNr, 'firstSequenceNr is the number of the oldest event the feed serves (firstSequenceNr: "the first (\'oldest\') sequence number in the event feed")')
+      .toBe(first.data.firstSequenceNr);
     const { events } = await readFeed(nogi, token, start + 1);
     expect(Math.max(...events.map((e) => e.sequenceNr))).toBeLessThanOrEqual(last.data.lastSequenceNr);
   });
@@ -85,6 +93,29 @@ test('non-contiguous sequence numbers are read without gaps being mistaken for l
     const mine = events.filter((e) => e.consentId === consentId).sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
     expect(mine.map((e) => e.eventType), 'created before archived, by timestamp').toEqual(['SAMTYKKE_OPPRETTET', 'SAMTYKKE_ARKIVERT']);
     expect(mine[1]?.samtykkeArkivertEvent?.consentId).toBe(consentId);
+  });
+  await step('Each event names the polling client as the consent\'s', async () => {
+    const { events } = await readFeed(nogi, token, start + 1, 1);
+    for (const e of events.filter((event) => event.consentId === consentId)) {
+      expect((e.samtykkeOpprettetEvent ?? e.samtykkeArkivertEvent)?.clientId,
+        `the ${e.eventType} event's clientId is the polling client's own (clientId: "The client that this consent has been given to")`).toBe(target.client.clientId);
+    }
+  });
+});
+
+test('a page read from an event\'s number starts with that event: fromSequenceNr is included', { tag: tags.gate }, async ({ nogi, target, tokens }) => {
+  const token = await tokens.for('feed', undefined, target.client);
+  const start = (await nogi.lastSequenceNr(token)).data.lastSequenceNr;
+  const consentId = await registerConsent(nogi, tokens, target.client, target.nins.withDebt);
+  const numbered = await step('Find the number of the consent\'s event', async () => {
+    let found: number | undefined;
+    await expect.poll(async () => (found = (await readFeed(nogi, token, start)).events.find((e) => e.consentId === consentId)?.sequenceNr), { timeout: target.feedLagMs }).toBeDefined();
+    return found!;
+  });
+  await step('Read one event from that number', async () => {
+    const page = await nogi.feed(token, numbered, 1);
+    expect(page.status).toBe(200);
+    expect(page.data.result[0]?.sequenceNr, `the event numbered fromSequenceNr (${numbered}) is on the page: "Returns the events from 'fromSequenceNr' (included)" (the feed operation's summary)`).toBe(numbered);
   });
 });
 

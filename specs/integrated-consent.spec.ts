@@ -23,6 +23,12 @@ test('a consent past its consent_duration_days is inactive and refused', { tag: 
     expect(registered.status).toBe(200);
     return registered.data.consent;
   });
+  // Looked up before it expires: a provider that caches debt answers by consent would still give them after.
+  await step('4. Look up debt using the consent, before it expires', async () => {
+    const before = await nogi.clientCredentialsToken(target.client, target.audiences.debt, 'debt.unsecured.processing');
+    expect(before.status).toBe(200);
+    expect((await nogi.getDebtByConsentId(before.data.access_token, consent.id)).status).toBe(200);
+  });
   await step('A day and a minute pass', () => clock.advanceClock(86_400 + 60));
   const debtToken = await step('3. Get a token for the debt API', () => tokens.for('debt', 'debt.unsecured.processing'));
   await step('Check the state of the consent: inactive', async () => {
@@ -32,7 +38,7 @@ test('a consent past its consent_duration_days is inactive and refused', { tag: 
   });
   await step('Debt is refused with the expired consent', async () => {
     const refused = await nogi.getDebtByConsentId(debtToken, consent.id);
-    expect(refused.status, 'an expired consent must not give debt').toBe(403);
+    expect(refused.status, 'an expired consent must not give debt, even one looked up before it expired (getDebtWithConsentID 403: "no valid consent present")').toBe(403);
     expect((refused.body as { error?: string }).error).toBe('invalid consent');
   });
 });

@@ -75,6 +75,14 @@ export async function integratedConsentLifecycle({ nogi, target, tokens }: Lifec
     expect(status.data.expires_at).toBe(Math.floor(Date.parse(consent.expires_at) / 1000));
   }, { checklist: 'status' });
 
+  // A second consent of the client, for the person, that the revoke below must leave alone.
+  const other = await step('Register a second consent', async () => {
+    const registered = await nogi.registerAgreement(consentToken, { ...registration, client_consent_id: `nogi-conformance-${randomUUID()}` });
+    expect(registered.status).toBe(200);
+    expect(registered.data.consent.id, 'another client_consent_id is another consent').not.toBe(consent.id);
+    return registered.data.consent;
+  });
+
   await step('5. Revoke a consent', async () => {
     const revoked = await nogi.revokeConsent(debtToken, consent.id);
     expect(revoked.status, '204 No Content means the consent was revoked').toBe(204);
@@ -84,6 +92,12 @@ export async function integratedConsentLifecycle({ nogi, target, tokens }: Lifec
     const status = await nogi.getConsentStatus(debtToken, consent.id);
     expect(status.status).toBe(200);
     expect(status.data.active, 'a revoked consent must not be active').toBe(false);
+  });
+
+  await step('The client\'s other consent stays active', async () => {
+    const status = await nogi.getConsentStatus(debtToken, other.id);
+    expect(status.status).toBe(200);
+    expect(status.data.active, 'revoking one consent leaves the client\'s other consents active (revokeConsentByID: "Revoke a consent by ID")').toBe(true);
   });
 
   await step('Debt is refused with the revoked consent', async () => {

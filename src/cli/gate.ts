@@ -94,8 +94,19 @@ async function verifyPacts(options: CliOptions, env: NodeJS.ProcessEnv): Promise
   return { status: code === 0 ? 'passed' : 'failed', exitCode: code };
 }
 
-export function gate(env: NodeJS.ProcessEnv, options: CliOptions): Promise<number> {
+/**
+ * The gate's profile: --strict / --no-strict, else NOGI_STRICT, else strict. NoGi's own release
+ * must not ship a provider that breaks the RFC MUSTs its OAuth contract adopts; the specs read the
+ * profile from NOGI_STRICT (fixtures/nogi.ts).
+ */
+export function strictProfile(options: Pick<CliOptions, 'strict'>, env: NodeJS.ProcessEnv): boolean {
+  return options.strict ?? env.NOGI_STRICT !== '0';
+}
+
+export function gate(runEnv: NodeJS.ProcessEnv, options: CliOptions): Promise<number> {
   const shard = options.shard ? `${options.shard.index}/${options.shard.total}` : undefined;
+  const strict = strictProfile(options, runEnv);
+  const env: NodeJS.ProcessEnv = { ...runEnv, NOGI_STRICT: strict ? '1' : '0' };
   return runTagged({
     command: 'gate',
     tag: '@gate',
@@ -104,7 +115,7 @@ export function gate(env: NodeJS.ProcessEnv, options: CliOptions): Promise<numbe
     extraArgs: shard ? [`--shard=${shard}`] : [],
     // Each shard also writes a blob report, merged afterwards with `playwright merge-reports`.
     env: shard ? { ...env, NOGI_BLOB_REPORT: '1' } : env,
-    note: shard ? `shard ${shard}` : undefined,
+    note: [strict ? 'strict' : 'not strict (--no-strict)', ...(shard ? [`shard ${shard}`] : [])].join(', '),
     async report(results: RunResults, context: RunContext) {
       // Nothing ran: the pacts are not verified either, and the gate is exit 2 (tagged-run.ts prints the line).
       const pact: PactVerification = context.nothingRan ? { status: 'skipped', reason: 'nothing else ran' } : await verifyPacts(options, env);

@@ -16,6 +16,7 @@ import {
   type Observed,
 } from '../reporting/checklist.ts';
 import { redact } from '../reporting/redact.ts';
+import { isRfcMust } from '../contract/invariants.ts';
 import { checksFromOutcomes } from '../certificate/document.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
@@ -98,14 +99,21 @@ export function checklistFromResults(results: RunResults): ChecklistEntry[] {
   });
 }
 
+/** The RFC MUSTs the provider broke, each once (a warning per exchange would repeat them): from the 'contract warning' annotations. */
+export function providerFindings(results: RunResults): string[] {
+  const texts = results.tests.flatMap((t) => t.annotations.filter((a) => a.type === 'contract warning' && isRfcMust(a.description ?? '')).map((a) => redact(a.description ?? '')));
+  return [...new Set(texts)];
+}
+
 export function onboarding(env: NodeJS.ProcessEnv, options: Pick<CliOptions, 'minScore'> = {}): Promise<number> {
   return runTagged({
     command: 'onboarding',
     tag: '@onboarding',
-    env,
+    // Never strict: the RFC MUSTs a provider breaks are not the partner's fault; they are listed apart.
+    env: { ...env, NOGI_STRICT: '0' },
     report(results, context) {
       const entries = checklistFromResults(results);
-      const meta = { target: context.target, date: new Date().toISOString(), tally: tallyLine(context.tally), nothingRan: context.nothingRan };
+      const meta = { target: context.target, date: new Date().toISOString(), tally: tallyLine(context.tally), nothingRan: context.nothingRan, providerFindings: providerFindings(results) };
       const markdown = checklistMarkdown(entries, meta);
       const runErrors = results.errors.map((e) => `run error: ${redact(e.split('\n')[0] ?? '')}`);
       const failed = entries.some((e) => e.outcome === 'failed') || results.counts.failed > 0 || results.errors.length > 0 || context.playwrightExitCode !== 0;

@@ -28,6 +28,8 @@ export interface CliOptions {
   specUrl?: string;
   /** compare: save the target's debt answers as a persona pack. */
   record?: boolean;
+  /** gate: --strict (true), --no-strict (false); unset: NOGI_STRICT, else strict (gate.ts strictProfile). */
+  strict?: boolean;
   /** gate, onboarding: pass when at least this percent of the judged checks passed. */
   minScore?: number;
   /** Health samples; undefined: NOGI_HEALTH_SAMPLES, else 5. */
@@ -143,6 +145,8 @@ export const cliOptions = {
   specUrl: () => new Option('--spec-url <url>', 'the published OpenAPI document to compare with the vendored one (default: the provider\'s documentation site, or NOGI_PUBLISHED_SPEC_URL)'),
   samples: () => new Option('--samples <n>', 'how many times the health subset runs, 1-20 (default 5, or NOGI_HEALTH_SAMPLES)').argParser((text: string) => parseSamples(text)),
   noDrift: () => new Option('--no-drift', 'skip the drift check'),
+  strict: () => new Option('--strict', 'the strict profile (the default): the RFC 6749 MUSTs the OAuth contract adopts (token Cache-Control: no-store, WWW-Authenticate on a 401, no scope beyond the requested) are errors; overrides NOGI_STRICT'),
+  noStrict: () => new Option('--no-strict', 'those RFC MUSTs are warnings, as in onboarding'),
   minScore: () => new Option('--min-score <percent>', 'pass when at least this percent of the judged checks passed (0-100), instead of requiring no failure').argParser(parseMinScoreFlag),
   record: () => new Option('--record', 'save the target\'s debt answers as a persona pack (synthetic NINs and names) in personas/<target>/'),
   from: () => new Option('--from <run>', 'gate (default), onboarding or client-report: which run\'s results to certify (the target and client it recorded in reports/run.json or client-report.json)').argParser(parseFrom),

@@ -93,6 +93,8 @@ export interface ClientOptions {
   onExchange?: (exchange: Exchange) => void | Promise<void>;
   /** Unlisted properties are contract errors instead of warnings. */
   strict?: boolean;
+  /** The severity of the RFC 6749 MUSTs the OAuth contract adopts: `error` in the gate's strict profile (src/contract/invariants.ts). */
+  rfcMusts?: ContractFinding['severity'];
   /** The provider's contract version that judges (default: the process's, NOGI_CONTRACT or the default). */
   contract?: ContractVersion;
 }
@@ -274,7 +276,7 @@ export class NoGiClient {
       }
     }
     if (op) {
-      const validator = (await getContracts({ strict: this.options.strict, version: this.options.contract }))[op.contract];
+      const validator = (await getContracts({ strict: this.options.strict, rfcMusts: this.options.rfcMusts, version: this.options.contract }))[op.contract];
       findings.push(...validator.validateResponse(op.operationId, { status, contentType, headers, body, request: sent }));
       const checked: CheckedExchange = {
         operationId: op.operationId, method, path: url.pathname, sentAuthorization, status,

@@ -10,7 +10,26 @@
  */
 import type { ContractFinding, RequestToCheck, ResponseToCheck } from './validator.ts';
 
-type Invariant = (response: ResponseToCheck) => ContractFinding[];
+export interface InvariantOptions {
+  /**
+   * The severity of the RFC 6749 MUSTs the OAuth contract adopts (`rfcMustRules`): `warning` by
+   * default (a partner's onboarding: not the partner's fault), `error` in the release gate's strict
+   * profile (NOGI_STRICT, `gate --strict`), where a provider that breaks them must not ship.
+   */
+  rfcMusts?: ContractFinding['severity'];
+}
+
+type Invariant = (response: ResponseToCheck, options: InvariantOptions) => ContractFinding[];
+
+/**
+ * The rules (as a finding's `rule` names them) that are RFC 6749 MUSTs the OAuth contract adopts:
+ * errors in the strict profile, and in onboarding "provider findings" (never the client's fault).
+ */
+export const rfcMustRules = ['RFC 6749 §5.1 Cache-Control', 'RFC 6749 §5.2 WWW-Authenticate', 'RFC 6749 §3.3 granted scope'] as const;
+
+/** Whether a finding, or its formatted text (a 'contract warning' annotation), is one of `rfcMustRules`. */
+export const isRfcMust = (finding: ContractFinding | string): boolean =>
+  rfcMustRules.some((rule) => (typeof finding === 'string' ? finding : finding.rule).includes(rule));
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
@@ -53,13 +72,20 @@ const EVENT_BODY = {
  * - explanation/consume-events-feed.md: "Sequence numbers increase and will never decrease";
  *   "poll until you have received the event that is indicated by the endSequenceNr property";
  * - the document's two feed examples: each event carries the body named after its eventType and
- *   null for the other.
- * Not checked: contiguity and time order (consent-feed.md: neither is promised); firstSequenceNr
- * <= lastSequenceNr (two calls, not one response).
+ *   null for the other;
+ * - SamtykkeFeedEventDTO eventId "This events id": no two events of a page share one;
+ * - SamtykkeFeedResponseDTO generatedAt "Timestamp for when this response was generated" and
+ *   SamtykkeFeedEventDTO timestamp "When the event occurred": no event of a page is stamped after
+ *   its generatedAt (an event cannot have occurred after the page that carries it was made).
+ * Not checked here, as they need more than one response (specs/consent-feed.spec.ts checks them):
+ * the event numbered fromSequenceNr is on the page ("from 'fromSequenceNr' (included)": is there
+ * such an event?), eventIds unique across pages, firstSequenceNr the oldest event served, the nested
+ * clientId the polling client's. Not checked at all: contiguity and time order (consent-feed.md:
+ * neither is promised).
  */
 export function feedInvariants(response: ResponseToCheck): ContractFinding[] {
   if (response.status !== 200 || !isObject(response.body) || !Array.isArray(response.body.result)) return [];
-  const { startSequenceNr: start, endSequenceNr: end, result } = response.body as { startSequenceNr?: unknown; endSequenceNr?: unknown; result: unknown[] };
+  const { startSequenceNr: start, endSequenceNr: end, generatedAt: generated, result } = response.body as { startSequenceNr?: unknown; endSequenceNr?: unknown; generatedAt?: unknown; result: unknown[] };
   const findings: ContractFinding[] = [];
   const found = (severity: ContractFinding['severity'], rule: string, pointer: string, expected: string, actual: string) =>
     findings.push({ check: 'feed_invariants', severity, rule: `feed 200 ${rule}`, pointer, expected, actual });
@@ -70,10 +96,23 @@ export function feedInvariants(response: ResponseToCheck): ContractFinding[] {
     found('error', 'at most `limit` events (operation summary)', '/result', `at most ${limit} events (limit)`, `${result.length} events`);
   }
 
+  const generatedAt = typeof generated === 'string' ? Date.parse(generated) : NaN;
+  const eventIds = new Map<string, number>();
   let previous: number | undefined;
   result.forEach((event, i) => {
     if (!isObject(event)) return;
     const at = `/result/${i}`;
+    if (typeof event.eventId === 'string') {
+      const earlier = eventIds.get(event.eventId);
+      if (earlier !== undefined) {
+        found('error', 'each event\'s eventId is its own (SamtykkeFeedEventDTO eventId: "This events id")', `${at}/eventId`, `an id no other event has (/result/${earlier} has it)`, show(event.eventId));
+      } else eventIds.set(event.eventId, i);
+    }
+    const stamped = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : NaN;
+    if (!Number.isNaN(stamped) && !Number.isNaN(generatedAt) && stamped > generatedAt) {
+      found('error', 'no event stamped after the page\'s generatedAt (SamtykkeFeedResponseDTO generatedAt: "when this response was generated")', `${at}/timestamp`,
+        `at or before generatedAt ${String(generated)}`, show(event.timestamp));
+    }
     const seq = event.sequenceNr;
     if (isInteger(seq)) {
       if (previous !== undefined && seq <= previous) {
@@ -117,17 +156,20 @@ export function feedInvariants(response: ResponseToCheck): ContractFinding[] {
  * `POST /oauth2/token` (operationId `token`). token_type (case-insensitive "bearer") and
  * expires_in (a positive integer) are in the contract's TokenResponse schema, and `error` in
  * OAuthError's enum (RFC 6749 §5.2), so every response is already checked for them; this adds:
- * - 200: `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1 "MUST"; a warning, as
- *   neither token-endpoint.md nor our contract declares the headers);
+ * - 200: `Cache-Control: no-store` (RFC 6749 §5.1 "MUST");
+ * - 200: `Pragma: no-cache` (RFC 6749 §5.1 too, but a warning in every profile: RFC 9111 §5.4
+ *   deprecates Pragma, and OAuth 2.1 drops it);
  * - 200: the granted scope within the requested one (RFC 6749 §3.3 lets the server narrow the
- *   scope; token-endpoint.md's examples echo the request; broader is a warning);
+ *   scope, "MAY fully or partially ignore", never widen it; token-endpoint.md's examples echo the request);
  * - 400 / 401: 401 is `invalid_client`, and `invalid_client` is 401 (our contract's two responses;
  *   RFC 6749 §5.2: a client that authenticated with the Authorization header, as token-endpoint.md
- *   requires, MUST get 401), with a WWW-Authenticate header (RFC 6749 §5.2 "MUST"; a warning,
- *   as the contract does not declare it).
+ *   requires, MUST get 401), with a WWW-Authenticate header (RFC 6749 §5.2 "MUST").
+ * The three RFC MUSTs neither token-endpoint.md nor the contract's schemas declare (`rfcMustRules`)
+ * are `options.rfcMusts`: warnings, errors in the strict profile.
  * Headers are checked only when the caller passed them.
  */
-export function tokenResponseInvariants(response: ResponseToCheck): ContractFinding[] {
+export function tokenResponseInvariants(response: ResponseToCheck, options: InvariantOptions = {}): ContractFinding[] {
+  const must = options.rfcMusts ?? 'warning';
   const findings: ContractFinding[] = [];
   const found = (severity: ContractFinding['severity'], rule: string, pointer: string, expected: string, actual: string) =>
     findings.push({ check: 'token_response_invariants', severity, rule: `token ${response.status} ${rule}`, pointer, expected, actual });
@@ -138,7 +180,7 @@ export function tokenResponseInvariants(response: ResponseToCheck): ContractFind
     if (headersGiven) {
       const cacheControl = header(response, 'cache-control');
       if (!cacheControl?.toLowerCase().split(',').map((d) => d.trim()).includes('no-store')) {
-        found('warning', 'RFC 6749 §5.1 Cache-Control', 'header:Cache-Control', 'no-store', cacheControl ?? '(absent)');
+        found(must, 'RFC 6749 §5.1 Cache-Control', 'header:Cache-Control', 'no-store', cacheControl ?? '(absent)');
       }
       const pragma = header(response, 'pragma');
       if (pragma?.toLowerCase().trim() !== 'no-cache') found('warning', 'RFC 6749 §5.1 Pragma', 'header:Pragma', 'no-cache', pragma ?? '(absent)');
@@ -147,7 +189,7 @@ export function tokenResponseInvariants(response: ResponseToCheck): ContractFind
     if (requested !== undefined && typeof body?.scope === 'string') {
       const asked = new Set(requested.split(' ').filter(Boolean));
       const extra = body.scope.split(' ').filter((s) => s && !asked.has(s));
-      if (extra.length) found('warning', 'RFC 6749 §3.3 granted scope', '/scope', `within the requested "${requested}"`, `"${body.scope}" (not requested: ${extra.join(' ')})`);
+      if (extra.length) found(must, 'RFC 6749 §3.3 granted scope', '/scope', `within the requested "${requested}"`, `"${body.scope}" (not requested: ${extra.join(' ')})`);
     }
   }
 
@@ -160,7 +202,7 @@ export function tokenResponseInvariants(response: ResponseToCheck): ContractFind
     }
   }
   if (response.status === 401 && headersGiven && header(response, 'www-authenticate') === undefined) {
-    found('warning', 'RFC 6749 §5.2 WWW-Authenticate', 'header:WWW-Authenticate', 'present (the Basic scheme)', '(absent)');
+    found(must, 'RFC 6749 §5.2 WWW-Authenticate', 'header:WWW-Authenticate', 'present (the Basic scheme)', '(absent)');
   }
   return findings;
 }
@@ -172,6 +214,6 @@ export const responseInvariants: Readonly<Record<string, Invariant>> = {
 };
 
 /** Every invariant that concerns this operation's response; none for an operation without any. */
-export function invariantFindings(operationId: string, response: ResponseToCheck): ContractFinding[] {
-  return responseInvariants[operationId]?.(response) ?? [];
+export function invariantFindings(operationId: string, response: ResponseToCheck, options: InvariantOptions = {}): ContractFinding[] {
+  return responseInvariants[operationId]?.(response, options) ?? [];
 }

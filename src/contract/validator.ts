@@ -10,7 +10,7 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
 import type { OpenAPIV3 } from 'openapi-types';
-import { invariantFindings } from './invariants.ts';
+import { invariantFindings, type InvariantOptions } from './invariants.ts';
 import { openapiLine } from './load.ts';
 
 /**
@@ -69,8 +69,11 @@ export interface RequestToCheck {
   body?: unknown;
 }
 
-export interface ValidatorOptions {
-  /** Properties the schema does not list are errors instead of warnings. */
+export interface ValidatorOptions extends InvariantOptions {
+  /**
+   * Properties the schema does not list are errors instead of warnings. Not part of the gate's
+   * strict profile (`rfcMusts`): a provider may add a property without breaking a client.
+   */
   strict?: boolean;
 }
 
@@ -239,7 +242,7 @@ export class ContractValidator {
    * the invariants the docs state for this operation (src/contract/invariants.ts).
    */
   validateResponse(operationId: string, response: ResponseToCheck): ContractFinding[] {
-    return [...this.conformanceFindings(operationId, response), ...invariantFindings(operationId, response)];
+    return [...this.conformanceFindings(operationId, response), ...invariantFindings(operationId, response, { rfcMusts: this.options.rfcMusts })];
   }
 
   /** Status, headers, content type and schema of a response against the operation's documented responses. */

@@ -164,7 +164,15 @@ export interface ChecklistMeta {
   tally?: string;
   /** Set when no check ran: the checklist is then no verdict at all. */
   nothingRan?: string;
+  /**
+   * The RFC 6749 MUSTs the provider broke in this run (the 'contract warning' annotations that
+   * invariants.ts isRfcMust names), each once: the provider's to fix, never a failed item of yours.
+   */
+  providerFindings?: string[];
 }
+
+const providerHeading = "Provider findings (not your client's fault)";
+const providerIntro = 'The provider broke these RFC 6749 rules that its OAuth contract adopts. They fail NoGi\'s own release gate, not your checklist; your client needs no change for them.';
 
 export function checklistMarkdown(entries: ChecklistEntry[], meta: ChecklistMeta): string {
   const failed = entries.filter((e) => e.outcome === 'failed').length;
@@ -183,6 +191,7 @@ export function checklistMarkdown(entries: ChecklistEntry[], meta: ChecklistMeta
     if (e.cause) lines.push(`   - likely cause: ${e.cause}`);
     if (e.fix) lines.push(`   - fix: ${e.fix}`);
   });
+  if (meta.providerFindings?.length) lines.push('', `## ${providerHeading}`, '', providerIntro, '', ...meta.providerFindings.map((f) => `- ${f}`));
   lines.push('', 'Details (each request and response, masked): allure-report/index.html or playwright-html/index.html.');
   return redact(lines.join('\n')) + '\n';
 }
@@ -210,7 +219,7 @@ export function checklistHtml(entries: ChecklistEntry[], meta: ChecklistMeta): s
 ${meta.tally ? `<p>Checks: ${escape(meta.tally)}.</p>\n` : ''}<table>
 ${rows}
 </table>
-<p>Each request and response (masked) is in the Allure report (allure-report/index.html) and the Playwright report (playwright-html/index.html).</p>
+${meta.providerFindings?.length ? `<h2>${escape(providerHeading)}</h2>\n<p>${escape(providerIntro)}</p>\n<ul>\n${meta.providerFindings.map((f) => `<li>${escape(f)}</li>`).join('\n')}\n</ul>\n` : ''}<p>Each request and response (masked) is in the Allure report (allure-report/index.html) and the Playwright report (playwright-html/index.html).</p>
 </body></html>
 `);
 }

@@ -25,7 +25,17 @@ export type Rule =
   /** ID tokens are signed with a key the JWKS publishes (access/token.ts). */
   | 'id-token-signature'
   /** The auth endpoint redirects only to a registered redirect_uri (access/authorize.ts). */
-  | 'registered-redirect-uri';
+  | 'registered-redirect-uri'
+  /** Token answers carry Cache-Control: no-store (access/app.ts). */
+  | 'token-no-store'
+  /** A token 401 carries WWW-Authenticate (access/token.ts sendOAuthError). */
+  | 'token-www-authenticate'
+  /** A client-credentials token carries no scope beyond the requested ones (access/token.ts). */
+  | 'token-scope-as-requested'
+  /** The feed's page starts at fromSequenceNr, included (api/handlers/feed.ts). */
+  | 'feed-from-included'
+  /** DELETE /v1/debt/{id} revokes that consent only (api/handlers/debt.ts). */
+  | 'revoke-only-the-named-consent';
 
 /** What the response wrapper knows about an answer. */
 export interface Answer {
@@ -33,6 +43,10 @@ export interface Answer {
   response: SimResponse;
   /** False when the request had no usable token (the answer is the security handler's). */
   authenticated: boolean;
+  /** The request's path parameters (`id`), as routed. */
+  params: Record<string, string>;
+  /** What the deviations of this simulator remember between answers (a deviating cache), by key. */
+  memory: Map<string, SimResponse>;
 }
 
 interface DeviationSpec {
@@ -48,6 +62,16 @@ interface DeviationSpec {
 
 const jsonObject = (body: unknown): Record<string, unknown> | undefined =>
   body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+
+/** A 200 feed page with each event rewritten (undefined for any other answer). */
+function feedEventsRewritten(response: SimResponse, rewrite: (event: Record<string, unknown>, index: number) => Record<string, unknown>): SimResponse | undefined {
+  const body = jsonObject(response.body);
+  if (response.status !== 200 || !body || !Array.isArray(body.result)) return undefined;
+  return { ...response, body: { ...body, result: body.result.map((e, i) => rewrite(jsonObject(e) ?? {}, i)) } };
+}
+
+/** An id no client of the simulator has: the "other client" of feed-foreign-client-id. */
+const FOREIGN_CLIENT_ID = '0b3a7c52-9d41-4e8f-a6b2-5c1d9e7f3a08';
 
 const table = {
   'debt-missing-ssn': {
@@ -130,6 +154,73 @@ const table = {
     breaks: 'the auth endpoint redirects only to a registered redirect_uri (auth-endpoint.md, RFC 6749 section 3.1.2.4)',
     skips: 'registered-redirect-uri',
   },
+  'token-no-cache-control': {
+    description: 'Token responses come without Cache-Control: no-store',
+    breaks: 'the token endpoint MUST answer with Cache-Control: no-store (RFC 6749 section 5.1; an error in the strict profile)',
+    skips: 'token-no-store',
+  },
+  'token-401-without-www-authenticate': {
+    description: 'A 401 from the token endpoint comes without WWW-Authenticate',
+    breaks: 'a 401 invalid_client MUST include WWW-Authenticate (RFC 6749 section 5.2; an error in the strict profile)',
+    skips: 'token-www-authenticate',
+  },
+  'token-scope-widened': {
+    description: 'A client-credentials token carries every scope of the audience the client may have, not only the requested one',
+    breaks: 'the granted scope stays within the requested one (RFC 6749 section 3.3; an error in the strict profile)',
+    skips: 'token-scope-as-requested',
+  },
+  'feed-from-exclusive': {
+    description: 'The feed answers the events after fromSequenceNr, leaving out the event numbered fromSequenceNr',
+    breaks: "the feed returns the events from 'fromSequenceNr' (included) (the feed operation's summary)",
+    skips: 'feed-from-included',
+  },
+  'feed-event-ids-reused': {
+    description: 'Feed events take their eventId from their place on the page: the first event of every page has the same id',
+    breaks: 'eventId is "This events id" (SamtykkeFeedEventDTO): each event has its own',
+    appliesTo: (op) => op.operationId === 'feed',
+    rewrite: ({ response }) => feedEventsRewritten(response, (e, i) => ({ ...e, eventId: `5e1f0000-0000-4000-8000-${String(i).padStart(12, '0')}` })),
+  },
+  'feed-first-sequence-wrong': {
+    description: 'firstSequenceNr names the number after the oldest event the feed serves',
+    breaks: "firstSequenceNr is the first ('oldest') sequence number in the event feed (the firstSequenceNr operation's summary)",
+    appliesTo: (op) => op.operationId === 'firstSequenceNr',
+    rewrite: ({ response }) => {
+      const body = jsonObject(response.body);
+      if (response.status !== 200 || typeof body?.firstSequenceNr !== 'number' || body.firstSequenceNr < 1) return undefined;
+      return { ...response, body: { ...body, firstSequenceNr: body.firstSequenceNr + 1 } };
+    },
+  },
+  'feed-foreign-client-id': {
+    description: 'Feed events name another client in samtykkeOpprettetEvent / samtykkeArkivertEvent clientId',
+    breaks: 'clientId is "The client that this consent has been given to" (SamtykkeOpprettetEventDTO, SamtykkeArkivertEventDTO): on a client\'s own feed, that client',
+    appliesTo: (op) => op.operationId === 'feed',
+    rewrite: ({ response }) => feedEventsRewritten(response, (e) => {
+      const nested = (key: string) => (jsonObject(e[key]) ? { [key]: { ...jsonObject(e[key]), clientId: FOREIGN_CLIENT_ID } } : {});
+      return { ...e, ...nested('samtykkeOpprettetEvent'), ...nested('samtykkeArkivertEvent') };
+    }),
+  },
+  'feed-event-after-generated': {
+    description: 'Feed events are stamped an hour ahead (local time written as UTC), after the generatedAt of their page',
+    breaks: 'timestamp is "When the event occurred", generatedAt "when this response was generated" (SamtykkeFeedEventDTO, SamtykkeFeedResponseDTO)',
+    appliesTo: (op) => op.operationId === 'feed',
+    rewrite: ({ response }) => feedEventsRewritten(response, (e) =>
+      (typeof e.timestamp === 'string' ? { ...e, timestamp: new Date(Date.parse(e.timestamp) + 3_600_000).toISOString() } : e)),
+  },
+  'debt-cached-after-expiry': {
+    description: 'Debt answers are cached by consent id: a consent looked up once gives its debt after it expired (or was revoked)',
+    breaks: 'an expired consent gives no debt (consent_duration_days: "The consent duration (in days)"; getDebtWithConsentID 403: "no valid consent present")',
+    appliesTo: (op) => op.operationId === 'getDebtWithConsentID',
+    rewrite: ({ response, params, memory }) => {
+      const key = `debt ${params.id ?? ''}`;
+      if (response.status === 200) memory.set(key, response);
+      return response.status === 403 ? memory.get(key) : undefined;
+    },
+  },
+  'revoke-revokes-all': {
+    description: 'DELETE /v1/debt/{id} revokes every consent of the client, not only the one named',
+    breaks: 'revokeConsentByID: "Revoke a consent by ID" ends the consent named, and no other of the client',
+    skips: 'revoke-only-the-named-consent',
+  },
 } satisfies Record<string, DeviationSpec>;
 
 export type DeviationName = keyof typeof table;
@@ -141,6 +232,8 @@ export const isDeviation = (name: string): name is DeviationName => Object.hasOw
 /** The deviations switched on in one simulator. */
 export class Deviations {
   private enabled: Set<DeviationName>;
+  /** What response deviations remember between answers (Answer.memory); forgotten on reset. */
+  private readonly memory = new Map<string, SimResponse>();
 
   constructor(private readonly initial: readonly DeviationName[] = []) {
     this.enabled = new Set(initial);
@@ -161,6 +254,7 @@ export class Deviations {
   /** Back to the deviations the simulator started with. */
   reset(): void {
     this.enabled = new Set(this.initial);
+    this.memory.clear();
   }
 
   /** Whether a behavioural deviation that is on skips this rule. */
@@ -169,12 +263,12 @@ export class Deviations {
   }
 
   /** The answer as the deviating provider would send it: every response deviation that is on, in table order. */
-  applyToResponse(answer: Answer): SimResponse {
+  applyToResponse(answer: Omit<Answer, 'memory'>): SimResponse {
     let response = answer.response;
     for (const name of Object.keys(table) as DeviationName[]) {
       const d = DEVIATION_TABLE[name];
       if (!this.enabled.has(name) || !d.rewrite || !d.appliesTo?.(answer.operation)) continue;
-      response = d.rewrite({ ...answer, response }) ?? response;
+      response = d.rewrite({ ...answer, response, memory: this.memory }) ?? response;
     }
     return response;
   }

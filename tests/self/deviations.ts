@@ -35,6 +35,19 @@ export const selfTestCases: SelfTestCase[] = [
   { deviation: 'wrong-audience-accepted', grep: /a token for another audience/, names: ['a consent\\.create token \\(agreement audience\\) must not read debt'] },
   { deviation: 'debt-invalid-token-401', grep: /no token is refused/, names: ['status_code_conformance', 'getDebtWithConsentID', 'one of 200, 400, 403, 500'] },
   { deviation: 'redirect-unregistered', grep: /unregistered redirect_uri/, names: ['an error page, never a redirect'] },
+  // The RFC 6749 MUSTs: errors in the strict profile, which self-test projects run (playwright.config.ts).
+  { deviation: 'token-no-cache-control', grep: /integrated consent lifecycle/, names: ['token_response_invariants', 'RFC 6749 §5\\.1 Cache-Control', 'expected no-store'] },
+  { deviation: 'token-401-without-www-authenticate', grep: /a wrong client secret/, names: ['token_response_invariants', 'RFC 6749 §5\\.2 WWW-Authenticate'] },
+  { deviation: 'token-scope-widened', grep: /integrated consent lifecycle/, names: ['token_response_invariants', 'RFC 6749 §3\\.3 granted scope', '3\\. Get a token for the debt API'] },
+  // The feed's own statements.
+  { deviation: 'feed-from-exclusive', grep: /fromSequenceNr is included/, names: ["Returns the events from 'fromSequenceNr' \\(included\\)"] },
+  { deviation: 'feed-event-ids-reused', grep: /paging until endSequenceNr/, names: ['eventId is its own, across pages'] },
+  { deviation: 'feed-first-sequence-wrong', grep: /paging until endSequenceNr/, names: ['firstSequenceNr is the number of the oldest event the feed serves'] },
+  { deviation: 'feed-foreign-client-id', grep: /non-contiguous sequence numbers/, names: ["clientId is the polling client's own"] },
+  { deviation: 'feed-event-after-generated', grep: /integrated consent lifecycle/, names: ['feed_invariants', "no event stamped after the page's generatedAt"] },
+  // The rest of the integrated lifecycle's data.
+  { deviation: 'debt-cached-after-expiry', grep: /past its consent_duration_days/, names: ['even one looked up before it expired'] },
+  { deviation: 'revoke-revokes-all', grep: /integrated consent lifecycle/, names: ["revoking one consent leaves the client's other consents active"] },
   ...contractCases(currentContractVersion()),
 ];
 

@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { getContracts, formatFinding, type ContractFinding } from '../../src/contract/index.ts';
 import { loadApiContract } from '../../src/contract/load.ts';
-import { feedInvariants, tokenResponseInvariants } from '../../src/contract/invariants.ts';
+import { feedInvariants, isRfcMust, tokenResponseInvariants } from '../../src/contract/invariants.ts';
 import type { ResponseToCheck } from '../../src/contract/validator.ts';
 import type { OpenAPIV3 } from 'openapi-types';
 
@@ -41,8 +41,22 @@ test.describe('feed_invariants', () => {
 
   test('sequence numbers that decrease or repeat are errors', () => {
     const findings = feedInvariants(feed(page([event(3), event(2), event(2)], 2, 3), { fromSequenceNr: '2', limit: '3' }));
-    expect(brief(findings)).toEqual(['error feed_invariants /result/1/sequenceNr', 'error feed_invariants /result/2/sequenceNr']);
+    // The repeated event repeats its eventId too.
+    expect(brief(findings)).toEqual(['error feed_invariants /result/1/sequenceNr', 'error feed_invariants /result/2/eventId', 'error feed_invariants /result/2/sequenceNr']);
     expect(findings[0]).toMatchObject({ expected: 'greater than 3, the event before it', actual: '2' });
+  });
+
+  test("two events of a page with one eventId is an error, naming the first event's place", () => {
+    const findings = feedInvariants(feed(page([event(1), { ...event(2), eventId: event(1).eventId }, event(3)])));
+    expect(brief(findings)).toEqual(['error feed_invariants /result/1/eventId']);
+    expect(findings[0]).toMatchObject({ rule: expect.stringContaining("eventId is its own"), expected: 'an id no other event has (/result/0 has it)' });
+  });
+
+  test('an event stamped after the page\'s generatedAt is an error; one stamped at it is not', () => {
+    const at = page([event(1)]).generatedAt;
+    const findings = feedInvariants(feed(page([{ ...event(1), timestamp: at }, { ...event(2), timestamp: '2024-05-21T12:51:57.384000001Z' }])));
+    expect(brief(findings)).toEqual(['error feed_invariants /result/1/timestamp']);
+    expect(findings[0]).toMatchObject({ rule: expect.stringContaining('generatedAt'), expected: `at or before generatedAt ${at}` });
   });
 
   test('an event before fromSequenceNr is an error', () => {
@@ -126,6 +140,22 @@ test.describe('token_response_invariants', () => {
     expect(brief(tokenResponseInvariants(token(400, { error: 'invalid_client' }, {})))).toEqual(['error token_response_invariants status']);
     expect(tokenResponseInvariants(token(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="nogi"' }))).toEqual([]);
     expect(tokenResponseInvariants(token(400, { error: 'invalid_scope' }, {}))).toEqual([]);
+  });
+
+  test('the strict profile makes the three RFC MUSTs errors, and nothing else', async () => {
+    const broken = [token(200, issued, { pragma: 'no-cache' }, { ...form, scope: 'debt.unsecured.presentation' }), token(401, { error: 'invalid_client' }, {})];
+    const lenient = broken.flatMap((r) => tokenResponseInvariants(r));
+    const strict = broken.flatMap((r) => tokenResponseInvariants(r, { rfcMusts: 'error' }));
+    expect(brief(lenient)).toEqual(['warning token_response_invariants header:Cache-Control', 'warning token_response_invariants /scope', 'warning token_response_invariants header:WWW-Authenticate']);
+    expect(brief(strict)).toEqual(['error token_response_invariants header:Cache-Control', 'error token_response_invariants /scope', 'error token_response_invariants header:WWW-Authenticate']);
+    expect(strict.every(isRfcMust)).toBe(true);
+    // Pragma stays a warning (RFC 9111 deprecates it), and the validator passes the profile on.
+    const pragma = tokenResponseInvariants(token(200, issued, { 'cache-control': 'no-store' }), { rfcMusts: 'error' });
+    expect(brief(pragma)).toEqual(['warning token_response_invariants header:Pragma']);
+    expect(isRfcMust(pragma[0]!)).toBe(false);
+    const { oauth } = await getContracts({ rfcMusts: 'error' });
+    expect(oauth.validateResponse('token', broken[1]!).map((f) => f.severity)).toEqual(['error']);
+    expect(isRfcMust(formatFinding(strict[0]!))).toBe(true);
   });
 
   test('an error outside RFC 6749 §5.2 is the schema finding', async () => {

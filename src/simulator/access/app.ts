@@ -49,10 +49,13 @@ export function createAccessApp(ctx: SimContext): express.Express {
   app.set('etag', false);
   app.use(requestLogger('access', ctx.log, (...m) => ctx.metrics.observe(...m)));
   app.use(recordExchanges(ctx, 'access'));
-  // Pages and OAuth answers: never framed (clickjacking of the consent page), never cached.
+  // Pages and OAuth answers: never framed (clickjacking of the consent page), never cached. The
+  // one place token answers get Cache-Control: no-store (RFC 6749 §5.1).
+  const tokenPath = ctx.catalogue.operation('token').path;
   app.use((req, res, next) => {
     res.set('Content-Security-Policy', "frame-ancestors 'none'").set('X-Frame-Options', 'DENY');
-    if (req.path !== ctx.catalogue.operation('getJwks').path) res.set('Cache-Control', 'no-store');
+    const cached = req.path === ctx.catalogue.operation('getJwks').path || (req.path === tokenPath && ctx.deviations.skips('token-no-store'));
+    if (!cached) res.set('Cache-Control', 'no-store');
     next();
   });
   const form = express.urlencoded({ extended: false, limit: BODY_LIMIT });

@@ -23,8 +23,9 @@ export class OAuthError extends Error {
 
 export function sendOAuthError(ctx: SimContext, res: Response, e: OAuthError): void {
   const body = { error: e.error, error_description: e.description };
-  if (e.status === 401) res.set('WWW-Authenticate', 'Basic realm="nogi", charset="UTF-8"');
-  res.set('Cache-Control', 'no-store').status(e.status).json(body);
+  if (e.status === 401 && !ctx.deviations.skips('token-www-authenticate')) res.set('WWW-Authenticate', 'Basic realm="nogi", charset="UTF-8"');
+  // Cache-Control: no-store is set for every token answer in access/app.ts.
+  res.status(e.status).json(body);
   checkResponse(ctx, 'oauth', 'token', e.status, 'application/json', body);
 }
 
@@ -99,12 +100,14 @@ async function clientCredentials(ctx: SimContext, client: StoredClient, body: Re
     if (!serviceScopes.includes(s)) throw new OAuthError('invalid_scope', `Scope "${s}" does not belong to audience ${audience} (expected ${serviceScopes.join(' or ')})`);
     if (!client.allowed_scopes.includes(s)) throw new OAuthError('invalid_scope', `The client is not allowed to request scope "${s}"`);
   }
+  // RFC 6749 §3.3: the requested scopes, never more (a deviation grants all the client may have).
+  const granted = ctx.deviations.skips('token-scope-as-requested') ? serviceScopes.filter((s) => client.allowed_scopes.includes(s)) : scopes;
   const lifetime = ctx.state.tokenSeconds(client.client_id);
   const t = await ctx.state.issueToken({
-    clientId: client.client_id, grant: 'client_credentials', service, audience, scopes,
+    clientId: client.client_id, grant: 'client_credentials', service, audience, scopes: granted,
     expiresAt: ctx.state.now(client.client_id) + lifetime * 1000,
   });
-  return { access_token: t.token, expires_in: lifetime, scope: scopes.join(' '), token_type: 'bearer' };
+  return { access_token: t.token, expires_in: lifetime, scope: granted.join(' '), token_type: 'bearer' };
 }
 
 /** The service an authorization-code token is for: that of the operation the contract secures with this grant. */
@@ -176,7 +179,7 @@ export async function tokenEndpoint(ctx: SimContext, req: Request, res: Response
     else if (grant === 'client_credentials') response = await clientCredentials(ctx, client, body);
     else if (grant === 'authorization_code') response = await authorizationCode(ctx, client, body);
     else throw new OAuthError('unsupported_grant_type', `grant_type "${grant}" is not supported (authorization_code, client_credentials)`);
-    res.set('Cache-Control', 'no-store').set('Pragma', 'no-cache').status(200).json(response);
+    res.set('Pragma', 'no-cache').status(200).json(response);
     checkResponse(ctx, 'oauth', 'token', 200, 'application/json', response);
   } catch (e) {
     if (e instanceof OAuthError) sendOAuthError(ctx, res, e);

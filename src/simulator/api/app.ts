@@ -200,7 +200,10 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
         const answered = c.response as SimResponse;
         // The one place where response deviations (test mode) change what an operation answers.
         const deviated = operationId && answered.status !== 404 && answered.status !== 405
-          ? ctx.deviations.applyToResponse({ operation: ctx.catalogue.operation(operationId), response: answered, authenticated: c.security?.authorized !== false })
+          ? ctx.deviations.applyToResponse({
+            operation: ctx.catalogue.operation(operationId), response: answered, authenticated: c.security?.authorized !== false,
+            params: Object.fromEntries(Object.entries(c.request.params ?? {}).map(([k, v]) => [k, String(v)])),
+          })
           : answered;
         const migrated = operationId ? errorFormatScenario(ctx, operationId, res.locals.clientId as string | undefined, deviated, c.request.path) : undefined;
         const r = migrated ?? deviated;

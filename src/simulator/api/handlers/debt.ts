@@ -53,11 +53,21 @@ export async function getDebtWithAuthCodeToken(call: Call): Promise<SimResponse>
   return usable(call, consent) ?? debtBody(call, consent);
 }
 
+/** Every consent of the caller the feed still names (the store lists consents by id only). */
+async function consentsOf(call: Call): Promise<Consent[]> {
+  const events = await call.sim.state.feedPage(call.sim.state.feedWindow(call.token.clientId), 0, 10_000);
+  const ids = [...new Set(events.filter((e) => e.eventType === 'SAMTYKKE_OPPRETTET').map((e) => e.consentId))];
+  return (await Promise.all(ids.map((id) => call.sim.state.store.getConsent(id)))).filter((c): c is Consent => c !== undefined);
+}
+
 export async function revokeConsentByID(call: Call): Promise<SimResponse> {
   const consent = await ownConsent(call);
   if ('status' in consent) return consent;
-  // Revoking twice is idempotent: 204 again, one SAMTYKKE_ARKIVERT event.
-  if (!call.sim.deviations.skips('revoke')) await call.sim.state.revokeConsent(consent);
+  // Revoking twice is idempotent: 204 again, one SAMTYKKE_ARKIVERT event. Only the named consent
+  // ends (a deviation ends every consent of the client).
+  if (call.sim.deviations.skips('revoke')) return { status: 204 };
+  const revoked = call.sim.deviations.skips('revoke-only-the-named-consent') ? await consentsOf(call) : [consent];
+  for (const c of revoked) await call.sim.state.revokeConsent(c);
   return { status: 204 };
 }
 

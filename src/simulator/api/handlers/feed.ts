@@ -35,7 +35,9 @@ export async function feed(call: Call): Promise<SimResponse> {
   if (from === undefined || from < 0) return familyError(call.sim, call.operation.operationId, 400, call, 'fromSequenceNr must be an integer of 0 or more');
   if (limit === undefined || limit < 1) return familyError(call.sim, call.operation.operationId, 400, call, 'limit must be an integer of 1 or more');
   const w = windowOf(call);
-  const page = await call.sim.state.feedPage(w, from, Math.min(limit, MAX_LIMIT));
+  // "from 'fromSequenceNr' (included)" (the operation's summary); a deviation starts after it.
+  const first = call.sim.deviations.skips('feed-from-included') ? from + 1 : from;
+  const page = await call.sim.state.feedPage(w, first, Math.min(limit, MAX_LIMIT));
   const newest = page.length ? 0 : (await call.sim.state.store.sequenceBounds(w)).last;
   const result = page.map((e) => ({
     sequenceNr: e.sequenceNr,
@@ -53,7 +55,8 @@ export async function feed(call: Call): Promise<SimResponse> {
     body: {
       startSequenceNr: page[0]?.sequenceNr ?? Math.max(1, from),
       endSequenceNr: page.at(-1)?.sequenceNr ?? Math.max(1, newest),
-      generatedAt: call.sim.state.clock.date().toISOString(),
+      // The client's own time, as its events are stamped (state.now): no event is after its page.
+      generatedAt: new Date(call.sim.state.now(call.token.clientId)).toISOString(),
       result,
     },
   };
