@@ -15,9 +15,9 @@ test.describe.configure({ timeout: 180_000 });
 
 const grep = 'integrated consent lifecycle';
 
-async function gate(sim: RunningSimulator) {
+async function gate(sim: RunningSimulator, flags: string[] = []) {
   const reports = test.info().outputPath('reports');
-  const r = await runCli(['gate', '--grep', grep], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: reports, NOGI_PACT_DIR: test.info().outputPath('pacts') }));
+  const r = await runCli(['gate', '--grep', grep, ...flags], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: reports, NOGI_PACT_DIR: test.info().outputPath('pacts') }));
   return { ...r, md: readFileSync(join(reports, 'gate.md'), 'utf8') };
 }
 
@@ -32,6 +32,25 @@ test('a revoke that does not take effect fails the gate: exit 1, the step named'
     expect(r.md).toContain('## What broke');
     expect(r.md).toMatch(/- step: .*(revoked|inactive)/i);
     expect(r.stdout).toMatch(/✗ .*(revoked|inactive)/i);
+  } finally {
+    await sim.close();
+  }
+});
+
+// The strict profile is the gate's default: a provider's token answers without Cache-Control:
+// no-store (RFC 6749 §5.1) fail it, naming the rule; --no-strict lets them through as warnings.
+test('strict by default: an RFC 6749 MUST the provider breaks fails the gate; --no-strict passes it', async () => {
+  const sim = await startSimulator({ host: '127.0.0.1', testMode: true, deviations: ['token-no-cache-control'], log: () => undefined });
+  try {
+    const strict = await gate(sim);
+    expect(strict.code, strict.stdout + strict.stderr).toBe(1);
+    expect(strict.stdout).toContain('strict');
+    expect(strict.md).toContain('**FAILED**');
+    expect(strict.md).toMatch(/- contract rule: \[token_response_invariants\] token 200 RFC 6749 §5\.1 Cache-Control: at header:Cache-Control expected no-store/);
+    const lenient = await gate(sim, ['--no-strict']);
+    expect(lenient.code, lenient.stdout + lenient.stderr).toBe(0);
+    expect(lenient.stdout).toContain('not strict (--no-strict)');
+    expect(lenient.md).toContain('**PASSED**');
   } finally {
     await sim.close();
   }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { RunningSimulator } from '../../src/simulator/index.ts';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
 import { checklistItem, cleanEnv, clients, customTarget, expectNoLeaks, runCli, startQuietSimulator } from './helpers.ts';
 
 // Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
@@ -87,4 +87,27 @@ test('hints: a redirect to the provider error page, invalid_client there, invali
   expect(hintFor('debt', { status: 403, error: 'Forbidden' }).cause).toContain('wrong audience or scope');
   expect(hintFor('code-exchange', { status: 400, error: 'invalid_grant' }).cause).toContain('already used');
   expect(hintFor('debt', { status: 500 }).cause).toContain('provider');
+});
+
+// Onboarding is never strict: what the provider breaks of RFC 6749 is listed apart, as the
+// provider's, and the partner's checklist still passes.
+test("the provider's RFC 6749 breaches are provider findings, not failed items", async () => {
+  const deviating = await startSimulator({ host: '127.0.0.1', testMode: true, deviations: ['token-no-cache-control'], log: () => undefined });
+  try {
+    const reports = test.info().outputPath('reports');
+    const r = await runCli(['onboarding'], cleanEnv({ ...customTarget(deviating, clients.a), NOGI_REPORTS_DIR: reports, NOGI_STRICT: '1' }));
+    const md = readFileSync(join(reports, 'onboarding.md'), 'utf8');
+    const html = readFileSync(join(reports, 'onboarding.html'), 'utf8');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(md).not.toContain('❌ failed');
+    const findings = md.slice(md.indexOf("## Provider findings (not your client's fault)"));
+    expect(findings).toMatch(/^## Provider findings/);
+    expect(findings).toMatch(/- \[token_response_invariants\] token 200 RFC 6749 §5\.1 Cache-Control: at header:Cache-Control expected no-store, got \(absent\)\n/);
+    // Once, however many token answers lacked it.
+    expect(findings.match(/§5\.1 Cache-Control/g)).toHaveLength(1);
+    expect(html).toContain("<h2>Provider findings (not your client's fault)</h2>");
+    expect(html).toContain('RFC 6749 §5.1 Cache-Control');
+  } finally {
+    await deviating.close();
+  }
 });

@@ -163,3 +163,17 @@ test.describe('token_response_invariants', () => {
     expect(oauth.validateResponse('token', token(400, { error: 'access_denied' }, {}))[0]).toMatchObject({ check: 'response_schema_conformance', pointer: '/error' });
   });
 });
+
+test('the gate is strict unless --no-strict; --strict wins over NOGI_STRICT=0; onboarding takes neither flag', async () => {
+  const { parse } = await import('../../src/cli/program.ts');
+  const { strictProfile } = await import('../../src/cli/gate.ts');
+  const strictOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const p = parse(argv);
+    return p.kind === 'run' ? strictProfile(p.options, env) : `not a run: ${p.kind}`;
+  };
+  expect(strictOf(['gate'])).toBe(true);
+  expect(strictOf(['gate', '--no-strict'])).toBe(false);
+  expect(strictOf(['gate'], { NOGI_STRICT: '0' })).toBe(false);
+  expect(strictOf(['gate', '--strict'], { NOGI_STRICT: '0' })).toBe(true);
+  expect(() => parse(['onboarding', '--strict'])).toThrow(/onboarding does not take --strict|unknown option/);
+});
