@@ -24,7 +24,7 @@ import { load, type LoadFigures } from './load.ts';
 import { rssOf, startSimulatorProcess } from './servers.ts';
 
 export interface AuthMemoryRound {
-  /** 302 (a login session started) until the per-client cap, then 429. */
+  /** 302 (a login session started) until the per-source cap (all from one address here), then 429. */
   load: LoadFigures;
   rssAfterStreamBytes: number;
   rssAfterSweepBytes: number;
@@ -77,7 +77,7 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
       const sessionsHeld = held.counts?.sessions;
       if (sessionsHeld === undefined || held.store === undefined) throw new Error(`the admin state has no session count or store: ${JSON.stringify(held)}`);
       store = held.store;
-      log(`  round ${round}: ${figures.requests} requests in ${figures.seconds.toFixed(1)} s (login sessions started up to the per-client cap, the rest refused with 429); ${sessionsHeld} sessions held; RSS ${mib(rssAfterStreamBytes)}`);
+      log(`  round ${round}: ${figures.requests} requests in ${figures.seconds.toFixed(1)} s (login sessions started up to the per-source cap, the rest refused with 429); ${sessionsHeld} sessions held; RSS ${mib(rssAfterStreamBytes)}`);
       await admin.advanceClock(31 * 60);
       const swept = await admin.sweep();
       await settle();
