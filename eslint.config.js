@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'src/contract/generated/'] },
+  { ignores: ['node_modules/', 'reports/', 'dist/', 'src/contract/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

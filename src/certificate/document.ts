@@ -5,8 +5,9 @@
  * src/reporting/redact.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { sep } from 'node:path';
+import { packageRoot } from '../config/package-root.ts';
 import { contractPaths, contractsDir, currentContractVersion, readUpstreamSource, sha256, versionPaths, type ContractVersion } from '../contract/load.ts';
 import { redactValue } from '../reporting/redact.ts';
 
@@ -59,7 +60,7 @@ export interface Certificate {
   score: Score;
 }
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const projectRoot = `${packageRoot}${sep}`;
 
 const verdictOfOutcome = { passed: 'pass', failed: 'fail', skipped: 'not exercised' } as const satisfies Record<string, Verdict>;
 /** Checks from a run's outcomes (tests, checklist items). */
@@ -84,7 +85,8 @@ export function contractHashes(paths: Record<ContractKey, string> = certifiedCon
 export function suiteInfo(env: NodeJS.ProcessEnv = process.env): Certificate['suite'] {
   const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { name: string; version: string };
   let commit = env.NOGI_SUITE_COMMIT ?? 'unknown';
-  if (!env.NOGI_SUITE_COMMIT) {
+  // Installed as a package there is no .git of the suite's own (git would find the partner's repository).
+  if (!env.NOGI_SUITE_COMMIT && existsSync(`${projectRoot}.git`)) {
     try {
       const git = (...args: string[]) => execFileSync('git', args, { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
       // A checkout with uncommitted changes to tracked files is not the commit it names.

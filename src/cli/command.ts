@@ -27,6 +27,11 @@ export interface CommandSpec {
   options: readonly OptionName[];
   /** Its positional arguments, as commander writes them (verify: '<certificate>'; contract: '<action> [input]'). */
   argument?: string;
+  /**
+   * Every argument after the command goes, as typed, into `args` (sandbox: the simulator's own
+   * flags, parsed by src/simulator/main.ts, not declared twice); `options` is then empty.
+   */
+  passThrough?: boolean;
   /** doctor reports unknown NOGI_* variables as a check instead of refusing to start. */
   reportsUnknownVariables?: boolean;
   /** Runs the command and returns its exit code; import the command's module lazily (start-up stays fast). */

@@ -5,14 +5,14 @@
  * Non-zero on any failure.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { modulePath, packagePath } from '../config/package-root.ts';
 import { redact } from '../reporting/redact.ts';
 import { gateChecks } from '../certificate/sources.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
 import { failingStep, tallyLine, tallyOf, type RunResults, type RunTest } from './results.ts';
-import { projectRoot, runTsEntry } from './run-playwright.ts';
+import { runEntry } from './run-playwright.ts';
 import { runTagged, type RunContext } from './tagged-run.ts';
 
 /** Provider verification of the committed pacts against the target (src/pact/cli.ts, npm run pact:verify). */
@@ -88,9 +88,9 @@ async function verifyPacts(options: CliOptions, env: NodeJS.ProcessEnv): Promise
   // The committed pacts against the target itself: once, on the first shard only.
   if (options.shard && options.shard.index !== 1) return { status: 'skipped', reason: 'runs on shard 1' };
   if (options.grep) return { status: 'skipped', reason: '--grep given' };
-  if (!existsSync(join(projectRoot, pactVerifyEntry))) return { status: 'skipped', reason: `${pactVerifyEntry} not found` };
+  if (!existsSync(modulePath(pactVerifyEntry))) return { status: 'skipped', reason: `${pactVerifyEntry} not found` };
   process.stdout.write('\nPact provider verification against the target\n');
-  const code = await runTsEntry(pactVerifyEntry, ['verify'], env);
+  const code = await runEntry(pactVerifyEntry, ['verify'], env);
   return { status: code === 0 ? 'passed' : 'failed', exitCode: code };
 }
 
@@ -110,7 +110,9 @@ export function gate(runEnv: NodeJS.ProcessEnv, options: CliOptions): Promise<nu
   return runTagged({
     command: 'gate',
     tag: '@gate',
-    extraProjects: ['pact-consumer'],
+    // In a clone the consumer contract tests write the pacts afresh; the installed package has no
+    // tests and verifies the pacts it ships (contracts/pacts, written by the release it comes from).
+    extraProjects: existsSync(packagePath('tests', 'pact', 'consumer')) ? ['pact-consumer'] : [],
     grep: options.grep,
     extraArgs: shard ? [`--shard=${shard}`] : [],
     // Each shard also writes a blob report, merged afterwards with `playwright merge-reports`.

@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandSpec } from './command.ts';
+import { packagePath } from '../config/package-root.ts';
 import { commandList } from './commands/index.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
 import { cliOptions, toCliOptions, type CliOptions, type OptionName } from './options.ts';
 
 export const programName = 'nogi-conformance';
 
-export const version: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const version: string = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
 const exitCodesHelp = `
 Settings come from .env in the current folder (see .env.example) and the environment; secrets are
@@ -49,11 +50,13 @@ function build(commands: readonly CommandSpec[], out: { text: string }, selected
     const command = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
     if (spec.argument) command.arguments(spec.argument);
     for (const name of spec.options) command.addOption(cliOptions[name]());
+    if (spec.passThrough) command.allowUnknownOption().allowExcessArguments();
     // commander calls the action with the positional arguments, then the options, then itself.
     command.action((...params: unknown[]) => {
       selected.command = spec;
       selected.values = params.at(-2) as Record<string, unknown>;
-      selected.args = params.slice(0, -2) as string[];
+      // A variadic argument (sandbox's simulator flags) arrives as one array: flattened into args.
+      selected.args = params.slice(0, -2).flat() as string[];
     });
   }
   return program;

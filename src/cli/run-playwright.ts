@@ -4,18 +4,20 @@
  * builds the Allure HTML report with Allure 3 (npm `allure`, no Java).
  *
  * Files of the project itself (playwright.config.ts, the specs, src/pact/cli.ts) are found from
- * this module's own location, never from the working directory: the CLI may be run from anywhere.
+ * the package root, never from the working directory: the CLI may be run from anywhere. In a clone
+ * they are the TypeScript sources (run through tsx); in the installed package, their compiled
+ * JavaScript in dist/ (src/config/package-root.ts).
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { modulePath, nodeArgsFor, packageRoot } from '../config/package-root.ts';
 import { redact } from '../reporting/redact.ts';
 import { RunNotStartedError } from './exit-codes.ts';
 import { readResults, stripAnsi, type RunResults } from './results.ts';
 
-export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const projectRoot = packageRoot;
 const require = createRequire(import.meta.url);
 
 /** Where the run's reports go: NOGI_REPORTS_DIR (made absolute by runEnvironment), else ./reports. */
@@ -65,7 +67,7 @@ export function firstErrorLine(stderr: string): string | undefined {
 /** NOGI_PLAYWRIGHT_ARGS: more arguments for `playwright test` (e.g. `--workers=2 --timeout=90000`), split at spaces. */
 export function playwrightArgs(run: PlaywrightRun): string[] {
   const fromEnvironment = (run.env.NOGI_PLAYWRIGHT_ARGS ?? '').split(/\s+/).filter(Boolean);
-  return ['test', ...run.projects.map((p) => `--project=${p}`), `--grep=${run.grep}`, ...(run.extraArgs ?? []), ...fromEnvironment];
+  return ['test', `--config=${modulePath('playwright.config.ts')}`, ...run.projects.map((p) => `--project=${p}`), `--grep=${run.grep}`, ...(run.extraArgs ?? []), ...fromEnvironment];
 }
 
 /**
@@ -101,9 +103,9 @@ export async function runPlaywright(run: PlaywrightRun): Promise<PlaywrightOutco
   return { exitCode: code, results };
 }
 
-/** Runs a TypeScript entry point of this project (through tsx) with the run's environment. */
-export async function runTsEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { code, stderr } = await runChild(process.execPath, ['--import', 'tsx', join(projectRoot, entry), ...args], env, 'inherit');
+/** Runs an entry point of this project (`src/pact/cli.ts`: through tsx in a clone, its dist/ build in the package) with the run's environment. */
+export async function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { code, stderr } = await runChild(process.execPath, [...nodeArgsFor(entry), ...args], env, 'inherit');
   if (stderr.trim()) process.stderr.write(redact(stderr));
   return code;
 }

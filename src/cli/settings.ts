@@ -6,11 +6,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
+import { packagePath } from '../config/package-root.ts';
 
-export const envExamplePath = fileURLToPath(new URL('../../.env.example', import.meta.url));
+export const envExamplePath = packagePath('.env.example');
 
 /** `NAME=` lines of an env file, commented out (`# NAME=`) or not, in their order. */
 export function listedVariables(text: string): string[] {

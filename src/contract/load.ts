@@ -12,13 +12,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { sep } from 'node:path';
 import { closest } from 'fastest-levenshtein';
 import { openapiOverlay } from 'openapi-format';
 import { parse as parseYaml } from 'yaml';
 import type { OpenAPIV3 } from 'openapi-types';
+import { packagePath } from '../config/package-root.ts';
 
-export const contractsDir = fileURLToPath(new URL('../../contracts/', import.meta.url));
+// contracts/ at the package's root, from the sources (tsx) and from dist/ alike.
+export const contractsDir = `${packagePath('contracts')}${sep}`;
 export const contractPaths = {
   versions: `${contractsDir}versions/`,
   index: `${contractsDir}versions/index.json`,

@@ -4,14 +4,14 @@
  * host and the access (OAuth) host, because NoGi runs them on two origins.
  */
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../config/package-root.ts';
 
 export const CONSUMER = 'nogi-partner-client';
 export const API_PROVIDER = 'nogi-consent-api';
 export const ACCESS_PROVIDER = 'nogi-access';
 export type ProviderName = typeof API_PROVIDER | typeof ACCESS_PROVIDER;
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = packageRoot;
 
 /** Where pact files are written and read: contracts/pacts, or NOGI_PACT_DIR (e.g. a temp dir). */
 export const pactDir = (env: Record<string, string | undefined> = process.env): string =>

@@ -4,17 +4,17 @@
  * message naming the file and the field.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Catalogue } from '../contract/catalogue.ts';
+import { packagePath } from '../config/package-root.ts';
 import { redact } from '../reporting/redact.ts';
 import { isValidNin } from './rules.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export const defaultFixturesDir = fileURLToPath(new URL('../../fixtures/simulator/', import.meta.url));
+export const defaultFixturesDir = `${packagePath('fixtures', 'simulator')}${sep}`;
 
 export interface SimClient {
   name: string;

@@ -12,6 +12,7 @@ import { doctor } from './doctor.ts';
 import { gate } from './gate.ts';
 import { health } from './health.ts';
 import { onboarding } from './onboarding.ts';
+import { sandbox } from './sandbox.ts';
 import { verify } from './verify.ts';
 
 export const commandList: readonly CommandSpec[] = [
@@ -24,4 +25,5 @@ export const commandList: readonly CommandSpec[] = [
   certify,
   verify,
   contract,
+  sandbox,
 ];
