@@ -176,7 +176,7 @@ const table = {
   },
   'feed-event-ids-reused': {
     description: 'Feed events take their eventId from their place on the page: the first event of every page has the same id',
-    breaks: 'eventId is "This events id" (SamtykkeFeedEventDTO): each event has its own',
+    breaks: 'each event has an eventId of its own (SamtykkeFeedEventDTO eventId: "This events id")',
     appliesTo: (op) => op.operationId === 'feed',
     rewrite: ({ response }) => feedEventsRewritten(response, (e, i) => ({ ...e, eventId: `5e1f0000-0000-4000-8000-${String(i).padStart(12, '0')}` })),
   },
@@ -192,7 +192,7 @@ const table = {
   },
   'feed-foreign-client-id': {
     description: 'Feed events name another client in samtykkeOpprettetEvent / samtykkeArkivertEvent clientId',
-    breaks: 'clientId is "The client that this consent has been given to" (SamtykkeOpprettetEventDTO, SamtykkeArkivertEventDTO): on a client\'s own feed, that client',
+    breaks: 'the events on a client\'s own feed name that client (SamtykkeOpprettetEventDTO clientId: "The client that this consent has been given to")',
     appliesTo: (op) => op.operationId === 'feed',
     rewrite: ({ response }) => feedEventsRewritten(response, (e) => {
       const nested = (key: string) => (jsonObject(e[key]) ? { [key]: { ...jsonObject(e[key]), clientId: FOREIGN_CLIENT_ID } } : {});
@@ -218,7 +218,7 @@ const table = {
   },
   'revoke-revokes-all': {
     description: 'DELETE /v1/debt/{id} revokes every consent of the client, not only the one named',
-    breaks: 'revokeConsentByID: "Revoke a consent by ID" ends the consent named, and no other of the client',
+    breaks: 'a revoke ends the consent named, and no other of the client (revokeConsentByID: "Revoke a consent by ID")',
     skips: 'revoke-only-the-named-consent',
   },
 } satisfies Record<string, DeviationSpec>;
