@@ -17,7 +17,8 @@ export const EX = {
   eventId: 'a132b02b-f543-4e35-9f46-60ba598da886',
   expiresAt: '2025-08-26T00:00:00Z',
   timestamp: '2024-05-16T14:50:44.27Z',
-  generatedAt: '2024-05-13T14:30:00.123Z',
+  // After timestamp: no event is stamped after the page that carries it (feed_invariants).
+  generatedAt: '2024-05-16T14:51:02.123Z',
   expEpoch: 1785312537,
   /** Stand-ins for tokens; the verifier never replays them (it gets fresh ones). */
   bearer: 'pact-example-access-token',
