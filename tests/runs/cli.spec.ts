@@ -225,11 +225,11 @@ test('the CLI modules import no cycle (options live in their own module)', () =>
   expect(cycles).toEqual([]);
 });
 
-test('doctor checks Node, Pact, Chromium, the .env it read, known variables, target and loopback; a Node below 20 is refused', async () => {
+test('doctor checks Node, Pact, Chromium, the .env it read, known variables, the contract version, target and loopback; a Node below 20 is refused', async () => {
   const r = await runCli(['doctor'], cleanEnv({ NOGI_TARGET: 'mock' }));
   expect(r.code, r.stdout).toBe(0);
-  for (const check of ['Node.js ≥ 20', 'Pact native library: pact_ffi', 'Chromium', `✓ Settings file: no ${folderOutsideProject()}/.env: settings from the environment only`, '✓ Known NOGI_* variables', '.env complete for mock', 'Target reachable: the simulator starts', 'Loopback binding (127.0.0.1): listened on 127.0.0.1:']) expect(r.stdout).toContain(check);
-  expect(r.stdout).toMatch(/\n8 passed, 0 failed\n$/);
+  for (const check of ['Node.js ≥ 20', 'Pact native library: pact_ffi', 'Chromium', `✓ Settings file: no ${folderOutsideProject()}/.env: settings from the environment only`, '✓ Known NOGI_* variables', '✓ Contract version: 3770c4e (the default; OpenAPI 3.1.0, published 2026-09-14)', '.env complete for mock', 'Target reachable: the simulator starts', 'Loopback binding (127.0.0.1): listened on 127.0.0.1:']) expect(r.stdout).toContain(check);
+  expect(r.stdout).toMatch(/\n9 passed, 0 failed\n$/);
   expect(checkNode('18.19.0')).toMatchObject({ status: 'failed', kind: 'config' });
   expect(checkNode('18.19.0').fix).toContain('Node.js 20');
 });
