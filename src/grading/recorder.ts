@@ -138,7 +138,7 @@ export const tokenRef = (token: string): string => `tok-${createHash('sha256').u
 async function tokenFacts(ctx: SimContext, raw: string): Promise<TokenFacts | undefined> {
   const t = await ctx.state.findToken(raw);
   if (!t) return undefined;
-  const consent = t.consentId ? await ctx.state.store.getConsent(t.consentId) : undefined;
+  const consent = t.consentId ? await ctx.state.consent(t.consentId) : undefined;
   return { ref: tokenRef(raw), grant: t.grant, audience: t.audience, scopes: [...t.scopes], expiresAt: t.expiresAt, consentId: t.consentId, singleUse: consent?.singleUse, clientId: t.clientId };
 }
 

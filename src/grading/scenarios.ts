@@ -65,7 +65,7 @@ export async function playScenario(ctx: SimContext, clientId: string, name: stri
       .filter((id): id is string => typeof id === 'string');
     let consent;
     for (const id of wanted ? [wanted] : [...registered].reverse()) {
-      const candidate = await state.store.getConsent(id);
+      const candidate = await state.consent(id);
       if (candidate && candidate.clientId === clientId && state.isActive(candidate)) {
         consent = candidate;
         break;

@@ -134,8 +134,8 @@ export function createAdminApp(ctx: SimContext, auth: { token: string }): expres
   // Operations (any mode): liveness with the store reachable, and Prometheus metrics.
   app.get('/healthz', async (_req, res) => {
     try {
-      await state.store.countSessions('-', 0);
-      res.set('Cache-Control', 'no-store').json({ status: 'ok', store: state.store.description });
+      await state.ping();
+      res.set('Cache-Control', 'no-store').json({ status: 'ok', store: state.storeDescription });
     } catch (e) {
       res.status(503).json({ status: 'unavailable', error: `the store does not answer: ${(e as Error).message}` });
     }
@@ -246,7 +246,7 @@ export function createAdminApp(ctx: SimContext, auth: { token: string }): expres
     if (b.integratedConsent !== undefined && typeof b.integratedConsent !== 'boolean') throw new BadRequest('integratedConsent must be a boolean');
     if (b.name !== undefined && typeof b.name !== 'string') throw new BadRequest('name must be a string');
     if (typeof b.name === 'string' && b.name.length > MAX_NAME_CHARS) throw new BadRequest(`name: at most ${MAX_NAME_CHARS} characters, got ${b.name.length}`);
-    const held = await state.store.countClients();
+    const held = await state.countClients();
     if (held >= ctx.maxTenants) {
       res.status(409).json({ error: `this sandbox holds ${held} run-time clients, its cap (NOGI_SIM_MAX_TENANTS=${ctx.maxTenants}): delete one (DELETE /clients/:id), or wait for idle ones to expire` });
       return;

@@ -24,7 +24,7 @@ export class SimMetrics {
       name, help, labelNames: ['client_id'], registers: [this.registry],
       async collect() {
         this.reset();
-        for (const c of await state.store.clientCounts(state.now())) this.set({ client_id: c.clientId }, c[pick]);
+        for (const c of await state.clientCounts()) this.set({ client_id: c.clientId }, c[pick]);
       },
     });
     perClient('nogi_sim_consents', 'Consents stored, per client', 'consents');

@@ -10,7 +10,7 @@ import type { SimClient, SimulatorFixtures } from './fixtures.ts';
 import { ACCESS_TOKEN_SECONDS, FEED_RETENTION_SECONDS } from './rules.ts';
 import { matchesHash, secretHash } from './secrets.ts';
 import type { Store, StoredClient, SweepResult } from './store/types.ts';
-import type { AccessToken, Consent, FeedEvent, FeedWindow } from './store/types.ts';
+import type { AccessToken, AuthCode, AuthSession, ClientCounts, Consent, FeedEvent, FeedWindow } from './store/types.ts';
 
 /** Hydra-like opaque token: two base64url parts joined by a dot. */
 export const opaqueToken = (): string => `${randomBytes(32).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
@@ -87,7 +87,7 @@ export class SimulatorState {
   /** The fixture clients as every client is kept: with the hash of their secret (which is published anyway). */
   private readonly fixtureClients: StoredClient[];
 
-  constructor(readonly fixtures: SimulatorFixtures, readonly store: Store, readonly tenantIdleMs: number = TENANT_IDLE_MS) {
+  constructor(readonly fixtures: SimulatorFixtures, private readonly store: Store, readonly tenantIdleMs: number = TENANT_IDLE_MS) {
     this.fixtureClients = fixtures.clients.map(stored);
   }
 
@@ -238,6 +238,82 @@ export class SimulatorState {
   async revokeConsent(c: Consent): Promise<void> {
     if (c.revoked) return;
     await this.store.revokeConsent(c.id, { eventId: randomUUID(), clientId: c.clientId, consentId: c.id, timestamp: this.now(c.clientId), eventType: 'SAMTYKKE_ARKIVERT' }, this.gap(c.clientId));
+  }
+
+  /** A consent by id (any client's, active or not). */
+  consent(id: string): Promise<Consent | undefined> {
+    return this.store.getConsent(id);
+  }
+
+  /** The consent a client registered under its own client_consent_id (an index lookup). */
+  consentByClientId(clientId: string, clientConsentId: string): Promise<Consent | undefined> {
+    return this.store.findConsent(clientId, clientConsentId);
+  }
+
+  /** A single-use consent has been read. */
+  markConsumed(id: string): Promise<void> {
+    return this.store.markConsumed(id);
+  }
+
+  /** The first and last sequence numbers of a client's feed window. */
+  sequenceBounds(w: FeedWindow): Promise<{ first: number; last: number }> {
+    return this.store.sequenceBounds(w);
+  }
+
+  /** Login/consent sessions (authorize.ts). `source` undefined: every source's unfinished logins. */
+  countSessions(source: string | undefined, now: number): Promise<number> {
+    return this.store.countSessions(source, now);
+  }
+
+  putSession(s: AuthSession): Promise<void> {
+    return this.store.putSession(s);
+  }
+
+  session(id: string): Promise<AuthSession | undefined> {
+    return this.store.getSession(id);
+  }
+
+  deleteSession(id: string): Promise<void> {
+    return this.store.deleteSession(id);
+  }
+
+  /** Authorization codes (authorize.ts issues, token.ts exchanges). */
+  putCode(c: AuthCode): Promise<void> {
+    return this.store.putCode(c);
+  }
+
+  code(code: string): Promise<AuthCode | undefined> {
+    return this.store.getCode(code);
+  }
+
+  /** Marks a code used; false when it already was (a replay). */
+  useCode(code: string): Promise<boolean> {
+    return this.store.useCode(code);
+  }
+
+  /** Revokes the tokens of a grant issued for a consent (a replayed code), how many. */
+  deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number> {
+    return this.store.deleteTokensOfConsent(consentId, grant);
+  }
+
+  /** How many run-time clients the store holds (the tenant cap). */
+  countClients(): Promise<number> {
+    return this.store.countClients();
+  }
+
+  /** Per-client counts of consents and events (metrics). */
+  clientCounts(): Promise<ClientCounts[]> {
+    return this.store.clientCounts(this.now());
+  }
+
+  /** The store answers (health check): resolves, or rejects with the store's error. */
+  async ping(): Promise<void> {
+    await this.store.countSessions('-', 0);
+  }
+
+  /** Where the state lives (engine and file or database, never a password). */
+  get storeDescription(): string {
+    return this.store.description;
   }
 
   /** The client's events within the 7-day retention (archive events unless `archived` is false). */

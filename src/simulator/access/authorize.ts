@@ -144,11 +144,11 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
     // A page, not a redirect: the callback's error values are the contract's, and this is none of them.
     res.status(429).set('Retry-After', String(SESSION_SECONDS)).type('html').send(errorPage(text));
   };
-  if (await ctx.state.store.countSessions(source, now) >= ctx.maxPendingLogins) {
+  if (await ctx.state.countSessions(source, now) >= ctx.maxPendingLogins) {
     return refuse(`of one ${source.split(':')[0]}`, ctx.maxPendingLogins,
       `For mange påbegynte innlogginger fra denne nettleseren eller adressen (høyst ${ctx.maxPendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins from this browser or address; try again later.`);
   }
-  if (await ctx.state.store.countSessions(undefined, now) >= ctx.maxPendingLoginsTotal) {
+  if (await ctx.state.countSessions(undefined, now) >= ctx.maxPendingLoginsTotal) {
     return refuse('of the sandbox', ctx.maxPendingLoginsTotal,
       `For mange påbegynte innlogginger i sandkassen (høyst ${ctx.maxPendingLoginsTotal}). Too many unfinished logins in this sandbox; try again later.`);
   }
@@ -160,12 +160,12 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
     ...(challenge !== undefined ? { codeChallenge: challenge } : {}),
     ...(nonce !== undefined ? { nonce } : {}),
   };
-  await ctx.state.store.putSession(session);
+  await ctx.state.putSession(session);
   res.redirect(302, `${ctx.accessPublicUrl}/login?login_challenge=${encodeURIComponent(session.id)}`);
 }
 
 async function session(ctx: SimContext, req: Request, id: unknown, stage: AuthSession['stage'], res: Response): Promise<AuthSession | undefined> {
-  const s = typeof id === 'string' ? await ctx.state.store.getSession(id) : undefined;
+  const s = typeof id === 'string' ? await ctx.state.session(id) : undefined;
   if (!s || s.expiresAt <= ctx.state.now(s.clientId) || s.stage !== stage) {
     showError(res, 'Økten er ukjent eller utløpt. Start innloggingen på nytt fra tjenesten du kom fra.');
     return undefined;
@@ -202,14 +202,14 @@ export async function loginPost(ctx: SimContext, req: Request, res: Response): P
   if (!isValidNin(nin)) return renderLogin(ctx, res, s, 'Ugyldig fødselsnummer. Skriv inn 11 siffer, for eksempel et syntetisk TestID-nummer.');
   s.nin = nin;
   s.stage = 'consent';
-  await ctx.state.store.putSession(s);
+  await ctx.state.putSession(s);
   res.redirect(303, `${ctx.accessPublicUrl}/consent?consent_challenge=${encodeURIComponent(s.id)}`);
 }
 
 export async function loginCancel(ctx: SimContext, req: Request, res: Response): Promise<void> {
   const s = await session(ctx, req, req.query.login_challenge, 'login', res);
   if (!s) return;
-  await ctx.state.store.deleteSession(s.id);
+  await ctx.state.deleteSession(s.id);
   res.redirect(302, callback(s.redirectUri, { error: 'login_cancelled', error_description: 'The user cancelled the login', state: s.state }));
 }
 
@@ -230,7 +230,7 @@ export async function consentPost(ctx: SimContext, req: Request, res: Response):
   const body = (req.body ?? {}) as Record<string, unknown>;
   const s = await session(ctx, req, body.consent_challenge, 'consent', res);
   if (!s) return;
-  await ctx.state.store.deleteSession(s.id);
+  await ctx.state.deleteSession(s.id);
   if (body.action !== 'accept') {
     return res.redirect(303, callback(s.redirectUri, { error: 'consent_denied', error_description: '', state: s.state }));
   }
@@ -241,7 +241,7 @@ export async function consentPost(ctx: SimContext, req: Request, res: Response):
   };
   const scope = s.openid ? `${s.scope} openid` : s.scope;
   const code = opaqueToken();
-  await ctx.state.store.putCode({
+  await ctx.state.putCode({
     code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: randomUUID(), consentTerms, scope, openid: s.openid,
     nin: s.nin!, expiresAt: now + AUTH_CODE_SECONDS * 1000, used: false,
     ...(s.codeChallenge !== undefined ? { codeChallenge: s.codeChallenge } : {}),

@@ -122,12 +122,12 @@ async function authorizationCode(ctx: SimContext, client: StoredClient, body: Re
   const redirectUri = single(body, 'redirect_uri');
   if (!codeValue) throw new OAuthError('invalid_request', 'code is required');
   if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is required');
-  const code = await ctx.state.store.getCode(codeValue);
+  const code = await ctx.state.code(codeValue);
   const now = ctx.state.now(client.client_id);
   if (!code || code.clientId !== client.client_id) throw new OAuthError('invalid_grant', 'The authorization code is invalid or was issued to another client');
   if (code.used) {
     // RFC 6749 section 4.1.2: a reused code revokes the tokens issued from it.
-    await ctx.state.store.deleteTokensOfConsent(code.consentId, 'authorization_code');
+    await ctx.state.deleteTokensOfConsent(code.consentId, 'authorization_code');
     throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'The authorization code has expired');
@@ -143,7 +143,7 @@ async function authorizationCode(ctx: SimContext, client: StoredClient, body: Re
     throw new OAuthError('invalid_grant', 'code_verifier sent, but the authorization request had no code_challenge');
   }
   // Exactly one of two racing exchanges wins the code.
-  if (!(await ctx.state.store.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
+  if (!(await ctx.state.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   await ctx.state.createConsent({ ...code.consentTerms, id: code.consentId, clientId: client.client_id, nin: code.nin, source: 'regular' });
   const debtScope = code.scope.split(' ')[0]!;
   const service = codeGrantService(ctx);

@@ -38,7 +38,7 @@ export async function createConsent(call: Call): Promise<SimResponse> {
     return created(existing);
   };
   // An index lookup on (client, client_consent_id); a registration racing this one is caught by the store.
-  const existing = await sim.state.store.findConsent(client.client_id, body.client_consent_id);
+  const existing = await sim.state.consentByClientId(client.client_id, body.client_consent_id);
   if (existing) return sameAs(existing);
   const { consent, created: isNew } = await sim.state.createConsent({
     clientId: client.client_id, nin: body.nin, scope: body.scope_of_consent, source: 'integrated', singleUse: false,

@@ -8,7 +8,7 @@ const invalidConsent = (call: Call, description: string): SimResponse => debtErr
 /** The caller's consent by id; another client's consent is reported exactly like an unknown id. */
 async function ownConsent(call: Call): Promise<Consent | SimResponse> {
   const id = String((call.c.request.params as Record<string, unknown>).id ?? '');
-  const consent = await call.sim.state.store.getConsent(id);
+  const consent = await call.sim.state.consent(id);
   if (!consent || consent.clientId !== call.token.clientId) return invalidConsent(call, 'No consent with this id for this client');
   return consent;
 }
@@ -27,7 +27,7 @@ async function debtBody(call: Call, consent: Consent): Promise<SimResponse> {
     numberOfcreditorsMissing: missing,
     consent: { id: consent.id, exp: Math.floor(consent.expiresAt / 1000), scope: consent.scope },
   };
-  if (consent.singleUse && !sim.deviations.skips('consume-single-use')) await sim.state.store.markConsumed(consent.id);
+  if (consent.singleUse && !sim.deviations.skips('consume-single-use')) await sim.state.markConsumed(consent.id);
   return { status: 200, body };
 }
 
@@ -48,7 +48,7 @@ export async function getDebtWithConsentID(call: Call): Promise<SimResponse> {
 }
 
 export async function getDebtWithAuthCodeToken(call: Call): Promise<SimResponse> {
-  const consent = call.token.consentId ? await call.sim.state.store.getConsent(call.token.consentId) : undefined;
+  const consent = call.token.consentId ? await call.sim.state.consent(call.token.consentId) : undefined;
   if (!consent) return debtError(call.sim, 403, call.traceId, 'no valid consent', 'The access token carries no consent: use a token from the authorization code flow');
   return usable(call, consent) ?? debtBody(call, consent);
 }
@@ -57,7 +57,7 @@ export async function getDebtWithAuthCodeToken(call: Call): Promise<SimResponse>
 async function consentsOf(call: Call): Promise<Consent[]> {
   const events = await call.sim.state.feedPage(call.sim.state.feedWindow(call.token.clientId), 0, 10_000);
   const ids = [...new Set(events.filter((e) => e.eventType === 'SAMTYKKE_OPPRETTET').map((e) => e.consentId))];
-  return (await Promise.all(ids.map((id) => call.sim.state.store.getConsent(id)))).filter((c): c is Consent => c !== undefined);
+  return (await Promise.all(ids.map((id) => call.sim.state.consent(id)))).filter((c): c is Consent => c !== undefined);
 }
 
 export async function revokeConsentByID(call: Call): Promise<SimResponse> {

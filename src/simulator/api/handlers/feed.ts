@@ -38,7 +38,7 @@ export async function feed(call: Call): Promise<SimResponse> {
   // "from 'fromSequenceNr' (included)" (the operation's summary); a deviation starts after it.
   const first = call.sim.deviations.skips('feed-from-included') ? from + 1 : from;
   const page = await call.sim.state.feedPage(w, first, Math.min(limit, MAX_LIMIT));
-  const newest = page.length ? 0 : (await call.sim.state.store.sequenceBounds(w)).last;
+  const newest = page.length ? 0 : (await call.sim.state.sequenceBounds(w)).last;
   const result = page.map((e) => ({
     sequenceNr: e.sequenceNr,
     eventId: e.eventId,
@@ -63,9 +63,9 @@ export async function feed(call: Call): Promise<SimResponse> {
 }
 
 export async function firstSequenceNr(call: Call): Promise<SimResponse> {
-  return { status: 200, body: { firstSequenceNr: (await call.sim.state.store.sequenceBounds(windowOf(call))).first } };
+  return { status: 200, body: { firstSequenceNr: (await call.sim.state.sequenceBounds(windowOf(call))).first } };
 }
 
 export async function lastSequenceNr(call: Call): Promise<SimResponse> {
-  return { status: 200, body: { lastSequenceNr: (await call.sim.state.store.sequenceBounds(windowOf(call))).last } };
+  return { status: 200, body: { lastSequenceNr: (await call.sim.state.sequenceBounds(windowOf(call))).last } };
 }
