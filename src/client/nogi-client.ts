@@ -5,7 +5,10 @@
  * and cannot disagree; every response is checked against that operation's contract. The typed
  * methods below are one-line conveniences over `call`.
  */
-import { classifyAuthorization, getContracts, mediaType, requestPassesContract, statefulFindings, type CheckedExchange, type ContractFinding, type RequestToCheck } from '../contract/index.ts';
+import {
+  classifyAuthorization, getContracts, mediaType, requestPassesContract, statefulFindings, withoutChecksOff,
+  type CheckedExchange, type CheckName, type ContractFinding, type RequestToCheck,
+} from '../contract/index.ts';
 import { getCatalogue, type CatalogueOperation, type ContractName, type HostName } from '../contract/catalogue.ts';
 import { readErrorBody } from '../contract/error-bodies.ts';
 import type { ContractVersion } from '../contract/load.ts';
@@ -97,6 +100,8 @@ export interface ClientOptions {
   rfcMusts?: ContractFinding['severity'];
   /** The provider's contract version that judges (default: the process's, NOGI_CONTRACT or the default). */
   contract?: ContractVersion;
+  /** Checks switched off by name (NOGI_CHECKS_OFF, src/contract/checks.ts): they produce no finding. */
+  checksOff?: readonly CheckName[];
 }
 
 const parseJson = (text: string | undefined): unknown => {
@@ -276,13 +281,14 @@ export class NoGiClient {
       }
     }
     if (op) {
-      const validator = (await getContracts({ strict: this.options.strict, rfcMusts: this.options.rfcMusts, version: this.options.contract }))[op.contract];
+      const { strict, rfcMusts, contract: version, checksOff } = this.options;
+      const validator = (await getContracts({ strict, rfcMusts, version, ...(checksOff?.length ? { checksOff } : {}) }))[op.contract];
       findings.push(...validator.validateResponse(op.operationId, { status, contentType, headers, body, request: sent }));
       const checked: CheckedExchange = {
         operationId: op.operationId, method, path: url.pathname, sentAuthorization, status,
         requestValid: requestPassesContract(validator, op.operationId, sent),
       };
-      const stateful = statefulFindings(this.history, checked, (id) => catalogue.operation(id).secured);
+      const stateful = statefulFindings(this.history, checked, { operation: (id) => (catalogue.has(id) ? catalogue.operation(id) : undefined), checksOff });
       // The provider's documented leniency (X-NoGi-Leniency: a numeric string for an integer) is not a defect.
       findings.push(...stateful.map((f) => (f.check === 'negative_data_rejection' && headers['x-nogi-leniency'] ? { ...f, severity: 'warning' as const } : f)));
       this.history.push(checked);
@@ -308,7 +314,8 @@ export class NoGiClient {
       requestBody,
       sentAuthorization,
       durationMs,
-      findings,
+      // A check switched off produces nothing, also where the client itself judged (a body that is not JSON).
+      findings: withoutChecksOff(findings, this.options.checksOff),
     };
   }
 }

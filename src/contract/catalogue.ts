@@ -4,14 +4,14 @@
  * content types, error family, and the service (audience) and scopes its token must carry.
  *
  * The client, the simulator (routing, error bodies, fault switches), the Pact verifier and its
- * states, and the coverage matrix all read this table; none of them lists operations, paths or
+ * states, the coverage matrix, the validators (which compile the schemas of these operations) and
+ * the checks (src/contract/checks.ts: documented statuses, content types, headers, security) all
+ * read this table; none of them lists operations, paths or
  * scopes by hand. Where the provider's document states a fact only in prose (the service of an
  * API and its audience path), the errata overlay writes it into the contract (C1-C3).
  */
 import type { OpenAPIV3 } from 'openapi-types';
-import { getContracts } from './index.ts';
-import { currentContractVersion, type ContractVersion } from './load.ts';
-import type { ContractValidator } from './validator.ts';
+import { currentContractVersion, loadApiContract, loadOAuthContract, type ContractVersion } from './load.ts';
 
 export type ContractName = 'api' | 'oauth';
 /** The two hosts of NoGi: the access host (OAuth) and the API host. */
@@ -45,6 +45,10 @@ export interface CatalogueOperation {
   successStatus: number;
   /** Documented content types by status (empty: no body). */
   contentTypes: Record<number, string[]>;
+  /** The schema each documented content type carries, by status, by its component name (`SpringErrorSchema`), when it is a reference. */
+  schemaNames: Record<number, Record<string, string | undefined>>;
+  /** Response headers the contract requires, by status (as the contract writes them). */
+  requiredHeaders: Record<number, string[]>;
   errorFamily: ErrorFamily;
   /** The contract documents a body on 401 (3770c4e's Agreement API); without one a 401 is bare. */
   unauthorizedBody: boolean;
@@ -54,9 +58,14 @@ export interface CatalogueOperation {
   grant?: Grant;
   /** Scopes any one of which the operation accepts (empty: none stated). */
   scopes: string[];
+  /** Credentials required: a non-empty security requirement, and none of them the empty (optional) one `{}`. */
   secured: boolean;
   /** Its success answer is a person's debt (the contract's `debt_information` schema): a debt lookup. */
   debtLookup: boolean;
+  /** A DELETE of a consent by its id (get-started step 5: "a 204 No Content response means the consent was successfully revoked"). */
+  revokesConsent: boolean;
+  /** The operation as the contract writes it (its schemas, for the validator that compiles them). */
+  spec: OpenAPIV3.OperationObject;
 }
 
 /** The schema of a debt lookup's answer (the API contract's components). */
@@ -74,6 +83,8 @@ const methods = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 export class Catalogue {
   readonly operations: readonly CatalogueOperation[];
+  /** The effective documents the table was read from. */
+  readonly documents: Readonly<Record<ContractName, OpenAPIV3.Document>>;
   readonly services: ReadonlyMap<ServiceName, CatalogueService>;
   private readonly byId: ReadonlyMap<string, CatalogueOperation>;
   /** Operations by `host METHOD`, in catalogue order (match() runs on every request the simulator answers). */
@@ -89,6 +100,7 @@ export class Catalogue {
       }
     }
     this.operations = operations;
+    this.documents = { api, oauth };
     this.services = services;
     this.byId = new Map(operations.map((o) => [o.operationId, o]));
     for (const o of operations) {
@@ -192,10 +204,18 @@ function operationsOf(doc: OpenAPIV3.Document, contract: ContractName, services:
       const success = statuses.filter((s) => s >= 200 && s < 400);
       if (!success.length) throw new Error(`${contract}: ${spec.operationId} documents no success status`);
       const contentTypes: Record<number, string[]> = {};
+      const schemaNames: Record<number, Record<string, string | undefined>> = {};
+      const requiredHeaders: Record<number, string[]> = {};
       for (const status of statuses) {
-        contentTypes[status] = Object.keys((spec.responses[String(status)] as OpenAPIV3.ResponseObject).content ?? {});
+        const response = spec.responses[String(status)] as OpenAPIV3.ResponseObject;
+        contentTypes[status] = Object.keys(response.content ?? {});
+        schemaNames[status] = Object.fromEntries(Object.entries(response.content ?? {})
+          .map(([type, media]) => [type, (media.schema as OpenAPIV3.ReferenceObject | undefined)?.$ref?.split('/').at(-1)]));
+        requiredHeaders[status] = Object.entries(response.headers ?? {}).filter(([, h]) => (h as OpenAPIV3.HeaderObject).required).map(([name]) => name);
       }
-      const requirement = (spec.security ?? doc.security ?? [])[0];
+      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+      const requirements = spec.security ?? doc.security ?? [];
+      const requirement = requirements[0];
       const [scheme, scopes] = requirement ? Object.entries(requirement)[0] ?? [] : [];
       const service = spec.tags?.map((t) => serviceOfTag.get(t)).find(Boolean);
       if (service && !services.has(service)) throw new Error(`${spec.operationId}: unknown service ${service}`);
@@ -206,18 +226,22 @@ function operationsOf(doc: OpenAPIV3.Document, contract: ContractName, services:
         method: method.toUpperCase(),
         path,
         pathPattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
-        pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
+        pathParams,
         statuses,
         successStatus: Math.min(...success),
         contentTypes,
+        schemaNames,
+        requiredHeaders,
         errorFamily: errorFamilyOf(spec),
         unauthorizedBody: Object.keys((spec.responses['401'] as OpenAPIV3.ResponseObject | undefined)?.content ?? {}).length > 0,
         service,
         grant: scheme ? schemeGrant(doc, scheme) : undefined,
         scopes: scopes ?? [],
-        secured: Boolean(scheme),
+        secured: requirements.length > 0 && requirements.every((r) => Object.keys(r).length > 0),
         debtLookup: success.some((status) => Object.values((spec.responses[String(status)] as OpenAPIV3.ResponseObject).content ?? {})
           .some((media) => (media.schema as OpenAPIV3.ReferenceObject | undefined)?.$ref === DEBT_INFORMATION)),
+        revokesConsent: method === 'delete' && pathParams.includes('id'),
+        spec,
       });
     }
   }
@@ -229,8 +253,44 @@ const catalogues = new Map<ContractVersion, Promise<Catalogue>>();
 export function getCatalogue(version: ContractVersion = currentContractVersion()): Promise<Catalogue> {
   let catalogue = catalogues.get(version);
   if (!catalogue) {
-    catalogue = getContracts({ version }).then((c: { api: ContractValidator; oauth: ContractValidator }) => new Catalogue(c.api.document, c.oauth.document));
+    catalogue = loadApiContract(version).then((api) => new Catalogue(api, loadOAuthContract()));
     catalogues.set(version, catalogue);
   }
   return catalogue;
 }
+
+/**
+ * The consent id an operation's path names (`/v1/debt/{id}`), read from a request's actual path:
+ * the template and the path are aligned at their ends, so a target's base path (a proxy's
+ * `/gateway`) does not matter. Undefined when the operation names no consent.
+ */
+export function consentIdIn(op: CatalogueOperation, path: string): string | undefined {
+  const template = op.path.split('/');
+  const index = template.indexOf('{id}');
+  if (index < 0) return undefined;
+  const actual = path.split('?')[0]!.split('/');
+  const segment = actual[actual.length - (template.length - index)];
+  if (segment === undefined || segment === '') return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Use after revoke, the one definition the stateful check `use_after_free` and the grading rule
+ * `no-use-after-revoke` share: the consent a successful revoke ended, and the consent a debt
+ * lookup asked about (the catalogue's `revokesConsent` and `debtLookup`, never an operation named
+ * by hand).
+ */
+export const useAfterRevoke = {
+  /** The consent a revoke answered with a success status ended; undefined for any other exchange. */
+  revoked(op: CatalogueOperation | undefined, path: string, status: number): string | undefined {
+    return op?.revokesConsent && status >= 200 && status < 300 ? consentIdIn(op, path) : undefined;
+  },
+  /** The consent whose debt a lookup asked for; undefined for any other exchange (or a lookup by an authorization-code token, which names none). */
+  lookedUp(op: CatalogueOperation | undefined, path: string): string | undefined {
+    return op?.debtLookup ? consentIdIn(op, path) : undefined;
+  },
+};

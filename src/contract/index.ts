@@ -1,5 +1,6 @@
 /** One place to get the compiled contracts; compiled once per process and contract version. */
-import { currentContractVersion, loadApiContract, loadOAuthContract, type ContractVersion } from './load.ts';
+import { getCatalogue } from './catalogue.ts';
+import { currentContractVersion, type ContractVersion } from './load.ts';
 import { ContractValidator, type ValidatorOptions } from './validator.ts';
 
 export interface Contracts {
@@ -13,25 +14,30 @@ export interface Contracts {
 
 const cache = new Map<string, Promise<Contracts>>();
 
-/** The compiled contracts of a version (default: the process's, NOGI_CONTRACT or the index's default). */
+/**
+ * The compiled contracts of a version (default: the process's, NOGI_CONTRACT or the index's
+ * default): validators of the catalogue's operations (src/contract/catalogue.ts).
+ */
 export function getContracts(options: ValidatorOptions & { version?: ContractVersion } = {}): Promise<Contracts> {
   const { version = currentContractVersion(), ...validatorOptions } = options;
   const key = `${version} ${JSON.stringify(validatorOptions)}`;
   let contracts = cache.get(key);
   if (!contracts) {
-    contracts = loadApiContract(version).then((api) => ({
+    contracts = getCatalogue(version).then((catalogue) => ({
       version,
-      api: new ContractValidator(api, 'nogi-api', validatorOptions),
-      oauth: new ContractValidator(loadOAuthContract(), 'nogi-oauth', validatorOptions),
+      api: new ContractValidator(catalogue.documents.api, 'nogi-api', catalogue.operations.filter((o) => o.contract === 'api'), validatorOptions),
+      oauth: new ContractValidator(catalogue.documents.oauth, 'nogi-oauth', catalogue.operations.filter((o) => o.contract === 'oauth'), validatorOptions),
     }));
     cache.set(key, contracts);
   }
   return contracts;
 }
 
-export { ContractValidator, formatFinding, mediaType } from './validator.ts';
-export type { ContractFinding, CheckName, Operation } from './validator.ts';
-export { invariantFindings, feedInvariants, tokenResponseInvariants } from './invariants.ts';
-export { statefulFindings, ignoredAuth, negativeDataRejection, useAfterFree, classifyAuthorization, isSecured, requestPassesContract } from './stateful-checks.ts';
-export type { CheckedExchange, SentAuthorization } from './stateful-checks.ts';
-export type { ResponseToCheck, RequestToCheck } from './validator.ts';
+export { ContractValidator, formatFinding } from './validator.ts';
+export type { ContractFinding, CheckName, ResponseToCheck, RequestToCheck } from './findings.ts';
+export { feedInvariants, tokenResponseInvariants } from './invariants.ts';
+export {
+  checks, checkNames, statefulFindings, responseFindings, classifyAuthorization, requestPassesContract, mediaType,
+  parseChecksOff, checksOffFromEnvironment, UnknownCheckName, CHECK_OFF_ANNOTATION, describeCheckOff, checksOffIn, withoutChecksOff,
+} from './checks.ts';
+export type { Check, CheckedExchange, SentAuthorization } from './checks.ts';

@@ -2,24 +2,16 @@
  * Invariants the provider's docs and RFC 6749 state about a response, beyond what a JSON Schema
  * can say: ordering, ranges against the request, headers, and pairings of status and body.
  * Pure functions over one exchange (the response, and the request where a rule needs it),
- * applied by ContractValidator.validateResponse to every response of the operation they concern.
+ * units of the check registry (src/contract/checks.ts: `feed_invariants`, `token_response_invariants`),
+ * applied by validateResponse to every response of the operation they concern.
  *
  * Severity: `error` for what the docs (or the RFC, where our contract follows it) state firmly,
  * `warning` for what they only imply. Shape problems (a field of the wrong type) are the schema's
  * findings: an invariant skips a value of the wrong shape rather than report it twice.
  */
-import type { ContractFinding, RequestToCheck, ResponseToCheck } from './validator.ts';
+import type { ContractFinding, InvariantOptions, RequestToCheck, ResponseToCheck } from './findings.ts';
 
-export interface InvariantOptions {
-  /**
-   * The severity of the RFC 6749 MUSTs the OAuth contract adopts (`rfcMustRules`): `warning` by
-   * default (a partner's onboarding: not the partner's fault), `error` in the release gate's strict
-   * profile (NOGI_STRICT, `gate --strict`), where a provider that breaks them must not ship.
-   */
-  rfcMusts?: ContractFinding['severity'];
-}
-
-type Invariant = (response: ResponseToCheck, options: InvariantOptions) => ContractFinding[];
+export type { InvariantOptions } from './findings.ts';
 
 /**
  * The rules (as a finding's `rule` names them) that are RFC 6749 MUSTs the OAuth contract adopts:
@@ -205,15 +197,4 @@ export function tokenResponseInvariants(response: ResponseToCheck, options: Inva
     found(must, 'RFC 6749 §5.2 WWW-Authenticate', 'header:WWW-Authenticate', 'present (the Basic scheme)', '(absent)');
   }
   return findings;
-}
-
-/** The invariants of each operation, by operationId (operationIds are unique across our contracts). */
-export const responseInvariants: Readonly<Record<string, Invariant>> = {
-  feed: feedInvariants,
-  token: tokenResponseInvariants,
-};
-
-/** Every invariant that concerns this operation's response; none for an operation without any. */
-export function invariantFindings(operationId: string, response: ResponseToCheck, options: InvariantOptions = {}): ContractFinding[] {
-  return responseInvariants[operationId]?.(response, options) ?? [];
 }

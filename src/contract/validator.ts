@@ -1,8 +1,10 @@
 /**
  * AJV validators compiled once from an effective OpenAPI 3.0 or 3.1 contract (3.0 schemas are
- * converted to JSON Schema; 3.1 schemas are JSON Schema 2020-12 and go to AJV's 2020 dialect). A response is validated
- * by operation, status and content type; a request by operation. Findings are named after the
- * Schemathesis checks (docs/reference/checks.md) so reports read the same across tools.
+ * converted to JSON Schema; 3.1 schemas are JSON Schema 2020-12 and go to AJV's 2020 dialect).
+ * A validator only compiles and runs schemas, keyed by operation, status and content type, for the
+ * operations of the catalogue (src/contract/catalogue.ts: the one operation table). What a response
+ * is judged by (status, content type, headers, schema, invariants) is the check registry's
+ * (src/contract/checks.ts); `validateResponse` runs its response checks.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -10,64 +12,14 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/openapi-schema-to-json-schema';
 import type { OpenAPIV3 } from 'openapi-types';
-import { invariantFindings, type InvariantOptions } from './invariants.ts';
+import type { CatalogueOperation } from './catalogue.ts';
+import { matchesMediaRange, mediaType, responseFindings } from './checks.ts';
+
+export { mediaType } from './checks.ts';
+import type { CheckName, ContractFinding, InvariantOptions, RequestToCheck, ResponseToCheck } from './findings.ts';
 import { openapiLine } from './load.ts';
 
-/**
- * Produced here (response and request conformance), in invariants.ts (`*_invariants`, through
- * validateResponse) and in stateful-checks.ts (`negative_data_rejection`, `ignored_auth`,
- * `use_after_free`, over an exchange history).
- */
-export type CheckName =
-  | 'not_a_server_error'
-  | 'status_code_conformance'
-  | 'content_type_conformance'
-  | 'response_headers_conformance'
-  | 'response_schema_conformance'
-  | 'request_schema_conformance'
-  | 'negative_data_rejection'
-  | 'ignored_auth'
-  | 'use_after_free'
-  | 'feed_invariants'
-  | 'token_response_invariants';
-
-export interface ContractFinding {
-  check: CheckName;
-  severity: 'error' | 'warning';
-  /** The operation and the contract rule, e.g. `getDebtWithConsentID 200 application/json #/required`. */
-  rule: string;
-  /** JSON pointer into the body (or `status`, `content-type`, `header:Location`). */
-  pointer: string;
-  expected: string;
-  actual: string;
-  /** The schema's own description of the failing element, when it has one. */
-  description?: string;
-}
-
-export interface Operation {
-  operationId: string;
-  method: string;
-  path: string;
-  pathPattern: RegExp;
-  spec: OpenAPIV3.OperationObject;
-}
-
-export interface ResponseToCheck {
-  status: number;
-  contentType?: string | null;
-  headers?: Record<string, string>;
-  /** Parsed JSON when the body is JSON, else the raw text; undefined when empty. */
-  body?: unknown;
-  /** The request it answers, for invariants that relate the two (feed `limit`, token `scope`); rules needing it are skipped without it. */
-  request?: RequestToCheck;
-}
-
-export interface RequestToCheck {
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-  contentType?: string;
-  body?: unknown;
-}
+export type { CheckName, ContractFinding, RequestToCheck, ResponseToCheck } from './findings.ts';
 
 export interface ValidatorOptions extends InvariantOptions {
   /**
@@ -75,9 +27,9 @@ export interface ValidatorOptions extends InvariantOptions {
    * strict profile (`rfcMusts`): a provider may add a property without breaking a client.
    */
   strict?: boolean;
+  /** Checks switched off by name (NOGI_CHECKS_OFF, --checks-off): they produce no finding. */
+  checksOff?: readonly CheckName[];
 }
-
-const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
 /** OpenAPI 3.0 `nullable` without a `type` (beside allOf/anyOf) is dropped by the converter; make it explicit. */
 function explicitNullable(node: unknown): unknown {
@@ -118,16 +70,6 @@ function toAjvSchema(schema: unknown, docId: string, line: '3.0' | '3.1'): Recor
   return JSON.parse(JSON.stringify(converted).replaceAll('"$ref":"#/', `"$ref":"${docId}#/`)) as Record<string, unknown>;
 }
 
-export const mediaType = (contentType: string | null | undefined): string =>
-  (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-
-function matchesMediaRange(range: string, actual: string): boolean {
-  if (range === '*/*') return true;
-  const [type, sub] = range.split('/');
-  const [aType, aSub] = actual.split('/');
-  return type === aType && (sub === '*' || sub === aSub);
-}
-
 function pointerGet(data: unknown, pointer: string): unknown {
   let cur = data;
   for (const part of pointer.split('/').slice(1)) {
@@ -155,16 +97,18 @@ function show(value: unknown): string {
 }
 
 export class ContractValidator {
-  readonly operations: Operation[] = [];
   private readonly ajv: Ajv | Ajv2020;
   private readonly docId: string;
   /** The OpenAPI line of the document: which JSON Schema dialect its schemas are. */
   readonly line: '3.0' | '3.1';
   private readonly compiled = new Map<string, ValidateFunction>();
+  /** The catalogue's operations of this contract, by operationId (the catalogue's rows, not a table of its own). */
+  private readonly byId: ReadonlyMap<string, CatalogueOperation>;
 
   constructor(
     readonly document: OpenAPIV3.Document,
     readonly name: string,
+    operations: readonly CatalogueOperation[],
     private readonly options: ValidatorOptions = {},
   ) {
     this.docId = `contract:${name}`;
@@ -174,15 +118,8 @@ export class ContractValidator {
     addFormats(this.ajv as Ajv);
     const schemas = document.components?.schemas ?? {};
     this.ajv.addSchema({ $id: this.docId, components: { schemas: toAjvSchema(schemas, this.docId, this.line) } });
-    for (const [path, item] of Object.entries(document.paths ?? {})) {
-      for (const method of methods) {
-        const spec = item?.[method];
-        if (!spec?.operationId) continue;
-        const pathPattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-        this.operations.push({ operationId: spec.operationId, method: method.toUpperCase(), path, pathPattern, spec });
-        this.compileOperation(spec);
-      }
-    }
+    this.byId = new Map(operations.map((o) => [o.operationId, o]));
+    for (const op of operations) this.compileOperation(op.spec);
   }
 
   /** Compiles every schema of an operation up front, so a bad contract fails at start, not mid-run. */
@@ -215,88 +152,32 @@ export class ContractValidator {
     return this.compile(`component ${component}`, { $ref: `#/components/schemas/${component}` });
   }
 
-  operation(operationId: string): Operation {
-    const op = this.operations.find((o) => o.operationId === operationId);
+  /** The catalogue's row of an operation of this contract. */
+  private operation(operationId: string): CatalogueOperation {
+    const op = this.byId.get(operationId);
     if (!op) throw new Error(`Unknown operationId "${operationId}" in the ${this.name} contract`);
     return op;
   }
 
-  findOperation(method: string, path: string): Operation | undefined {
-    const pathname = path.split('?')[0]!;
-    return this.operations.find((o) => o.method === method.toUpperCase() && o.pathPattern.test(pathname));
-  }
-
-  documentedStatuses(operationId: string): string[] {
-    return Object.keys(this.operation(operationId).spec.responses ?? {});
-  }
-
-  /** The operation's success status: its lowest documented 2xx or 3xx (200, 204 for revoke, 302 for auth). */
-  successStatus(operationId: string): number {
-    const statuses = this.documentedStatuses(operationId).map(Number).filter((n) => n >= 200 && n < 400);
-    if (!statuses.length) throw new Error(`${this.name}: ${operationId} documents no success status`);
-    return Math.min(...statuses);
+  /** The compiled schema of a documented response (operation, status, content type as the contract writes it); undefined when it has none. */
+  responseSchema(operationId: string, status: number, contentType: string): ValidateFunction | undefined {
+    const key = `${operationId} ${status} ${contentType}`;
+    const known = this.compiled.get(key);
+    if (known) return known;
+    const schema = ((this.operation(operationId).spec.responses?.[String(status)] as OpenAPIV3.ResponseObject | undefined)?.content?.[contentType])?.schema;
+    return schema ? this.compile(key, schema) : undefined;
   }
 
   /**
-   * Every check of a response: status, headers, content type and schema against the contract, then
-   * the invariants the docs state for this operation (src/contract/invariants.ts).
+   * Every response check of the registry (src/contract/checks.ts) that applies: status, headers,
+   * content type and schema against the contract, then the invariants the docs state for this
+   * operation. Checks switched off (`checksOff`) produce nothing.
    */
   validateResponse(operationId: string, response: ResponseToCheck): ContractFinding[] {
-    return [...this.conformanceFindings(operationId, response), ...invariantFindings(operationId, response, { rfcMusts: this.options.rfcMusts })];
+    return responseFindings(this.operation(operationId), response, { schemas: this, rfcMusts: this.options.rfcMusts, checksOff: this.options.checksOff });
   }
 
-  /** Status, headers, content type and schema of a response against the operation's documented responses. */
-  private conformanceFindings(operationId: string, response: ResponseToCheck): ContractFinding[] {
-    const op = this.operation(operationId);
-    const findings: ContractFinding[] = [];
-    const status = String(response.status);
-    const rule = (suffix: string) => `${operationId} ${suffix}`;
-    if (response.status >= 500 && !op.spec.responses?.[status]) {
-      findings.push({ check: 'not_a_server_error', severity: 'error', rule: rule(status), pointer: 'status', expected: 'no undocumented 5xx', actual: status });
-    }
-    const documented = op.spec.responses?.[status] as OpenAPIV3.ResponseObject | undefined;
-    if (!documented) {
-      if (!findings.length) {
-        findings.push({
-          check: 'status_code_conformance', severity: 'error', rule: rule('responses'), pointer: 'status',
-          expected: `one of ${this.documentedStatuses(operationId).join(', ')}`, actual: status,
-        });
-      }
-      return findings;
-    }
-    for (const [name, header] of Object.entries(documented.headers ?? {})) {
-      const required = (header as OpenAPIV3.HeaderObject).required;
-      if (required && response.headers?.[name.toLowerCase()] === undefined) {
-        findings.push({ check: 'response_headers_conformance', severity: 'error', rule: rule(`${status} headers`), pointer: `header:${name}`, expected: 'present', actual: '(absent)' });
-      }
-    }
-    const content = documented.content ?? {};
-    const ranges = Object.keys(content);
-    const actualType = mediaType(response.contentType);
-    const hasBody = response.body !== undefined && response.body !== '';
-    if (ranges.length === 0) {
-      if (hasBody && status === '204') {
-        findings.push({ check: 'content_type_conformance', severity: 'error', rule: rule(status), pointer: 'body', expected: 'no body', actual: actualType || 'a body' });
-      }
-      return findings;
-    }
-    const range = ranges.find((r) => matchesMediaRange(r, actualType));
-    if (!range) {
-      // Name the schema each documented type carries: a body in another version's format reads as such.
-      const expected = ranges.map((r) => {
-        const ref = (content[r]?.schema as OpenAPIV3.ReferenceObject | undefined)?.$ref;
-        return ref ? `${r} (${ref.split('/').at(-1)})` : r;
-      }).join(' or ');
-      findings.push({ check: 'content_type_conformance', severity: 'error', rule: rule(`${status} content`), pointer: 'content-type', expected, actual: actualType || '(none)' });
-      return findings;
-    }
-    const schema = content[range]?.schema;
-    if (!schema) return findings;
-    const validate = this.compile(`${operationId} ${status} ${range}`, schema);
-    findings.push(...this.schemaFindings(validate, response.body, 'response_schema_conformance', rule(`${status} ${range}`)));
-    return findings;
-  }
-
+  /** The request against the operation's parameters and request body (the check `request_schema_conformance`). */
   validateRequest(operationId: string, request: RequestToCheck): ContractFinding[] {
     const op = this.operation(operationId);
     const findings: ContractFinding[] = [];

@@ -4,7 +4,7 @@
  * judge), the exchanges that are its evidence, and the fix. One cause gives one finding: a debt
  * lookup after the client's own revoke fails "no use after revoke", not also "no retry".
  */
-import type { Catalogue, CatalogueOperation, ServiceName } from '../contract/catalogue.ts';
+import { consentIdIn, useAfterRevoke, type Catalogue, type CatalogueOperation, type ServiceName } from '../contract/catalogue.ts';
 import { scoreOf, type Score, type Verdict } from '../certificate/document.ts';
 import type { RecordedExchange } from './recorder.ts';
 
@@ -81,10 +81,9 @@ const form = (e: RecordedExchange): Record<string, unknown> => (e.request.body &
 function deadConsents(x: Context): Map<string, RecordedExchange> {
   const dead = new Map<string, RecordedExchange>();
   for (const e of x.api) {
-    if (x.op(e)?.operationId === 'revokeConsentByID' && ok(e)) {
-      const id = x.consentId(e);
-      if (id && !dead.has(id)) dead.set(id, e);
-    }
+    // The revoke, as the check use_after_free reads it (the catalogue's revokesConsent).
+    const id = useAfterRevoke.revoked(x.op(e), e.path, e.response.status);
+    if (id && !dead.has(id)) dead.set(id, e);
     if (x.op(e)?.operationId === 'feed' && ok(e)) {
       for (const ev of ((e.response.body as { result?: Array<{ eventType?: string; consentId?: string }> } | undefined)?.result ?? [])) {
         if (ev.eventType === 'SAMTYKKE_ARKIVERT' && ev.consentId && !dead.has(ev.consentId)) dead.set(ev.consentId, e);
@@ -213,8 +212,8 @@ export const rules: RuleSpec[] = [
       const expiry = consentExpiries(x);
       if (!dead.size && !expiry.size) return { notExercised: 'no consent registered, revoked by the client, or archived on a feed page it read' };
       const failures = x.api.flatMap((e) => {
-        const id = x.consentId(e);
-        if (id === undefined || !x.op(e)?.debtLookup) return [];
+        const id = useAfterRevoke.lookedUp(x.op(e), e.path);
+        if (id === undefined) return [];
         const since = dead.get(id);
         if (since && e.seq > since.seq) return [evidence(e, `consent ${id} was known dead since #${since.seq}`)];
         const expired = expiry.get(id);
@@ -407,10 +406,7 @@ export function judge(input: JudgeInput): Judgement {
     op,
     consentId(e) {
       const o = op(e);
-      const index = o?.path.split('/').indexOf('{id}') ?? -1;
-      if (index < 0) return undefined;
-      const segment = e.path.split('/')[index];
-      return segment === undefined ? undefined : decodeURIComponent(segment);
+      return o ? consentIdIn(o, e.path) : undefined;
     },
   };
   const results: RuleResult[] = rules.map((rule) => {

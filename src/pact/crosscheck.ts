@@ -15,6 +15,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getCatalogue, type Catalogue, type HostName } from '../contract/catalogue.ts';
 import { formatFinding, getContracts, mediaType, type ContractFinding, type ContractValidator } from '../contract/index.ts';
 import { ACCESS_PROVIDER, pactDir } from './names.ts';
 
@@ -55,14 +56,15 @@ function bodyValue(body: PactBody | undefined): unknown {
   return body.content;
 }
 
-export function crossCheckInteraction(pactName: string, contract: ContractValidator, i: PactInteraction): CrossCheckFinding[] {
+/** One interaction against the contract of a host: the operation from the catalogue, the schemas from the contract's validator. */
+export function crossCheckInteraction(pactName: string, contract: ContractValidator, catalogue: Catalogue, host: HostName, i: PactInteraction): CrossCheckFinding[] {
   const out: CrossCheckFinding[] = [];
   const at = (side: CrossCheckFinding['side'], message: string, operationId?: string) => out.push({ pact: pactName, interaction: i.description, side, operationId, message });
   if (i.type && i.type !== 'Synchronous/HTTP') {
     at('routing', `interaction type ${i.type} is not HTTP; the contract has no such thing`);
     return out;
   }
-  const op = contract.findOperation(i.request.method, i.request.path);
+  const op = catalogue.match(host, i.request.method, i.request.path.split('?')[0]!);
   if (!op) {
     at('routing', `${i.request.method} ${i.request.path} is not an operation of the ${contract.name} contract`);
     return out;
@@ -106,8 +108,10 @@ export async function crossCheckPact(file: string): Promise<CrossCheckFinding[]>
 
 export async function crossCheckDocument(pact: PactDocument, name = `${pact.consumer.name}-${pact.provider.name}`): Promise<CrossCheckFinding[]> {
   const contracts = await getContracts({ strict: true });
-  const contract = pact.provider.name === ACCESS_PROVIDER ? contracts.oauth : contracts.api;
-  return pact.interactions.flatMap((i) => crossCheckInteraction(name, contract, i));
+  const catalogue = await getCatalogue(contracts.version);
+  const host: HostName = pact.provider.name === ACCESS_PROVIDER ? 'access' : 'api';
+  const contract = host === 'access' ? contracts.oauth : contracts.api;
+  return pact.interactions.flatMap((i) => crossCheckInteraction(name, contract, catalogue, host, i));
 }
 
 export async function crossCheckAll(dir = pactDir()): Promise<{ files: string[]; interactions: number; findings: CrossCheckFinding[] }> {

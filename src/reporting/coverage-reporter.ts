@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import { getCatalogue } from '../contract/catalogue.ts';
 import { getContracts } from '../contract/index.ts';
 
 export const coverageAttachment = 'nogi-contract-coverage';
@@ -86,14 +87,12 @@ export default class CoverageReporter implements Reporter {
   async onEnd(): Promise<void> {
     if (!this.records.length) return;
     const contracts = await getContracts();
-    const documented = (['api', 'oauth'] as const).flatMap((contract) =>
-      contracts[contract].operations.map((op) => ({
-        contract,
-        operationId: op.operationId,
-        // /oauth2/auth: its redirect is counted by the callback's outcome; its pages are not counted.
-        outcomes: op.operationId === 'authorize' ? ['400', ...authorizeOutcomes] : Object.keys(op.spec.responses ?? {}),
-      })),
-    );
+    const documented = (await getCatalogue(contracts.version)).operations.map((op) => ({
+      contract: op.contract,
+      operationId: op.operationId,
+      // /oauth2/auth: its redirect is counted by the callback's outcome; its pages are not counted.
+      outcomes: op.operationId === 'authorize' ? ['400', ...authorizeOutcomes] : op.statuses.map(String),
+    }));
     const rows = coverageMatrix(this.records, documented);
     mkdirSync(this.outputDir, { recursive: true });
     writeFileSync(join(this.outputDir, 'coverage.json'), `${JSON.stringify(rows, null, 2)}\n`);

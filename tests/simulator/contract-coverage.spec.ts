@@ -4,14 +4,13 @@
  * each deviation is visible to the contract validators or to a behaviour check.
  */
 import { expect, test } from '@playwright/test';
-import { getContracts } from '../../src/contract/index.ts';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { clients, findings, useSimulator, type Reply } from './helpers.ts';
 
 const h = useSimulator();
 const { a, withoutAgreement: c } = clients;
 
 test('every operation x documented status is reachable and contract-valid', async () => {
-  const { api } = await getContracts();
   const reached = new Map<string, Reply>();
   const t = {
     agreement: await h.token(a, 'agreement', 'consent.create'),
@@ -71,7 +70,7 @@ test('every operation x documented status is reachable and contract-valid', asyn
   await withFault('revokeConsentByID', 500, () => h.api('DELETE', `/v1/debt/${consentId}`, { token: t.debt }));
   await hit('revokeConsentByID', h.api('DELETE', `/v1/debt/${consentId}`, { token: t.debt }));
 
-  const expected = api.operations.flatMap((o) => api.documentedStatuses(o.operationId).map((s) => `${o.operationId} ${s}`));
+  const expected = (await getCatalogue()).operations.filter((o) => o.contract === 'api').flatMap((o) => o.statuses.map((s) => `${o.operationId} ${s}`));
   expect(expected.length).toBeGreaterThan(30);
   const missing = expected.filter((k) => !reached.has(k));
   expect(missing).toEqual([]);

@@ -1,9 +1,11 @@
-/** The stateful Schemathesis checks: ignored_auth, negative_data_rejection, use_after_free. */
+/** The check registry: every check a named unit, switchable by name; the stateful checks over an exchange history. */
 import { expect, test } from '@playwright/test';
-import { getContracts } from '../../src/contract/index.ts';
+import { getCatalogue, useAfterRevoke } from '../../src/contract/catalogue.ts';
 import {
-  classifyAuthorization, isSecured, requestPassesContract, statefulFindings, type CheckedExchange,
-} from '../../src/contract/stateful-checks.ts';
+  checkNames, checks, checksOffIn, classifyAuthorization, parseChecksOff, requestPassesContract, statefulFindings,
+  CHECK_OFF_ANNOTATION, describeCheckOff, UnknownCheckName, type CheckedExchange, type CheckName,
+} from '../../src/contract/checks.ts';
+import { getContracts } from '../../src/contract/index.ts';
 
 const CONSENT = '0dcec3d5-6844-4d2c-b972-83086064b111';
 const OTHER = '3649911c-a58a-4b76-9794-edd8c692e84f';
@@ -11,33 +13,76 @@ const exchange = (over: Partial<CheckedExchange> & Pick<CheckedExchange, 'operat
   ({ method: 'GET', path: `/v1/debt/${CONSENT}`, sentAuthorization: 'bearer', requestValid: true, status: 200, ...over });
 const getDebt = (id: string, status = 200) => exchange({ operationId: 'getDebtWithConsentID', path: `/v1/debt/${id}`, status });
 const revoke = (id: string, status = 204) => exchange({ operationId: 'revokeConsentByID', method: 'DELETE', path: `/v1/debt/${id}`, status });
-const securedByContract = async () => {
-  const { api } = await getContracts();
-  return (operationId: string) => isSecured(api, operationId);
+const byCatalogue = async () => {
+  const catalogue = await getCatalogue();
+  return { operation: (id: string) => (catalogue.has(id) ? catalogue.operation(id) : undefined) };
 };
-const checks = (findings: { check: string }[]) => findings.map((f) => f.check);
+const names = (findings: { check: string }[]) => findings.map((f) => f.check);
+
+test.describe('the registry', () => {
+  test('holds one unit per check name, each with its name, the rule it cites, where, and whether it is stateful', () => {
+    expect(Object.keys(checks).sort()).toEqual([...checkNames].sort());
+    for (const name of checkNames) {
+      const check = checks[name];
+      expect(check.name, name).toBe(name);
+      expect(check.rule.length, `${name}: its rule`).toBeGreaterThan(30);
+      expect(check.source.length, `${name}: its source`).toBeGreaterThan(5);
+      expect(check.stateful, name).toBe(check.kind === 'stateful');
+    }
+    // Schemathesis' names where it has the check, ours beside them.
+    expect(checkNames).toEqual(expect.arrayContaining(['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_headers_conformance',
+      'response_schema_conformance', 'negative_data_rejection', 'ignored_auth', 'use_after_free', 'feed_invariants', 'token_response_invariants']));
+    expect(checkNames.filter((n) => checks[n].stateful).sort()).toEqual(['ignored_auth', 'negative_data_rejection', 'use_after_free']);
+  });
+
+  test('a check switched off produces no finding; the others still do', async () => {
+    const on = (await getContracts()).api;
+    const wrongType = { status: 200, contentType: 'text/plain', body: 'x' };
+    expect(names(on.validateResponse('getConsentStatusWithID', wrongType))).toEqual(['content_type_conformance']);
+    const off = (await getContracts({ checksOff: ['content_type_conformance'] })).api;
+    expect(off.validateResponse('getConsentStatusWithID', wrongType)).toEqual([]);
+    expect(names(off.validateResponse('getConsentStatusWithID', { status: 418 }))).toEqual(['status_code_conformance']);
+    const context = await byCatalogue();
+    expect(names(statefulFindings([revoke(CONSENT)], getDebt(CONSENT), context))).toEqual(['use_after_free']);
+    expect(statefulFindings([revoke(CONSENT)], getDebt(CONSENT), { ...context, checksOff: ['use_after_free'] })).toEqual([]);
+  });
+
+  test('checks are switched off by name; an unknown name is refused with the closest one', () => {
+    expect(parseChecksOff('content_type_conformance, feed_invariants')).toEqual(['content_type_conformance', 'feed_invariants']);
+    expect(parseChecksOff(undefined)).toEqual([]);
+    expect(() => parseChecksOff('content_type_conformence', '--checks-off')).toThrow(UnknownCheckName);
+    expect(() => parseChecksOff('content_type_conformence', '--checks-off')).toThrow(/--checks-off: unknown check "content_type_conformence"; did you mean content_type_conformance\?/);
+    expect(() => parseChecksOff('zzz')).toThrow(/unknown check "zzz" \(/);
+  });
+
+  test('a run\'s annotations name the checks it ran with switched off, in registry order', () => {
+    const annotations = (['feed_invariants', 'not_a_server_error'] as CheckName[]).map((n) => ({ type: CHECK_OFF_ANNOTATION, description: describeCheckOff(n) }));
+    expect(checksOffIn([...annotations, { type: 'skip', description: 'ignored_auth' }])).toEqual(['not_a_server_error', 'feed_invariants']);
+    expect(describeCheckOff('feed_invariants')).toBe(`feed_invariants: ${checks.feed_invariants.rule}`);
+  });
+});
 
 test.describe('ignored_auth', () => {
   test('fires when a secured operation answers 2xx without credentials or with malformed ones', async () => {
-    const secured = await securedByContract();
+    const context = await byCatalogue();
     for (const sentAuthorization of ['none', 'malformed'] as const) {
-      const [finding, ...rest] = statefulFindings([], exchange({ operationId: 'getConsentStatusWithID', sentAuthorization }), secured);
+      const [finding, ...rest] = statefulFindings([], exchange({ operationId: 'getConsentStatusWithID', sentAuthorization }), context);
       expect(rest).toEqual([]);
       expect(finding).toMatchObject({ check: 'ignored_auth', severity: 'error', pointer: 'header:Authorization' });
     }
   });
 
   test('does not fire on a refusal, with credentials, or for an operation the contract leaves open', async () => {
-    const secured = await securedByContract();
-    expect(statefulFindings([], exchange({ operationId: 'getConsentStatusWithID', sentAuthorization: 'none', status: 403 }), secured)).toEqual([]);
-    expect(statefulFindings([], exchange({ operationId: 'getConsentStatusWithID', sentAuthorization: 'bearer' }), secured)).toEqual([]);
-    expect(statefulFindings([], exchange({ operationId: 'openEndpoint', sentAuthorization: 'none' }), () => false)).toEqual([]);
+    const context = await byCatalogue();
+    expect(statefulFindings([], exchange({ operationId: 'getConsentStatusWithID', sentAuthorization: 'none', status: 403 }), context)).toEqual([]);
+    expect(statefulFindings([], exchange({ operationId: 'getConsentStatusWithID', sentAuthorization: 'bearer' }), context)).toEqual([]);
+    expect(statefulFindings([], exchange({ operationId: 'getOpenIdConfiguration', path: '/.well-known/openid-configuration', sentAuthorization: 'none' }), context)).toEqual([]);
   });
 
-  test('every operation of the effective API contract is secured (E1-E4), the discovery document is not', async () => {
-    const { api, oauth } = await getContracts();
-    expect(api.operations.filter((o) => !isSecured(api, o.operationId)).map((o) => o.operationId)).toEqual([]);
-    expect([isSecured(oauth, 'getOpenIdConfiguration'), isSecured(oauth, 'token')]).toEqual([false, true]);
+  test('the catalogue secures every operation of the effective API contract (E1-E4), and not the discovery document', async () => {
+    const catalogue = await getCatalogue();
+    expect(catalogue.operations.filter((o) => o.contract === 'api' && !o.secured).map((o) => o.operationId)).toEqual([]);
+    expect([catalogue.operation('getOpenIdConfiguration').secured, catalogue.operation('token').secured]).toEqual([false, true]);
   });
 
   test('an Authorization header is classified as the checks need it', () => {
@@ -51,41 +96,49 @@ test.describe('negative_data_rejection', () => {
     const { api } = await getContracts();
     const requestValid = requestPassesContract(api, 'feed', { query: { fromSequenceNr: '1', limit: 'ten' } });
     expect(requestValid).toBe(false);
-    const [finding] = statefulFindings([], exchange({ operationId: 'feed', path: '/feed/v1/consent?fromSequenceNr=1&limit=ten', requestValid }), () => true);
+    const [finding] = statefulFindings([], exchange({ operationId: 'feed', path: '/feed/v1/consent?fromSequenceNr=1&limit=ten', requestValid }), await byCatalogue());
     expect(finding).toMatchObject({ check: 'negative_data_rejection', severity: 'error', actual: expect.stringContaining('200') });
   });
 
   test('does not fire when the invalid request is refused, or the request was valid', async () => {
     const { api } = await getContracts();
     expect(requestPassesContract(api, 'feed', { query: { fromSequenceNr: '1', limit: '10' } })).toBe(true);
-    expect(statefulFindings([], exchange({ operationId: 'feed', requestValid: false, status: 400 }), () => true)).toEqual([]);
-    expect(statefulFindings([], exchange({ operationId: 'feed', requestValid: true }), () => true)).toEqual([]);
+    expect(statefulFindings([], exchange({ operationId: 'feed', requestValid: false, status: 400 }), await byCatalogue())).toEqual([]);
+    expect(statefulFindings([], exchange({ operationId: 'feed', requestValid: true }), await byCatalogue())).toEqual([]);
   });
 });
 
 test.describe('use_after_free', () => {
-  const secured = () => true;
-
-  test('fires when debt is served for a consent revoked with 204 earlier', () => {
-    const [finding, ...rest] = statefulFindings([getDebt(CONSENT), revoke(CONSENT)], getDebt(CONSENT), secured);
+  test('fires when debt is served for a consent revoked earlier', async () => {
+    const [finding, ...rest] = statefulFindings([getDebt(CONSENT), revoke(CONSENT)], getDebt(CONSENT), await byCatalogue());
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ check: 'use_after_free', severity: 'error', actual: '200', expected: expect.stringContaining(CONSENT) });
+    expect(finding).toMatchObject({ check: 'use_after_free', severity: 'error', actual: '200', expected: expect.stringContaining(CONSENT), rule: 'getDebtWithConsentID after revokeConsentByID 204' });
   });
 
-  test('reads the id from pathParams, and from an encoded path under a base path', () => {
-    const viaParams = exchange({ operationId: 'getDebtWithConsentID', path: '/gateway/v1/debt/x', pathParams: { id: CONSENT } });
-    expect(checks(statefulFindings([revoke(CONSENT)], viaParams, secured))).toEqual(['use_after_free']);
+  test('reads the id from an encoded path under a base path', async () => {
+    const context = await byCatalogue();
     const encoded = exchange({ operationId: 'revokeConsentByID', method: 'DELETE', path: '/gateway/v1/debt/a%2Fb', status: 204 });
-    expect(checks(statefulFindings([encoded], exchange({ operationId: 'getDebtWithConsentID', path: '/v1/debt/x', pathParams: { id: 'a/b' } }), secured))).toEqual(['use_after_free']);
+    expect(names(statefulFindings([encoded], exchange({ operationId: 'getDebtWithConsentID', path: '/v1/debt/a%2Fb' }), context))).toEqual(['use_after_free']);
+    expect(names(statefulFindings([revoke(CONSENT)], exchange({ operationId: 'getDebtWithConsentID', path: `/gateway/v1/debt/${CONSENT}` }), context))).toEqual(['use_after_free']);
   });
 
-  test('does not fire for another consent, a refused revoke, a refused lookup, or the status of the revoked consent', () => {
-    expect(statefulFindings([revoke(OTHER)], getDebt(CONSENT), secured)).toEqual([]);
-    expect(statefulFindings([revoke(CONSENT, 403)], getDebt(CONSENT), secured)).toEqual([]);
-    expect(statefulFindings([revoke(CONSENT)], getDebt(CONSENT, 403), secured)).toEqual([]);
+  test('does not fire for another consent, a refused revoke, a refused lookup, or the status of the revoked consent', async () => {
+    const context = await byCatalogue();
+    expect(statefulFindings([revoke(OTHER)], getDebt(CONSENT), context)).toEqual([]);
+    expect(statefulFindings([revoke(CONSENT, 403)], getDebt(CONSENT), context)).toEqual([]);
+    expect(statefulFindings([revoke(CONSENT)], getDebt(CONSENT, 403), context)).toEqual([]);
     const status = exchange({ operationId: 'getConsentStatusWithID', path: `/v1/debt/${CONSENT}/status` });
-    expect(statefulFindings([revoke(CONSENT)], status, secured)).toEqual([]);
+    expect(statefulFindings([revoke(CONSENT)], status, context)).toEqual([]);
     // Order matters: a lookup before the revoke is no use after free.
-    expect(statefulFindings([], getDebt(CONSENT), secured)).toEqual([]);
+    expect(statefulFindings([], getDebt(CONSENT), context)).toEqual([]);
+  });
+
+  test('revoke and debt lookup come from the catalogue (revokesConsent, debtLookup), not from operation names', async () => {
+    const catalogue = await getCatalogue();
+    expect(catalogue.operations.filter((o) => o.revokesConsent).map((o) => o.operationId)).toEqual(['revokeConsentByID']);
+    expect(useAfterRevoke.revoked(catalogue.operation('revokeConsentByID'), `/v1/debt/${CONSENT}`, 204)).toBe(CONSENT);
+    expect(useAfterRevoke.revoked(catalogue.operation('getConsentStatusWithID'), `/v1/debt/${CONSENT}/status`, 200)).toBeUndefined();
+    expect(useAfterRevoke.lookedUp(catalogue.operation('getDebtWithConsentID'), `/v1/debt/${CONSENT}`)).toBe(CONSENT);
+    expect(useAfterRevoke.lookedUp(catalogue.operation('getDebtWithAuthCodeToken'), '/v1/debt')).toBeUndefined();
   });
 });

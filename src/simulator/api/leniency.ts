@@ -10,7 +10,7 @@
  */
 import type { OpenAPIV3 } from 'openapi-types';
 import type { SimContext } from '../context.ts';
-import type { ApiRequest, ApiResponse } from './http.ts';
+import type { NextFunction, Request, Response } from 'express';
 
 export const LENIENCY_HEADER = 'X-NoGi-Leniency';
 
@@ -35,7 +35,7 @@ function resolve(doc: OpenAPIV3.Document, schema: Schema): OpenAPIV3.SchemaObjec
 function lenientFields(ctx: SimContext): Map<string, LenientFields> {
   const doc = ctx.contracts.api.document;
   const out = new Map<string, LenientFields>();
-  for (const { operationId, spec } of ctx.contracts.api.operations) {
+  for (const { operationId, spec } of ctx.catalogue.operations.filter((o) => o.contract === 'api')) {
     const body = resolve(doc, ((spec.requestBody as OpenAPIV3.RequestBodyObject | undefined)?.content?.['application/json']?.schema));
     const properties = Object.entries(body?.properties ?? {}).map(([name, p]) => [name, resolve(doc, p)?.type] as const);
     const parameters = (spec.parameters ?? []) as OpenAPIV3.ParameterObject[];
@@ -48,7 +48,7 @@ function lenientFields(ctx: SimContext): Map<string, LenientFields> {
   return out;
 }
 
-export function leniency(ctx: SimContext): (req: ApiRequest, res: ApiResponse, next: () => void) => void {
+export function leniency(ctx: SimContext): (req: Request, res: Response, next: NextFunction) => void {
   const byOperation = lenientFields(ctx);
   return (req, res, next) => {
     const operation = ctx.catalogue.match('api', req.method, req.path);
@@ -57,7 +57,9 @@ export function leniency(ctx: SimContext): (req: ApiRequest, res: ApiResponse, n
     const notes: string[] = [];
     const body = req.body as unknown;
     if (body && typeof body === 'object' && !Array.isArray(body)) {
-      const record = body as Record<string, unknown>;
+      // A copy: the body as the client sent it stays what the exchange hook reports.
+      const record = { ...(body as Record<string, unknown>) };
+      req.body = record;
       for (const f of fields.integerBody) {
         const v = record[f];
         if (typeof v === 'string' && /^\s*[+-]?\d{1,9}\s*$/.test(v)) {
