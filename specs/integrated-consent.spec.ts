@@ -1,15 +1,17 @@
 /**
  * Integrated consent (get-started/index.md "Quick start: Integrated consent flow"). The lifecycle
- * itself is in lifecycles/integrated-consent.ts, written once for every run.
+ * itself is described once, as data, in src/lifecycles/integrated-consent.ts; compare and the
+ * bench run the same description. fixtures/lifecycle.ts asserts it step by step.
  */
 import { randomUUID } from 'node:crypto';
 import { expect, step, tags, test } from '../fixtures/nogi.ts';
-import { integratedConsentLifecycle } from './lifecycles/integrated-consent.ts';
+import { assertLifecycle } from '../fixtures/lifecycle.ts';
+import { integratedConsent } from '../src/lifecycles/integrated-consent.ts';
 
 test('integrated consent lifecycle: register, look up, check, revoke, see it in the feed',
   { tag: [tags.gate, tags.onboarding, tags.health] },
   async ({ nogi, target, tokens }) => {
-    await integratedConsentLifecycle({ nogi, target, tokens });
+    await assertLifecycle(integratedConsent, { nogi, target, tokens });
   });
 
 test('a consent past its consent_duration_days is inactive and refused', { tag: tags.gate }, async ({ nogi, target, tokens, clock }) => {
@@ -25,10 +27,9 @@ test('a consent past its consent_duration_days is inactive and refused', { tag: 
   });
   // Looked up before it expires: a provider that caches debt answers by consent would still give them after.
   await step('4. Look up debt using the consent, before it expires', async () => {
-    const before = await nogi.clientCredentialsToken(target.client, target.audiences.debt, 'debt.unsecured.processing');
-    expect(before.status).toBe(200);
-    expect((await nogi.getDebtByConsentId(before.data.access_token, consent.id)).status).toBe(200);
+    expect((await nogi.getDebtByConsentId(await tokens.for('debt', 'debt.unsecured.processing'), consent.id)).status).toBe(200);
   });
+  // Moving the clock forgets the test's tokens (fixtures/nogi.ts ClockAdmin): the one below is fresh.
   await step('A day and a minute pass', () => clock.advanceClock(86_400 + 60));
   const debtToken = await step('3. Get a token for the debt API', () => tokens.for('debt', 'debt.unsecured.processing'));
   await step('Check the state of the consent: inactive', async () => {

@@ -120,7 +120,7 @@ const md = [
   '',
   '## Integrated lifecycles',
   '',
-  `${sim.lifecycles.completed} of ${sim.lifecycles.concurrent} run at once completed in ${f(sim.lifecycles.seconds)} s (${f(sim.lifecycles.perSecond, 0)} lifecycles/s) through the one client over undici (httpTransport), every response checked against the contract: register, debt, status (active), revoke, status (inactive), debt refused${sim.lifecycles.warmup ? `, after ${sim.lifecycles.warmup} at once to warm up (not measured)` : ''}. The simulator's process used ${f(sim.lifecycles.simulatorCpuSeconds)} s of CPU meanwhile (the clients run in the bench's process).${sim.lifecycles.failures.length ? ` Failures: ${sim.lifecycles.failures.join('; ')}` : ''}`,
+  `${sim.lifecycles.completed} of ${sim.lifecycles.concurrent} run at once completed in ${f(sim.lifecycles.seconds)} s (${f(sim.lifecycles.perSecond, 0)} lifecycles/s) through the one client over undici (httpTransport), every response checked against the contract and every step's expectations: ${sim.lifecycles.lifecycle} (${sim.lifecycles.steps.length} steps: ${sim.lifecycles.steps.join('; ')})${sim.lifecycles.warmup ? `, after ${sim.lifecycles.warmup} at once to warm up (not measured)` : ''}. The simulator's process used ${f(sim.lifecycles.simulatorCpuSeconds)} s of CPU meanwhile (the clients run in the bench's process).${sim.lifecycles.failures.length ? ` Failures: ${sim.lifecycles.failures.join('; ')}` : ''}`,
   '',
   '## Growth with the number of consents',
   '',

@@ -6,9 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { NoGiClient, type ClientCredentials } from '../../src/client/nogi-client.ts';
+import { TokenCache } from '../../src/client/token-cache.ts';
 import { httpTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
-import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
+import { getCatalogue } from '../../src/contract/catalogue.ts';
+import type { DebtScope } from '../../src/contract/schemas.ts';
+import { integratedConsent } from '../../src/lifecycles/integrated-consent.ts';
+import { runLifecycle, withoutPolling } from '../../src/lifecycles/lifecycle.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
 import { cpuSeconds, load, type LoadFigures } from './load.ts';
 import { rssOf, startBare, startPrism, startSimulatorProcess, writeEffectiveContract, type BenchServer, type RecordedResponse } from './servers.ts';
@@ -25,6 +29,9 @@ export interface Throughput extends LoadFigures {
 }
 
 export interface Lifecycles {
+  /** The lifecycle timed (src/lifecycles/), by name, and its steps in order. */
+  lifecycle: string;
+  steps: string[];
   concurrent: number;
   completed: number;
   failed: number;
@@ -82,7 +89,13 @@ function settings(quick: boolean) {
     : { seconds: 5, warmupSeconds: 5, startupSlices: 10, sliceSeconds: 1, amount: 200_000, sampleIntervalMs: undefined, lifecycles: 200, lifecycleWarmup: 20, levels: [100, 10_000, 100_000], fillSeconds: 90, samples: 30 };
 }
 
-/** A partner's view of the simulator: fixture client A, the preprod audiences (which it accepts), tokens per service. */
+/**
+ * The lifecycle the bench times: the integrated consent one, as the gate asserts it, without its
+ * feed poll (a poll would time the feed's lag, not the simulator's answers).
+ */
+export const benchLifecycle = withoutPolling(integratedConsent);
+
+/** A partner's view of the simulator: fixture client A, the preprod audiences (which it accepts), tokens per service from the one cache. */
 export async function partner(sim: BenchServer) {
   const catalogue = await getCatalogue();
   const clientA = fixtureClients().a;
@@ -90,15 +103,11 @@ export async function partner(sim: BenchServer) {
   const endpoints = { accessBaseUrl: sim.urls[0]!, apiBaseUrl: sim.urls[1]! };
   const nogi = new NoGiClient(httpTransport, endpoints);
   const audiences = audiencesFor(catalogue, preprod.apiBaseUrl);
-  const debtScope = catalogue.service('debt').scopes[0]!;
-  const token = async (service: ServiceName, scope = catalogue.service(service).scopes[0]!): Promise<string> => {
-    const r = await nogi.clientCredentialsToken(credentials, audiences[service], scope);
-    if (!r.ok) throw new Error(`token for ${service}: ${r.status} ${r.text}`);
-    return r.data.access_token;
-  };
-  const tokens = { agreement: await token('agreement'), debt: await token('debt', debtScope), feed: await token('feed') };
+  const debtScope = catalogue.service('debt').scopes[0]! as DebtScope;
+  const tokenCache = new TokenCache({ nogi, client: credentials, audiences, scopes: { debt: debtScope } });
+  const tokens = { agreement: await tokenCache.agreement, debt: await tokenCache.debt, feed: await tokenCache.feed };
   const registration = (id = `bench-${randomUUID()}`) => ({ nin: NIN, scope_of_consent: debtScope, consent_duration_days: 30, client_consent_id: id });
-  return { catalogue, endpoints, nogi, tokens, registration, newClient: () => new NoGiClient(httpTransport, endpoints) };
+  return { catalogue, endpoints, nogi, tokens, tokenCache, debtScope, registration, newClient: () => new NoGiClient(httpTransport, endpoints) };
 }
 export type Partner = Awaited<ReturnType<typeof partner>>;
 
@@ -125,27 +134,14 @@ export async function requestsAndAnswers(p: Partner) {
   return { requests, recorded };
 }
 
-/** Integrated lifecycles, `concurrent` at once, each on its own client (its own exchange history). */
+/** `benchLifecycle`, `concurrent` at once, each on its own client (its own exchange history), the tokens from the one cache. */
 export async function lifecycles(p: Partner, concurrent: number, timeBoundMs: number): Promise<Lifecycles> {
   const failures: string[] = [];
   const one = async (): Promise<void> => {
-    const nogi = p.newClient();
-    const expectStatus = (step: string, r: { status: number; findings: { severity: string; check: string; rule: string }[] }, status: number) => {
-      const errors = r.findings.filter((f) => f.severity === 'error');
-      if (r.status !== status || errors.length) throw new Error(`${step}: ${r.status}${errors.length ? ` ${errors.map((f) => `${f.check} ${f.rule}`).join('; ')}` : ''}`);
-    };
-    const registered = await nogi.registerAgreement(p.tokens.agreement, p.registration());
-    expectStatus('register', registered, 200);
-    const id = registered.data.consent.id;
-    expectStatus('debt', await nogi.getDebtByConsentId(p.tokens.debt, id), 200);
-    const active = await nogi.getConsentStatus(p.tokens.debt, id);
-    expectStatus('status', active, 200);
-    if (active.data.active !== true) throw new Error('status: not active after registration');
-    expectStatus('revoke', await nogi.revokeConsent(p.tokens.debt, id), 204);
-    const inactive = await nogi.getConsentStatus(p.tokens.debt, id);
-    expectStatus('status after revoke', inactive, 200);
-    if (inactive.data.active !== false) throw new Error('status after revoke: still active');
-    expectStatus('debt after revoke', await nogi.getDebtByConsentId(p.tokens.debt, id), 403);
+    await runLifecycle(benchLifecycle, {
+      nogi: p.newClient(), tokens: p.tokenCache, nin: NIN, debtScope: p.debtScope, feedLagMs: 0,
+      newClientConsentId: () => `bench-${randomUUID()}`,
+    });
   };
   const started = performance.now();
   let completed = 0;
@@ -156,7 +152,7 @@ export async function lifecycles(p: Partner, concurrent: number, timeBoundMs: nu
   clearTimeout(timer);
   const seconds = (performance.now() - started) / 1000;
   if (outcome === 'timeout') failures.push(`time bound of ${timeBoundMs / 1000} s reached`);
-  return { concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds, simulatorCpuSeconds: null, warmup: 0 };
+  return { lifecycle: benchLifecycle.name, steps: benchLifecycle.steps.map((st) => st.title), concurrent, completed, failed: concurrent - completed, failures, seconds, perSecond: completed / seconds, simulatorCpuSeconds: null, warmup: 0 };
 }
 
 const median = (xs: number[]): number => {
@@ -257,7 +253,7 @@ export async function benchSimulator({ quick, log }: SimBenchOptions): Promise<S
     }
     await Promise.all([prism, bare].map((x) => x?.stop()));
 
-    log(`Integrated lifecycles, ${s.lifecycles} at once${s.lifecycleWarmup ? `, after ${s.lifecycleWarmup} at once to warm up (revocation and refusals run here first)` : ''}:`);
+    log(`Lifecycle "${benchLifecycle.name}" (src/lifecycles/), ${s.lifecycles} at once${s.lifecycleWarmup ? `, after ${s.lifecycleWarmup} at once to warm up (revocation and refusals run here first)` : ''}:`);
     if (s.lifecycleWarmup) {
       const warm = await lifecycles(p, s.lifecycleWarmup, 60_000);
       if (warm.failed) throw new Error(`the lifecycles' warm-up failed: ${warm.failures.join(' | ')}`);

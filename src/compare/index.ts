@@ -1,5 +1,5 @@
 /**
- * `compare`: the same lifecycle subset against the embedded simulator and a target, paired step by
+ * `compare`: the same lifecycle (the integrated consent one, src/lifecycles/) against the embedded simulator and a target, paired step by
  * step (src/compare/lifecycle.ts), diffed (diff.ts) and reported (report.ts). With `record`, the
  * target's debt answers become a persona pack for the simulator (src/personas/pack.ts).
  */
@@ -10,18 +10,19 @@ import { getCatalogue } from '../contract/catalogue.ts';
 import { PersonaRecorder } from '../personas/pack.ts';
 import { fixtureClients, loadSimulatorFixtures, startSimulator } from '../simulator/index.ts';
 import { compareRuns } from './diff.ts';
-import { runCompareLifecycle, type CompareSide } from './lifecycle.ts';
+import { compareLifecycle, runCompareLifecycle, type CompareSide } from './lifecycle.ts';
 import { writeCompareReports, type CompareResult } from './report.ts';
 
 export { compareRuns, jsonShape, type Difference } from './diff.ts';
-export { runCompareLifecycle, type CompareSide, type StepRecord } from './lifecycle.ts';
+export { compareLifecycle, runCompareLifecycle, type CompareSide, type StepRecord } from './lifecycle.ts';
 export { compareMarkdown, writeCompareReports, type CompareResult } from './report.ts';
 
-/** Runs the subset on both sides (one after the other: the target's rate limits are not ours to test). */
+/** Runs compare's lifecycle (`compareLifecycle`, named in the reports) on both sides (one after the other: the target's rate limits are not ours to test). */
 export async function compareSides(simulator: CompareSide, target: CompareSide, debtScope?: string): Promise<CompareResult> {
   const simSteps = await runCompareLifecycle(simulator, debtScope);
   const targetSteps = await runCompareLifecycle(target, debtScope);
   return {
+    lifecycle: { name: compareLifecycle.name, source: compareLifecycle.source },
     target: { name: target.label, accessBaseUrl: target.endpoints.accessBaseUrl, apiBaseUrl: target.endpoints.apiBaseUrl },
     differences: compareRuns(simSteps, targetSteps),
     simulator: simSteps,

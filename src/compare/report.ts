@@ -6,6 +6,8 @@ import { comparedHeaders, type Difference } from './diff.ts';
 import type { StepRecord } from './lifecycle.ts';
 
 export interface CompareResult {
+  /** The lifecycle both sides ran (src/lifecycles/), as compare names it. */
+  lifecycle: { name: string; source: string };
   target: { name: string; accessBaseUrl: string; apiBaseUrl: string };
   differences: Difference[];
   simulator: StepRecord[];
@@ -29,7 +31,8 @@ export function compareMarkdown(result: CompareResult): string {
   return `# Simulator vs ${name}
 
 Target: ${result.target.accessBaseUrl} (access), ${result.target.apiBaseUrl} (API).
-The same lifecycle subset ran on both (${result.simulator.length} steps, ${pairs} exchanges on the simulator), paired step by step.
+Lifecycle: ${result.lifecycle.name} (${result.lifecycle.source}), with compare's probes (discovery,
+refusals without credentials, feed reads). It ran on both: ${result.simulator.length} steps, ${pairs} exchanges on the simulator, paired step by step.
 Compared: status, content type, headers (${comparedHeaders.join(', ')}),
 JSON shape (keys, types, formats; values ignored) and error identifiers (\`error\`, \`code\`, \`status\`).
 
@@ -59,6 +62,7 @@ export function writeCompareReports(dir: string, result: CompareResult): { markd
     exchanges: s.exchanges.map((e) => ({ request: `${e.method} ${e.pathTemplate}`, status: e.status, contentType: e.contentType, findings: e.findings.length })),
   }));
   writeFileSync(json, redact(JSON.stringify({
+    lifecycle: result.lifecycle,
     target: result.target,
     differences: result.differences,
     steps: { simulator: steps(result.simulator), target: steps(result.targetSteps) },

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { basicAuthorization } from '../client/credentials.ts';
 import { NoGiClient, type ApiResult } from '../client/nogi-client.ts';
+import { TokenCache } from '../client/token-cache.ts';
 import { httpTransport } from '../client/transport.ts';
 import { getCatalogue, type ServiceName } from '../contract/catalogue.ts';
 import type { DebtScope } from '../contract/schemas.ts';
@@ -31,18 +32,23 @@ export class SetupError extends Error {
   }
 }
 
-interface CachedToken { token: string; expiresAt: number }
-
 const describe = (r: ApiResult<unknown>): string => `${r.status} ${r.text.slice(0, 200)}`;
 
 export class ProviderSetup {
-  private readonly tokens = new Map<ServiceName, CachedToken>();
   /** Every token this setup obtained: the request filter leaves these alone (state-injected). */
   readonly issued = new Set<string>();
   readonly client: NoGiClient;
+  private readonly tokens: TokenCache;
 
   constructor(readonly target: Target) {
     this.client = new NoGiClient(httpTransport, target);
+    this.tokens = new TokenCache({
+      nogi: this.client, client: target.client, audiences: target.audiences,
+      check: (r, request) => {
+        if (!r.ok || typeof r.data.access_token !== 'string') throw new SetupError(`client-credentials token for ${request.service}`, describe(r));
+      },
+      onIssued: (token) => this.issued.add(token),
+    });
   }
 
   basicAuth(): string {
@@ -51,14 +57,7 @@ export class ProviderSetup {
 
   /** A client-credentials token for a service (every scope of it), cached until near expiry. */
   async clientCredentials(service: ServiceName): Promise<string> {
-    const cached = this.tokens.get(service);
-    if (cached && cached.expiresAt > Date.now() + 30_000) return cached.token;
-    const scope = (await getCatalogue()).service(service).scopes.join(' ');
-    const r = await this.client.clientCredentialsToken(this.target.client, this.target.audiences[service], scope);
-    if (!r.ok || typeof r.data.access_token !== 'string') throw new SetupError(`client-credentials token for ${service}`, describe(r));
-    this.issued.add(r.data.access_token);
-    this.tokens.set(service, { token: r.data.access_token, expiresAt: Date.now() + (r.data.expires_in ?? 60) * 1000 });
-    return r.data.access_token;
+    return this.tokens.for(service, (await getCatalogue()).service(service).scopes.join(' '));
   }
 
   /**

@@ -12,4 +12,6 @@
  */
 export { test, expect, step, tags, debtScope, warnUndocumented, UNDOCUMENTED } from '../../fixtures/nogi.ts';
 export type { AuthorizeOptions, CapabilityName, StepOptions, Tokens } from '../../fixtures/nogi.ts';
-export { integratedConsentLifecycle, type LifecycleFixtures } from '../../specs/lifecycles/integrated-consent.ts';
+export { assertLifecycle, integratedConsentLifecycle, type LifecycleFixtures } from '../../fixtures/lifecycle.ts';
+export { integratedConsent } from '../lifecycles/integrated-consent.ts';
+export type { Check, Lifecycle, LifecycleContext, LifecycleStep } from '../lifecycles/lifecycle.ts';

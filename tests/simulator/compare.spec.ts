@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { httpTransport } from '../../src/client/transport.ts';
 import type { Target } from '../../src/config/target.ts';
-import { compareSides, compareWithSimulator, type CompareSide } from '../../src/compare/index.ts';
+import { compareLifecycle, compareMarkdown, compareSides, compareWithSimulator, type CompareSide } from '../../src/compare/index.ts';
+import { integratedConsent } from '../../src/lifecycles/integrated-consent.ts';
 import { isSyntheticNin, syntheticNin } from '../../src/personas/nin.ts';
 import { defaultFixturesDir, loadSimulatorFixtures, startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
 import { clients, credentials, NIN, PREPROD, SimHarness } from './helpers.ts';
@@ -29,28 +30,39 @@ async function withSimulators<T>(deviations: string[], run: (a: RunningSimulator
   }
 }
 
-test('against an identical simulator compare finds no difference, over the whole lifecycle subset', async () => {
+test('against an identical simulator compare finds no difference, over the whole integrated lifecycle', async () => {
   const result = await withSimulators([], (a, b) => compareSides(side('simulator', a), side('custom', b)));
   expect(result.differences).toEqual([]);
-  // The subset really ran: the debt was read, the consent revoked, errors answered.
+  // The lifecycle really ran, step by step as the gate's (src/lifecycles/): the debt was read, the consent revoked, errors answered.
   const statuses = Object.fromEntries(result.targetSteps.map((s) => [s.step, s.exchanges.map((e) => e.status)]));
-  expect(statuses['Look up debt with the consent']).toEqual([200]);
-  expect(statuses['Revoke the consent']).toEqual([204]);
-  expect(statuses['Look up debt after revoke']![0]).toBeGreaterThanOrEqual(400);
+  expect(statuses['4. Look up debt using the consent']).toEqual([200]);
+  expect(statuses['5. Revoke a consent']).toEqual([204]);
+  expect(statuses['Debt is refused with the revoked consent']![0]).toBeGreaterThanOrEqual(400);
   expect(statuses['Token with a wrong client secret']).toEqual([401]);
+  expect(statuses['Look up debt without a token']![0]).toBeGreaterThanOrEqual(400);
   expect(result.targetSteps.every((s) => !s.error)).toBe(true);
+  // Every step of the lifecycle but its feed poll, named as the lifecycle names them; the report names the lifecycle.
+  const polled = integratedConsent.steps.filter((s) => s.poll).map((s) => s.title);
+  expect(polled).toEqual(['The consents feed shows the consent created and archived']);
+  expect(result.targetSteps.map((s) => s.step).filter((t) => integratedConsent.steps.some((s) => s.title === t)))
+    .toEqual(integratedConsent.steps.map((s) => s.title).filter((t) => !polled.includes(t)));
+  expect(result.lifecycle.name).toBe(compareLifecycle.name);
+  expect(result.lifecycle.name).toMatch(/^integrated consent, without its polled "The consents feed/);
+  expect(compareMarkdown(result)).toContain(`Lifecycle: ${compareLifecycle.name} (${integratedConsent.source})`);
 });
 
 test('against a deviating simulator compare names each difference and nothing else', async () => {
   const result = await withSimulators(['debt-missing-ssn', 'status-wrong-content-type'], (a, b) => compareSides(side('simulator', a), side('custom', b)));
   const named = result.differences.map((d) => `${d.step} | ${d.kind} ${d.where ?? ''} | ${d.simulator} → ${d.target} | ${d.verdict}`);
   expect(named.sort()).toEqual([
-    'Consent status after revoke | content-type  | application/json → text/plain | contract-or-errata',
-    'Consent status after revoke | shape / | object → string | contract-or-errata',
-    'Consent status: active | content-type  | application/json → text/plain | contract-or-errata',
-    'Consent status: active | shape / | object → string | contract-or-errata',
-    'Look up debt with the consent | shape /numberOfCreditorsAnswered | integer → string (numeric string) | contract-or-errata',
-    'Look up debt with the consent | shape /ssn | string (11 digits) → (absent) | contract-or-errata',
+    '4. Look up debt using the consent | shape /numberOfCreditorsAnswered | integer → string (numeric string) | contract-or-errata',
+    '4. Look up debt using the consent | shape /ssn | string (11 digits) → (absent) | contract-or-errata',
+    'Check the state of the consent: active | content-type  | application/json → text/plain | contract-or-errata',
+    'Check the state of the consent: active | shape / | object → string | contract-or-errata',
+    "The client's other consent stays active | content-type  | application/json → text/plain | contract-or-errata",
+    "The client's other consent stays active | shape / | object → string | contract-or-errata",
+    'The revoked consent is inactive | content-type  | application/json → text/plain | contract-or-errata',
+    'The revoked consent is inactive | shape / | object → string | contract-or-errata',
   ]);
   // The target's own contract findings say why the contract side is named.
   expect(result.differences.every((d) => d.targetFindings.length > 0)).toBe(true);

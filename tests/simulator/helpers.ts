@@ -6,6 +6,7 @@
 import { test } from '@playwright/test';
 import { adminAuthorization, type AdminCredentials } from '../../src/client/admin-client.ts';
 import { NoGiClient, type ApiResult, type CallOptions, type ClientCredentials } from '../../src/client/nogi-client.ts';
+import { TokenCache } from '../../src/client/token-cache.ts';
 import { httpTransport } from '../../src/client/transport.ts';
 import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { getCatalogue, type ServiceName } from '../../src/contract/catalogue.ts';
@@ -55,12 +56,19 @@ export interface AdminReply {
 export class SimHarness {
   sim!: RunningSimulator;
   client!: NoGiClient;
+  /**
+   * Service tokens, through the one cache, always fetched fresh: these tests share one simulator
+   * per file and move its clock (and tenants' clocks), reset and delete tenants, restart it; a token
+   * kept from an earlier test could be expired or gone there while it looks fresh here.
+   */
+  tokens!: TokenCache;
   logs: string[] = [];
 
   async start(options: SimulatorOptions = {}): Promise<this> {
     this.sim = await startSimulator({ accessPort: 0, apiPort: 0, adminPort: 0, testMode: true, log: (l) => this.logs.push(l), ...options });
     // Judged by the contract version the simulator serves.
     this.client = new NoGiClient(httpTransport, { accessBaseUrl: this.sim.accessUrl, apiBaseUrl: this.sim.apiUrl }, { contract: this.sim.contract });
+    this.tokens = this.tokenCache();
     return this;
   }
 
@@ -68,7 +76,12 @@ export class SimHarness {
   attach(urls: Pick<RunningSimulator, 'accessUrl' | 'apiUrl'> & { adminUrl?: string; adminToken?: string }): this {
     this.sim = { adminToken: '', ...urls, contract: 'elsewhere', discoveryUrl: `${urls.accessUrl}/.well-known/openid-configuration`, issuer: `${urls.accessUrl}/`, storeDescription: 'elsewhere', close: async () => undefined };
     this.client = new NoGiClient(httpTransport, { accessBaseUrl: urls.accessUrl, apiBaseUrl: urls.apiUrl });
+    this.tokens = this.tokenCache();
     return this;
+  }
+
+  private tokenCache(): TokenCache {
+    return new TokenCache({ nogi: this.client, client: credentials(clients.a), audiences: PREPROD });
   }
 
   close(): Promise<void> {
@@ -81,10 +94,8 @@ export class SimHarness {
   }
 
   /** A client-credentials access token for a service's preprod audience. */
-  async token(client: SimClient, service: ServiceName, scope: string): Promise<string> {
-    const r = await this.client.clientCredentialsToken(credentials(client), PREPROD[service], scope);
-    if (!r.ok) throw new Error(`token ${service} ${scope}: ${r.status} ${r.text}`);
-    return r.data.access_token;
+  token(client: SimClient, service: ServiceName, scope: string): Promise<string> {
+    return this.tokens.fresh(service, scope, credentials(client));
   }
 
   /** Any request on the API host; a string body is sent byte for byte (malformed input). */

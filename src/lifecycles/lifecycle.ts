@@ -1,0 +1,183 @@
+/**
+ * A lifecycle as data: an ordered list of named steps, each a call through the one client
+ * (`NoGiClient`) and what its answer must show: a status and small named predicates that return a
+ * failure message or undefined. No test runner in here, so any process reads it:
+ *
+ * - the specs assert it (fixtures/lifecycle.ts: each step a Playwright step, each failure an
+ *   `expect` error naming the step);
+ * - compare records it on two targets (src/compare/lifecycle.ts);
+ * - the bench times it (scripts/bench/simulator.ts), through `runLifecycle` below.
+ *
+ * A step that proves an onboarding checklist item says so (`checklist`); its title is the one the
+ * checklist, health and the self tests read.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { NoGiClient } from '../client/nogi-client.ts';
+import type { ServiceName } from '../contract/catalogue.ts';
+import type { DebtScope } from '../contract/schemas.ts';
+import type { ChecklistId } from '../reporting/checklist.ts';
+
+/** A failure message, or undefined when the predicate holds. */
+export type Failure = string | undefined;
+
+/** A named predicate over a step's answer (and what earlier steps kept). */
+export interface Check<R, S> {
+  /** What must hold, in the words a failure is reported under. */
+  name: string;
+  test(result: R, state: S): Failure;
+}
+
+/** Where a lifecycle runs: the client, tokens, and the target's data and timing. */
+export interface LifecycleContext {
+  nogi: NoGiClient;
+  /** Client-credentials tokens per service (a TokenCache, src/client/token-cache.ts). */
+  tokens: { for(service: ServiceName, scope?: string): Promise<string> };
+  /** A person with debt on the target. */
+  nin: string;
+  /** The debt scope of the partner's agreement. */
+  debtScope: DebtScope;
+  /** How long the target's feed may take to show an event. */
+  feedLagMs: number;
+  /** A new client_consent_id (each runner its own prefix, so a provider's logs tell the runs apart). */
+  newClientConsentId(): string;
+}
+
+export interface LifecycleStep<S, R = unknown> {
+  /** As the provider's docs name the step ('4. Look up debt using the consent'). */
+  title: string;
+  /** The onboarding checklist item this step proves (src/reporting/checklist.ts). */
+  checklist?: ChecklistId;
+  /** The call(s) through the client; the answer the checks judge. */
+  call(ctx: LifecycleContext, state: S): Promise<R>;
+  /** The status the answer must have (the answer is then an ApiResult), and why when it is not obvious. */
+  status?: { is: number; because?: string };
+  /** An eventually consistent read (the feed): called again until `until` holds, within `withinMs`. */
+  poll?: { until: Check<R, S>; withinMs(ctx: LifecycleContext): number };
+  /** Judged in order after the status; the first failure fails the step. */
+  checks?: Check<R, S>[];
+  /** What later steps need from this answer. */
+  keep?(result: R, state: S): void;
+}
+
+export interface Lifecycle<S> {
+  /** How runners and reports name it ('integrated consent'). */
+  name: string;
+  /** Where the provider's docs walk it. */
+  source: string;
+  /** What a run carries from step to step, fresh for each run. */
+  start(ctx: LifecycleContext): S;
+  steps: LifecycleStep<S>[];
+}
+
+/** A step whose answer is typed (`R`), in a lifecycle's list of steps. */
+export const defineStep = <S, R>(step: LifecycleStep<S, R>): LifecycleStep<S> => step as LifecycleStep<S>;
+
+/** The steps a runner that cannot wait (compare: one answer per request; the bench: throughput) runs: those without a poll. */
+export function withoutPolling<S>(lifecycle: Lifecycle<S>): Lifecycle<S> {
+  const steps = lifecycle.steps.filter((s) => !s.poll);
+  const left = lifecycle.steps.filter((s) => s.poll).map((s) => `"${s.title}"`);
+  return { ...lifecycle, name: left.length ? `${lifecycle.name}, without its polled ${left.join(', ')}` : lifecycle.name, steps };
+}
+
+/** A value kept by an earlier step; a step that needs it fails saying which. */
+export function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`no ${what}: the step that provides it did not succeed`);
+  return value;
+}
+
+const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
+
+// --- predicates ---------------------------------------------------------------------------------
+
+export const equals = <R, S>(name: string, actual: (r: R, s: S) => unknown, expected: (r: R, s: S) => unknown): Check<R, S> => ({
+  name,
+  test(r, s) {
+    const [a, e] = [actual(r, s), expected(r, s)];
+    return isDeepStrictEqual(a, e) ? undefined : `expected ${show(e)}, received ${show(a)}`;
+  },
+});
+
+export const differs = <R, S>(name: string, actual: (r: R, s: S) => unknown, other: (r: R, s: S) => unknown): Check<R, S> => ({
+  name,
+  test(r, s) {
+    const [a, o] = [actual(r, s), other(r, s)];
+    return isDeepStrictEqual(a, o) ? `expected anything but ${show(o)}, received it` : undefined;
+  },
+});
+
+export const between = <R, S>(name: string, actual: (r: R, s: S) => number, low: number, high: number): Check<R, S> => ({
+  name,
+  test(r, s) {
+    const a = actual(r, s);
+    return a > low && a < high ? undefined : `expected more than ${low} and less than ${high}, received ${a}`;
+  },
+});
+
+// --- running outside a test runner ---------------------------------------------------------------
+
+const statusOf = (result: unknown): number | undefined =>
+  result && typeof result === 'object' && typeof (result as { status?: unknown }).status === 'number' ? (result as { status: number }).status : undefined;
+
+/** The first thing a step's answer fails (status, then the checks in order); undefined when it holds. */
+export function judge<S>(step: LifecycleStep<S>, result: unknown, state: S): { check: string; failure: string } | undefined {
+  if (step.status && statusOf(result) !== step.status.is) {
+    return { check: step.status.because ?? 'status', failure: `expected status ${step.status.is}, received ${statusOf(result) ?? 'no answer'}` };
+  }
+  for (const check of step.checks ?? []) {
+    const failure = check.test(result, state);
+    if (failure !== undefined) return { check: check.name, failure };
+  }
+  return undefined;
+}
+
+/** The step's call; a polled step is called again until its `until` holds or its time is up (then its last answer). */
+export async function callStep<S>(step: LifecycleStep<S>, ctx: LifecycleContext, state: S): Promise<unknown> {
+  if (!step.poll) return step.call(ctx, state);
+  const deadline = Date.now() + step.poll.withinMs(ctx);
+  let pause = 100;
+  for (;;) {
+    let result: unknown;
+    let failure: Failure;
+    try {
+      result = await step.call(ctx, state);
+      failure = step.poll.until.test(result, state);
+    } catch (error) {
+      if (Date.now() + pause > deadline) throw error;
+      failure = (error as Error).message;
+    }
+    if (failure === undefined) return result;
+    if (Date.now() + pause > deadline) throw new LifecycleFailure(step.title, step.poll.until.name, failure);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 1000);
+  }
+}
+
+export class LifecycleFailure extends Error {
+  constructor(readonly step: string, readonly check: string, readonly failure: string) {
+    super(`${step}: ${check}: ${failure}`);
+    this.name = 'LifecycleFailure';
+  }
+}
+
+/** Contract errors the client found on an answer that is one exchange (the bench has no fixture to throw them). */
+function contractErrors(result: unknown): string[] {
+  const findings = result && typeof result === 'object' ? (result as { findings?: { severity: string; check: string; rule: string }[] }).findings : undefined;
+  return (findings ?? []).filter((f) => f.severity === 'error').map((f) => `${f.check} ${f.rule}`);
+}
+
+/**
+ * Runs every step in order and throws a LifecycleFailure naming the step at the first answer that
+ * fails its status, a check or the contract. For runners without a test runner (the bench).
+ */
+export async function runLifecycle<S>(lifecycle: Lifecycle<S>, ctx: LifecycleContext): Promise<S> {
+  const state = lifecycle.start(ctx);
+  for (const step of lifecycle.steps) {
+    const result = await callStep(step, ctx, state);
+    const errors = contractErrors(result);
+    if (errors.length) throw new LifecycleFailure(step.title, 'the contract', `${statusOf(result)} ${errors.join('; ')}`);
+    const failed = judge(step, result, state);
+    if (failed) throw new LifecycleFailure(step.title, failed.check, failed.failure);
+    step.keep?.(result, state);
+  }
+  return state;
+}
