@@ -1,15 +1,15 @@
 /**
  * What each client does in the sandbox, as the judge (judge.ts) needs it: one masked record per
- * exchange on the access and API hosts. Mounted with one line per app:
- *   access: app.use(recordExchanges(ctx, 'access'))   (before the routes: bodies are read at the end)
- *   api:    app.use(recordExchanges(ctx, 'api'))      (after the JSON parser, before the leniency
- *                                                      middleware rewrites numeric strings)
+ * exchange on the access and API hosts. The recorder listens to the simulator's exchange hook
+ * (src/simulator/http.ts): each answered request arrives once, with the body the client sent
+ * (before leniency rewrote it) and the value the host answered with (never re-read from the wire).
  * Tokens are never kept: a token is named by a short SHA-256 reference. Everything else goes
  * through src/reporting/redact.ts.
  */
 import { createHash } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
 import type { SimContext } from '../simulator/context.ts';
+import type { Exchange } from '../simulator/http.ts';
+import type { AccessToken } from '../simulator/state.ts';
 import { LENIENCY_HEADER } from '../simulator/api/leniency.ts';
 import { redactValue } from '../reporting/redact.ts';
 import { clientWhoAuthenticated } from '../simulator/access/token.ts';
@@ -134,9 +134,12 @@ export function recorderOf(ctx: SimContext): Recorder {
 
 export const tokenRef = (token: string): string => `tok-${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
 
-/** What the store knew of a token when the request came in (before the handler changes anything). */
-async function tokenFacts(ctx: SimContext, raw: string): Promise<TokenFacts | undefined> {
-  const t = await ctx.state.findToken(raw);
+/**
+ * What the store knew of a token: as the API host found it when the request came in (before the
+ * handler changed anything), or looked up now where the host did not (a path no operation answers).
+ */
+async function tokenFacts(ctx: SimContext, raw: string, seen: AccessToken | undefined): Promise<TokenFacts | undefined> {
+  const t = seen ?? await ctx.state.findToken(raw);
   if (!t) return undefined;
   const consent = t.consentId ? await ctx.state.consent(t.consentId) : undefined;
   return { ref: tokenRef(raw), grant: t.grant, audience: t.audience, scopes: [...t.scopes], expiresAt: t.expiresAt, consentId: t.consentId, singleUse: consent?.singleUse, clientId: t.clientId };
@@ -157,93 +160,73 @@ function basicClientId(authorization: string | undefined): string | undefined {
 }
 
 
-export function recordExchanges(ctx: SimContext, host: 'access' | 'api') {
+const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : v === undefined ? undefined : String(v));
+
+/** Subscribes the sandbox's recorder to its exchange hook (test mode: only its admin surface reads the recording). */
+export function recordExchanges(ctx: SimContext): void {
+  if (!ctx.testMode) return;
   const recorder = recorderOf(ctx);
-  // The access host parses forms only; a JSON token request (a common client mistake) is read
-  // here so that it is attributed to the client it names. Nothing on that host reads JSON.
-  const json = express.json({ limit: '64kb' });
-  return (req: Request, res: Response, next: NextFunction): void => {
-    // Only a test-mode sandbox has the admin surface that reads the recording.
-    if (!ctx.testMode) return next();
-    const at = Date.now();
-    const simAt = ctx.state.clock.now();
-    // The API's JSON parser ran before this middleware: keep the body as the client sent it.
-    const bodyBefore = clip(req.body);
-    const authorization = header(req.headers.authorization);
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-    // Asked for now, before the handler runs: the store answers in the order it is asked.
-    const tokenLookup = bearer ? tokenFacts(ctx, bearer).catch(() => undefined) : Promise.resolve(undefined);
-    const chunks: Buffer[] = [];
-    const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    res.end = ((...args: unknown[]) => {
-      const chunk = args[0];
-      if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk as string));
-      return end(...args);
-    }) as typeof res.end;
-    res.on('finish', () => void tokenLookup.then(async (facts) => {
-      const token = facts && { ...facts, clientId: undefined };
-      const body = (bodyBefore ?? req.body ?? jsonBody) as unknown;
-      const form = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-      const operation = ctx.catalogue.match(host === 'access' ? 'access' : 'api', req.method, req.path);
-      const contentType = res.getHeader('content-type')?.toString();
-      let responseBody: unknown;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text && contentType?.includes('json')) {
-        try {
-          responseBody = JSON.parse(text);
-        } catch {
-          responseBody = undefined;
-        }
-      }
-      let issued: RecordedExchange['response']['issued'];
-      const accessToken = (responseBody as { access_token?: unknown; expires_in?: unknown } | undefined)?.access_token;
-      if (typeof accessToken === 'string') {
-        issued = { ref: tokenRef(accessToken), expiresIn: Number((responseBody as { expires_in?: unknown }).expires_in) };
-        // Never keep a token: the reference names it.
-        responseBody = { ...(responseBody as object), access_token: issued.ref, id_token: undefined, refresh_token: undefined };
-      }
-      const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
-      // An exchange is a client's only when the client could have sent it: an API call with a token
-      // issued to it, a token request with its secret (right or not in form). Anyone can name a
-      // client (a wrong secret, its public id on a login): such requests are counted apart.
-      const clientId = host === 'api' ? facts?.clientId
-        : operation?.operationId === 'token' ? await clientWhoAuthenticated(ctx, authorization, form) : undefined;
-      if (!clientId) {
-        const named = facts?.clientId ?? (res.locals.clientId as string | undefined) ?? basicClientId(authorization)
-          ?? (typeof form.client_id === 'string' ? form.client_id : undefined) ?? query.client_id;
-        // Only the clients the sandbox knows: a made-up client_id must not open a counter.
-        if (named && (await ctx.state.client(named).catch(() => undefined))) recorder.countUnauthenticated(named);
-        return;
-      }
-      const findings = host === 'api' && operation
-        ? ctx.contracts.api.validateRequest(operation.operationId, { query, headers: req.headers as Record<string, string>, contentType: header(req.headers['content-type']), body })
-          .map((f) => ({ severity: f.severity, pointer: f.pointer, expected: String(f.expected), actual: String(f.actual) }))
-        : undefined;
-      recorder.add({
-        at, simAt, doneAt: Date.now(), host, method: req.method, path: req.path, query, operationId: operation?.operationId, clientId,
-        request: {
-          contentType: header(req.headers['content-type']),
-          accept: header(req.headers.accept),
-          auth: !authorization ? 'none' : /^Basic\s/i.test(authorization) ? 'basic' : bearer ? 'bearer' : 'other',
-          bodyClientId: typeof form.client_id === 'string' ? form.client_id : undefined,
-          secretInBody: 'client_secret' in form,
-          body: host === 'access' ? { ...form, client_secret: form.client_secret === undefined ? undefined : '[redacted]', code: form.code === undefined ? undefined : '[redacted]' } : body,
-          token,
-          findings,
-        },
-        response: { status: res.statusCode, contentType, leniency: res.getHeader(LENIENCY_HEADER)?.toString(), body: responseBody, issued },
-      });
-    }).catch((e: unknown) => ctx.log(`[grading] an exchange could not be recorded: ${(e as Error).message}`)));
-    let jsonBody: unknown;
-    if (host === 'access' && req.is('application/json')) {
-      json(req, res, () => {
-        jsonBody = req.body;
-        // The routes see what they saw before: no parsed body.
-        req.body = undefined;
-        next();
-      });
-      return;
+  ctx.exchanges.on((e) => {
+    if (e.host === 'admin') return;
+    void record(ctx, recorder, { ...e, host: e.host }).catch((err: unknown) => ctx.log(`[grading] an exchange could not be recorded: ${(err as Error).message}`));
+  });
+}
+
+async function record(ctx: SimContext, recorder: Recorder, e: Exchange & { host: 'access' | 'api' }): Promise<void> {
+  const { host } = e;
+  const authorization = header(e.headers.authorization);
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+  const facts = bearer ? await tokenFacts(ctx, bearer, e.token).catch(() => undefined) : undefined;
+  const token = facts && { ...facts, clientId: undefined };
+  const body = clip(e.body);
+  const form = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const operation = ctx.catalogue.match(host, e.method, e.path);
+  const contentType = first(e.response.headers['content-type']);
+  let responseBody: unknown = e.response.body;
+  // A handler's answer given as JSON text (a deviation's) is read as the value it is.
+  if (typeof responseBody === 'string') {
+    try {
+      responseBody = contentType?.includes('json') ? JSON.parse(responseBody) : undefined;
+    } catch {
+      responseBody = undefined;
     }
-    next();
-  };
+  }
+  let issued: RecordedExchange['response']['issued'];
+  const accessToken = (responseBody as { access_token?: unknown; expires_in?: unknown } | undefined)?.access_token;
+  if (typeof accessToken === 'string') {
+    issued = { ref: tokenRef(accessToken), expiresIn: Number((responseBody as { expires_in?: unknown }).expires_in) };
+    // Never keep a token: the reference names it.
+    responseBody = { ...(responseBody as object), access_token: issued.ref, id_token: undefined, refresh_token: undefined };
+  }
+  const query = Object.fromEntries(Object.entries(e.query).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]));
+  // An exchange is a client's only when the client could have sent it: an API call with a token
+  // issued to it, a token request with its secret (right or not in form). Anyone can name a
+  // client (a wrong secret, its public id on a login): such requests are counted apart.
+  const clientId = host === 'api' ? facts?.clientId
+    : operation?.operationId === 'token' ? await clientWhoAuthenticated(ctx, authorization, form) : undefined;
+  if (!clientId) {
+    const named = facts?.clientId ?? e.clientId ?? basicClientId(authorization)
+      ?? (typeof form.client_id === 'string' ? form.client_id : undefined) ?? query.client_id;
+    // Only the clients the sandbox knows: a made-up client_id must not open a counter.
+    if (named && (await ctx.state.client(named).catch(() => undefined))) recorder.countUnauthenticated(named);
+    return;
+  }
+  const findings = host === 'api' && operation
+    ? ctx.contracts.api.validateRequest(operation.operationId, { query, headers: e.headers as Record<string, string>, contentType: header(e.headers['content-type']), body })
+      .map((f) => ({ severity: f.severity, pointer: f.pointer, expected: String(f.expected), actual: String(f.actual) }))
+    : undefined;
+  recorder.add({
+    at: e.receivedAt, simAt: e.simAt, doneAt: e.doneAt, host, method: e.method, path: e.path, query, operationId: operation?.operationId, clientId,
+    request: {
+      contentType: header(e.headers['content-type']),
+      accept: header(e.headers.accept),
+      auth: !authorization ? 'none' : /^Basic\s/i.test(authorization) ? 'basic' : bearer ? 'bearer' : 'other',
+      bodyClientId: typeof form.client_id === 'string' ? form.client_id : undefined,
+      secretInBody: 'client_secret' in form,
+      body: host === 'access' ? { ...form, client_secret: form.client_secret === undefined ? undefined : '[redacted]', code: form.code === undefined ? undefined : '[redacted]' } : body,
+      token,
+      findings,
+    },
+    response: { status: e.response.status, contentType, leniency: first(e.response.headers[LENIENCY_HEADER.toLowerCase()]), body: responseBody, issued },
+  });
 }

@@ -46,7 +46,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { matchAdminRoute } from './admin-routes.ts';
 import type { SimContext } from './context.ts';
 import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './deviations.ts';
-import { requestLogger } from './log.ts';
+import { createHost, finishHost, jsonBody } from './http.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimClient } from './fixtures.ts';
 import { gradingRouter } from '../grading/admin.ts';
@@ -125,11 +125,9 @@ const nonNegative = (v: unknown, name: string): number | undefined => {
 };
 
 export function createAdminApp(ctx: SimContext, auth: { token: string }): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(requestLogger('admin', ctx.log, (...m) => ctx.metrics.observe(...m)));
+  const app = createHost('admin', { log: ctx.log, observe: (...m) => ctx.metrics.observe(...m), exchanges: ctx.exchanges, simNow: () => ctx.state.clock.now() });
   app.use(adminAuth(ctx, auth.token));
-  app.use(express.json({ limit: '64kb' }));
+  app.use(jsonBody());
   const { state } = ctx;
   // Operations (any mode): liveness with the store reachable, and Prometheus metrics.
   app.get('/healthz', async (_req, res) => {
@@ -247,8 +245,8 @@ export function createAdminApp(ctx: SimContext, auth: { token: string }): expres
     if (b.name !== undefined && typeof b.name !== 'string') throw new BadRequest('name must be a string');
     if (typeof b.name === 'string' && b.name.length > MAX_NAME_CHARS) throw new BadRequest(`name: at most ${MAX_NAME_CHARS} characters, got ${b.name.length}`);
     const held = await state.countClients();
-    if (held >= ctx.maxTenants) {
-      res.status(409).json({ error: `this sandbox holds ${held} run-time clients, its cap (NOGI_SIM_MAX_TENANTS=${ctx.maxTenants}): delete one (DELETE /clients/:id), or wait for idle ones to expire` });
+    if (held >= ctx.limits.tenants) {
+      res.status(409).json({ error: `this sandbox holds ${held} run-time clients, its cap (NOGI_SIM_MAX_TENANTS=${ctx.limits.tenants}): delete one (DELETE /clients/:id), or wait for idle ones to expire` });
       return;
     }
     const client: SimClient = {
@@ -305,12 +303,14 @@ export function createAdminApp(ctx: SimContext, auth: { token: string }): expres
     res.json(describeTenant(t));
   });
   app.use('/grading', gradingRouter(ctx));
-  app.use((req, res) => {
-    res.status(404).json({ error: `no admin endpoint ${req.method} ${req.path}` });
-  });
-  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err instanceof BadRequest ? 400 : err instanceof NotFound ? 404 : err.status && err.status < 500 ? err.status : 500;
-    res.status(status).json({ error: err.message });
+  finishHost(app, 'admin', ctx.log, {
+    notFound: (req, res) => {
+      res.status(404).json({ error: `no admin endpoint ${req.method} ${req.path}` });
+    },
+    error: (err, _req, res) => {
+      const status = err instanceof BadRequest ? 400 : err instanceof NotFound ? 404 : err.status && err.status < 500 ? err.status : 500;
+      res.status(status).json({ error: err.message });
+    },
   });
   return app;
 }

@@ -15,7 +15,9 @@ import { createAccessApp } from './access/app.ts';
 import { createSigningKeys } from './access/keys.ts';
 import { createAdminApp } from './admin.ts';
 import { createApiApp } from './api/app.ts';
-import type { SimContext } from './context.ts';
+import { checkAnswers, type SimContext } from './context.ts';
+import { ExchangeHook } from './http.ts';
+import { recordExchanges } from '../grading/recorder.ts';
 import { checkClientScopes, defaultFixturesDir, FixtureError, loadSimulatorFixtures } from './fixtures.ts';
 import { sanitize } from './log.ts';
 import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';
@@ -183,7 +185,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const metrics = new SimMetrics(catalogue, state, options.processMetrics ?? false);
   const limits: Limits = { maxConnections: options.maxConnections ?? 1000 };
   const grace = options.shutdownGraceMs ?? 10_000;
-  const ctx = { metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32), maxPendingLogins: options.maxPendingLogins ?? 1000, maxPendingLoginsTotal: options.maxPendingLoginsTotal ?? 20_000, bindingKey: bindingKey(adminToken), maxTenants: options.maxTenants ?? 1000 } as SimContext;
+  const ctx = {
+    metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32),
+    bindingKey: bindingKey(adminToken), exchanges: new ExchangeHook(),
+    limits: { pendingLogins: options.maxPendingLogins ?? 1000, pendingLoginsTotal: options.maxPendingLoginsTotal ?? 20_000, tenants: options.maxTenants ?? 1000 },
+  } as SimContext;
+  // Test mode: every answer is checked against its contract, and each client's exchanges recorded for grading.
+  checkAnswers(ctx);
+  recordExchanges(ctx);
   const servers: Server[] = [];
   let sweeper: NodeJS.Timeout | undefined;
   try {

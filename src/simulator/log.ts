@@ -10,7 +10,7 @@ export const sanitize = redact;
 /** Called once per answered request (metrics). */
 export type ObserveFn = (host: string, method: string, path: string, status: number, seconds: number) => void;
 
-/** What the request log reads of a request and its response (Express's, or the API host's: api/http.ts). */
+/** What the request log reads of a request and its response (Express's: http.ts). */
 interface LoggedRequest { method: string; path: string }
 interface LoggedResponse { statusCode: number; locals: Record<string, unknown>; on(event: 'finish', listener: () => void): unknown }
 

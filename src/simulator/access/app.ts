@@ -3,11 +3,10 @@
  * (handlers keyed by operationId, checked at start), and the login and consent pages behind
  * /oauth2/auth, which no contract documents.
  */
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { SimContext } from '../context.ts';
-import { checkResponse } from '../context.ts';
-import { requestLogger } from '../log.ts';
-import { recordExchanges } from '../../grading/recorder.ts';
+import { answerJson, BODY_LIMIT, createHost, finishHost, formBody, isClientError, jsonBody, type HostLocals } from '../http.ts';
 import { authorize, consentGet, consentPost, loginCancel, loginGet, loginPost } from './authorize.ts';
 import { errorPage } from './pages.ts';
 import { OAuthError, sendOAuthError, tokenEndpoint } from './token.ts';
@@ -41,14 +40,23 @@ export function openIdConfiguration(ctx: SimContext): Record<string, unknown> {
   };
 }
 
-const BODY_LIMIT = '64kb';
+/** The OAuth operations whose answers the test mode checks against the OAuth contract (authorize answers pages and redirects). */
+const CHECKED = new Set(['getOpenIdConfiguration', 'getJwks', 'token']);
 
 export function createAccessApp(ctx: SimContext): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(requestLogger('access', ctx.log, (...m) => ctx.metrics.observe(...m)));
-  app.use(recordExchanges(ctx, 'access'));
+  const app = createHost('access', { log: ctx.log, observe: (...m) => ctx.metrics.observe(...m), exchanges: ctx.exchanges, simNow: () => ctx.state.clock.now() });
+  // Nothing on this host reads JSON, but a JSON token request (a common client mistake) is read
+  // for the exchange hook, so that grading attributes it to the client it names. The routes see
+  // what they always saw: no parsed body.
+  const json = jsonBody();
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!ctx.exchanges.active || !req.is('application/json')) return next();
+    json(req, res, () => {
+      (res.locals as HostLocals).receivedBody = req.body;
+      req.body = undefined;
+      next();
+    });
+  });
   // Pages and OAuth answers: never framed (clickjacking of the consent page), never cached. The
   // one place token answers get Cache-Control: no-store (RFC 6749 §5.1).
   const tokenPath = ctx.catalogue.operation('token').path;
@@ -58,16 +66,14 @@ export function createAccessApp(ctx: SimContext): express.Express {
     if (!cached) res.set('Cache-Control', 'no-store');
     next();
   });
-  const form = express.urlencoded({ extended: false, limit: BODY_LIMIT });
+  const form = formBody();
 
   const wellKnown = (_req: Request, res: Response) => {
-    const body = openIdConfiguration(ctx);
-    res.json(body);
-    checkResponse(ctx, 'oauth', 'getOpenIdConfiguration', 200, 'application/json', body);
+    answerJson(res, 200, openIdConfiguration(ctx));
   };
   const jwks = (_req: Request, res: Response) => {
-    res.set('Cache-Control', 'public, max-age=300').json(ctx.keys.jwks);
-    checkResponse(ctx, 'oauth', 'getJwks', 200, 'application/json', ctx.keys.jwks);
+    res.set('Cache-Control', 'public, max-age=300');
+    answerJson(res, 200, ctx.keys.jwks);
   };
   const handlers: Record<string, RequestHandler[]> = {
     getOpenIdConfiguration: [wellKnown],
@@ -82,13 +88,19 @@ export function createAccessApp(ctx: SimContext): express.Express {
   for (const op of operations) {
     // Express's route syntax differs from OpenAPI's; the access host's paths have no parameters.
     if (op.pathParams.length) throw new Error(`${op.operationId}: path parameters on the access host are not routed`);
-    app[op.method.toLowerCase() as 'get' | 'post'](op.path, ...handlers[op.operationId]!);
+    // The one place the OAuth contract check is asked for: the exchange hook runs it (context.ts checkAnswers).
+    const mark: RequestHandler = (_req, res, next) => {
+      if (CHECKED.has(op.operationId)) (res.locals as HostLocals).check = { contract: 'oauth', operationId: op.operationId };
+      next();
+    };
+    app[op.method.toLowerCase() as 'get' | 'post'](op.path, mark, ...handlers[op.operationId]!);
   }
   // A wrong method on an OAuth endpoint: a JSON error naming the allowed one, not an HTML 404.
   for (const op of operations) {
     app.all(op.path, (req, res) => {
       const body = { error: 'invalid_request', error_description: `${req.method} is not allowed on ${op.path}; use ${op.method}` };
-      res.status(405).set('Allow', op.method).json(body);
+      res.set('Allow', op.method);
+      answerJson(res, 405, body);
     });
   }
   app.get('/login', (req, res) => loginGet(ctx, req, res));
@@ -97,19 +109,19 @@ export function createAccessApp(ctx: SimContext): express.Express {
   app.get('/consent', (req, res) => consentGet(ctx, req, res));
   app.post('/consent', form, (req, res) => consentPost(ctx, req, res));
 
-  app.use((req: Request, res: Response) => {
-    res.status(404).type('html').send(errorPage(`Ingen side på ${req.path}`));
-  });
-  // Malformed or oversize bodies: a 4xx in the shape of the endpoint, never a 5xx.
-  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
-    const clientError = typeof err.status === 'number' && err.status >= 400 && err.status < 500;
-    if (!clientError) ctx.log(`[access] error on ${req.method} ${req.path}: ${err.message}`);
-    if (res.headersSent) return;
-    if (req.path === ctx.catalogue.operation('token').path) {
-      const reason = err.type === 'entity.too.large' ? `The body is larger than ${BODY_LIMIT}` : clientError ? `The body could not be read: ${err.message}` : 'The request could not be processed';
-      return sendOAuthError(ctx, res, new OAuthError('invalid_request', reason));
-    }
-    res.status(clientError ? 400 : 500).type('html').send(errorPage(clientError ? 'Forespørselen kunne ikke leses.' : 'En feil oppstod.'));
+  finishHost(app, 'access', ctx.log, {
+    notFound: (req, res) => {
+      res.status(404).type('html').send(errorPage(`Ingen side på ${req.path}`));
+    },
+    // Malformed or oversize bodies: a 4xx in the shape of the endpoint, never a 5xx.
+    error: (err, req, res) => {
+      const clientError = isClientError(err);
+      if (req.path === ctx.catalogue.operation('token').path) {
+        const reason = err.type === 'entity.too.large' ? `The body is larger than ${BODY_LIMIT}` : clientError ? `The body could not be read: ${err.message}` : 'The request could not be processed';
+        return sendOAuthError(ctx, res, new OAuthError('invalid_request', reason));
+      }
+      res.status(clientError ? 400 : 500).type('html').send(errorPage(clientError ? 'Forespørselen kunne ikke leses.' : 'En feil oppstod.'));
+    },
   });
   return app;
 }

@@ -144,13 +144,13 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
     // A page, not a redirect: the callback's error values are the contract's, and this is none of them.
     res.status(429).set('Retry-After', String(SESSION_SECONDS)).type('html').send(errorPage(text));
   };
-  if (await ctx.state.countSessions(source, now) >= ctx.maxPendingLogins) {
-    return refuse(`of one ${source.split(':')[0]}`, ctx.maxPendingLogins,
-      `For mange påbegynte innlogginger fra denne nettleseren eller adressen (høyst ${ctx.maxPendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins from this browser or address; try again later.`);
+  if (await ctx.state.countSessions(source, now) >= ctx.limits.pendingLogins) {
+    return refuse(`of one ${source.split(':')[0]}`, ctx.limits.pendingLogins,
+      `For mange påbegynte innlogginger fra denne nettleseren eller adressen (høyst ${ctx.limits.pendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins from this browser or address; try again later.`);
   }
-  if (await ctx.state.countSessions(undefined, now) >= ctx.maxPendingLoginsTotal) {
-    return refuse('of the sandbox', ctx.maxPendingLoginsTotal,
-      `For mange påbegynte innlogginger i sandkassen (høyst ${ctx.maxPendingLoginsTotal}). Too many unfinished logins in this sandbox; try again later.`);
+  if (await ctx.state.countSessions(undefined, now) >= ctx.limits.pendingLoginsTotal) {
+    return refuse('of the sandbox', ctx.limits.pendingLoginsTotal,
+      `For mange påbegynte innlogginger i sandkassen (høyst ${ctx.limits.pendingLoginsTotal}). Too many unfinished logins in this sandbox; try again later.`);
   }
   const session: AuthSession = {
     id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,

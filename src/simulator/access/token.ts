@@ -6,7 +6,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { ServiceName } from '../../contract/catalogue.ts';
 import type { SimContext } from '../context.ts';
-import { checkResponse } from '../context.ts';
+import { answerJson } from '../http.ts';
 import { matchesHash } from '../secrets.ts';
 import type { StoredClient } from '../store/types.ts';
 
@@ -25,8 +25,7 @@ export function sendOAuthError(ctx: SimContext, res: Response, e: OAuthError): v
   const body = { error: e.error, error_description: e.description };
   if (e.status === 401 && !ctx.deviations.skips('token-www-authenticate')) res.set('WWW-Authenticate', 'Basic realm="nogi", charset="UTF-8"');
   // Cache-Control: no-store is set for every token answer in access/app.ts.
-  res.status(e.status).json(body);
-  checkResponse(ctx, 'oauth', 'token', e.status, 'application/json', body);
+  answerJson(res, e.status, body);
 }
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -179,8 +178,8 @@ export async function tokenEndpoint(ctx: SimContext, req: Request, res: Response
     else if (grant === 'client_credentials') response = await clientCredentials(ctx, client, body);
     else if (grant === 'authorization_code') response = await authorizationCode(ctx, client, body);
     else throw new OAuthError('unsupported_grant_type', `grant_type "${grant}" is not supported (authorization_code, client_credentials)`);
-    res.set('Pragma', 'no-cache').status(200).json(response);
-    checkResponse(ctx, 'oauth', 'token', 200, 'application/json', response);
+    res.set('Pragma', 'no-cache');
+    answerJson(res, 200, response);
   } catch (e) {
     if (e instanceof OAuthError) sendOAuthError(ctx, res, e);
     else throw e;

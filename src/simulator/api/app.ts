@@ -1,18 +1,11 @@
-/**
- * The API host: openapi-backend over the effective contract (upstream + errata), handlers keyed
- * by operationId, request validation from the contract, and every response checked against it
- * in test mode (postResponseHandler). Around every handler, from the catalogue: fault switches,
- * the token's audience and scopes, the error family, and (test mode) the response deviations.
- */
+/** The API host (createApiApp below says how it is built). */
 import addFormatsModule from 'ajv-formats';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import express from 'express';
+import type { Request, Response } from 'express';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
 import { Validator as OpenApiDocumentValidator } from '@seriousme/openapi-schema-validator';
 import { openapiLine } from '../../contract/load.ts';
 import type { SimContext } from '../context.ts';
-import { checkResponse } from '../context.ts';
-import { requestLogger } from '../log.ts';
+import { BODY_LIMIT, createHost, finishHost, jsonBody, type HostLocals } from '../http.ts';
 import type { AccessToken } from '../state.ts';
 import { refuse } from './auth.ts';
 import { errorFamily, familyError, inFormat, unauthorized, type SimResponse } from './errors.ts';
@@ -21,36 +14,8 @@ import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID,
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
 import type { OperationHandler } from './handlers/types.ts';
 import { leniency } from './leniency.ts';
-import { precompileRouter } from './routing.ts';
-import { adopt, sendBody, type ApiRequest, type ApiResponse } from './http.ts';
-import { recordExchanges } from '../../grading/recorder.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
-export const BODY_LIMIT = '64kb';
-
-/**
- * Jackson (the provider's Spring) refuses a JSON document nested deeper than this: its
- * StreamReadConstraints' default maxNestingDepth since 2.15. Refused before parsing, so nothing
- * after the parser walks an unbounded depth.
- */
-export const MAX_JSON_DEPTH = 1000;
-
-/** Throws when the JSON text nests deeper than MAX_JSON_DEPTH: one pass over the bytes, brackets outside strings. */
-function checkJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i];
-    if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next byte
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_JSON_DEPTH) throw Object.assign(new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, type: 'entity.too.deep' });
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-}
 
 const handlers: Record<string, OperationHandler> = {
   createConsent, feed, firstSequenceNr, lastSequenceNr,
@@ -122,18 +87,30 @@ const safeDecode = (s: string): string => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const header = (h: unknown): string | undefined => (Array.isArray(h) ? h[0] : typeof h === 'string' ? h : undefined);
 
-/** The API host's request listener (node:http). */
-export async function createApiApp(ctx: SimContext, definition: Document): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
+/**
+ * The API host: the one HTTP stack (../http.ts) in front of openapi-backend, used as its docs
+ * describe it: init() once, then handleRequest() per request, handlers keyed by operationId, the
+ * security handlers, and the reserved handlers (unauthorizedHandler, validationFail, notFound,
+ * methodNotAllowed, postResponseHandler). postResponseHandler is the one place an answer leaves:
+ * deviations and scenarios change it there, it is sent there, and it is marked there for the
+ * contract check the exchange hook runs in test mode (context.ts checkAnswers).
+ */
+export async function createApiApp(ctx: SimContext, definition: Document): Promise<ReturnType<typeof createHost>> {
   checkHandlers(ctx);
-  const meta = (c: Context, res: ApiResponse) => ({
+  const meta = (c: Context, res: Response) => ({
     path: c.request.path, traceId: header(c.request.headers['x-trace-id']) ?? (res.locals.traceId as string | undefined),
   });
 
-  const bearer = async (c: Context, _req: ApiRequest, res: ApiResponse): Promise<AccessToken | false> => {
+  const bearer = async (c: Context, _req: Request, res: Response): Promise<AccessToken | false> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header(c.request.headers.authorization) ?? '');
-    const token = (m && (await ctx.state.lookupToken(m[1]))) || false;
-    if (token) res.locals.clientId = token.clientId;
-    return token;
+    const stored = m ? await ctx.state.findToken(m[1]!) : undefined;
+    if (!stored) return false;
+    // The token as the request found it (expired or not), for the exchange hook (grading).
+    const locals = res.locals as HostLocals;
+    locals.token = stored;
+    if (stored.expiresAt <= ctx.state.now(stored.clientId)) return false;
+    locals.clientId = stored.clientId;
+    return stored;
   };
 
   const schemes = Object.keys(definition.components?.securitySchemes ?? {});
@@ -153,10 +130,9 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     handlers: {
       ...Object.fromEntries(Object.entries(handlers).map(([operationId, handler]) => [
         operationId,
-        async (c: Context, _req: ApiRequest, res: ApiResponse): Promise<SimResponse> => {
+        async (c: Context, _req: Request, res: Response): Promise<SimResponse> => {
           const operation = ctx.catalogue.operation(operationId);
           const token = schemes.map((name) => c.security[name]).find(Boolean) as AccessToken;
-          res.locals.clientId = token.clientId;
           const fault = ctx.state.takeFault(operationId, token.clientId);
           if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
           if (fault?.status) {
@@ -173,7 +149,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
           return handler({ sim: ctx, c, operation, token, fault, ...meta(c, res) });
         },
       ])),
-      unauthorizedHandler: (c: Context, _req: ApiRequest, res: ApiResponse): SimResponse => {
+      unauthorizedHandler: (c: Context, _req: Request, res: Response): SimResponse => {
         const op = c.operation.operationId!;
         if (errorFamily(ctx, op, c.request.path) !== 'debt') {
           return unauthorized(ctx, op, meta(c, res), 'A valid Bearer access token with the operation\'s audience and scope is required');
@@ -186,7 +162,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
         }
         return familyError(ctx, op, 403, m, has ? 'The access token is unknown, malformed or expired' : 'The Authorization header with a Bearer access token is missing', 'invalid access token');
       },
-      validationFail: (c: Context, _req: ApiRequest, res: ApiResponse): SimResponse => {
+      validationFail: (c: Context, _req: Request, res: Response): SimResponse => {
         const bodyError = res.locals.bodyError as (Error & { type?: string }) | undefined;
         const message = bodyError
           ? bodyError.type === 'entity.too.large' ? `The request body is larger than ${BODY_LIMIT}` : `The request body is not valid JSON: ${bodyError.message}`
@@ -195,7 +171,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
       },
       notFound: (c: Context): SimResponse => ({ status: 404, body: { timestamp: ctx.state.clock.date().toISOString(), status: 404, error: 'Not Found', message: `No operation at ${c.request.method.toUpperCase()} ${c.request.path}`, path: c.request.path, requestId: '-' } }),
       methodNotAllowed: (c: Context): SimResponse => ({ status: 405, body: { timestamp: ctx.state.clock.date().toISOString(), status: 405, error: 'Method Not Allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`, path: c.request.path, requestId: '-' } }),
-      postResponseHandler: (c: Context, req: ApiRequest, res: ApiResponse): void => {
+      postResponseHandler: (c: Context, req: Request, res: Response): void => {
         const operationId = c.operation?.operationId;
         const answered = c.response as SimResponse;
         // The one place where response deviations (test mode) change what an operation answers.
@@ -206,29 +182,31 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
           })
           : answered;
         const migrated = operationId ? errorFormatScenario(ctx, operationId, res.locals.clientId as string | undefined, deviated, c.request.path) : undefined;
-        const r = migrated ?? deviated;
-        send(req, res, r);
-        // A scenario's answer in the other version's format breaks this version's contract on purpose.
-        if (operationId && !migrated && r.status !== 404 && r.status !== 405) {
-          const contentType = r.body === undefined ? undefined : r.contentType ?? 'application/json';
-          const body = typeof r.body === 'string' && contentType?.startsWith('application/json') ? JSON.parse(r.body) : r.body;
-          checkResponse(ctx, 'api', operationId, r.status, contentType, body, r.headers);
-        }
+        // A scenario's answer in the other version's format breaks this version's contract on purpose: not checked.
+        if (operationId && !migrated && deviated.status !== 404 && deviated.status !== 405) (res.locals as HostLocals).check = { contract: 'api', operationId };
+        send(req, res, migrated ?? deviated);
       },
     },
   });
   await api.init();
   api.validator.preCompileRequestValidators();
-  precompileRouter(api);
 
-  // The request goes through what were Express middleware, in the same order, as plain functions
-  // on the node:http request (http.ts says why): the request log, the JSON body, the exchange
-  // recording (test mode), leniency, then openapi-backend.
-  const logRequest = requestLogger('api', ctx.log, (...m) => ctx.metrics.observe(...m));
-  const json = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: checkJsonDepth }) as unknown as (req: ApiRequest, res: ApiResponse, next: (err?: unknown) => void) => void;
-  const record = recordExchanges(ctx, 'api') as unknown as (req: ApiRequest, res: ApiResponse, next: () => void) => void;
-  const lenient = leniency(ctx);
-  const handle = async (req: ApiRequest, res: ApiResponse): Promise<void> => {
+  // The stack's head (log, exchange hook), the JSON body, leniency, then openapi-backend.
+  const app = createHost('api', { log: ctx.log, observe: (...m) => ctx.metrics.observe(...m), exchanges: ctx.exchanges, simNow: () => ctx.state.clock.now() });
+  app.use(jsonBody());
+  // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
+  // security filter does), then validationFail answers 400 in the operation's error shape.
+  app.use((err: unknown, req: Request, res: Response, next: () => void) => {
+    res.locals.bodyError = err;
+    req.body = undefined;
+    next();
+  });
+  app.use((req: Request, res: Response, next: () => void) => {
+    (res.locals as HostLocals).receivedBody = req.body;
+    next();
+  });
+  app.use(leniency(ctx));
+  app.use(async (req: Request, res: Response) => {
     try {
       decodeURIComponent(req.path);
     } catch {
@@ -237,44 +215,27 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
       return;
     }
     await api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body }, req, res);
-  };
-  const failed = (req: ApiRequest, res: ApiResponse, e: unknown): void => {
-    ctx.log(`[api] internal error on ${req.method} ${req.path}: ${(e as Error).stack ?? e}`);
-    if (!res.headersSent) {
-      const operationId = api.router.matchOperation({ method: req.method, path: req.path, headers: {}, query: {} })?.operationId;
+  });
+  finishHost(app, 'api', ctx.log, {
+    // openapi-backend answers every path (notFound); this end is never reached.
+    notFound: (req, res) => send(req, res, familyError(ctx, undefined, 404, { path: req.path }, 'Not Found')),
+    error: (_err, req, res) => {
+      const operationId = ctx.catalogue.match('api', req.method, req.path)?.operationId;
       send(req, res, familyError(ctx, operationId, 500, { path: req.path, traceId: req.get('x-trace-id') }, 'An unexpected server error occurred', 'server error'));
-    }
-  };
-  return (raw: IncomingMessage, rawRes: ServerResponse): void => {
-    const { req, res } = adopt(raw, rawRes);
-    try {
-      logRequest(req, res, () => undefined);
-      // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
-      // security filter does), then validationFail answers 400 in the operation's error shape.
-      json(req, res, (err?: unknown) => {
-        if (err) {
-          res.locals.bodyError = err;
-          req.body = undefined;
-        }
-        try {
-          record(req, res, () => lenient(req, res, () => void handle(req, res).catch((e: unknown) => failed(req, res, e))));
-        } catch (e) {
-          failed(req, res, e);
-        }
-      });
-    } catch (e) {
-      failed(req, res, e);
-    }
-  };
+    },
+  });
+  return app;
 }
 
-function send(req: ApiRequest, res: ApiResponse, r: SimResponse): void {
+/** Sends an operation's answer as Express's res.send does (charset, Content-Length, 304, HEAD), and hands its value to the exchange hook. */
+function send(_req: Request, res: Response, r: SimResponse): void {
   if (res.headersSent) return;
-  res.statusCode = r.status;
+  (res.locals as HostLocals).body = r.body;
+  res.status(r.status);
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, String(v));
   if (r.body === undefined) {
     res.end();
     return;
   }
-  sendBody(req, res, r.status, r.contentType ?? 'application/json', typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
+  res.type(r.contentType ?? 'application/json').send(typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
 }
