@@ -13,6 +13,7 @@ import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
 import { moduleExtension as ext, nodeCommandFor } from './src/config/package-root.ts';
 import { freePort } from './src/config/ports.ts';
 import { currentContractVersion } from './src/contract/load.ts';
+import { checksOffFromEnvironment, describeCheckOff } from './src/contract/checks.ts';
 import type { TargetName } from './src/config/target.ts';
 import type { SelfTest } from './fixtures/nogi.ts';
 
@@ -119,11 +120,15 @@ function selfTestProject(name: string, selfTest: SelfTest, grep?: RegExp): Playw
 
 // Every report names the provider's contract version that judged (NOGI_CONTRACT or the default).
 const contract = currentContractVersion();
+// Checks switched off by name (NOGI_CHECKS_OFF): an entry of the Allure report's environment and of
+// the HTML report's header, beside each test's own note (fixtures/nogi.ts), so none reads as passed.
+const checksOff = checksOffFromEnvironment();
+const runInfo = { 'NoGi contract': contract, ...(checksOff.length ? { 'Checks switched off': checksOff.map(describeCheckOff).join(' | ') } : {}) };
 
 export default defineConfig({
   outputDir: `${reports}/test-results`,
   // Shown in the HTML report's header.
-  metadata: { 'NoGi contract': contract },
+  metadata: runInfo,
   // A target that is not configured stops the run with one message (fixtures/global-setup.ts).
   globalSetup: `./fixtures/global-setup${ext}`,
   timeout: 60_000,
@@ -140,7 +145,7 @@ export default defineConfig({
     ['junit', { outputFile: `${reports}/junit.xml` }],
     ['json', { outputFile: `${reports}/results.json` }],
     [`./src/reporting/coverage-reporter${ext}`, { outputDir: reports }],
-    ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true, environmentInfo: { 'NoGi contract': contract } }],
+    ['allure-playwright', { resultsDir: `${reports}/allure-results`, detail: true, suiteTitle: true, environmentInfo: runInfo }],
     // Sharded runs (nogi-conformance gate --shard i/n): a blob per shard for `playwright merge-reports`.
     ...(process.env.NOGI_BLOB_REPORT === '1' ? [['blob', { outputDir: `${reports}/blob-report` }] as const] : []),
     // Last: masks what Playwright itself wrote (step titles, snippets) once every report is written.

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checklistFromResults } from '../cli/onboarding.ts';
-import { readResults, type RunResults } from '../cli/results.ts';
+import { checksOffOf, readResults, type RunResults } from '../cli/results.ts';
+import { checks as checkRegistry } from '../contract/checks.ts';
 import { readRunRecord } from '../reporting/run-record.ts';
 import { checksFromOutcomes, type CertificateSource, type CheckVerdict, type Verdict } from './document.ts';
 
@@ -18,17 +19,23 @@ export class SourceError extends Error {
   }
 }
 
+/** Each check the run had switched off, as a verdict that is never a pass: not exercised, named so. */
+export function checksOffVerdicts(results: RunResults): CheckVerdict[] {
+  return checksOffOf(results).map((name) => ({ id: `check-switched-off:${name}`, title: `check ${name} switched off (not judged): ${checkRegistry[name].rule}`, verdict: 'not exercised' }));
+}
+
 export function gateChecks(results: RunResults, gateMarkdown?: string): CheckVerdict[] {
   const checks = checksFromOutcomes(results.tests.map((t) => ({ id: `${t.project}:${t.file}:${t.titlePath.join(' › ')}`, title: t.titlePath.join(' › '), outcome: t.outcome })));
   // The gate's Pact provider verification runs outside Playwright: gate.md is where it is written.
   const pact = /Pact verification against the target: (?:\*\*(PASSED|FAILED)\*\*|skipped)/.exec(gateMarkdown ?? '');
   if (pact) checks.push({ id: 'pact-verification', title: 'Pact provider verification against the target', verdict: pact[1] === 'PASSED' ? 'pass' : pact[1] === 'FAILED' ? 'fail' : 'not exercised' });
   for (const [i, e] of results.errors.entries()) checks.push({ id: `run-error-${i + 1}`, title: `run error: ${e.split('\n')[0] ?? ''}`, verdict: 'fail' });
+  checks.push(...checksOffVerdicts(results));
   return checks;
 }
 
 export function onboardingChecks(results: RunResults): CheckVerdict[] {
-  return checksFromOutcomes(checklistFromResults(results));
+  return [...checksFromOutcomes(checklistFromResults(results)), ...checksOffVerdicts(results)];
 }
 
 export interface ClientReportFile {

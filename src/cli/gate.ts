@@ -11,7 +11,8 @@ import { gateChecks } from '../certificate/sources.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
-import { failingStep, tallyLine, tallyOf, type RunResults, type RunTest } from './results.ts';
+import { checksOffOf, checksOffSection, failingStep, tallyLine, tallyOf, type RunResults, type RunTest } from './results.ts';
+import { checkNames } from '../contract/checks.ts';
 import { runEntry } from './run-playwright.ts';
 import { runTagged, type RunContext } from './tagged-run.ts';
 
@@ -22,12 +23,15 @@ export type PactVerification = { status: 'passed' | 'failed'; exitCode: number }
 
 const oneLine = (text: string | undefined): string => redact((text ?? '').split('\n').find((l) => l.trim()) ?? '').trim();
 
+/** A finding's line names a check of the registry: `[status_code_conformance] …` (formatFinding). */
+const findingLine = new RegExp(`^\\[(?:${checkNames.join('|')})\\] `);
+
 /** The contract rules an error names: `[status_code_conformance] getDebt responses: …` (fixtures/nogi.ts). */
 export function contractRules(error: string | undefined): string[] {
   return (error ?? '')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => /^\[[a-z_]+\] /.test(l))
+    .filter((l) => findingLine.test(l))
     .map((l) => redact(l));
 }
 
@@ -48,7 +52,9 @@ export function gateSummary(results: RunResults, target: string, playwrightExitC
   // A gate in which no check ran is no verdict: never PASSED.
   const tally = tallyOf(results);
   const verdict = tally.ran === 0 ? 'NOTHING RAN' : ok ? 'PASSED' : 'FAILED';
-  const lines = [`# Release gate: ${target}`, '', `**${verdict}**: ${passed} passed, ${failed} failed, ${skipped} skipped`, '', `Checks: ${tallyLine(tally)}.`, ''];
+  const off = checksOffOf(results);
+  const offLine = off.length ? `; switched off (not judged): ${off.join(', ')}` : '';
+  const lines = [`# Release gate: ${target}`, '', `**${verdict}**: ${passed} passed, ${failed} failed, ${skipped} skipped`, '', `Checks: ${tallyLine(tally)}${offLine}.`, ''];
   if (pact) {
     lines.push(
       pact.status === 'skipped'
@@ -57,6 +63,8 @@ export function gateSummary(results: RunResults, target: string, playwrightExitC
       '',
     );
   }
+  // Before the verdict's detail: what this gate did not judge at all.
+  lines.push(...checksOffSection(results));
   const byFile = new Map<string, Record<'passed' | 'failed' | 'skipped', number>>();
   for (const t of results.tests) {
     const c = byFile.get(t.file) ?? { passed: 0, failed: 0, skipped: 0 };

@@ -14,7 +14,7 @@ import { latencyStats, type LatencyStats } from '../reporting/latency.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
 import { healthSamples, type CliOptions } from './options.ts';
-import { failingStep, tallyLine, tallyOf, type Outcome, type RunResults, type Tally } from './results.ts';
+import { checksOffSection, failingStep, tallyLine, tallyOf, type Outcome, type RunResults, type Tally } from './results.ts';
 import { runTagged } from './tagged-run.ts';
 
 export const timingsAnnotation = 'timings';
@@ -49,6 +49,8 @@ export interface HealthReport {
   checks: HealthCheck[];
   latency: LatencyStats[];
   drift: DriftReport | { status: 'skipped' };
+  /** The "Checks switched off" section (Markdown lines), when the run had any switched off. */
+  checksOff?: string[];
 }
 
 const firstLine = (s: string | undefined): string | undefined => (s ? redact(s.split('\n').find((l) => l.trim()) ?? '').trim() : undefined);
@@ -120,9 +122,11 @@ export function healthReport(target: string, results: RunResults, drift: HealthR
   // The verdict is the tests' (a failed call the test did not expect fails its test).
   const failed = checks.some((c) => c.outcome === 'failed');
   const tally = tallyOf(results);
-  if (tally.ran === 0) return { target, date: date.toISOString(), status: 'nothing ran', exitCode: ExitCode.config, tally, checks, latency, drift };
+  const off = checksOffSection(results);
+  const checksOff = off.length ? { checksOff: off } : {};
+  if (tally.ran === 0) return { target, date: date.toISOString(), status: 'nothing ran', exitCode: ExitCode.config, tally, checks, latency, drift, ...checksOff };
   const exitCode = failed || drift.status === 'drift' ? ExitCode.failed : ExitCode.passed;
-  return { target, date: date.toISOString(), status: exitCode === ExitCode.passed ? 'healthy' : 'unhealthy', exitCode, tally, checks, latency, drift };
+  return { target, date: date.toISOString(), status: exitCode === ExitCode.passed ? 'healthy' : 'unhealthy', exitCode, tally, checks, latency, drift, ...checksOff };
 }
 
 export function healthMarkdown(h: HealthReport): string {
@@ -134,6 +138,7 @@ export function healthMarkdown(h: HealthReport): string {
     if (c.step) lines.push(`  - failed step: ${c.step}`);
     if (c.error) lines.push(`  - ${c.error}`);
   }
+  if (h.checksOff?.length) lines.push('', ...h.checksOff);
   lines.push('', '## Latency per endpoint (ms)', '');
   if (h.latency.length) {
     lines.push('| endpoint | samples | p50 | p95 | max | failures |', '| --- | --- | --- | --- | --- | --- |');

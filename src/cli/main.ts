@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../config/target.ts';
 import { currentContractVersion, UnknownContractVersion } from '../contract/load.ts';
+import { parseChecksOff, UnknownCheckName } from '../contract/checks.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode, RunNotStartedError, UnreachableError, UsageError } from './exit-codes.ts';
 import { runEnvironment } from './options.ts';
@@ -50,6 +51,14 @@ export async function runCommandLine(argv: string[], base: NodeJS.ProcessEnv, cw
       fail(`${programName}: NOGI_CONTRACT: ${(error as Error).message}`);
       return ExitCode.config;
     }
+  }
+  // A misspelt check name would otherwise switch nothing off, or stop every worker.
+  try {
+    parseChecksOff(base.NOGI_CHECKS_OFF, 'NOGI_CHECKS_OFF');
+  } catch (error) {
+    if (!(error instanceof UnknownCheckName)) throw error;
+    fail(`${programName}: ${error.message}`);
+    return ExitCode.config;
   }
   try {
     const env = runEnvironment(parsed.options, base, cwd);

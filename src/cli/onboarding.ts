@@ -21,7 +21,7 @@ import { checksFromOutcomes } from '../certificate/document.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
-import { tallyLine, type RunResults, type RunTest } from './results.ts';
+import { checksOffSection, tallyLine, type RunResults, type RunTest } from './results.ts';
 import { runTagged } from './tagged-run.ts';
 
 export const checklistAnnotation = 'checklist';
@@ -114,7 +114,8 @@ export function onboarding(env: NodeJS.ProcessEnv, options: Pick<CliOptions, 'mi
     report(results, context) {
       const entries = checklistFromResults(results);
       const meta = { target: context.target, date: new Date().toISOString(), tally: tallyLine(context.tally), nothingRan: context.nothingRan, providerFindings: providerFindings(results) };
-      const markdown = checklistMarkdown(entries, meta);
+      const off = checksOffSection(results);
+      const markdown = off.length ? `${checklistMarkdown(entries, meta).trimEnd()}\n\n${off.join('\n')}` : checklistMarkdown(entries, meta);
       const runErrors = results.errors.map((e) => `run error: ${redact(e.split('\n')[0] ?? '')}`);
       const failed = entries.some((e) => e.outcome === 'failed') || results.counts.failed > 0 || results.errors.length > 0 || context.playwrightExitCode !== 0;
       // Nothing ran: exit 2 (tagged-run.ts prints the one line), never a passed checklist nor a score.

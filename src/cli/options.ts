@@ -7,6 +7,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Option } from 'commander';
 import { checkContractVersion } from '../contract/load.ts';
+import { parseChecksOff, UnknownCheckName, type CheckName } from '../contract/checks.ts';
 import { parseMinScore, type CertificateSource } from '../certificate/document.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -30,6 +31,8 @@ export interface CliOptions {
   record?: boolean;
   /** gate: --strict (true), --no-strict (false); unset: NOGI_STRICT, else strict (gate.ts strictProfile). */
   strict?: boolean;
+  /** gate, onboarding, health: checks switched off by name (src/contract/checks.ts); sets NOGI_CHECKS_OFF. */
+  checksOff?: CheckName[];
   /** gate, onboarding: pass when at least this percent of the judged checks passed. */
   minScore?: number;
   /** Health samples; undefined: NOGI_HEALTH_SAMPLES, else 5. */
@@ -120,6 +123,16 @@ function parseContract(text: string): string {
   }
 }
 
+/** --checks-off: names of the check registry, comma-separated; an unknown one with "did you mean". */
+function parseChecksOffFlag(text: string): CheckName[] {
+  try {
+    return parseChecksOff(text, '--checks-off');
+  } catch (e) {
+    if (e instanceof UnknownCheckName) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 const certificateSources: readonly CertificateSource[] = ['gate', 'onboarding', 'client-report'];
 
 function parseFrom(text: string): CertificateSource {
@@ -147,6 +160,7 @@ export const cliOptions = {
   noDrift: () => new Option('--no-drift', 'skip the drift check'),
   strict: () => new Option('--strict', 'the strict profile (the default): the RFC 6749 MUSTs the OAuth contract adopts (token Cache-Control: no-store, WWW-Authenticate on a 401, no scope beyond the requested) are errors; overrides NOGI_STRICT'),
   noStrict: () => new Option('--no-strict', 'those RFC MUSTs are warnings, as in onboarding'),
+  checksOff: () => new Option('--checks-off <names>', 'switch checks off by name, comma-separated (`nogi-conformance checks` lists them), e.g. to stand for a documented provider defect: they judge nothing, and every report lists them as switched off, never as passed; overrides NOGI_CHECKS_OFF').argParser(parseChecksOffFlag),
   minScore: () => new Option('--min-score <percent>', 'pass when at least this percent of the judged checks passed (0-100), instead of requiring no failure').argParser(parseMinScoreFlag),
   record: () => new Option('--record', 'save the target\'s debt answers as a persona pack (synthetic NINs and names) in personas/<target>/'),
   from: () => new Option('--from <run>', 'gate (default), onboarding or client-report: which run\'s results to certify (the target and client it recorded in reports/run.json or client-report.json)').argParser(parseFrom),
@@ -190,6 +204,7 @@ export function runEnvironment(options: CliOptions, base: NodeJS.ProcessEnv = pr
   if (options.target) env.NOGI_TARGET = options.target;
   env.NOGI_TARGET ??= 'mock';
   if (options.contract) env.NOGI_CONTRACT = options.contract;
+  if (options.checksOff) env.NOGI_CHECKS_OFF = options.checksOff.join(',');
   const reports = options.reports ?? env.NOGI_REPORTS_DIR ?? 'reports';
   env.NOGI_REPORTS_DIR = isAbsolute(reports) ? reports : resolve(cwd, reports);
   if (options.specUrl) env.NOGI_PUBLISHED_SPEC_URL = options.specUrl;

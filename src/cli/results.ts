@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { JSONReport, JSONReportSpec, JSONReportSuite, JSONReportTestStep } from '@playwright/test/reporter';
+import { checks, checksOffIn, type CheckName } from '../contract/checks.ts';
 
 export type Outcome = 'passed' | 'failed' | 'skipped';
 
@@ -137,4 +138,26 @@ export function tallyOf(results: RunResults): Tally {
 export function tallyLine(t: Tally): string {
   const reasons = Object.entries(t.skipReasons).map(([reason, n]) => `${n} ${reason}`).join('; ');
   return `${t.ran} check${t.ran === 1 ? '' : 's'} ran (${t.passed} passed, ${t.failed} failed), ${t.skipped} skipped${reasons ? `: ${reasons}` : ''}`;
+}
+
+/** The checks this run's tests ran with switched off (the fixtures' annotations, src/contract/checks.ts), in registry order. */
+export function checksOffOf(results: RunResults): CheckName[] {
+  return checksOffIn(results.tests.flatMap((t) => t.annotations));
+}
+
+/**
+ * The "Checks switched off" section of a run's Markdown report: each check with its rule. A check
+ * switched off judged nothing: it is listed as such, never counted as passed. Empty when none was.
+ */
+export function checksOffSection(results: RunResults): string[] {
+  const off = checksOffOf(results);
+  if (!off.length) return [];
+  return [
+    '## Checks switched off',
+    '',
+    `${off.length} check${off.length === 1 ? '' : 's'} judged nothing in this run (NOGI_CHECKS_OFF or --checks-off); not passed, not counted:`,
+    '',
+    ...off.map((name) => `- \`${name}\`: ${checks[name].rule}`),
+    '',
+  ];
 }

@@ -5,6 +5,7 @@
  */
 import type { CommandSpec } from '../command.ts';
 import { certify } from './certify.ts';
+import { checks } from './checks.ts';
 import { clientReport } from './client-report.ts';
 import { compare } from './compare.ts';
 import { contract } from './contract.ts';
@@ -20,6 +21,7 @@ export const commandList: readonly CommandSpec[] = [
   gate,
   onboarding,
   health,
+  checks,
   compare,
   clientReport,
   certify,
