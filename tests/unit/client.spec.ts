@@ -261,3 +261,21 @@ test('the callback is captured in the browser from the redirect, with no server 
   expect(url.pathname).toBe('/callback');
   expect(params).toEqual({ code: 'abc123', scope: 'debt.unsecured.presentation', state: 's1' });
 });
+
+test('a check switched off in NOGI_CHECKS_OFF (as the fixtures read it) produces no finding; the others still judge', async () => {
+  const { checksOffFromEnvironment } = await import('../../src/contract/checks.ts');
+  const endpoints = { accessBaseUrl: server.url, apiBaseUrl: server.url };
+  const wrongType = { status: 200, contentType: 'text/plain', body: 'active' };
+  server.replies.push(wrongType);
+  const judged = await new NoGiClient(playwrightTransport(context), endpoints).getConsentStatus('t', 'c-1');
+  expect(judged.findings.map((f) => f.check)).toEqual(['content_type_conformance']);
+  const checksOff = checksOffFromEnvironment({ NOGI_CHECKS_OFF: 'content_type_conformance, feed_invariants' });
+  const lenient = new NoGiClient(playwrightTransport(context), endpoints, { checksOff });
+  server.replies.push(wrongType, { status: 418 });
+  expect((await lenient.getConsentStatus('t', 'c-1')).findings).toEqual([]);
+  expect((await lenient.getConsentStatus('t', 'c-1')).findings.map((f) => f.check)).toEqual(['status_code_conformance']);
+  // A body that is not the JSON its content type says is the schema check's: off, it says nothing either.
+  server.replies.push({ status: 200, contentType: 'application/json', body: '{not json' });
+  const schemaOff = new NoGiClient(playwrightTransport(context), endpoints, { checksOff: checksOffFromEnvironment({ NOGI_CHECKS_OFF: 'response_schema_conformance' }) });
+  expect((await schemaOff.getConsentStatus('t', 'c-1')).findings).toEqual([]);
+});
