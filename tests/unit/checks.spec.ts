@@ -142,3 +142,10 @@ test.describe('use_after_free', () => {
     expect(useAfterRevoke.lookedUp(catalogue.operation('getDebtWithAuthCodeToken'), '/v1/debt')).toBeUndefined();
   });
 });
+
+test('every check a self-test deviation must be caught by is a check of the registry', async () => {
+  const { selfTestCases } = await import('../self/deviations.ts');
+  const named = selfTestCases.flatMap((c) => c.names ?? []).filter((n) => /^[a-z]+(_[a-z]+)+$/.test(n));
+  expect(named.length).toBeGreaterThan(5);
+  expect(named.filter((n) => !(checkNames as readonly string[]).includes(n))).toEqual([]);
+});
