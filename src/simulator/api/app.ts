@@ -1,7 +1,9 @@
 /** The API host (createApiApp below says how it is built). */
 import addFormatsModule from 'ajv-formats';
 import type { Request, Response } from 'express';
-import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { OpenAPIBackend, type Document } from 'openapi-backend';
+import type { CatalogueOperation } from '../../contract/catalogue.ts';
 import { Validator as OpenApiDocumentValidator } from '@seriousme/openapi-schema-validator';
 import { openapiLine } from '../../contract/load.ts';
 import type { SimContext } from '../context.ts';
@@ -12,7 +14,7 @@ import { errorFamily, familyError, inFormat, unauthorized, type SimResponse } fr
 import { createConsent } from './handlers/agreement.ts';
 import { getConsentStatusWithID, getDebtWithAuthCodeToken, getDebtWithConsentID, revokeConsentByID } from './handlers/debt.ts';
 import { feed, firstSequenceNr, lastSequenceNr } from './handlers/feed.ts';
-import type { OperationHandler } from './handlers/types.ts';
+import type { Call, OperationHandler } from './handlers/types.ts';
 import { leniency } from './leniency.ts';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -67,6 +69,21 @@ function errorFormatScenario(ctx: SimContext, operationId: string, clientId: str
   return inFormat(ctx, format, r, path);
 }
 
+/**
+ * A request against its operation's request validators, compiled by openapi-backend at init
+ * (`validator.getRequestValidatorsForOperation`, public), given the request as Express parsed it:
+ * the parameters object validateRequest builds (path, query, header, requestBody) without parsing
+ * the request a second time (validateRequest's parseRequest: about 40 µs a status lookup, measured).
+ */
+function requestErrors(validators: ReadonlyArray<ValidateFunction>, req: Request): ErrorObject[] {
+  const parameters: Record<string, unknown> = { path: req.params, query: req.query, header: req.headers };
+  // As validateRequest: the body is validated when there is one, or when the request says JSON.
+  if (typeof req.body === 'object' || req.headers['content-type'] === 'application/json') parameters.requestBody = req.body;
+  const errors: ErrorObject[] = [];
+  for (const validate of validators) if (!validate(parameters)) errors.push(...(validate.errors ?? []));
+  return errors;
+}
+
 /** The effective contract must be a valid OpenAPI document of its own line (3.0 or 3.1). */
 async function checkDefinition(definition: Document): Promise<void> {
   const line = openapiLine(definition);
@@ -77,43 +94,22 @@ async function checkDefinition(definition: Document): Promise<void> {
   }
 }
 
-const safeDecode = (s: string): string => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const header = (h: unknown): string | undefined => (Array.isArray(h) ? h[0] : typeof h === 'string' ? h : undefined);
 
 /**
- * The API host: the one HTTP stack (../http.ts) in front of openapi-backend, used as its docs
- * describe it: init() once, then handleRequest() per request, handlers keyed by operationId, the
- * security handlers, and the reserved handlers (unauthorizedHandler, validationFail, notFound,
- * methodNotAllowed, postResponseHandler). postResponseHandler is the one place an answer leaves:
- * deviations and scenarios change it there, it is sent there, and it is marked there for the
- * contract check the exchange hook runs in test mode (context.ts checkAnswers).
+ * The API host: the one HTTP stack (../http.ts), one Express route per operation of the catalogue,
+ * and openapi-backend for what it is for here, through its public API: init() once over the
+ * effective contract, then per request the request validators it compiled for the operation the
+ * route already names (requestErrors). Each route runs the steps of openapi-backend's own
+ * handleRequest in its order (security, validation, handler), but without its per-request router:
+ * measured in one process on a status lookup, `getOperations` + `matchOperation` cost about 220 µs a
+ * request, more than the whole answer otherwise (closing note of issue 19). Nothing of the library
+ * is replaced or patched. `answer()` is the one place an answer leaves: deviations and scenarios
+ * change it there, it is sent there, and it is marked there for the contract check the exchange
+ * hook runs in test mode (context.ts checkAnswers).
  */
 export async function createApiApp(ctx: SimContext, definition: Document): Promise<ReturnType<typeof createHost>> {
   checkHandlers(ctx);
-  const meta = (c: Context, res: Response) => ({
-    path: c.request.path, traceId: header(c.request.headers['x-trace-id']) ?? (res.locals.traceId as string | undefined),
-  });
-
-  const bearer = async (c: Context, _req: Request, res: Response): Promise<AccessToken | false> => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header(c.request.headers.authorization) ?? '');
-    const stored = m ? await ctx.state.findToken(m[1]!) : undefined;
-    if (!stored) return false;
-    // The token as the request found it (expired or not), for the exchange hook (grading).
-    const locals = res.locals as HostLocals;
-    locals.token = stored;
-    if (stored.expiresAt <= ctx.state.now(stored.clientId)) return false;
-    locals.clientId = stored.clientId;
-    return stored;
-  };
-
-  const schemes = Object.keys(definition.components?.securitySchemes ?? {});
   await checkDefinition(definition);
   const api = new OpenAPIBackend({
     definition: forRequestValidation(definition),
@@ -125,77 +121,77 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     strict: true,
     validate: true,
     apiRoot: '/',
-    // Every scheme of the contract version served takes a bearer token (3770c4e adds `NOGI Oauth service`).
-    securityHandlers: Object.fromEntries(schemes.map((name) => [name, bearer])),
-    handlers: {
-      ...Object.fromEntries(Object.entries(handlers).map(([operationId, handler]) => [
-        operationId,
-        async (c: Context, _req: Request, res: Response): Promise<SimResponse> => {
-          const operation = ctx.catalogue.operation(operationId);
-          const token = schemes.map((name) => c.security[name]).find(Boolean) as AccessToken;
-          const fault = ctx.state.takeFault(operationId, token.clientId);
-          if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
-          if (fault?.status) {
-            if (fault.status === 401 && operation.errorFamily !== 'debt') return unauthorized(ctx, operationId, meta(c, res), 'Simulated 401 (fault switch)');
-            const [message, code] = fault.status >= 500
-              ? ['An unexpected server error occurred (simulated by a fault switch)', 'server error']
-              : [`Simulated ${fault.status} (fault switch)`, fault.status === 400 ? 'bad request' : 'invalid access token'];
-            return familyError(ctx, operationId, fault.status, meta(c, res), message, code);
-          }
-          const id = (c.request.params as Record<string, unknown>).id;
-          if (typeof id === 'string' && safeDecode(id).trim() === '') return familyError(ctx, operationId, 400, meta(c, res), 'The consent id is missing', 'bad request');
-          const why = refuse(ctx, token, operation);
-          if (why) return familyError(ctx, operationId, 403, meta(c, res), why, 'invalid access token');
-          return handler({ sim: ctx, c, operation, token, fault, ...meta(c, res) });
-        },
-      ])),
-      unauthorizedHandler: (c: Context, _req: Request, res: Response): SimResponse => {
-        const op = c.operation.operationId!;
-        if (errorFamily(ctx, op, c.request.path) !== 'debt') {
-          return unauthorized(ctx, op, meta(c, res), 'A valid Bearer access token with the operation\'s audience and scope is required');
-        }
-        const m = meta(c, res);
-        const has = header(c.request.headers.authorization);
-        // A header that is not "Bearer <token>" is a malformed request (400), not a bad token.
-        if (has !== undefined && !/^Bearer\s+\S+\s*$/i.test(has)) {
-          return familyError(ctx, op, 400, m, 'The Authorization header must be "Bearer <access token>"', 'bad request');
-        }
-        return familyError(ctx, op, 403, m, has ? 'The access token is unknown, malformed or expired' : 'The Authorization header with a Bearer access token is missing', 'invalid access token');
-      },
-      validationFail: (c: Context, _req: Request, res: Response): SimResponse => {
-        const bodyError = res.locals.bodyError as (Error & { type?: string }) | undefined;
-        const message = bodyError
-          ? bodyError.type === 'entity.too.large' ? `The request body is larger than ${BODY_LIMIT}` : `The request body is not valid JSON: ${bodyError.message}`
-          : (c.validation.errors ?? []).map((e) => `${e.instancePath || '(request)'} ${e.message ?? 'is invalid'}`.replace(/^\/requestBody/, 'body').replace(/^\/(query|params|headers)\/?/, '$1 ')).join('; ');
-        return familyError(ctx, c.operation.operationId, 400, meta(c, res), message || 'Bad request', 'bad request');
-      },
-      notFound: (c: Context): SimResponse => ({ status: 404, body: { timestamp: ctx.state.clock.date().toISOString(), status: 404, error: 'Not Found', message: `No operation at ${c.request.method.toUpperCase()} ${c.request.path}`, path: c.request.path, requestId: '-' } }),
-      methodNotAllowed: (c: Context): SimResponse => ({ status: 405, body: { timestamp: ctx.state.clock.date().toISOString(), status: 405, error: 'Method Not Allowed', message: `${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`, path: c.request.path, requestId: '-' } }),
-      postResponseHandler: (c: Context, req: Request, res: Response): void => {
-        const operationId = c.operation?.operationId;
-        const answered = c.response as SimResponse;
-        // The one place where response deviations (test mode) change what an operation answers.
-        const deviated = operationId && answered.status !== 404 && answered.status !== 405
-          ? ctx.deviations.applyToResponse({
-            operation: ctx.catalogue.operation(operationId), response: answered, authenticated: c.security?.authorized !== false,
-            params: Object.fromEntries(Object.entries(c.request.params ?? {}).map(([k, v]) => [k, String(v)])),
-          })
-          : answered;
-        const migrated = operationId ? errorFormatScenario(ctx, operationId, res.locals.clientId as string | undefined, deviated, c.request.path) : undefined;
-        // A scenario's answer in the other version's format breaks this version's contract on purpose: not checked.
-        if (operationId && !migrated && deviated.status !== 404 && deviated.status !== 405) (res.locals as HostLocals).check = { contract: 'api', operationId };
-        send(req, res, migrated ?? deviated);
-      },
-    },
   });
   await api.init();
   api.validator.preCompileRequestValidators();
 
-  // The stack's head (log, exchange hook), the JSON body, leniency, then openapi-backend.
+  /** The stored token a request carries (expired or not, for grading), and whether it is usable. */
+  const bearer = async (req: Request, res: Response): Promise<AccessToken | undefined> => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    const stored = m ? await ctx.state.findToken(m[1]!) : undefined;
+    if (!stored) return undefined;
+    const locals = res.locals as HostLocals;
+    locals.token = stored;
+    if (stored.expiresAt <= ctx.state.now(stored.clientId)) return undefined;
+    locals.clientId = stored.clientId;
+    return stored;
+  };
+
+  /** No usable token: Spring's operations 401 (bare, or with the version's body); the Debt API 403, or 400 for a malformed header. */
+  const unauthorizedAnswer = (operationId: string, req: Request, m: ReturnType<typeof meta>): SimResponse => {
+    if (errorFamily(ctx, operationId, req.path) !== 'debt') {
+      return unauthorized(ctx, operationId, m, 'A valid Bearer access token with the operation\'s audience and scope is required');
+    }
+    const has = req.get('authorization');
+    if (has !== undefined && !/^Bearer\s+\S+\s*$/i.test(has)) {
+      return familyError(ctx, operationId, 400, m, 'The Authorization header must be "Bearer <access token>"', 'bad request');
+    }
+    return familyError(ctx, operationId, 403, m, has ? 'The access token is unknown, malformed or expired' : 'The Authorization header with a Bearer access token is missing', 'invalid access token');
+  };
+
+  const invalidAnswer = (operationId: string, res: Response, errors: Array<{ instancePath?: string; message?: string }>, m: ReturnType<typeof meta>): SimResponse => {
+    const bodyError = res.locals.bodyError as (Error & { type?: string }) | undefined;
+    const message = bodyError
+      ? bodyError.type === 'entity.too.large' ? `The request body is larger than ${BODY_LIMIT}` : `The request body is not valid JSON: ${bodyError.message}`
+      : errors.map((e) => `${e.instancePath || '(request)'} ${e.message ?? 'is invalid'}`.replace(/^\/requestBody/, 'body').replace(/^\/(query|params|headers)\/?/, '$1 ')).join('; ');
+    return familyError(ctx, operationId, 400, m, message || 'Bad request', 'bad request');
+  };
+
+  /** The operation's own answer: fault switches, the blank id, audience and scope, then its handler. */
+  const operationAnswer = async (operation: CatalogueOperation, token: AccessToken, request: Call['request'], m: ReturnType<typeof meta>): Promise<SimResponse> => {
+    const { operationId } = operation;
+    const fault = ctx.state.takeFault(operationId, token.clientId);
+    if (fault?.latencyMs) await sleep(Math.min(fault.latencyMs, 120_000));
+    if (fault?.status) {
+      if (fault.status === 401 && operation.errorFamily !== 'debt') return unauthorized(ctx, operationId, m, 'Simulated 401 (fault switch)');
+      const [message, code] = fault.status >= 500
+        ? ['An unexpected server error occurred (simulated by a fault switch)', 'server error']
+        : [`Simulated ${fault.status} (fault switch)`, fault.status === 400 ? 'bad request' : 'invalid access token'];
+      return familyError(ctx, operationId, fault.status, m, message, code);
+    }
+    const id = request.params.id;
+    if (typeof id === 'string' && id.trim() === '') return familyError(ctx, operationId, 400, m, 'The consent id is missing', 'bad request');
+    const why = refuse(ctx, token, operation);
+    if (why) return familyError(ctx, operationId, 403, m, why, 'invalid access token');
+    return handlers[operationId]!({ sim: ctx, request, operation, token, fault, ...m });
+  };
+
+  /** The one exit of an operation's answer: deviations, scenarios, the check mark, then the wire. */
+  const answer = (operation: CatalogueOperation, req: Request, res: Response, answered: SimResponse, authenticated: boolean): void => {
+    const { operationId } = operation;
+    // The one place where response deviations (test mode) change what an operation answers.
+    const deviated = ctx.deviations.applyToResponse({ operation, response: answered, authenticated, params: { ...req.params } as Record<string, string> });
+    const migrated = errorFormatScenario(ctx, operationId, res.locals.clientId as string | undefined, deviated, req.path);
+    // A scenario's answer in the other version's format breaks this version's contract on purpose: not checked.
+    if (!migrated) (res.locals as HostLocals).check = { contract: 'api', operationId };
+    send(req, res, migrated ?? deviated);
+  };
+
+  // The stack's head (log, exchange hook), the JSON body, leniency, then the operations.
   const app = createHost('api', { log: ctx.log, observe: (...m) => ctx.metrics.observe(...m), exchanges: ctx.exchanges, simNow: () => ctx.state.clock.now() });
   app.use(jsonBody());
   // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
-  // security filter does), then validationFail answers 400 in the operation's error shape.
+  // security filter does), then the validation step answers 400 in the operation's error shape.
   app.use((err: unknown, req: Request, res: Response, next: () => void) => {
     res.locals.bodyError = err;
     req.body = undefined;
@@ -206,18 +202,46 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     next();
   });
   app.use(leniency(ctx));
+  const meta = (req: Request, res: Response) => ({ path: req.path, traceId: req.get('x-trace-id') ?? (res.locals.traceId as string | undefined) });
+  // One route per operation, matched here in one step (the catalogue's patterns, compiled once)
+  // rather than as eight Express routes: each layer of Express's router costs a call per request.
+  const routes = ctx.catalogue.operations.filter((o) => o.host === 'api').map((operation) => {
+    if (!api.getOperation(operation.operationId)) throw new Error(`openapi-backend does not know ${operation.operationId}`);
+    return {
+      operation,
+      validators: api.validator.getRequestValidatorsForOperation(operation.operationId) ?? [],
+      pattern: new RegExp(`^${operation.path.replace(/\{[^}]+\}/g, '([^/]+)')}/?$`),
+    };
+  });
   app.use(async (req: Request, res: Response) => {
+    let path: string;
     try {
-      decodeURIComponent(req.path);
+      path = decodeURIComponent(req.path);
     } catch {
       // Spring rejects a malformed percent-encoding before routing: 400 in the path's error shape.
-      send(req, res, familyError(ctx, undefined, 400, { path: req.path, traceId: req.get('x-trace-id') }, 'The request path is not valid percent-encoding', 'bad request'));
-      return;
+      return send(req, res, familyError(ctx, undefined, 400, { path: req.path, traceId: req.get('x-trace-id') }, 'The request path is not valid percent-encoding', 'bad request'));
     }
-    await api.handleRequest({ method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body }, req, res);
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const onPath = routes.filter((r) => r.pattern.test(req.path));
+    const route = onPath.find((r) => r.operation.method === method);
+    if (!route) {
+      // A path the contract documents, with another method: 405; any other path: 404 (Spring's body).
+      const [status, error, message] = onPath.length ? [405, 'Method Not Allowed', `${req.method} is not allowed on ${path}`] : [404, 'Not Found', `No operation at ${req.method} ${path}`];
+      return send(req, res, { status, body: { timestamp: ctx.state.clock.date().toISOString(), status, error, message, path: req.path, requestId: '-' } });
+    }
+    const { operation, validators } = route;
+    const values = route.pattern.exec(req.path)!.slice(1).map((v) => decodeURIComponent(v));
+    const params: Record<string, string> = Object.fromEntries(operation.pathParams.map((name, i) => [name, values[i]!]));
+    req.params = params;
+    const m = meta(req, res);
+    const token = operation.secured ? await bearer(req, res) : undefined;
+    if (operation.secured && !token) return answer(operation, req, res, unauthorizedAnswer(operation.operationId, req, m), false);
+    const errors = requestErrors(validators, req);
+    if (errors.length) return answer(operation, req, res, invalidAnswer(operation.operationId, res, errors, m), true);
+    answer(operation, req, res, await operationAnswer(operation, token!, { params, query: req.query as Record<string, unknown>, body: req.body }, m), true);
   });
   finishHost(app, 'api', ctx.log, {
-    // openapi-backend answers every path (notFound); this end is never reached.
+    // The dispatch above answers every path (404/405 included); this end is never reached.
     notFound: (req, res) => send(req, res, familyError(ctx, undefined, 404, { path: req.path }, 'Not Found')),
     error: (_err, req, res) => {
       const operationId = ctx.catalogue.match('api', req.method, req.path)?.operationId;
@@ -227,15 +251,22 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
   return app;
 }
 
-/** Sends an operation's answer as Express's res.send does (charset, Content-Length, 304, HEAD), and hands its value to the exchange hook. */
+/**
+ * Sends an operation's answer (Content-Type with charset, Content-Length; Node leaves the body out
+ * of a HEAD answer) and hands its value to the exchange hook. Plain Node on Express's response:
+ * res.send's content negotiation and freshness checks are work an API answer never needs.
+ */
 function send(_req: Request, res: Response, r: SimResponse): void {
   if (res.headersSent) return;
   (res.locals as HostLocals).body = r.body;
-  res.status(r.status);
+  res.statusCode = r.status;
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, String(v));
   if (r.body === undefined) {
     res.end();
     return;
   }
-  res.type(r.contentType ?? 'application/json').send(typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
+  const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  res.setHeader('Content-Type', `${r.contentType ?? 'application/json'}; charset=utf-8`);
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }

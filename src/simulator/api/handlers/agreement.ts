@@ -24,7 +24,7 @@ export async function createConsent(call: Call): Promise<SimResponse> {
   const client = (await sim.state.client(token.clientId))!;
   if (!client.integratedConsent) return fail(403, 'The client has no integrated-consent agreement with Norsk Gjeldsinformasjon');
 
-  const body = call.c.request.requestBody as CreateConsentRequest;
+  const body = call.request.body as CreateConsentRequest;
   if (!isValidNin(body.nin)) return fail(400, 'nin is not a valid Norwegian national identity number');
   if (body.client_consent_id.trim() === '') return fail(400, 'client_consent_id must not be empty');
   if (body.consent_duration_days < 1) return fail(400, 'consent_duration_days must be at least 1');

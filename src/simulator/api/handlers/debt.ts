@@ -7,7 +7,7 @@ const invalidConsent = (call: Call, description: string): SimResponse => debtErr
 
 /** The caller's consent by id; another client's consent is reported exactly like an unknown id. */
 async function ownConsent(call: Call): Promise<Consent | SimResponse> {
-  const id = String((call.c.request.params as Record<string, unknown>).id ?? '');
+  const id = call.request.params.id ?? '';
   const consent = await call.sim.state.consent(id);
   if (!consent || consent.clientId !== call.token.clientId) return invalidConsent(call, 'No consent with this id for this client');
   return consent;

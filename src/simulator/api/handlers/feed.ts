@@ -29,7 +29,7 @@ function strictInteger(v: unknown): number | undefined {
 }
 
 export async function feed(call: Call): Promise<SimResponse> {
-  const q = call.c.request.query as Record<string, unknown>;
+  const q = call.request.query;
   const from = strictInteger(q.fromSequenceNr);
   const limit = strictInteger(q.limit);
   if (from === undefined || from < 0) return familyError(call.sim, call.operation.operationId, 400, call, 'fromSequenceNr must be an integer of 0 or more');

@@ -1,4 +1,3 @@
-import type { Context } from 'openapi-backend';
 import type { CatalogueOperation } from '../../../contract/catalogue.ts';
 import type { SimContext } from '../../context.ts';
 import type { AccessToken, Fault } from '../../state.ts';
@@ -7,7 +6,8 @@ import type { SimResponse } from '../errors.ts';
 /** One API call, once its token has passed the operation's audience and scope check. */
 export interface Call {
   sim: SimContext;
-  c: Context;
+  /** The request as routed: path parameters (decoded), query and body (after leniency). */
+  request: { params: Record<string, string>; query: Record<string, unknown>; body: unknown };
   operation: CatalogueOperation;
   token: AccessToken;
   fault?: Fault;
