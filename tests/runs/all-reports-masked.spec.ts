@@ -2,18 +2,17 @@
  * After real runs, no client secret, no token and no NIN appears anywhere under the reports
  * folder: plain files, zip and gzip archives, base64 blobs (the Playwright HTML report embeds its
  * data as a base64 zip) included. The scanner is proved able to find each first.
- * The two runs are the suite's full gate and onboarding runs on the mock target; each nested run
- * costs seconds, so the same runs also carry the checklist's and the certificate's checks. The
- * file's name sorts first in tests/runs/: its full gate run, the longest test, starts first.
+ * The runs are the onboarding run on the mock target here, and the full gate from the installed
+ * package (tests/runs/all-from-the-installed-package.spec.ts, which carries the certificate's checks too); each nested
+ * run costs seconds, so the same runs carry several checks.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { zipSync, strToU8 } from 'fflate';
 import { scanForLeaks } from '../../src/reporting/leak-scan.ts';
 import { scrubReports } from '../../src/reporting/scrub.ts';
-import type { Certificate } from '../../src/certificate/document.ts';
-import { checklistItem, cleanEnv, clients, expectNoLeaks, NINS, needles, root, runCli } from './helpers.ts';
+import { checklistItem, cleanEnv, clients, expectNoLeaks, NINS, needles, runCli } from './helpers.ts';
 
 test('the scanner finds a secret, a token and a NIN in plain text, base64, zips and base64 zips', () => {
   const dir = test.info().outputPath('planted');
@@ -46,48 +45,6 @@ test('scrubReports masks what Playwright writes itself, inside the HTML report d
 
 test.describe('after runs', () => {
   test.describe.configure({ timeout: 600_000 });
-
-
-  // One gate run on the mock target serves three checks: it passes --min-score 100, its reports
-  // hold no secret, and its certificate verifies offline while a changed byte fails with the reason.
-  test('gate on the mock target (lifecycle specs and Pact): --min-score 100, no leak, a certificate that verifies', async () => {
-    test.skip(!existsSync(join(root, 'specs')) || readdirSync(join(root, 'specs')).every((f) => !f.endsWith('.spec.ts')), 'no lifecycle specs in specs/ yet');
-    const reports = test.info().outputPath('reports');
-    // Pacts into a folder of this test: the outer run's pact-consumer project writes contracts/pacts/.
-    const env = cleanEnv({ NOGI_REPORTS_DIR: reports, NOGI_PACT_DIR: test.info().outputPath('pacts'), NOGI_DATA_DIR: test.info().outputPath('data') });
-    const r = await runCli(['gate', '--target', 'mock', '--min-score', '100'], env, 540_000);
-    // The embedded simulator is conformant: the gate passes, so every report was written in full.
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('✓ 5. Revoke a consent');
-    const gateMd = readFileSync(join(reports, 'gate.md'), 'utf8');
-    expect(gateMd).toContain('**PASSED**');
-    expect(gateMd).toContain('≥ --min-score 100%');
-    expectNoLeaks(reports);
-
-    const certify = await runCli(['certify'], env);
-    expect(certify.code, certify.stdout + certify.stderr).toBe(0);
-    expect(certify.stdout).toContain('DEVELOPMENT certificate');
-    const certificate = JSON.parse(readFileSync(join(reports, 'certificate.json'), 'utf8')) as Certificate;
-    // The mock target's workers use run-time clients on ports picked per run: no client or URL to name.
-    expect(certificate).toMatchObject({ source: 'gate', development: true, clientId: null, target: { name: 'mock', accessBaseUrl: null, apiBaseUrl: null } });
-    expect(certificate.checks.some((c) => c.verdict === 'pass' && /integrated consent lifecycle/.test(c.title))).toBe(true);
-    const text = readFileSync(join(reports, 'certificate.json'), 'utf8') + readFileSync(join(reports, 'certificate.jws'), 'utf8');
-    expect(text).not.toContain(clients.a.client_secret);
-
-    const jws = join(reports, 'certificate.jws');
-    const key = join(reports, 'certificate-key.public.jwk');
-    const verified = await runCli(['verify', jws, '--key', key], env);
-    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
-    expect(verified.stdout).toContain('VALID');
-
-    const original = readFileSync(jws, 'utf8').trim();
-    const [header, payload, signature] = original.split('.');
-    const changed = Buffer.from(payload!, 'base64url').toString('utf8').replace('"development":true', '"development":false');
-    writeFileSync(jws, [header, Buffer.from(changed).toString('base64url'), signature].join('.'));
-    const tampered = await runCli(['verify', jws, '--key', key], env);
-    expect(tampered.code).toBe(1);
-    expect(tampered.stdout).toContain('✗ signature: the signature does not match the content');
-  });
 
   // One onboarding run on the mock target, as a partner's first run: every item passes, the
   // progress shows the gate's spec steps, and nothing secret reaches a report.

@@ -5,6 +5,8 @@
  *   → npx nogi-conformance sandbox (the quick start against it) → a spec of the partner's own,
  *   written against the public entry points, run with `npx playwright test`.
  * And the tarball ships no tests.
+ * The longest file of npm test (install, then the full gate): its name sorts first in tests/runs/,
+ * so it starts first and the short tests fill in beside it.
  *
  * The install resolves every dependency from npm's cache (`--prefer-offline`: after `npm ci` the
  * cache holds them all). better-sqlite3's prebuilt binary, which a partner's install downloads, is
@@ -18,7 +20,8 @@ import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect, test } from '@playwright/test';
 import { basicAuthorization } from '../../src/client/credentials.ts';
-import { cleanEnv, clients, root } from './helpers.ts';
+import type { Certificate } from '../../src/certificate/document.ts';
+import { cleanEnv, clients, expectNoLeaks, root } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
@@ -118,14 +121,43 @@ test('npx nogi-conformance doctor passes in the partner\'s folder', async () => 
   expect(doctor.stdout).toMatch(/passed, 0 failed/);
 });
 
-test('npx nogi-conformance gate passes against the bundled simulator, with reports in the partner\'s folder', async () => {
-  const gate = await sh('npx', ['nogi-conformance', 'gate'], partner, 240_000);
+// The suite's one full gate run of npm test, as a partner runs it from the installed package: it
+// passes --min-score 100, its reports hold no secret, token or NIN, and its certificate verifies
+// offline while a changed byte fails with the reason. (The clone's own gate runs in gate.spec.ts.)
+test('npx nogi-conformance gate passes against the bundled simulator: --min-score 100, reports in the partner\'s folder with no leak, a certificate that verifies', async () => {
+  const gate = await sh('npx', ['nogi-conformance', 'gate', '--min-score', '100'], partner, 240_000);
   expect(gate.code, show(gate)).toBe(0);
   expect(gate.stderr).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|Cannot find module/);
-  const summary = readFileSync(join(partner, 'reports', 'gate.md'), 'utf8');
+  expect(gate.stdout).toContain('✓ 5. Revoke a consent');
+  const reports = join(partner, 'reports');
+  const summary = readFileSync(join(reports, 'gate.md'), 'utf8');
   expect(summary).toContain('**PASSED**');
+  expect(summary).toContain('≥ --min-score 100%');
   expect(summary).toMatch(/Pact verification against the target: \*\*PASSED\*\*/);
   expect(summary).toContain('specs/integrated-consent.spec.js');
+  expectNoLeaks(reports);
+
+  const certify = await sh('npx', ['nogi-conformance', 'certify'], partner, 60_000);
+  expect(certify.code, show(certify)).toBe(0);
+  expect(certify.stdout).toContain('DEVELOPMENT certificate');
+  const certificate = JSON.parse(readFileSync(join(reports, 'certificate.json'), 'utf8')) as Certificate;
+  // The mock target's workers use run-time clients on ports picked per run: no client or URL to name.
+  expect(certificate).toMatchObject({ source: 'gate', development: true, clientId: null, target: { name: 'mock', accessBaseUrl: null, apiBaseUrl: null }, contract: { version: '3770c4e' } });
+  expect(certificate.checks.some((c) => c.verdict === 'pass' && /integrated consent lifecycle/.test(c.title))).toBe(true);
+  const text = readFileSync(join(reports, 'certificate.json'), 'utf8') + readFileSync(join(reports, 'certificate.jws'), 'utf8');
+  expect(text).not.toContain(clients.a.client_secret);
+
+  const jws = join(reports, 'certificate.jws');
+  const key = join(reports, 'certificate-key.public.jwk');
+  const verified = await sh('npx', ['nogi-conformance', 'verify', jws, '--key', key], partner, 60_000);
+  expect(verified.code, show(verified)).toBe(0);
+  expect(verified.stdout).toContain('VALID');
+  const [header, payload, signature] = readFileSync(jws, 'utf8').trim().split('.');
+  const changed = Buffer.from(payload!, 'base64url').toString('utf8').replace('"development":true', '"development":false');
+  writeFileSync(jws, [header, Buffer.from(changed).toString('base64url'), signature].join('.'));
+  const tampered = await sh('npx', ['nogi-conformance', 'verify', jws, '--key', key], partner, 60_000);
+  expect(tampered.code).toBe(1);
+  expect(tampered.stdout).toContain('✗ signature: the signature does not match the content');
 });
 
 test('npx nogi-conformance sandbox serves the quick start on the ports it is given', async () => {
