@@ -21,7 +21,7 @@ async function gate(sim: RunningSimulator, flags: string[] = []) {
   return { ...r, md: readFileSync(join(reports, 'gate.md'), 'utf8') };
 }
 
-// A conformant provider passing the gate: the gate run on the mock target in all-reports-masked.spec.ts (it certifies that run).
+// A conformant provider passing the gate: the installed package's full gate on the mock target (all-from-the-installed-package.spec.ts, which certifies that run).
 
 test('a revoke that does not take effect fails the gate: exit 1, the step named', async () => {
   const sim = await startSimulator({ host: '127.0.0.1', testMode: true, deviations: ['revoke-ignored'], log: () => undefined });
