@@ -25,6 +25,9 @@ export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.Proc
     if (/^(NOGI_|TEST_|PW_|PLAYWRIGHT_(?!BROWSERS_PATH))/.test(k)) continue;
     env[k] = v;
   }
+  // A nested run on two workers: a remote target's default of 8 pays off where requests wait on the
+  // network, not for a simulator on this machine, where each worker's start-up is CPU the outer run needs.
+  env.NOGI_WORKERS = '2';
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
