@@ -97,8 +97,9 @@ function targetProject(name: TargetName): PlaywrightTestProject {
 }
 
 /**
- * How many tests run at once: NOGI_WORKERS; else, against a remote target (preprod, custom), 8,
- * since its tests wait on the network, not the CPU; else half the cores but at least 2 (Playwright's
+ * How many tests run at once: NOGI_WORKERS; else, against a remote target (preprod, custom), the
+ * cores but at least 4, since its tests wait on the network (npm run bench:remote: on 2 cores, 4
+ * workers beat 2 and 8; each worker's start-up costs CPU); else half the cores but at least 2 (Playwright's
  * default of half the cores is one worker on a 2-core machine, where these tests, mostly waiting on
  * HTTP and child runs, take a third less time on two).
  */
@@ -107,7 +108,7 @@ function workerCount(raw: string | undefined): number {
     if (!/^[1-9]\d*$/.test(raw) || Number(raw) > 64) throw new Error(`NOGI_WORKERS must be a whole number from 1 to 64, got "${raw}"`);
     return Number(raw);
   }
-  return realTargets.length ? 8 : Math.max(2, Math.floor(availableParallelism() / 2));
+  return realTargets.length ? Math.max(4, availableParallelism()) : Math.max(2, Math.floor(availableParallelism() / 2));
 }
 
 /**

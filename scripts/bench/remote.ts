@@ -1,5 +1,5 @@
 /**
- * npm run bench:remote [-- --delay-ms 100] [--workers 8] [--quick]
+ * npm run bench:remote [-- --delay-ms 100] [--workers 4] [--quick]
  *
  * The conformance specs against the custom target, as NoGi's release gate and a partner's
  * onboarding reach a provider over the internet: through a proxy that holds every response of the
@@ -25,7 +25,7 @@ import { benchArgs, wholeNumber } from './args.ts';
 const script = 'bench:remote';
 const flags = benchArgs(script, { 'delay-ms': { type: 'string' }, workers: { type: 'string' }, quick: { type: 'boolean' } });
 const delayMs = wholeNumber(script, '--delay-ms', flags['delay-ms'] ?? '100', 0, 2000);
-const workers = wholeNumber(script, '--workers', flags.workers ?? '8', 2, 64);
+const workers = wholeNumber(script, '--workers', flags.workers ?? '4', 2, 64);
 /** The issue's goal for the delayed run on several workers. */
 const GOAL_SECONDS = 15;
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,14 +58,19 @@ interface RunOutcome {
   outcomes: Map<string, string>;
 }
 
-interface JsonSuite { title: string; specs?: Array<{ title: string; tests: Array<{ projectName: string; results: Array<{ status: string }>; status: string }> }>; suites?: JsonSuite[] }
+interface JsonSuite { title: string; specs?: Array<{ title: string; tests: Array<{ projectName: string; results: Array<{ status: string; error?: { message?: string } }>; status: string }> }>; suites?: JsonSuite[] }
 
 function outcomesOf(file: string): Map<string, string> {
   const report = JSON.parse(readFileSync(file, 'utf8')) as { suites: JsonSuite[] };
   const out = new Map<string, string>();
   const walk = (suite: JsonSuite, path: string[]): void => {
     for (const spec of suite.specs ?? []) {
-      for (const t of spec.tests) out.set([...path, spec.title].join(' › '), t.results.at(-1)?.status ?? t.status);
+      for (const t of spec.tests) {
+        const last = t.results.at(-1);
+        // A failure carries the first line of its error, so the bench says why, not only that.
+        const why = last?.status === 'failed' ? ` (${(last.error?.message ?? '').split('\n').find((l) => l.trim()) ?? 'no message'})` : '';
+        out.set([...path, spec.title].join(' › '), `${last?.status ?? t.status}${why}`);
+      }
     }
     for (const child of suite.suites ?? []) walk(child, [...path, child.title]);
   };
@@ -90,7 +95,10 @@ async function conformanceRun(label: string, env: NodeJS.ProcessEnv, workerCount
   const outcomes = outcomesOf(output);
   rmSync(dir, { recursive: true, force: true });
   const counts: Record<string, number> = {};
-  for (const status of outcomes.values()) counts[status] = (counts[status] ?? 0) + 1;
+  for (const status of outcomes.values()) {
+    const word = status.split(' ')[0]!;
+    counts[word] = (counts[word] ?? 0) + 1;
+  }
   const line = `${label.padEnd(34)} ${String(workerCount).padStart(2)} workers, ${String(delay).padStart(4)} ms: ${seconds.toFixed(1).padStart(5)} s, exit ${exitCode}, ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`;
   process.stdout.write(`${line}\n`);
   return { label, workers: workerCount, delayMs: delay, seconds, exitCode, counts, outcomes };

@@ -25,7 +25,7 @@ export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.Proc
     if (/^(NOGI_|TEST_|PW_|PLAYWRIGHT_(?!BROWSERS_PATH))/.test(k)) continue;
     env[k] = v;
   }
-  // A nested run on two workers: a remote target's default of 8 pays off where requests wait on the
+  // A nested run on two workers: a remote target's default of at least 4 pays off where requests wait on the
   // network, not for a simulator on this machine, where each worker's start-up is CPU the outer run needs.
   env.NOGI_WORKERS = '2';
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
