@@ -14,12 +14,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/config/ports.ts';
-import { fixtureClients, startSimulator } from '../../src/simulator/index.ts';
+import { asCustomTarget, startSimulator } from '../../src/simulator/index.ts';
 import { benchArgs, wholeNumber } from './args.ts';
 
 const script = 'bench:remote';
@@ -119,21 +118,9 @@ async function main(): Promise<void> {
     accessPublicUrl: publicUrl(ports.access), apiPublicUrl: publicUrl(ports.api), log: () => undefined,
   });
   const proxies = await Promise.all((['access', 'api', 'admin'] as const).map((host) => delayingProxy(ports[host], new URL(publicUrl(real[host])), () => delay)));
-  const { a, b, withoutAgreement } = fixtureClients();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    NOGI_TARGET: 'custom',
-    NOGI_ACCESS_BASE_URL: publicUrl(ports.access),
-    NOGI_API_BASE_URL: publicUrl(ports.api),
-    NOGI_ADMIN_BASE_URL: publicUrl(ports.admin),
-    NOGI_SIM_ADMIN_TOKEN: sim.adminToken,
-    NOGI_CLIENT_ID: a.client_id,
-    NOGI_CLIENT_SECRET: a.client_secret,
-    NOGI_REDIRECT_URI: a.redirect_uris[0],
-    NOGI_CLIENT2_ID: b.client_id,
-    NOGI_CLIENT2_SECRET: b.client_secret,
-    NOGI_CLIENT_NO_AGREEMENT_ID: withoutAgreement.client_id,
-    NOGI_CLIENT_NO_AGREEMENT_SECRET: withoutAgreement.client_secret,
+    ...asCustomTarget({ accessUrl: publicUrl(ports.access), apiUrl: publicUrl(ports.api), adminUrl: publicUrl(ports.admin), adminToken: sim.adminToken }),
     NOGI_FEED_LAG_SECONDS: '3',
   };
   try {

@@ -277,7 +277,7 @@ export function adoptionChecklist(diff: ContractDiff, from: Doc, to: Doc): strin
   const handlers = filesIn(join(repoRoot, 'src/simulator/api/handlers'), '.ts').map((f) => ({ f, text: readFileSync(f, 'utf8') }));
   const deviationsFile = join(repoRoot, 'src/simulator/deviations.ts');
   const deviationBlocks = existsSync(deviationsFile)
-    ? readFileSync(deviationsFile, 'utf8').split(/\n(?=  '[\w-]+': \{)/).flatMap((block) => { const name = /^  '([\w-]+)': \{/.exec(block)?.[1]; return name ? [{ name, block }] : []; })
+    ? readFileSync(deviationsFile, 'utf8').split(/\n(?= {2}'[\w-]+': \{)/).flatMap((block) => { const name = /^ {2}'([\w-]+)': \{/.exec(block)?.[1]; return name ? [{ name, block }] : []; })
     : [];
   const selfFile = join(repoRoot, 'tests/self/deviations.ts');
   const selfLines = existsSync(selfFile) ? readFileSync(selfFile, 'utf8').split('\n').filter((l) => /deviation: '|contract: /.test(l)) : [];

@@ -42,7 +42,7 @@
  * Tenants are capped (maxTenants, NOGI_SIM_MAX_TENANTS: 409 past it), their names at
  * MAX_NAME_CHARS, and the sweep deletes those idle (wall clock) past NOGI_SIM_TENANT_IDLE_DAYS.
  */
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { matchAdminRoute } from './admin-routes.ts';
 import type { SimContext } from './context.ts';
 import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './deviations.ts';

@@ -18,7 +18,7 @@ import { createApiApp } from './api/app.ts';
 import { checkAnswers, type SimContext } from './context.ts';
 import { ExchangeHook } from './http.ts';
 import { recordExchanges } from '../grading/recorder.ts';
-import { checkClientScopes, defaultFixturesDir, FixtureError, loadSimulatorFixtures } from './fixtures.ts';
+import { checkClientScopes, defaultFixturesDir, FixtureError, fixtureClients, loadSimulatorFixtures } from './fixtures.ts';
 import { sanitize } from './log.ts';
 import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';
 import { audienceTable, isDebtScope } from './rules.ts';
@@ -92,6 +92,29 @@ export interface RunningSimulator {
 }
 
 export { loadSimulatorFixtures, fixtureClients, defaultFixturesDir, FixtureError } from './fixtures.ts';
+
+/**
+ * The settings that name a simulator as the suite's custom target, as a partner's .env would: its
+ * URLs (or those a proxy puts in front of it), its admin token, and the fixture clients A, B and
+ * the one without the integrated-consent agreement.
+ */
+export function asCustomTarget(urls: { accessUrl: string; apiUrl: string; adminUrl?: string; adminToken?: string }): Record<string, string | undefined> {
+  const { a, b, withoutAgreement } = fixtureClients();
+  return {
+    NOGI_TARGET: 'custom',
+    NOGI_ACCESS_BASE_URL: urls.accessUrl,
+    NOGI_API_BASE_URL: urls.apiUrl,
+    NOGI_ADMIN_BASE_URL: urls.adminUrl,
+    NOGI_SIM_ADMIN_TOKEN: urls.adminToken,
+    NOGI_CLIENT_ID: a.client_id,
+    NOGI_CLIENT_SECRET: a.client_secret,
+    NOGI_REDIRECT_URI: a.redirect_uris[0],
+    NOGI_CLIENT2_ID: b.client_id,
+    NOGI_CLIENT2_SECRET: b.client_secret,
+    NOGI_CLIENT_NO_AGREEMENT_ID: withoutAgreement.client_id,
+    NOGI_CLIENT_NO_AGREEMENT_SECRET: withoutAgreement.client_secret,
+  };
+}
 export type { SimClient, SimPerson, SimulatorFixtures } from './fixtures.ts';
 export { DEVIATIONS, DEVIATION_TABLE } from './deviations.ts';
 export type { DeviationName } from './deviations.ts';
