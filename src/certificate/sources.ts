@@ -1,6 +1,6 @@
 /**
  * The verdicts a certificate carries, read from what a run left in the reports folder:
- *   gate:          results.json (every test of the run) + the Pact verification line of gate.md
+ *   gate:          results.json (every test of the run) + gate.json (the gate's own result: its Pact verification)
  *   onboarding:    results.json's checklist annotations, as reports/onboarding.md lists them
  *   client-report: client-report.json (src/grading), one verdict per rule
  */
@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checklistFromResults } from '../cli/onboarding.ts';
 import { checksOffOf, readResults, type RunResults } from '../cli/results.ts';
+import type { PactVerification } from '../cli/gate.ts';
 import { checks as checkRegistry } from '../contract/checks.ts';
 import { readRunRecord } from '../reporting/run-record.ts';
 import { checksFromOutcomes, type CertificateSource, type CheckVerdict, type Verdict } from './document.ts';
@@ -24,11 +25,19 @@ export function checksOffVerdicts(results: RunResults): CheckVerdict[] {
   return checksOffOf(results).map((name) => ({ id: `check-switched-off:${name}`, title: `check ${name} switched off (not judged): ${checkRegistry[name].rule}`, verdict: 'not exercised' }));
 }
 
-export function gateChecks(results: RunResults, gateMarkdown?: string): CheckVerdict[] {
+/** What gate.json holds: the gate's own verdict beside results.json, structured (src/cli/gate.ts writes it). */
+export interface GateResult {
+  passed: boolean;
+  exitCode: number;
+  strict: boolean;
+  /** The Pact provider verification, which runs outside Playwright. */
+  pact: PactVerification;
+  counts: RunResults['counts'];
+}
+
+export function gateChecks(results: RunResults, pact?: PactVerification): CheckVerdict[] {
   const checks = checksFromOutcomes(results.tests.map((t) => ({ id: `${t.project}:${t.file}:${t.titlePath.join(' › ')}`, title: t.titlePath.join(' › '), outcome: t.outcome })));
-  // The gate's Pact provider verification runs outside Playwright: gate.md is where it is written.
-  const pact = /Pact verification against the target: (?:\*\*(PASSED|FAILED)\*\*|skipped)/.exec(gateMarkdown ?? '');
-  if (pact) checks.push({ id: 'pact-verification', title: 'Pact provider verification against the target', verdict: pact[1] === 'PASSED' ? 'pass' : pact[1] === 'FAILED' ? 'fail' : 'not exercised' });
+  if (pact) checks.push({ id: 'pact-verification', title: 'Pact provider verification against the target', verdict: pact.status === 'passed' ? 'pass' : pact.status === 'failed' ? 'fail' : 'not exercised' });
   for (const [i, e] of results.errors.entries()) checks.push({ id: `run-error-${i + 1}`, title: `run error: ${e.split('\n')[0] ?? ''}`, verdict: 'fail' });
   checks.push(...checksOffVerdicts(results));
   return checks;
@@ -77,5 +86,8 @@ export function loadSource(source: CertificateSource, reportsDir: string): Loade
   if (!results || results.tests.length === 0) throw new SourceError(`${join(reportsDir, 'results.json')} has no tests: run \`nogi-conformance ${source}\` first`);
   const provenance = { target: run.target, clientId: run.clientId ?? undefined, contractVersion: run.contract };
   if (source === 'onboarding') return { checks: onboardingChecks(results), ...provenance };
-  return { checks: gateChecks(results, readFileSync(join(reportsDir, 'gate.md'), 'utf8')), ...provenance };
+  const gateFile = join(reportsDir, 'gate.json');
+  if (!existsSync(gateFile)) throw new SourceError(`${gateFile} not found: run \`nogi-conformance gate\` first`);
+  const gate = JSON.parse(readFileSync(gateFile, 'utf8')) as GateResult;
+  return { checks: gateChecks(results, gate.pact), ...provenance };
 }

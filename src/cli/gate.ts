@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { modulePath, packagePath } from '../config/package-root.ts';
 import { redact } from '../reporting/redact.ts';
-import { gateChecks } from '../certificate/sources.ts';
+import { gateChecks, type GateResult } from '../certificate/sources.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
@@ -131,13 +131,16 @@ export function gate(runEnv: NodeJS.ProcessEnv, options: CliOptions): Promise<nu
       const pact: PactVerification = context.nothingRan ? { status: 'skipped', reason: 'nothing else ran' } : await verifyPacts(options, env);
       if (context.nothingRan) {
         const summary = gateSummary(results, context.target, context.playwrightExitCode, pact);
-        return { exitCode: ExitCode.config, summary: context.nothingRan, files: { 'gate.md': `${summary}\n${context.nothingRan}\n` } };
+        const result: GateResult = { passed: false, exitCode: ExitCode.config, strict, pact, counts: results.counts };
+        return { exitCode: ExitCode.config, summary: context.nothingRan, files: { 'gate.md': `${summary}\n${context.nothingRan}\n`, 'gate.json': `${JSON.stringify(result, null, 2)}\n` } };
       }
       const summary = gateSummary(results, context.target, context.playwrightExitCode, pact);
       const failed = context.playwrightExitCode !== 0 || results.counts.failed > 0 || results.errors.length > 0 || pact.status === 'failed';
-      const scored = withMinScore(failed ? ExitCode.failed : ExitCode.passed, gateChecks(results, summary), options.minScore);
+      const scored = withMinScore(failed ? ExitCode.failed : ExitCode.passed, gateChecks(results, pact), options.minScore);
       const text = scored.line ? `${summary}\n${scored.line}\n` : summary;
-      return { exitCode: scored.exitCode, summary: text, files: { 'gate.md': text } };
+      // The structured result certify and other tools read (gate.md is for people).
+      const result: GateResult = { passed: scored.exitCode === ExitCode.passed, exitCode: scored.exitCode, strict, pact, counts: results.counts };
+      return { exitCode: scored.exitCode, summary: text, files: { 'gate.md': text, 'gate.json': `${JSON.stringify(result, null, 2)}\n` } };
     },
   });
 }

@@ -135,6 +135,8 @@ test('npx nogi-conformance gate passes against the bundled simulator: --min-scor
   expect(summary).toContain('≥ --min-score 100%');
   expect(summary).toMatch(/Pact verification against the target: \*\*PASSED\*\*/);
   expect(summary).toContain('specs/integrated-consent.spec.js');
+  // The structured result certify reads, naming the contract version that judged.
+  expect(JSON.parse(readFileSync(join(reports, 'gate.json'), 'utf8'))).toMatchObject({ passed: true, exitCode: 0, strict: true, pact: { status: 'passed' }, contract: { version: '3770c4e' } });
   expectNoLeaks(reports);
 
   const certify = await sh('npx', ['nogi-conformance', 'certify'], partner, 60_000);

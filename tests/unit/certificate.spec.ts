@@ -63,7 +63,7 @@ test.describe('certificates', () => {
       { title: 'revoke', status: 'failed' },
       { title: 'needs a second client', status: 'skipped' },
     ])));
-    writeFileSync(join(reports, 'gate.md'), 'Pact verification against the target: **PASSED** (exit 0)\n');
+    writeFileSync(join(reports, 'gate.json'), JSON.stringify({ passed: false, exitCode: 1, strict: true, pact: { status: 'passed', exitCode: 0 }, counts: { passed: 2, failed: 1, skipped: 1 } }));
     // Judged by July's contract, not the default: the certificate must name the version that judged.
     writeRunRecord(reports, { command: 'gate', target: { name: 'custom', accessBaseUrl: 'https://access.example', apiBaseUrl: 'https://api.example' }, contract: 'b68fec2', clientId: 'partner-1', finishedAt: '2026-11-29T12:00:00.000Z' });
   });
