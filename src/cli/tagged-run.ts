@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetName } from '../config/target.ts';
-import { currentContractVersion, readUpstreamSource } from '../contract/load.ts';
+import { currentContractVersion } from '../contract/load.ts';
+import { namingContract } from '../reporting/contract-line.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
 import { assertReachable, checkConfig } from './preflight.ts';
@@ -62,19 +63,6 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
 export function tagGrep(tag: RunTag, grep?: string): string {
   const byTag = `${escapeRegExp(tag)}(?![\\w-])`;
   return grep ? `^(?=.*${byTag})(?=.*(?:${grep}))` : byTag;
-}
-
-/**
- * Every report says which contract version judged, in one place: a line under a Markdown or HTML
- * report's title, a `contract` field in a JSON report.
- */
-export function namingContract(name: string, content: string, version: string): string {
-  const source = readUpstreamSource(version);
-  const words = `Judged by the provider's contract ${version} (OpenAPI ${source.openapi}${source.published ? `, published ${source.published}` : ''}).`;
-  if (name.endsWith('.md')) return content.replace(/^(#[^\n]*\n)?\n*/, (title) => `${title.trimEnd()}${title ? '\n\n' : ''}${words}\n\n`);
-  if (name.endsWith('.html')) return content.replace(/(<\/h1>)/, `$1\n<p class="contract">${words}</p>`);
-  if (name.endsWith('.json')) return `${JSON.stringify({ contract: { version, openapi: source.openapi, sha256: source.sha256 }, ...(JSON.parse(content) as object) }, null, 2)}\n`;
-  return content;
 }
 
 /**

@@ -1,5 +1,7 @@
 /** reports/compare.md (people) and compare.json (tools); masked by the one redaction module. */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { currentContractVersion } from '../contract/load.ts';
+import { namingContract } from '../reporting/contract-line.ts';
 import { join } from 'node:path';
 import { redact } from '../reporting/redact.ts';
 import { comparedHeaders, type Difference } from './diff.ts';
@@ -56,12 +58,15 @@ export function writeCompareReports(dir: string, result: CompareResult): { markd
   mkdirSync(dir, { recursive: true });
   const markdown = join(dir, 'compare.md');
   const json = join(dir, 'compare.json');
-  writeFileSync(markdown, redact(compareMarkdown(result)));
+  // The simulator side and the contract findings are this process's contract version.
+  const version = currentContractVersion();
+  writeFileSync(markdown, redact(namingContract('compare.md', compareMarkdown(result), version)));
   const steps = (records: StepRecord[]) => records.map((s) => ({
     step: s.step, error: s.error,
     exchanges: s.exchanges.map((e) => ({ request: `${e.method} ${e.pathTemplate}`, status: e.status, contentType: e.contentType, findings: e.findings.length })),
   }));
   writeFileSync(json, redact(JSON.stringify({
+    contract: version,
     lifecycle: result.lifecycle,
     target: result.target,
     differences: result.differences,

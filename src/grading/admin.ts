@@ -20,12 +20,13 @@ export interface ClientReport extends ReturnType<typeof judge> {
   /** Requests that named this client without authenticating as it: not graded, not recorded. */
   unauthenticated: number;
   generatedAt: string;
-  sandbox: { accessUrl: string; apiUrl: string };
+  /** The sandbox's URLs and the provider's contract version it serves (the client was judged by it). */
+  sandbox: { accessUrl: string; apiUrl: string; contract: string };
 }
 
 export function clientReport(ctx: SimContext, clientId: string, errorReferences: string[] = []): ClientReport {
   const judgement = judge({ clientId, exchanges: recorderOf(ctx).exchanges(clientId), catalogue: ctx.catalogue, audiences: ctx.audiences, errorReferences });
-  return { ...judgement, unauthenticated: recorderOf(ctx).unauthenticated(clientId), generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl } };
+  return { ...judgement, unauthenticated: recorderOf(ctx).unauthenticated(clientId), generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, contract: ctx.contracts.version } };
 }
 
 export function gradingRouter(ctx: SimContext): express.Router {

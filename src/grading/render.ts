@@ -12,7 +12,7 @@ export function clientReportMarkdown(r: ClientReport): string {
   const lines = [
     `# Client report: ${r.clientId}`,
     '',
-    `Sandbox ${r.sandbox.apiUrl} · ${r.generatedAt} · ${r.exchanges} requests recorded`,
+    `Sandbox ${r.sandbox.apiUrl} · the provider's contract ${r.sandbox.contract} · ${r.generatedAt} · ${r.exchanges} requests recorded`,
     '',
     ...(r.unauthenticated ? [unauthenticatedLine(r), ''] : []),
     `**Score ${r.score.percent}%**: ${r.score.passed} passed, ${r.score.failed} failed, ${r.score.notExercised} not exercised`,

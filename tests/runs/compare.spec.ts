@@ -31,6 +31,8 @@ test('compare --target custom --record against a provider like the simulator: ex
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('No differences between the simulator and custom.');
   expect(readFileSync(join(reports, 'compare.md'), 'utf8')).toContain('No differences.');
+  expect(readFileSync(join(reports, 'compare.md'), 'utf8')).toContain('Judged by the provider\'s contract 3770c4e');
+  expect(JSON.parse(readFileSync(join(reports, 'compare.json'), 'utf8'))).toMatchObject({ contract: '3770c4e' });
   expect(JSON.parse(readFileSync(join(reports, 'compare.json'), 'utf8')).differences).toEqual([]);
   // The pack is beside the reports, not in them (every NIN under reports/ is masked, synthetic ones too).
   expect(existsSync(join(reports, 'personas'))).toBe(false);

@@ -349,6 +349,8 @@ test('the project\'s own NoGiClient, walking the lifecycles and the scenarios, f
   expect(r.score.failed).toBe(0);
   expect(r.score.percent).toBe(100);
   expect(r.sandbox.apiUrl).toBe(h.sim.apiUrl);
+  expect(r.sandbox.contract, 'the report names the contract version the sandbox judged by').toBe(h.sim.contract);
+  expect(clientReportMarkdown(r)).toContain(`the provider's contract ${h.sim.contract}`);
 });
 
 test('client-report writes md, html and json; --min-score sets the bar; certify signs the report and it verifies', async () => {

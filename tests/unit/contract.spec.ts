@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { applyOverlay, loadApiContract, readErrata, readUpstream, readUpstreamSource, readVersionIndex, sha256, versionPaths } from '../../src/contract/load.ts';
 import { renderContractTypes, typesPaths } from '../../src/contract/types.ts';
-import { namingContract } from '../../src/cli/tagged-run.ts';
+import { namingContract } from '../../src/reporting/contract-line.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { ContractValidator, formatFinding, getContracts } from '../../src/contract/index.ts';
 import type { OpenAPIV3 } from 'openapi-types';
