@@ -23,7 +23,6 @@ import { packagePath } from '../config/package-root.ts';
 export const contractsDir = `${packagePath('contracts')}${sep}`;
 export const contractPaths = {
   versions: `${contractsDir}versions/`,
-  index: `${contractsDir}versions/index.json`,
   oauth: `${contractsDir}oauth.openapi.yaml`,
   pacts: `${contractsDir}pacts/`,
 } as const;

@@ -7,7 +7,6 @@ import type { components as ApiJuly } from './generated/nogi-api-b68fec2.ts';
 import type { components as ApiSeptember } from './generated/nogi-api-3770c4e.ts';
 import type { components as OAuth } from './generated/nogi-oauth.ts';
 
-type Schemas = ApiJuly['schemas'] | ApiSeptember['schemas'];
 type ApiSchema<Name extends keyof ApiJuly['schemas'] & keyof ApiSeptember['schemas']> = ApiJuly['schemas'][Name] | ApiSeptember['schemas'][Name];
 type OAuthSchemas = OAuth['schemas'];
 
@@ -20,7 +19,7 @@ export type FeedEvent = ApiSchema<'SamtykkeFeedEventDTO'>;
 export type LastSequenceNr = ApiSchema<'LastSequenceNrResponse'>;
 export type FirstSequenceNr = ApiSchema<'FirstSequenceNrResponse'>;
 /** The scopes an integrated consent may have (3770c4e adds `debt.unsecured.monitoring`). */
-export type ConsentScope = Schemas extends infer S ? S extends { CreateConsentRequestDTO: { scope_of_consent: infer C } } ? C : never : never;
+export type ConsentScope = CreateConsentRequest['scope_of_consent'];
 /** The two debt scopes a token for the Debt API carries (reference/consent/scopes.md). */
 export type DebtScope = ApiJuly['schemas']['CreateConsentRequestDTO']['scope_of_consent'];
 /** 3770c4e's error body of the Agreement API (RFC 9457 problem details + `errorReference`). */
