@@ -11,7 +11,6 @@ import { availableParallelism } from 'node:os';
 import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
 import { moduleExtension as ext, nodeCommandFor } from './src/config/package-root.ts';
-import { freePort } from './src/config/ports.ts';
 import { currentContractVersion } from './src/contract/load.ts';
 import { checksOffFromEnvironment, describeCheckOff } from './src/contract/checks.ts';
 import type { TargetName } from './src/config/target.ts';
@@ -45,14 +44,13 @@ const runs = (project: string) => selected.length === 0 || selected.includes(pro
 // their credentials. `NOGI_TARGET` in .env asks for one too.
 const realTargets = (['preprod', 'custom'] as const).filter((t) => selected.includes(t) || process.env.NOGI_TARGET === t);
 
-// The config is evaluated again in every worker: pick the simulator's ports once, in the main
-// process, and hand them to the workers through the environment.
+// The simulator listens on ports the OS picks (0) and prints its URLs; the runner reads the ports
+// from that output (webServer.wait's named groups become its environment, which the workers
+// inherit). Ports picked here and bound later would race every other listener on the machine: a
+// nested run's simulator once found its port taken by a Pact mock server, and answered the mock's
+// client in its place.
 const startSimulator = runs('mock');
-if (startSimulator && !process.env.NOGI_SIM_ACCESS_PORT) {
-  process.env.NOGI_SIM_ACCESS_PORT = String(await freePort());
-  process.env.NOGI_SIM_API_PORT = String(await freePort());
-  process.env.NOGI_SIM_ADMIN_PORT = String(await freePort());
-}
+const simulatorPorts = /^http:\/\/127\.0\.0\.1:(?<nogi_sim_access_port>\d+)\nhttp:\/\/127\.0\.0\.1:(?<nogi_sim_api_port>\d+)\n.*\nhttp:\/\/127\.0\.0\.1:(?<nogi_sim_admin_port>\d+)\n/m;
 // Its admin token likewise: picked here, given to the simulator and (by the environment) to the workers.
 if (startSimulator && !process.env.NOGI_SIM_ADMIN_TOKEN) process.env.NOGI_SIM_ADMIN_TOKEN = randomBytes(24).toString('base64url');
 
@@ -62,18 +60,17 @@ const webServer: PlaywrightTestConfig['webServer'] = startSimulator
         name: 'nogi-simulator',
         // Through tsx in a clone, the compiled dist/src/simulator/main.js in the installed package.
         command: nodeCommandFor('src/simulator/main.ts'),
-        url: `http://127.0.0.1:${process.env.NOGI_SIM_ACCESS_PORT}/.well-known/openid-configuration`,
+        wait: { stdout: simulatorPorts },
         env: {
-          NOGI_SIM_ACCESS_PORT: process.env.NOGI_SIM_ACCESS_PORT!,
-          NOGI_SIM_API_PORT: process.env.NOGI_SIM_API_PORT!,
-          NOGI_SIM_ADMIN_PORT: process.env.NOGI_SIM_ADMIN_PORT!,
+          NOGI_SIM_ACCESS_PORT: '0',
+          NOGI_SIM_API_PORT: '0',
+          NOGI_SIM_ADMIN_PORT: '0',
           NOGI_SIM_ADMIN_TOKEN: process.env.NOGI_SIM_ADMIN_TOKEN!,
           NOGI_SIM_TEST_MODE: '1',
           // A run starts from nothing and leaves nothing behind (npm run mock keeps its state on disk).
           NOGI_SIM_STORE: 'memory',
           NOGI_SIM_LOG: process.env.NOGI_SIM_LOG ?? `${reports}/simulator.log`,
         },
-        stdout: 'ignore',
         stderr: 'pipe',
         timeout: 30_000,
         reuseExistingServer: false,
