@@ -9,8 +9,8 @@
  * item says so; the checklist is built from those steps.
  */
 import type { ApiResult } from '../client/nogi-client.ts';
-import { readFeed } from '../client/feed.ts';
 import type { ConsentStatus, CreateConsentRequest, CreateConsentResponse, DebtInformation, FeedEvent } from '../contract/schemas.ts';
+import { consentEvents, eventTypes } from './feed.ts';
 import { between, defineStep, differs, equals, need, type Lifecycle } from './lifecycle.ts';
 
 type Consent = CreateConsentResponse['consent'];
@@ -26,9 +26,6 @@ export interface IntegratedConsentState {
 }
 
 type S = IntegratedConsentState;
-
-/** Sequence numbers looked back over for this consent's events (they are not contiguous). */
-const feedWindow = 1000;
 
 const consentOf = (s: S): Consent => need(s.consent, 'consent (step "2. Register a consent")');
 
@@ -138,16 +135,9 @@ export const integratedConsent: Lifecycle<S> = {
     defineStep<S, FeedEvent[]>({
       title: 'The consents feed shows the consent created and archived',
       checklist: 'feed',
-      // This consent's events, from the window of sequence numbers before the last.
-      call: async (ctx, s) => {
-        const token = need(s.feedToken, 'feed token');
-        const [first, last] = await Promise.all([ctx.nogi.firstSequenceNr(token), ctx.nogi.lastSequenceNr(token)]);
-        if (first.status !== 200 || last.status !== 200) throw new Error(`firstSequenceNr answered ${first.status}, lastSequenceNr ${last.status}: expected 200`);
-        const from = Math.max(first.data.firstSequenceNr, last.data.lastSequenceNr - feedWindow);
-        return (await readFeed(ctx.nogi, token, from)).events.filter((e) => e.consentId === consentOf(s).id);
-      },
+      call: (ctx, s) => consentEvents(ctx.nogi, need(s.feedToken, 'feed token'), consentOf(s).id),
       poll: {
-        until: equals('SAMTYKKE_OPPRETTET and SAMTYKKE_ARKIVERT for this consent', (events) => events.map((e) => e.eventType).sort(), () => ['SAMTYKKE_ARKIVERT', 'SAMTYKKE_OPPRETTET']),
+        until: equals('SAMTYKKE_OPPRETTET and SAMTYKKE_ARKIVERT for this consent', eventTypes, () => ['SAMTYKKE_ARKIVERT', 'SAMTYKKE_OPPRETTET']),
         withinMs: (ctx) => ctx.feedLagMs,
       },
       checks: [

@@ -8,10 +8,15 @@
  * - compare records it on two targets (src/compare/lifecycle.ts);
  * - the bench times it (scripts/bench/simulator.ts), through `runLifecycle` below.
  *
+ * A lifecycle in which the person logs in (regular consent) runs in a LoginContext: the runner
+ * gives the person's part, in a browser (fixtures/lifecycle.ts) or over HTTP to the simulator's
+ * pages (src/drivers/simulator-http.ts); the steps stay calls through the client.
+ *
  * A step that proves an onboarding checklist item says so (`checklist`); its title is the one the
  * checklist, health and the self tests read.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { ClientCredentials } from '../client/credentials.ts';
 import type { NoGiClient } from '../client/nogi-client.ts';
 import type { ServiceName } from '../contract/catalogue.ts';
 import type { DebtScope } from '../contract/schemas.ts';
@@ -42,38 +47,53 @@ export interface LifecycleContext {
   newClientConsentId(): string;
 }
 
-export interface LifecycleStep<S, R = unknown> {
+/** The redirect to the partner's callback URI: its query, and the state the auth request sent. */
+export interface AuthorizedCallback {
+  params: Record<string, string>;
+  state: string;
+}
+
+/** Where a lifecycle in which the person logs in runs (regular consent). */
+export interface LoginContext extends LifecycleContext {
+  /** The partner's client, with the callback URI registered for it. */
+  client: ClientCredentials & { redirectUri: string };
+  /** Sends the person (`nin`) to the auth endpoint for `scope`; they log in with TestID and accept. */
+  logInAndAccept(scope: string): Promise<AuthorizedCallback>;
+}
+
+export interface LifecycleStep<S, R = unknown, C extends LifecycleContext = LifecycleContext> {
   /** As the provider's docs name the step ('4. Look up debt using the consent'). */
   title: string;
   /** The onboarding checklist item this step proves (src/reporting/checklist.ts). */
   checklist?: ChecklistId;
   /** The call(s) through the client; the answer the checks judge. */
-  call(ctx: LifecycleContext, state: S): Promise<R>;
+  call(ctx: C, state: S): Promise<R>;
   /** The status the answer must have (the answer is then an ApiResult), and why when it is not obvious. */
   status?: { is: number; because?: string };
   /** An eventually consistent read (the feed): called again until `until` holds, within `withinMs`. */
-  poll?: { until: Check<R, S>; withinMs(ctx: LifecycleContext): number };
+  poll?: { until: Check<R, S>; withinMs(ctx: C): number };
   /** Judged in order after the status; the first failure fails the step. */
   checks?: Check<R, S>[];
   /** What later steps need from this answer. */
   keep?(result: R, state: S): void;
 }
 
-export interface Lifecycle<S> {
+export interface Lifecycle<S, C extends LifecycleContext = LifecycleContext> {
   /** How runners and reports name it ('integrated consent'). */
   name: string;
   /** Where the provider's docs walk it. */
   source: string;
   /** What a run carries from step to step, fresh for each run. */
-  start(ctx: LifecycleContext): S;
-  steps: LifecycleStep<S>[];
+  start(ctx: C): S;
+  steps: LifecycleStep<S, unknown, C>[];
 }
 
 /** A step whose answer is typed (`R`), in a lifecycle's list of steps. */
-export const defineStep = <S, R>(step: LifecycleStep<S, R>): LifecycleStep<S> => step as LifecycleStep<S>;
+export const defineStep = <S, R, C extends LifecycleContext = LifecycleContext>(step: LifecycleStep<S, R, C>): LifecycleStep<S, unknown, C> =>
+  step as LifecycleStep<S, unknown, C>;
 
 /** The steps a runner that cannot wait (compare: one answer per request; the bench: throughput) runs: those without a poll. */
-export function withoutPolling<S>(lifecycle: Lifecycle<S>): Lifecycle<S> {
+export function withoutPolling<S, C extends LifecycleContext>(lifecycle: Lifecycle<S, C>): Lifecycle<S, C> {
   const steps = lifecycle.steps.filter((s) => !s.poll);
   const left = lifecycle.steps.filter((s) => s.poll).map((s) => `"${s.title}"`);
   return { ...lifecycle, name: left.length ? `${lifecycle.name}, without its polled ${left.join(', ')}` : lifecycle.name, steps };
@@ -105,6 +125,14 @@ export const differs = <R, S>(name: string, actual: (r: R, s: S) => unknown, oth
   },
 });
 
+export const contains = <R, S>(name: string, list: (r: R, s: S) => readonly unknown[] | undefined, item: (r: R, s: S) => unknown): Check<R, S> => ({
+  name,
+  test(r, s) {
+    const [l, i] = [list(r, s), item(r, s)];
+    return l?.some((x) => isDeepStrictEqual(x, i)) ? undefined : `expected ${show(l)} to contain ${show(i)}`;
+  },
+});
+
 export const between = <R, S>(name: string, actual: (r: R, s: S) => number, low: number, high: number): Check<R, S> => ({
   name,
   test(r, s) {
@@ -119,7 +147,7 @@ const statusOf = (result: unknown): number | undefined =>
   result && typeof result === 'object' && typeof (result as { status?: unknown }).status === 'number' ? (result as { status: number }).status : undefined;
 
 /** The first thing a step's answer fails (status, then the checks in order); undefined when it holds. */
-export function judge<S>(step: LifecycleStep<S>, result: unknown, state: S): { check: string; failure: string } | undefined {
+export function judge<S, C extends LifecycleContext>(step: LifecycleStep<S, unknown, C>, result: unknown, state: S): { check: string; failure: string } | undefined {
   if (step.status && statusOf(result) !== step.status.is) {
     return { check: step.status.because ?? 'status', failure: `expected status ${step.status.is}, received ${statusOf(result) ?? 'no answer'}` };
   }
@@ -131,7 +159,7 @@ export function judge<S>(step: LifecycleStep<S>, result: unknown, state: S): { c
 }
 
 /** The step's call; a polled step is called again until its `until` holds or its time is up (then its last answer). */
-export async function callStep<S>(step: LifecycleStep<S>, ctx: LifecycleContext, state: S): Promise<unknown> {
+export async function callStep<S, C extends LifecycleContext>(step: LifecycleStep<S, unknown, C>, ctx: C, state: S): Promise<unknown> {
   if (!step.poll) return step.call(ctx, state);
   const deadline = Date.now() + step.poll.withinMs(ctx);
   let pause = 100;
@@ -159,22 +187,30 @@ export class LifecycleFailure extends Error {
   }
 }
 
-/** Contract errors the client found on an answer that is one exchange (the bench has no fixture to throw them). */
+type Findings = { findings?: { severity: string; check: string; rule: string }[] };
+
+/** The answers in a step's result: the result itself, or the answers a step of several calls returns (its items or fields). */
+const answersIn = (result: unknown): Findings[] =>
+  !result || typeof result !== 'object' ? [] : 'findings' in result ? [result as Findings] : (Object.values(result).filter((a) => a && typeof a === 'object') as Findings[]);
+
+/** Contract errors the client found on the step's answers (the bench has no fixture to throw them). */
 function contractErrors(result: unknown): string[] {
-  const findings = result && typeof result === 'object' ? (result as { findings?: { severity: string; check: string; rule: string }[] }).findings : undefined;
-  return (findings ?? []).filter((f) => f.severity === 'error').map((f) => `${f.check} ${f.rule}`);
+  return answersIn(result).flatMap((a) => (a.findings ?? []).filter((f) => f.severity === 'error').map((f) => `${f.check} ${f.rule}`));
 }
 
 /**
  * Runs every step in order and throws a LifecycleFailure naming the step at the first answer that
- * fails its status, a check or the contract. For runners without a test runner (the bench).
+ * fails its status, a check or the contract, or at a call that throws (a refused token, an ID token
+ * whose signature does not verify). For runners without a test runner (the bench).
  */
-export async function runLifecycle<S>(lifecycle: Lifecycle<S>, ctx: LifecycleContext): Promise<S> {
+export async function runLifecycle<S, C extends LifecycleContext>(lifecycle: Lifecycle<S, C>, ctx: C): Promise<S> {
   const state = lifecycle.start(ctx);
   for (const step of lifecycle.steps) {
-    const result = await callStep(step, ctx, state);
+    const result = await callStep(step, ctx, state).catch((error: unknown) => {
+      throw error instanceof LifecycleFailure ? error : new LifecycleFailure(step.title, 'the call', error instanceof Error ? error.message : String(error));
+    });
     const errors = contractErrors(result);
-    if (errors.length) throw new LifecycleFailure(step.title, 'the contract', `${statusOf(result)} ${errors.join('; ')}`);
+    if (errors.length) throw new LifecycleFailure(step.title, 'the contract', [statusOf(result), errors.join('; ')].filter((x) => x !== undefined).join(' '));
     const failed = judge(step, result, state);
     if (failed) throw new LifecycleFailure(step.title, failed.check, failed.failure);
     step.keep?.(result, state);

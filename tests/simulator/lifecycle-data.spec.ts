@@ -1,14 +1,17 @@
 /**
- * The lifecycle described as data (src/lifecycles/) run outside Playwright's expect, as the bench
- * runs it, and the one token cache (src/client/token-cache.ts), against simulators of this file.
+ * The lifecycles described as data (src/lifecycles/) run outside Playwright's expect, as the bench
+ * runs them (the person's part of regular consent over HTTP to the simulator's pages), and the one
+ * token cache (src/client/token-cache.ts), against simulators of this file.
  */
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
 import { NoGiClient } from '../../src/client/nogi-client.ts';
 import { TokenCache, TokenError } from '../../src/client/token-cache.ts';
 import { httpTransport } from '../../src/client/transport.ts';
+import { authorizeOverHttp } from '../../src/drivers/simulator-http.ts';
 import { integratedConsent } from '../../src/lifecycles/integrated-consent.ts';
-import { LifecycleFailure, runLifecycle, type LifecycleContext } from '../../src/lifecycles/lifecycle.ts';
+import { LifecycleFailure, runLifecycle, type LifecycleContext, type LoginContext } from '../../src/lifecycles/lifecycle.ts';
+import { extendedConsent, singleUseConsent } from '../../src/lifecycles/regular-consent.ts';
 import { clients, credentials, NIN, PREPROD, SimHarness } from './helpers.ts';
 
 const context = (h: SimHarness): LifecycleContext => ({
@@ -16,6 +19,20 @@ const context = (h: SimHarness): LifecycleContext => ({
   tokens: new TokenCache({ nogi: h.client, client: credentials(clients.a), audiences: PREPROD }),
   newClientConsentId: () => `data-${randomUUID()}`,
 });
+
+/** The person's part over HTTP: the simulator's login and consent pages, walked by their form fields. */
+const loginContext = (h: SimHarness): LoginContext => {
+  const redirectUri = clients.a.redirect_uris[0]!;
+  return {
+    ...context(h),
+    client: { ...credentials(clients.a), redirectUri },
+    logInAndAccept: async (scope) => {
+      const state = randomUUID();
+      const callback = await authorizeOverHttp(h.client, { clientId: clients.a.client_id, redirectUri, scope, state, nin: NIN });
+      return { params: Object.fromEntries(callback.searchParams), state };
+    },
+  };
+};
 
 test('the integrated lifecycle, every step and its feed poll, holds on the simulator; a deviation fails the step that checks it, by name', async () => {
   const good = await new SimHarness().start();
@@ -29,6 +46,30 @@ test('the integrated lifecycle, every step and its feed poll, holds on the simul
     expect(failure).toMatchObject({ step: 'The revoked consent is inactive', check: 'a revoked consent must not be active', failure: 'expected false, received true' });
   } finally {
     await Promise.all([good.close(), bad.close()]);
+  }
+});
+
+test('the regular lifecycles, single use and 30 days with openid, hold on the simulator; a deviation fails the step that checks it, by name', async () => {
+  const good = await new SimHarness().start();
+  const reusable = await new SimHarness().start({ deviations: ['single-use-reusable'] });
+  const badSignature = await new SimHarness().start({ deviations: ['id-token-bad-signature'] });
+  try {
+    expect((await runLifecycle(singleUseConsent, loginContext(good))).issued?.access_token).toBeTruthy();
+    const extended = await runLifecycle(extendedConsent, loginContext(good));
+    expect(extended.consentId).toBeTruthy();
+    expect(extended.feedStart).toBeGreaterThan(0);
+
+    expect(await runLifecycle(singleUseConsent, loginContext(reusable)).catch((e: unknown) => e)).toMatchObject({
+      name: 'LifecycleFailure',
+      step: 'A single-use consent is refused the second time',
+      check: 'a default consent allows collecting the debt info one time (scopes.md)',
+      failure: 'expected status 403, received 200',
+    });
+    const failure = await runLifecycle(extendedConsent, loginContext(badSignature)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(LifecycleFailure);
+    expect(failure).toMatchObject({ step: 'Verify the ID token: signature against the JWKS, iss, aud, exp, pid', check: 'the call', failure: 'signature verification failed' });
+  } finally {
+    await Promise.all([good.close(), reusable.close(), badSignature.close()]);
   }
 });
 
