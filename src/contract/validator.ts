@@ -119,10 +119,18 @@ export class ContractValidator {
     const schemas = document.components?.schemas ?? {};
     this.ajv.addSchema({ $id: this.docId, components: { schemas: toAjvSchema(schemas, this.docId, this.line) } });
     this.byId = new Map(operations.map((o) => [o.operationId, o]));
-    for (const op of operations) this.compileOperation(op.spec);
   }
 
-  /** Compiles every schema of an operation up front, so a bad contract fails at start, not mid-run. */
+  /**
+   * Compiles every schema of every operation: what `contract update` and the contract tests run,
+   * so that a document whose schemas AJV cannot compile is refused before it is vendored. A run
+   * compiles only the schemas it meets (about 0.6 s of CPU saved in every process that loads the
+   * contract: each Playwright worker, the simulator, the CLI).
+   */
+  compileAll(): void {
+    for (const op of this.byId.values()) this.compileOperation(op.spec);
+  }
+
   private compileOperation(op: OpenAPIV3.OperationObject): void {
     for (const [status, response] of Object.entries(op.responses ?? {})) {
       for (const [ct, media] of Object.entries((response as OpenAPIV3.ResponseObject).content ?? {})) {

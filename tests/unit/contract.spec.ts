@@ -34,6 +34,13 @@ for (const version of readVersionIndex().versions) {
       expect(readFileSync(versionPaths(version).openapi).equals(readFileSync(copy!))).toBe(true);
     });
 
+    // A run compiles only the schemas it meets; every one of them must compile (contract update runs the same).
+    test('every schema of every operation compiles, in the API and the OAuth contract', async () => {
+      const { api, oauth } = await getContracts({ version });
+      expect(() => api.compileAll()).not.toThrow();
+      expect(() => oauth.compileAll()).not.toThrow();
+    });
+
     test('its errata apply cleanly, every action matching the document and carrying a reason', async () => {
       await expect(applyOverlay(readUpstream(version), readErrata(version))).resolves.toBeDefined();
       for (const action of readErrata(version).actions) expect(action.description, action.target).toMatch(/^[ECS]\d+[a-z]?\. \S/);
