@@ -6,8 +6,9 @@
  *   admin.ts clock, faults, deviations, reset, state (test mode only)
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import { getContracts } from '../contract/index.ts';
 import { getCatalogue } from '../contract/catalogue.ts';
 import { currentContractVersion, loadApiContract, type ContractVersion } from '../contract/load.ts';
@@ -16,8 +17,8 @@ import { createSigningKeys } from './access/keys.ts';
 import { createAdminApp } from './admin.ts';
 import { createApiApp } from './api/app.ts';
 import { checkAnswers, type SimContext } from './context.ts';
-import { ExchangeHook } from './http.ts';
-import { recordExchanges } from '../grading/recorder.ts';
+import { ExchangeHook, hostServer } from './http.ts';
+import { recordExchanges } from './recording.ts';
 import { checkClientScopes, defaultFixturesDir, FixtureError, fixtureClients, loadSimulatorFixtures } from './fixtures.ts';
 import { sanitize } from './log.ts';
 import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';
@@ -124,9 +125,9 @@ interface Limits {
 }
 
 /** A slow or stalled client cannot hold a connection: headers in 10 s, the whole request in 30 s. */
-function listen(app: RequestListener, host: string, port: number, limits: Limits): Promise<Server> {
+function listen(app: Express, host: string, port: number, limits: Limits): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer(app).listen(port, host);
+    const server = hostServer(app).listen(port, host);
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
     server.keepAliveTimeout = 5_000;
