@@ -25,9 +25,10 @@ export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.Proc
     if (/^(NOGI_|TEST_|PW_|PLAYWRIGHT_(?!BROWSERS_PATH))/.test(k)) continue;
     env[k] = v;
   }
-  // A nested run on two workers: a remote target's default of at least 4 pays off where requests wait on the
-  // network, not for a simulator on this machine, where each worker's start-up is CPU the outer run needs.
-  env.NOGI_WORKERS = '2';
+  // A nested run on one worker: a remote target's default of at least 4 pays off where requests wait on the
+  // network, not beside the outer run on this machine, where CPU is what npm test waits for and each
+  // worker's start-up costs about 2.5 s of it (more than the few tests of most nested runs).
+  env.NOGI_WORKERS = '1';
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
