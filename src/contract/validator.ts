@@ -113,7 +113,9 @@ export class ContractValidator {
   ) {
     this.docId = `contract:${name}`;
     this.line = openapiLine(document);
-    const ajvOptions = { allErrors: true, strict: false, verbose: true, discriminator: true };
+    // validateSchema: false: checking each schema against the JSON Schema meta-schema compiles the
+    // meta-schema first (about 0.35 s of CPU in every process); compileAll() checks them instead.
+    const ajvOptions = { allErrors: true, strict: false, verbose: true, discriminator: true, validateSchema: false };
     this.ajv = this.line === '3.1' ? new Ajv2020(ajvOptions) : new Ajv(ajvOptions);
     addFormats(this.ajv as Ajv);
     const schemas = document.components?.schemas ?? {};
@@ -122,12 +124,16 @@ export class ContractValidator {
   }
 
   /**
-   * Compiles every schema of every operation: what `contract update` and the contract tests run,
-   * so that a document whose schemas AJV cannot compile is refused before it is vendored. A run
-   * compiles only the schemas it meets (about 0.6 s of CPU saved in every process that loads the
-   * contract: each Playwright worker, the simulator, the CLI).
+   * Checks the document's schemas against the meta-schema and compiles every schema of every
+   * operation: what `contract update` and the contract tests run, so that a document whose schemas
+   * are not valid or AJV cannot compile is refused before it is vendored. A run compiles only the
+   * schemas it meets (with the meta-schema, about 0.7 s of CPU saved in every process that loads
+   * the contract: each Playwright worker, the simulator, the CLI).
    */
   compileAll(): void {
+    for (const [name, schema] of Object.entries(toAjvSchema(this.document.components?.schemas ?? {}, this.docId, this.line))) {
+      if (!this.ajv.validateSchema(schema as object)) throw new Error(`${this.name}: components.schemas.${name} is not valid JSON Schema: ${this.ajv.errorsText(this.ajv.errors)}`);
+    }
     for (const op of this.byId.values()) this.compileOperation(op.spec);
   }
 

@@ -41,6 +41,13 @@ for (const version of readVersionIndex().versions) {
       expect(() => oauth.compileAll()).not.toThrow();
     });
 
+    test('compileAll refuses a schema that is not valid JSON Schema, naming it', async () => {
+      const { api } = await getContracts({ version });
+      const broken = structuredClone(api.document);
+      broken.components!.schemas!.ConsentStatus = { type: 'thing' } as never;
+      expect(() => new ContractValidator(broken, 'broken', []).compileAll()).toThrow(/components\.schemas\.ConsentStatus is not valid JSON Schema/);
+    });
+
     test('its errata apply cleanly, every action matching the document and carrying a reason', async () => {
       await expect(applyOverlay(readUpstream(version), readErrata(version))).resolves.toBeDefined();
       for (const action of readErrata(version).actions) expect(action.description, action.target).toMatch(/^[ECS]\d+[a-z]?\. \S/);
