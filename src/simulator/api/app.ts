@@ -187,7 +187,7 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     send(req, res, migrated ?? deviated);
   };
 
-  // The stack's head (log, exchange hook), the JSON body, leniency, then the operations.
+  // The stack's head (log, exchange hook), the JSON body, then the operations.
   const app = createHost('api', { log: ctx.log, observe: (...m) => ctx.metrics.observe(...m), exchanges: ctx.exchanges, simNow: () => ctx.state.clock.now() });
   app.use(jsonBody());
   // A body that cannot be read is remembered, not thrown: the token is checked first (as Spring's
@@ -197,12 +197,8 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     req.body = undefined;
     next();
   });
-  app.use((req: Request, res: Response, next: () => void) => {
-    (res.locals as HostLocals).receivedBody = req.body;
-    next();
-  });
-  app.use(leniency(ctx));
-  const meta = (req: Request, res: Response) => ({ path: req.path, traceId: req.get('x-trace-id') ?? (res.locals.traceId as string | undefined) });
+  const lenient = leniency(ctx);
+  const meta = (req: Request) => ({ path: req.path, traceId: req.get('x-trace-id') });
   // One route per operation, matched here in one step (the catalogue's patterns, compiled once)
   // rather than as eight Express routes: each layer of Express's router costs a call per request.
   const routes = ctx.catalogue.operations.filter((o) => o.host === 'api').map((operation) => {
@@ -214,26 +210,36 @@ export async function createApiApp(ctx: SimContext, definition: Document): Promi
     };
   });
   app.use(async (req: Request, res: Response) => {
+    (res.locals as HostLocals).receivedBody = req.body;
+    const requestPath = req.path;
     let path: string;
     try {
-      path = decodeURIComponent(req.path);
+      path = decodeURIComponent(requestPath);
     } catch {
       // Spring rejects a malformed percent-encoding before routing: 400 in the path's error shape.
-      return send(req, res, familyError(ctx, undefined, 400, { path: req.path, traceId: req.get('x-trace-id') }, 'The request path is not valid percent-encoding', 'bad request'));
+      return send(req, res, familyError(ctx, undefined, 400, meta(req), 'The request path is not valid percent-encoding', 'bad request'));
     }
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const onPath = routes.filter((r) => r.pattern.test(req.path));
-    const route = onPath.find((r) => r.operation.method === method);
-    if (!route) {
+    let route: (typeof routes)[number] | undefined;
+    let values: RegExpExecArray | null = null;
+    for (const r of routes) {
+      if (r.operation.method === method && (values = r.pattern.exec(requestPath))) {
+        route = r;
+        break;
+      }
+    }
+    if (!route || !values) {
       // A path the contract documents, with another method: 405; any other path: 404 (Spring's body).
-      const [status, error, message] = onPath.length ? [405, 'Method Not Allowed', `${req.method} is not allowed on ${path}`] : [404, 'Not Found', `No operation at ${req.method} ${path}`];
-      return send(req, res, { status, body: { timestamp: ctx.state.clock.date().toISOString(), status, error, message, path: req.path, requestId: '-' } });
+      const [status, error, message] = routes.some((r) => r.pattern.test(requestPath)) ? [405, 'Method Not Allowed', `${req.method} is not allowed on ${path}`] : [404, 'Not Found', `No operation at ${req.method} ${path}`];
+      return send(req, res, { status, body: { timestamp: ctx.state.clock.date().toISOString(), status, error, message, path: requestPath, requestId: '-' } });
     }
     const { operation, validators } = route;
-    const values = route.pattern.exec(req.path)!.slice(1).map((v) => decodeURIComponent(v));
-    const params: Record<string, string> = Object.fromEntries(operation.pathParams.map((name, i) => [name, values[i]!]));
+    const params: Record<string, string> = {};
+    for (let i = 0; i < operation.pathParams.length; i++) params[operation.pathParams[i]!] = decodeURIComponent(values[i + 1]!);
     req.params = params;
-    const m = meta(req, res);
+    // Coercions are noted (header, log line) on every answer of the operation, a refused one too.
+    lenient(operation.operationId, req, res);
+    const m = meta(req);
     const token = operation.secured ? await bearer(req, res) : undefined;
     if (operation.secured && !token) return answer(operation, req, res, unauthorizedAnswer(operation.operationId, req, m), false);
     const errors = requestErrors(validators, req);

@@ -10,7 +10,7 @@
  */
 import type { OpenAPIV3 } from 'openapi-types';
 import type { SimContext } from '../context.ts';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 export const LENIENCY_HEADER = 'X-NoGi-Leniency';
 
@@ -48,12 +48,12 @@ function lenientFields(ctx: SimContext): Map<string, LenientFields> {
   return out;
 }
 
-export function leniency(ctx: SimContext): (req: Request, res: Response, next: NextFunction) => void {
+/** Normalises a routed request of the operation, and notes what it accepted (header, log line). */
+export function leniency(ctx: SimContext): (operationId: string, req: Request, res: Response) => void {
   const byOperation = lenientFields(ctx);
-  return (req, res, next) => {
-    const operation = ctx.catalogue.match('api', req.method, req.path);
-    const fields = operation && byOperation.get(operation.operationId);
-    if (!fields) return next();
+  return (operationId, req, res) => {
+    const fields = byOperation.get(operationId);
+    if (!fields) return;
     const notes: string[] = [];
     const body = req.body as unknown;
     if (body && typeof body === 'object' && !Array.isArray(body)) {
@@ -83,6 +83,5 @@ export function leniency(ctx: SimContext): (req: Request, res: Response, next: N
       res.setHeader(LENIENCY_HEADER, notes.join('; '));
       res.locals.logNote = `leniency="${notes.join('; ')}"`;
     }
-    next();
   };
 }
