@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
-import { moduleExtension as ext, nodeCommandFor } from './src/config/package-root.ts';
+import { moduleExtension as ext, nodeCommandFor } from './src/package-root.ts';
 import { currentContractVersion } from './src/contract/load.ts';
 import { checksOffFromEnvironment, describeCheckOff } from './src/contract/checks.ts';
 import type { TargetName } from './src/config/target.ts';

@@ -19,7 +19,7 @@ import { httpTransport } from '../../src/client/transport.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { freePort } from '../../src/config/ports.ts';
 import { fixtureClients } from '../../src/simulator/index.ts';
-import { benchArgs, wholeNumber } from './args.ts';
+import { benchArgs, Option, wholeNumber } from './args.ts';
 import { load, type LoadFigures } from './load.ts';
 import { rssOf, startSimulatorProcess } from './servers.ts';
 
@@ -97,9 +97,10 @@ export async function benchAuthMemory(requests: number, roundCount: number, log:
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const values = benchArgs('bench:auth-memory', { requests: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '2' } });
-  const requests = wholeNumber('bench:auth-memory', '--requests', values.requests, 1, 1_000_000);
-  const rounds = wholeNumber('bench:auth-memory', '--rounds', values.rounds, 1, 5);
+  const { requests, rounds } = benchArgs<{ requests: number; rounds: number }>('bench:auth-memory', [
+    new Option('--requests <n>', 'unauthenticated GET /oauth2/auth per round, 1-1000000').argParser(wholeNumber('--requests', 1, 1_000_000)).default(100_000),
+    new Option('--rounds <n>', 'rounds, 1-5: a later round shows whether what is left grows').argParser(wholeNumber('--rounds', 1, 5)).default(2),
+  ]);
   const f = await benchAuthMemory(requests, rounds, console.log);
   const mib = (b: number) => +(b / 2 ** 20).toFixed(1);
   console.log(`\nRSS after ${requests} requests and the sweep: ${mib(f.growthAfterSweepBytes)} MiB from the start (bound: 50 MB)${rounds > 1 ? `; rounds 2-${rounds} added ${mib(f.growthInLaterRoundsBytes)} MiB` : ''}.`);

@@ -11,13 +11,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../src/config/ports.ts';
-import { benchArgs, wholeNumber } from './args.ts';
+import { benchArgs, Option, wholeNumber } from './args.ts';
 import { load } from './load.ts';
 import { rssOf, startSimulatorProcess } from './servers.ts';
 
 const script = 'bench:floods';
-const flags = benchArgs(script, { requests: { type: 'string' } });
-const requests = wholeNumber(script, '--requests', flags.requests ?? '20000', 100, 200_000);
+const { requests } = benchArgs<{ requests: number }>(script, [
+  new Option('--requests <n>', 'requests of each flood, 100-200000').argParser(wholeNumber('--requests', 100, 200_000)).default(20_000),
+]);
 const MiB = 2 ** 20;
 const settle = () => new Promise((r) => setTimeout(r, 2_000));
 

@@ -10,12 +10,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { benchArgs } from './args.ts';
+import { benchArgs, Option } from './args.ts';
 import { benchSimulator, type SimBenchResult } from './simulator.ts';
 import { root } from './servers.ts';
 import { benchValidation, type ValidationFigures } from './validation.ts';
 
-const values = benchArgs('bench', { quick: { type: 'boolean', default: false }, out: { type: 'string' } });
+const values = benchArgs<{ quick?: boolean; out?: string }>('bench', [
+  new Option('--quick', 'small counts and short loops: proves the bench runs; its figures mean nothing'),
+  new Option('--out <dir>', 'where bench.json and bench.md go (default: reports/, or NOGI_REPORTS_DIR)'),
+]);
 const quick = values.quick ?? false;
 const outDir = values.out ?? join(root, process.env.NOGI_REPORTS_DIR ?? 'reports');
 const t0 = performance.now();

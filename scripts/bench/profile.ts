@@ -13,16 +13,21 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceMapConsumer, type RawSourceMap } from 'source-map';
-import { benchArgs, usage, wholeNumber } from './args.ts';
+import { benchArgs, Option, wholeNumber } from './args.ts';
 import { cpuSeconds, load, type LoadFigures } from './load.ts';
 import { root, startSimulatorProcess } from './servers.ts';
 import { lifecycles, partner, requestsAndAnswers } from './simulator.ts';
 
 const loadNames = ['status', 'debt', 'put', 'lifecycles'] as const;
-const values = benchArgs('bench:profile', { seconds: { type: 'string', default: '5' }, load: { type: 'string', multiple: true }, out: { type: 'string' } });
-const seconds = wholeNumber('bench:profile', '--seconds', values.seconds, 1, 60);
-const unknownLoad = values.load?.find((l) => !(loadNames as readonly string[]).includes(l));
-if (unknownLoad) usage('bench:profile', `--load ${unknownLoad}: the loads are ${loadNames.join(', ')}`);
+const values = benchArgs<{ seconds: number; load?: string[]; out?: string }>('bench:profile', [
+  new Option('--seconds <n>', 'seconds of each load, 1-60').argParser(wholeNumber('--seconds', 1, 60)).default(5),
+  new Option('--load <name>', `a load to run, repeatable: ${loadNames.join(', ')} (default: all)`).argParser((text: string, previous: string[] = []) => {
+    if (!(loadNames as readonly string[]).includes(text)) throw new Error(`--load ${text}: the loads are ${loadNames.join(', ')}`);
+    return [...previous, text];
+  }),
+  new Option('--out <dir>', 'where profile.md and profile/ go (default: reports/, or NOGI_REPORTS_DIR)'),
+]);
+const { seconds } = values;
 /** The loads to run, all by default: one alone gives a profile of that request only. */
 const loadsWanted = new Set(values.load ?? loadNames);
 const outDir = values.out ?? join(root, process.env.NOGI_REPORTS_DIR ?? 'reports');

@@ -19,12 +19,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../src/config/ports.ts';
 import { asCustomTarget, startSimulator } from '../../src/simulator/index.ts';
-import { benchArgs, wholeNumber } from './args.ts';
+import { benchArgs, Option, wholeNumber } from './args.ts';
 
 const script = 'bench:remote';
-const flags = benchArgs(script, { 'delay-ms': { type: 'string' }, workers: { type: 'string' }, quick: { type: 'boolean' } });
-const delayMs = wholeNumber(script, '--delay-ms', flags['delay-ms'] ?? '100', 0, 2000);
-const workers = wholeNumber(script, '--workers', flags.workers ?? '4', 2, 64);
+const flags = benchArgs<{ delayMs: number; workers: number; quick?: boolean }>(script, [
+  new Option('--delay-ms <n>', 'ms each response of the target is held, 0-2000').argParser(wholeNumber('--delay-ms', 0, 2000)).default(100),
+  new Option('--workers <n>', 'workers of the delayed run on several workers, 2-64').argParser(wholeNumber('--workers', 2, 64)).default(4),
+  new Option('--quick', 'skip the delayed run on one worker'),
+]);
+const { delayMs, workers } = flags;
 /** The goal for the delayed run on several workers. */
 const GOAL_SECONDS = 15;
 const root = fileURLToPath(new URL('../../', import.meta.url));

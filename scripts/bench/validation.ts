@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { loadApiContract } from '../../src/contract/load.ts';
 import { ContractValidator } from '../../src/contract/validator.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
-import { wholeNumber } from './args.ts';
+import { Argument, benchArgs, wholeNumber } from './args.ts';
 
 const response = {
   status: 200,
@@ -58,6 +58,6 @@ export async function benchValidation(iterations: number, log: (line: string) =>
 
 // Run on its own: npx tsx scripts/bench/validation.ts [iterations]
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const iterations = wholeNumber('validation', 'the number of iterations', process.argv[2] ?? '2000', 1, 100_000);
-  await benchValidation(iterations);
+  const { args } = benchArgs('validation', [], [new Argument('[iterations]', 'responses validated, 1-100000').argParser(wholeNumber('the number of iterations', 1, 100_000)).default(2000)]);
+  await benchValidation(args[0] as number);
 }

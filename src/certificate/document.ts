@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { sep } from 'node:path';
-import { packageRoot } from '../config/package-root.ts';
+import { packageRoot } from '../package-root.ts';
 import { contractPaths, contractsDir, currentContractVersion, readUpstreamSource, sha256, versionPaths, type ContractVersion } from '../contract/load.ts';
 import { redactValue } from '../reporting/redact.ts';
 

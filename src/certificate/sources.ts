@@ -6,9 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checklistFromResults } from '../cli/onboarding.ts';
-import { checksOffOf, readResults, type RunResults } from '../cli/results.ts';
-import type { PactVerification } from '../cli/gate.ts';
+import { checklistFromResults } from '../reporting/checklist.ts';
+import { checksOffOf, readResults, type RunResults } from '../reporting/results.ts';
 import { checks as checkRegistry } from '../contract/checks.ts';
 import { readRunRecord } from '../reporting/run-record.ts';
 import { checksFromOutcomes, type CertificateSource, type CheckVerdict, type Verdict } from './document.ts';
@@ -24,6 +23,9 @@ export class SourceError extends Error {
 export function checksOffVerdicts(results: RunResults): CheckVerdict[] {
   return checksOffOf(results).map((name) => ({ id: `check-switched-off:${name}`, title: `check ${name} switched off (not judged): ${checkRegistry[name].rule}`, verdict: 'not exercised' }));
 }
+
+/** The gate's Pact provider verification (src/pact/command.ts), which runs outside Playwright: its verdict and exit code, or why it did not run. */
+export type PactVerification = { status: 'passed' | 'failed'; exitCode: number } | { status: 'skipped'; reason: string };
 
 /** What gate.json holds: the gate's own verdict beside results.json, structured (src/cli/gate.ts writes it). */
 export interface GateResult {

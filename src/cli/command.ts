@@ -1,4 +1,4 @@
-/** The shape of one command of nogi-conformance; the list of them is src/cli/commands/index.ts. */
+/** The shape of one command of nogi-conformance; the table of them is src/cli/commands.ts. */
 import type { CliOptions, OptionName } from './options.ts';
 import type { EnvFile, UnknownVariable } from './settings.ts';
 

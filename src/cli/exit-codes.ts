@@ -1,4 +1,6 @@
 /** The exit codes every run documents (src/cli/README.md). A scheduler or CI acts on these. */
+import { CommandLineError } from '../command-line.ts';
+
 export const ExitCode = {
   /** Everything that ran passed. */
   passed: 0,
@@ -21,9 +23,10 @@ export class UnreachableError extends Error {
 
 /**
  * A usage mistake: an unknown command, flag or NOGI_* variable, an option the command does not
- * take, a flag's value out of range. main prints the message (at most two lines), exit 2.
+ * take, a flag's value out of range. main prints the message (at most two lines), exit 2. A
+ * mistake the shared command-line parsers find (src/command-line.ts) is one too: main catches both.
  */
-export class UsageError extends Error {
+export class UsageError extends CommandLineError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';

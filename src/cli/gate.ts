@@ -1,25 +1,20 @@
 /**
  * gate: the release gate. Every spec tagged @gate against the target (--project=<target>), then
- * the committed pacts verified against the target (src/pact/cli.ts verify); then a summary
+ * the committed pacts verified against the target by a direct call (src/pact/command.ts, what
+ * `nogi-conformance pact verify` runs); then a summary
  * (console + reports/gate.md) that says what broke, in which step, and which contract rule.
  * Non-zero on any failure.
  */
 import { existsSync } from 'node:fs';
-import { modulePath, packagePath } from '../config/package-root.ts';
+import { packagePath } from '../package-root.ts';
 import { redact } from '../reporting/redact.ts';
-import { gateChecks, type GateResult } from '../certificate/sources.ts';
+import { gateChecks, type GateResult, type PactVerification } from '../certificate/sources.ts';
 import { ExitCode } from './exit-codes.ts';
 import { withMinScore } from './min-score.ts';
 import type { CliOptions } from './options.ts';
-import { checksOffOf, checksOffSection, failingStep, tallyLine, tallyOf, type RunResults, type RunTest } from './results.ts';
+import { checksOffOf, checksOffSection, failingStep, tallyLine, tallyOf, type RunResults, type RunTest } from '../reporting/results.ts';
 import { checkNames } from '../contract/checks.ts';
-import { runEntry } from './run-playwright.ts';
 import { runTagged, type RunContext } from './tagged-run.ts';
-
-/** Provider verification of the committed pacts against the target (src/pact/cli.ts, npm run pact:verify). */
-export const pactVerifyEntry = 'src/pact/cli.ts';
-
-export type PactVerification = { status: 'passed' | 'failed'; exitCode: number } | { status: 'skipped'; reason: string };
 
 const oneLine = (text: string | undefined): string => redact((text ?? '').split('\n').find((l) => l.trim()) ?? '').trim();
 
@@ -96,10 +91,11 @@ async function verifyPacts(options: CliOptions, env: NodeJS.ProcessEnv): Promise
   // The committed pacts against the target itself: once, on the first shard only.
   if (options.shard && options.shard.index !== 1) return { status: 'skipped', reason: 'runs on shard 1' };
   if (options.grep) return { status: 'skipped', reason: '--grep given' };
-  if (!existsSync(modulePath(pactVerifyEntry))) return { status: 'skipped', reason: `${pactVerifyEntry} not found` };
   process.stdout.write('\nPact provider verification against the target\n');
-  const code = await runEntry(pactVerifyEntry, ['verify'], env);
-  return { status: code === 0 ? 'passed' : 'failed', exitCode: code };
+  // Loaded here: the Pact library is needed only once the specs have run.
+  const { verifyAgainstTarget } = await import('../pact/command.ts');
+  const { exitCode } = await verifyAgainstTarget(env);
+  return { status: exitCode === 0 ? 'passed' : 'failed', exitCode };
 }
 
 /**

@@ -10,22 +10,12 @@
  *   description: JSON.stringify([{ endpoint: 'GET /v1/debt/{id}', status: 200, ms: 12.3 }, ...]) })
  */
 import { checkDrift, defaultPublishedUrl, driftMarkdown, type DriftReport } from '../reporting/drift.ts';
-import { latencyStats, type LatencyStats } from '../reporting/latency.ts';
+import { latencyStats, timingsAnnotation, type LatencyStats, type Timing } from '../reporting/latency.ts';
 import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
 import { healthSamples, type CliOptions } from './options.ts';
-import { checksOffSection, failingStep, tallyLine, tallyOf, type Outcome, type RunResults, type Tally } from './results.ts';
+import { checksOffSection, failingStep, tallyLine, tallyOf, type Outcome, type RunResults, type Tally } from '../reporting/results.ts';
 import { runTagged } from './tagged-run.ts';
-
-export const timingsAnnotation = 'timings';
-
-/** One call a test made: endpoint is the method and the contract's path template. */
-export interface Timing {
-  endpoint: string;
-  /** The HTTP status; 0 or absent when no answer came (network failure, timeout). */
-  status?: number;
-  ms: number;
-}
 
 export interface HealthCheck {
   name: string;

@@ -1,5 +1,5 @@
 /**
- * nogi-conformance <command> [options]: the commands are listed in src/cli/commands/index.ts.
+ * nogi-conformance <command> [options]: the commands are the table in src/cli/commands.ts.
  * Exit codes: 0 passed; 1 a contract or lifecycle failure; 2 a configuration error or a usage
  * mistake; 3 the target unreachable. See src/cli/README.md.
  */
@@ -7,7 +7,8 @@ import { ConfigError } from '../config/target.ts';
 import { currentContractVersion, UnknownContractVersion } from '../contract/load.ts';
 import { parseChecksOff, UnknownCheckName } from '../contract/checks.ts';
 import { redact } from '../reporting/redact.ts';
-import { ExitCode, RunNotStartedError, UnreachableError, UsageError } from './exit-codes.ts';
+import { CommandLineError } from '../command-line.ts';
+import { ExitCode, RunNotStartedError, UnreachableError } from './exit-codes.ts';
 import { runEnvironment } from './options.ts';
 import { parse, programName, type ParsedCommandLine } from './program.ts';
 import { describeUnknown, loadEnvFile, unknownVariables } from './settings.ts';
@@ -27,7 +28,7 @@ export async function runCommandLine(argv: string[], base: NodeJS.ProcessEnv, cw
   try {
     parsed = parse(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof CommandLineError)) throw error;
     fail(`${programName}: ${error.message}`);
     return ExitCode.config;
   }
@@ -77,7 +78,7 @@ export async function runCommandLine(argv: string[], base: NodeJS.ProcessEnv, cw
       fail(error.message);
       return ExitCode.config;
     }
-    if (error instanceof UsageError || error instanceof RunNotStartedError || error instanceof UnknownContractVersion) {
+    if (error instanceof CommandLineError || error instanceof RunNotStartedError || error instanceof UnknownContractVersion) {
       fail(`${programName}: ${error.message}`);
       return ExitCode.config;
     }

@@ -1,6 +1,6 @@
 /**
  * The options of nogi-conformance, each defined once (its flag, its text, its check), and the
- * environment a run hands to Playwright. A command names the options it takes (src/cli/commands/);
+ * environment a run hands to Playwright. A command names the options it takes (src/cli/commands.ts);
  * a module of its own so that the runs (gate, onboarding, health) and main depend on it, never on
  * each other.
  */
@@ -9,6 +9,7 @@ import { Option } from 'commander';
 import { checkContractVersion } from '../contract/load.ts';
 import { parseChecksOff, UnknownCheckName, type CheckName } from '../contract/checks.ts';
 import { parseMinScore, type CertificateSource } from '../certificate/document.ts';
+import { parseWholeNumber } from '../command-line.ts';
 import { UsageError } from './exit-codes.ts';
 
 export const targetNames = ['mock', 'preprod', 'custom'] as const;
@@ -73,15 +74,6 @@ export function parseShard(text: string): Shard {
   const total = Number(match[2]);
   if (total < 1 || index < 1 || index > total) throw new UsageError(`--shard ${text}: the index must be from 1 to the total (1/${total || 1} … ${total || 1}/${total || 1})`);
   return { index, total };
-}
-
-/** A whole number from `min` to `max` (spaces around it allowed), or a UsageError naming `source`. */
-export function parseWholeNumber(text: string | undefined, source: string, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !/^\s*\d+\s*$/.test(text) || value < min || value > max) {
-    throw new UsageError(`${source} must be a whole number from ${min} to ${max}, got "${text}"`);
-  }
-  return value;
 }
 
 /** Health samples from --samples or NOGI_HEALTH_SAMPLES: a whole number from 1 to 20. */

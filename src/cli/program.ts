@@ -1,13 +1,15 @@
 /**
- * The command line, on commander: per-command help, --version, "did you mean" for commands and
- * options, values checked by the options' own parsers. Every mistake is a UsageError: one line
- * saying what is wrong, the command's usage line, and where the help is (exit 2).
+ * The command line, on commander (as the simulator's and the bench's: src/command-line.ts):
+ * per-command help, --version, "did you mean" for commands and options, values checked by the
+ * options' own parsers. Every mistake is a UsageError: one line saying what is wrong, the
+ * command's usage line, and where the help is (exit 2).
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
+import { isHelp, messageOf, quietCommand } from '../command-line.ts';
 import type { CommandSpec } from './command.ts';
-import { packagePath } from '../config/package-root.ts';
-import { commandList } from './commands/index.ts';
+import { packagePath } from '../package-root.ts';
+import { commands as commandTable } from './commands.ts';
 import { ExitCode, UsageError } from './exit-codes.ts';
 import { cliOptions, toCliOptions, type CliOptions, type OptionName } from './options.ts';
 
@@ -37,15 +39,12 @@ interface Selected { command?: CommandSpec; values?: Record<string, unknown>; ar
 const flagOf = (name: OptionName): string => cliOptions[name]().long ?? name;
 
 function build(commands: readonly CommandSpec[], out: { text: string }, selected: Selected): Command {
-  const program = new Command(programName)
+  const program = quietCommand(programName, out)
     .usage('<command> [options]')
     .description('Contract tests and conformance runs for the NoGi consent API.')
     .version(version, '-V, --version', 'the version of nogi-conformance')
     .helpOption('-h, --help', 'this text; <command> --help for the options of a command')
-    .addHelpText('after', exitCodesHelp)
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
+    .addHelpText('after', exitCodesHelp);
   for (const spec of commands) {
     const command = program.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
     if (spec.argument) command.arguments(spec.argument);
@@ -78,7 +77,7 @@ function usageError(error: CommanderError, program: Command, commands: readonly 
   // The command comes first; a command name later on means options were put before it.
   const isCommand = (a: string | undefined): boolean => commands.some((c) => c.name === a);
   const commandName = isCommand(argv[0]) ? argv[0] : undefined;
-  let message = error.message.replace(/^error: /, '');
+  let message = messageOf(error);
   const unknownOption = /^unknown option '([^']+)'/.exec(message);
   if (unknownOption) {
     const flag = unknownOption[1]!.split('=')[0]!;
@@ -86,13 +85,12 @@ function usageError(error: CommanderError, program: Command, commands: readonly 
     if (takers.length && commandName) message = `${commandName} does not take ${flag} (${takers.join(', ')} ${takers.length === 1 ? 'does' : 'do'})`;
     else if (takers.length) message = `${flag} goes after the command: ${programName} ${argv.find(isCommand) ?? takers[0]} ${flag} …`;
   }
-  if (error.code === 'commander.missingArgument' || error.code === 'commander.excessArguments') message = message.replace(/\.$/, '');
   const help = commandName ? `${programName} ${commandName} --help` : `${programName} --help`;
-  return new UsageError(`${message.replace(/\n/g, ' ')}\n${usageLine(program, commandName)}  (${help} for more)`);
+  return new UsageError(`${message}\n${usageLine(program, commandName)}  (${help} for more)`);
 }
 
 /** Parses argv (without node and the script). Throws UsageError for a mistake. */
-export function parse(argv: string[], commands: readonly CommandSpec[] = commandList): ParsedCommandLine {
+export function parse(argv: string[], commands: readonly CommandSpec[] = commandTable): ParsedCommandLine {
   const out = { text: '' };
   const selected: Selected = {};
   const program = build(commands, out, selected);
@@ -103,7 +101,7 @@ export function parse(argv: string[], commands: readonly CommandSpec[] = command
     program.parse(argv, { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    if (['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)) return { kind: 'print', text: out.text, stream: 'stdout', exitCode: ExitCode.passed };
+    if (isHelp(error)) return { kind: 'print', text: out.text, stream: 'stdout', exitCode: ExitCode.passed };
     throw usageError(error, program, commands, argv);
   }
   if (!selected.command || !selected.values) throw new UsageError(`no command given\n${usageLine(program)}  (${programName} --help for more)`);

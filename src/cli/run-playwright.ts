@@ -3,19 +3,19 @@
  * step-by-step progress reporter on the console, and reads the results.json THAT run wrote. Then
  * builds the Allure HTML report with Allure 3 (npm `allure`, no Java).
  *
- * Files of the project itself (playwright.config.ts, the specs, src/pact/cli.ts) are found from
+ * Files of the project itself (playwright.config.ts, the specs) are found from
  * the package root, never from the working directory: the CLI may be run from anywhere. In a clone
  * they are the TypeScript sources (run through tsx); in the installed package, their compiled
- * JavaScript in dist/ (src/config/package-root.ts).
+ * JavaScript in dist/ (src/package-root.ts).
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { modulePath, nodeArgsFor, packageRoot } from '../config/package-root.ts';
+import { modulePath, packageRoot } from '../package-root.ts';
 import { redact } from '../reporting/redact.ts';
 import { RunNotStartedError } from './exit-codes.ts';
-import { readResults, stripAnsi, type RunResults } from './results.ts';
+import { readResults, stripAnsi, type RunResults } from '../reporting/results.ts';
 
 export const projectRoot = packageRoot;
 const require = createRequire(import.meta.url);
@@ -101,13 +101,6 @@ export async function runPlaywright(run: PlaywrightRun): Promise<PlaywrightOutco
   // Playwright's own stderr (the simulator's log lines, warnings), after the run.
   if (stderr.trim()) process.stderr.write(redact(stderr));
   return { exitCode: code, results };
-}
-
-/** Runs an entry point of this project (`src/pact/cli.ts`: through tsx in a clone, its dist/ build in the package) with the run's environment. */
-export async function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { code, stderr } = await runChild(process.execPath, [...nodeArgsFor(entry), ...args], env, 'inherit');
-  if (stderr.trim()) process.stderr.write(redact(stderr));
-  return code;
 }
 
 /** Allure 3 HTML from the run's allure-results; a failure here is reported, never fatal. */

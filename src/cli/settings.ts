@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { closest, distance } from 'fastest-levenshtein';
-import { packagePath } from '../config/package-root.ts';
+import { packagePath } from '../package-root.ts';
 
 export const envExamplePath = packagePath('.env.example');
 

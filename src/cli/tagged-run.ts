@@ -13,7 +13,7 @@ import { redact } from '../reporting/redact.ts';
 import { ExitCode } from './exit-codes.ts';
 import { assertReachable, checkConfig } from './preflight.ts';
 import { forgetRunRecord, writeRunRecord } from '../reporting/run-record.ts';
-import { tallyLine, tallyOf, type RunResults, type Tally } from './results.ts';
+import { tallyLine, tallyOf, type RunResults, type Tally } from '../reporting/results.ts';
 import { buildAllureReport, reportsDir, runPlaywright } from './run-playwright.ts';
 
 export type RunTag = '@gate' | '@onboarding' | '@health';

@@ -5,7 +5,7 @@
  * target declares the `faults` / `clock` capabilities), undici (httpTransport) in scripts and the
  * CLI (client-report).
  */
-import type { ClientReport } from '../grading/admin.ts';
+import type { ClientReport } from '../grading/report.ts';
 import type { Transport } from './transport.ts';
 
 /** Admin calls are local and quick: one that does not answer in this time means the sandbox is stuck. */

@@ -6,8 +6,10 @@
 import { config as loadDotenv } from 'dotenv';
 import type { ClientCredentials } from '../client/credentials.ts';
 import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
+import { preprod } from '../contract/hosts.ts';
 
 export type { ClientCredentials } from '../client/credentials.ts';
+export { preprod } from '../contract/hosts.ts';
 
 export type TargetName = 'mock' | 'preprod' | 'custom';
 /** One driver for the TestID login (simulator and preprod alike); `simulator` is an older name for it. */
@@ -57,11 +59,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-export const preprod = {
-  accessBaseUrl: 'https://access-preprod.norskgjeld.no',
-  apiBaseUrl: 'https://api-preprod.norskgjeld.no',
-} as const;
 
 /** reference/index.md "Consent authorization: audience and scope": the API host + each service's path. */
 export function audiencesFor(catalogue: Catalogue, audienceBase: string): Audiences {

@@ -17,7 +17,7 @@ import { closest } from 'fastest-levenshtein';
 import { openapiOverlay } from 'openapi-format';
 import { parse as parseYaml } from 'yaml';
 import type { OpenAPIV3 } from 'openapi-types';
-import { packagePath } from '../config/package-root.ts';
+import { packagePath } from '../package-root.ts';
 
 // contracts/ at the package's root, from the sources (tsx) and from dist/ alike.
 export const contractsDir = `${packagePath('contracts')}${sep}`;

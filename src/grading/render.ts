@@ -1,5 +1,5 @@
 /** reports/client-report.{md,html,json}: each rule, its verdict, evidence and fix, and the score. */
-import type { ClientReport } from './admin.ts';
+import type { ClientReport } from './report.ts';
 import { redact } from '../reporting/redact.ts';
 
 /** Anyone can name a client; what they send is not the client's doing. */

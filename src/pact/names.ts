@@ -4,7 +4,7 @@
  * host and the access (OAuth) host, because NoGi runs them on two origins.
  */
 import { resolve } from 'node:path';
-import { packageRoot } from '../config/package-root.ts';
+import { packageRoot } from '../package-root.ts';
 
 export const CONSUMER = 'nogi-partner-client';
 export const API_PROVIDER = 'nogi-consent-api';

@@ -1,6 +1,7 @@
 /**
  * Provider verification of the committed pacts against a target: the simulator, or any target
- * the environment names (a release candidate). `npm run pact:verify` runs main() below.
+ * the environment names (a release candidate). `nogi-conformance pact verify` (npm run pact:verify)
+ * and the gate run it through command.ts; tests call verifyPacts() directly.
  *
  * Guards against the Pact JS weak spots the brief names:
  *  - pact-js#631 (silent state failures): an unknown state, a failing state handler or a failing

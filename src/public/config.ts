@@ -15,7 +15,7 @@
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from '../config/browser.ts';
-import { modulePath } from '../config/package-root.ts';
+import { modulePath } from '../package-root.ts';
 import type { TargetName } from '../config/target.ts';
 
 const targets: readonly TargetName[] = ['mock', 'preprod', 'custom'];

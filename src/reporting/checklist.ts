@@ -1,9 +1,11 @@
 /**
  * The partner onboarding checklist: its ordered items, the plain-words hint for each observed
  * failure, and the Markdown and HTML renderings (reports/onboarding.md, reports/onboarding.html).
- * The items' outcomes come from the onboarding project's results (annotations in results.json).
+ * The items' outcomes come from the run's results: each spec records the steps it reaches as
+ * `checklist` annotations (checklistAnnotation, a ChecklistRecord as JSON), read back here.
  */
 import { redact } from './redact.ts';
+import type { RunResults, RunTest } from './results.ts';
 
 export const checklistItems = [
   { id: 'token-agreement', title: 'Token for the agreement API (scope consent.create)', needs: [] },
@@ -224,14 +226,6 @@ ${meta.providerFindings?.length ? `<h2>${escape(providerHeading)}</h2>\n<p>${esc
 `);
 }
 
-/** What a checklist step of a spec records (a `checklist` test annotation, JSON). */
-export interface ChecklistRecord {
-  id: ChecklistId;
-  outcome: 'passed' | 'failed' | 'skipped';
-  observed?: Observed;
-  reason?: string;
-}
-
 /** The exchange that failed a step, as the checklist shows it: no query string, no body. */
 export function observedFrom(e: { operationId?: string; method: string; url: string; status: number; body: unknown; headers: Record<string, string> }): Observed {
   const body = (e.body && typeof e.body === 'object' ? e.body : {}) as Record<string, unknown>;
@@ -255,4 +249,80 @@ export class ChecklistFailure extends Error {
   constructor(message: string, readonly observed: Observed) {
     super(message);
   }
+}
+
+/** The test annotation a spec records each checklist step it reaches under (its description: a ChecklistRecord as JSON). */
+export const checklistAnnotation = 'checklist';
+
+/** What a checklist step of a spec records (a `checklist` test annotation, JSON). */
+export interface ChecklistRecord {
+  id: ChecklistId;
+  outcome: 'passed' | 'failed' | 'skipped';
+  observed?: Observed;
+  reason?: string;
+}
+
+interface Recorded extends ChecklistRecord {
+  /** The test that recorded it, and where in that test's sequence. */
+  test: RunTest;
+}
+
+const outcomes = new Set(['passed', 'failed', 'skipped']);
+
+function parseRecord(description: string | undefined): ChecklistRecord | undefined {
+  if (!description) return undefined;
+  try {
+    const value = JSON.parse(description) as Partial<ChecklistRecord>;
+    return typeof value.id === 'string' && outcomes.has(value.outcome ?? '') ? (value as ChecklistRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every checklist record of the run, by item id. A failure anywhere (a repeat, a second spec) wins. */
+function recordsOf(results: RunResults): Map<string, Recorded> {
+  const byId = new Map<string, Recorded>();
+  for (const test of results.tests) {
+    for (const a of test.annotations) {
+      if (a.type !== checklistAnnotation) continue;
+      const record = parseRecord(a.description);
+      if (!record) continue;
+      const known = byId.get(record.id);
+      if (!known || (known.outcome !== 'failed' && record.outcome !== 'skipped')) byId.set(record.id, { ...record, test });
+    }
+  }
+  return byId;
+}
+
+const titleOf = new Map<string, string>(checklistItems.map((i) => [i.id, i.title]));
+
+/**
+ * Why an item has no record. The annotations do not say which test an unreached item belongs
+ * to: it is taken to be the test that recorded the nearest item before it in the checklist's
+ * order. When that test failed at a checklist item, the item needed that one; else it did not run.
+ */
+function notReachedReason(index: number, records: Map<string, Recorded>): string {
+  for (let i = index - 1; i >= 0; i--) {
+    const previous = records.get(checklistItems[i]!.id);
+    if (!previous) continue;
+    if (previous.test.outcome !== 'failed') return 'not run';
+    const failedInSameTest = [...records.values()].filter((r) => r.test === previous.test && r.outcome === 'failed');
+    const lastFailed = failedInSameTest[failedInSameTest.length - 1];
+    return lastFailed ? `needs: ${titleOf.get(lastFailed.id) ?? lastFailed.id}` : 'not run';
+  }
+  return 'not run';
+}
+
+/** The checklist, in the order of `checklistItems`, from the run's "checklist" annotations. */
+export function checklistFromResults(results: RunResults): ChecklistEntry[] {
+  const records = recordsOf(results);
+  return checklistItems.map(({ id, title }, index): ChecklistEntry => {
+    const r = records.get(id);
+    if (!r) return { id, title, outcome: 'skipped', detail: notReachedReason(index, records) };
+    if (r.outcome === 'failed') {
+      const hint = hintFor(id, r.observed);
+      return { id, title, outcome: 'failed', detail: describeObserved(r.observed) ?? (r.reason ? redact(r.reason) : undefined), cause: hint.cause, fix: hint.fix };
+    }
+    return { id, title, outcome: r.outcome, detail: r.outcome === 'skipped' && r.reason ? redact(r.reason) : undefined };
+  });
 }

@@ -1,4 +1,16 @@
 /** Latency per endpoint over a few samples: p50, p95 and max (nearest-rank percentiles). */
+
+/** The test annotation a test records the calls it made under, once (its description: Timing[] as JSON). */
+export const timingsAnnotation = 'timings';
+
+/** One call a test made: endpoint is the method and the contract's path template. */
+export interface Timing {
+  endpoint: string;
+  /** The HTTP status; 0 or absent when no answer came (network failure, timeout). */
+  status?: number;
+  ms: number;
+}
+
 export interface LatencyStats {
   endpoint: string;
   samples: number;

@@ -4,7 +4,7 @@
  * through redact(). Chosen in playwright.config.ts when NOGI_PROGRESS=1 (the CLI sets it).
  */
 import type { FullResult, Reporter, TestCase, TestResult, TestStep, TestError } from '@playwright/test/reporter';
-import { stripAnsi } from '../cli/results.ts';
+import { stripAnsi } from './results.ts';
 import { redact } from './redact.ts';
 
 const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;

@@ -39,7 +39,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   route('POST', '/clients/:id/faults'),
   route('DELETE', '/clients/:id/faults'),
   route('POST', '/clients/:id/reset'),
-  // Grading (src/grading/admin.ts): a tenant reads its own recording and plays its own scenarios.
+  // Grading (grading-routes.ts): a tenant reads its own recording and plays its own scenarios.
   route('GET', '/grading/scenarios', { tenant: true }),
   route('GET', '/grading/clients'),
   route('GET', '/grading/clients/:clientId/exchanges', { tenant: true }),

@@ -49,8 +49,8 @@ import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './
 import { createHost, finishHost, jsonBody } from './http.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimClient } from './fixtures.ts';
-import { gradingRouter } from '../grading/admin.ts';
-import { recorderOf } from '../grading/recorder.ts';
+import { gradingRouter } from './grading-routes.ts';
+import { recorderOf } from './recording.ts';
 import { sameSecret, type Fault } from './state.ts';
 
 /**

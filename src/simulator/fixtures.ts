@@ -8,7 +8,7 @@ import { join, sep } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Catalogue } from '../contract/catalogue.ts';
-import { packagePath } from '../config/package-root.ts';
+import { packagePath } from '../package-root.ts';
 import { redact } from '../reporting/redact.ts';
 import { isValidNin } from './rules.ts';
 

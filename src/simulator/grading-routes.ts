@@ -11,20 +11,13 @@
  *   POST   /grading/clients/:clientId/scenarios        {"name": "server-error-once", ...options}
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { SimContext } from '../simulator/context.ts';
-import { judge } from './judge.ts';
-import { recorderOf } from './recorder.ts';
+import { judge } from '../grading/judge.ts';
+import type { ClientReport } from '../grading/report.ts';
+import type { SimContext } from './context.ts';
+import { recorderOf } from './recording.ts';
 import { playScenario, ScenarioError, scenarios } from './scenarios.ts';
 
-export interface ClientReport extends ReturnType<typeof judge> {
-  /** Requests that named this client without authenticating as it: not graded, not recorded. */
-  unauthenticated: number;
-  generatedAt: string;
-  /** The sandbox's URLs and the provider's contract version it serves (the client was judged by it). */
-  sandbox: { accessUrl: string; apiUrl: string; contract: string };
-}
-
-export function clientReport(ctx: SimContext, clientId: string, errorReferences: string[] = []): ClientReport {
+function clientReport(ctx: SimContext, clientId: string, errorReferences: string[] = []): ClientReport {
   const judgement = judge({ clientId, exchanges: recorderOf(ctx).exchanges(clientId), catalogue: ctx.catalogue, audiences: ctx.audiences, errorReferences });
   return { ...judgement, unauthenticated: recorderOf(ctx).unauthenticated(clientId), generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, contract: ctx.contracts.version } };
 }

@@ -18,7 +18,7 @@ import { createAdminApp } from './admin.ts';
 import { createApiApp } from './api/app.ts';
 import { checkAnswers, type SimContext } from './context.ts';
 import { ExchangeHook, hostServer } from './http.ts';
-import { recordExchanges } from '../grading/recorder.ts';
+import { recordExchanges } from './recording.ts';
 import { checkClientScopes, defaultFixturesDir, FixtureError, fixtureClients, loadSimulatorFixtures } from './fixtures.ts';
 import { sanitize } from './log.ts';
 import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';

@@ -3,7 +3,7 @@
  * tests/simulator/rules.spec.ts.
  */
 import { idnr } from '@navikt/fnrvalidator';
-import { preprod } from '../config/target.ts';
+import { preprod } from '../contract/hosts.ts';
 import type { Catalogue, ServiceName } from '../contract/catalogue.ts';
 import type { ConsentScope, DebtScope } from '../contract/schemas.ts';
 

@@ -3,8 +3,8 @@
  * Each changes that client alone (SimulatorState.scenariosOf: its one-shot faults, its token
  * lifetime, the numbering of its feed events), fixture or run-time client; a reset ends them.
  */
-import type { SimContext } from '../simulator/context.ts';
-import { recorderOf } from './recorder.ts';
+import type { SimContext } from './context.ts';
+import { recorderOf } from './recording.ts';
 
 const DEFAULT_PAGE = 5;
 const DEFAULT_GAP = 7;

@@ -38,7 +38,7 @@ export interface Violation {
 }
 
 /**
- * What the scenarios a client plays (grading/scenarios.ts) change for that client alone, fixture
+ * What the scenarios a client plays (scenarios.ts) change for that client alone, fixture
  * or run-time client: this instance's, like the fault switches.
  */
 export interface ClientScenarios {

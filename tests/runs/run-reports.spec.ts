@@ -6,9 +6,10 @@
  */
 import { expect, test } from '@playwright/test';
 import type { JSONReport, JSONReportTest } from '@playwright/test/reporter';
-import { healthMarkdown, healthReport, latencyFromResults, type Timing } from '../../src/cli/health.ts';
-import { checklistFromResults, type ChecklistRecord } from '../../src/cli/onboarding.ts';
-import { resultsFromReport } from '../../src/cli/results.ts';
+import { healthMarkdown, healthReport, latencyFromResults } from '../../src/cli/health.ts';
+import type { Timing } from '../../src/reporting/latency.ts';
+import { checklistFromResults, type ChecklistRecord } from '../../src/reporting/checklist.ts';
+import { resultsFromReport } from '../../src/reporting/results.ts';
 import { checklistItems } from '../../src/reporting/checklist.ts';
 
 interface HandMadeTest {

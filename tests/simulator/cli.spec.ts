@@ -1,4 +1,4 @@
-/** `npm run mock` (src/simulator/main.ts): prints what it serves, exits 2 on bad values, stops cleanly. */
+/** `npm run mock` (src/simulator/main.ts): prints what it serves, exits 2 on bad values and mistaken flags, stops cleanly. */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +85,34 @@ for (const [name, env] of [
     expect(p.out()).toBe('');
   });
 }
+
+// The flags go through the suite's one command-line parser (src/command-line.ts), as the CLI's do.
+for (const [args, message] of [
+  [['--port-acess', '0'], "nogi simulator: unknown option '--port-acess' (Did you mean --port-access?)\n"],
+  [['--port-api', 'eighty'], 'nogi simulator: --port-api must be a port number 0-65535, got "eighty"\n'],
+  [['--contract', '3770c4f'], 'nogi simulator: --contract: Unknown contract version "3770c4f": this suite vendors b68fec2, 3770c4e (contracts/versions/); did you mean 3770c4e?\n'],
+  [['--memory', 'now'], 'nogi simulator: too many arguments. Expected 0 arguments but got 1\n'],
+] as const) {
+  test(`a mistaken flag is one error line, exit 2: ${args.join(' ')}`, async () => {
+    const p = run(ports0, [...args]);
+    expect(await p.exited).toBe(2);
+    expect(p.err()).toBe(message);
+    expect(p.out()).toBe('');
+  });
+}
+
+test('--help lists every flag with the setting it overrides, exit 0; a flag wins over its setting', async () => {
+  const help = run({}, ['--help']);
+  expect(await help.exited).toBe(0);
+  for (const flag of ['--host', '--port-access', '--port-api', '--port-admin', '--admin-host', '--test-mode', '--fixtures', '--deviations', '--data-dir', '--memory', '--contract']) expect(help.out()).toContain(flag);
+  expect(help.out()).toContain('NOGI_SIM_ACCESS_PORT');
+  // NOGI_SIM_API_PORT is no port, but --port-api is the one that counts.
+  const p = run({ ...ports0, NOGI_SIM_API_PORT: 'eighty' }, ['--port-api', '0', '--memory']);
+  await expect.poll(() => p.out().split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  expect(p.out().split('\n')[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  p.child.kill('SIGTERM');
+  expect(await p.exited).toBe(0);
+});
 
 test('invalid fixture files fail with a message naming the file and the field', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nogi-fixtures-'));

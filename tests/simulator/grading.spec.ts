@@ -11,7 +11,7 @@ import { parseKey } from '../../src/certificate/keys.ts';
 import { verifyCertificate } from '../../src/certificate/sign.ts';
 import { runCommandLine } from '../../src/cli/main.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
-import type { ClientReport } from '../../src/grading/admin.ts';
+import type { ClientReport } from '../../src/grading/report.ts';
 import { CALL_BUDGET } from '../../src/grading/judge.ts';
 import { clientReportMarkdown } from '../../src/grading/render.ts';
 import type { RecordedExchange } from '../../src/grading/recorder.ts';

@@ -22,7 +22,7 @@ import { withMinScore } from '../../src/cli/min-score.ts';
 import { parse } from '../../src/cli/program.ts';
 import { UsageError } from '../../src/cli/exit-codes.ts';
 import { gateChecks } from '../../src/certificate/sources.ts';
-import { resultsFromReport } from '../../src/cli/results.ts';
+import { resultsFromReport } from '../../src/reporting/results.ts';
 
 const SECRET = 'sekret-client-credential-42';
 

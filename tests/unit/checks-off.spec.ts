@@ -11,7 +11,7 @@ import { expect, test } from '@playwright/test';
 import { runCommandLine } from '../../src/cli/main.ts';
 import { gateSummary } from '../../src/cli/gate.ts';
 import { healthMarkdown, healthReport } from '../../src/cli/health.ts';
-import type { RunResults, RunTest } from '../../src/cli/results.ts';
+import type { RunResults, RunTest } from '../../src/reporting/results.ts';
 import { gateChecks, onboardingChecks } from '../../src/certificate/sources.ts';
 import { scoreOf } from '../../src/certificate/document.ts';
 import { checkNames, checks, CHECK_OFF_ANNOTATION, describeCheckOff, type CheckName } from '../../src/contract/checks.ts';

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { ACCESS_PROVIDER, API_PROVIDER, pactDir, pactFile } from '../../../src/pact/names.ts';
 import { pactTarget } from '../../../src/pact/provider-setup.ts';
@@ -17,6 +18,7 @@ import { parseState, stateKinds, STATES } from '../../../src/pact/states.ts';
 import { formatReport, verifyPacts, type VerifyReport } from '../../../src/pact/verify.ts';
 import { fixtureClients, startSimulator, type RunningSimulator } from '../../../src/simulator/index.ts';
 
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 let sim: RunningSimulator;
 const lines: string[] = [];
 const log = (l: string) => lines.push(l);
@@ -79,12 +81,15 @@ test('a deviating provider fails verification with a readable diff, printed mask
     method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${sim.adminToken}` }, body: JSON.stringify({ enable: ['debt-missing-ssn', 'agreement-wrong-status'] }),
   });
   expect(res.status).toBe(200);
-  // As `npm run pact:verify` runs it: the Pact core prints diffs (bodies with NINs) natively, so
-  // only a child process whose output is masked keeps them off the console.
+  // As `npm run pact:verify` runs it (`nogi-conformance pact verify`): the Pact core prints diffs
+  // (bodies with NINs) natively, and only the verifier's own process, whose every line the command
+  // masks, keeps them off the console.
   const reports = mkdtempSync(join(tmpdir(), 'nogi-pact-verify-'));
   const a = fixtureClients().a;
   const { exitCode, output } = await new Promise<{ exitCode: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/pact/cli.ts', 'verify'], {
+    const child = spawn(process.execPath, [join(root, 'bin/nogi-conformance.js'), 'pact', 'verify'], {
+      // From a folder of its own, as a partner runs it: no .env but the one given here.
+      cwd: reports,
       env: {
         ...process.env, NOGI_TARGET: 'custom', NOGI_ACCESS_BASE_URL: sim.accessUrl, NOGI_API_BASE_URL: sim.apiUrl,
         NOGI_CLIENT_ID: a.client_id, NOGI_CLIENT_SECRET: a.client_secret, NOGI_REDIRECT_URI: a.redirect_uris[0], NOGI_REPORTS_DIR: reports,
