@@ -18,6 +18,7 @@ import { openapiOverlay } from 'openapi-format';
 import { parse as parseYaml } from 'yaml';
 import type { OpenAPIV3 } from 'openapi-types';
 import { packagePath } from '../package-root.ts';
+import { cacheEntry } from './cache.ts';
 
 // contracts/ at the package's root, from the sources (tsx) and from dist/ alike.
 export const contractsDir = `${packagePath('contracts')}${sep}`;
@@ -141,12 +142,15 @@ export async function applyOverlay(base: OpenAPIV3.Document, overlay: Overlay, v
 }
 
 const effective = new Map<ContractVersion, Promise<OpenAPIV3.Document>>();
-/** The provider's document of a version + its errata, computed once per process and version. */
+/** The provider's document of a version + its errata, computed once per version (src/contract/cache.ts) and kept per process. */
 export function loadApiContract(version: ContractVersion = currentContractVersion()): Promise<OpenAPIV3.Document> {
   let doc = effective.get(version);
   if (!doc) {
     checkContractVersion(version);
-    doc = applyOverlay(readUpstream(version), readErrata(version), version);
+    const paths = versionPaths(version);
+    const cached = cacheEntry<OpenAPIV3.Document>(`api-${version}`, [paths.openapi, paths.errata]);
+    const known = cached.read();
+    doc = known ? Promise.resolve(known) : applyOverlay(readUpstream(version), readErrata(version), version).then((d) => cached.write(d));
     effective.set(version, doc);
   }
   return doc;
@@ -154,6 +158,9 @@ export function loadApiContract(version: ContractVersion = currentContractVersio
 
 let oauth: OpenAPIV3.Document | undefined;
 export function loadOAuthContract(): OpenAPIV3.Document {
-  oauth ??= parseYaml(readFileSync(contractPaths.oauth, 'utf8')) as OpenAPIV3.Document;
+  if (!oauth) {
+    const cached = cacheEntry<OpenAPIV3.Document>('oauth', [contractPaths.oauth]);
+    oauth = cached.read() ?? cached.write(parseYaml(readFileSync(contractPaths.oauth, 'utf8')) as OpenAPIV3.Document);
+  }
   return oauth;
 }

@@ -1,5 +1,6 @@
 /** The contract layer: vendored bytes, errata, generated types, and what the validators report. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { applyOverlay, loadApiContract, readErrata, readUpstream, readUpstreamSource, readVersionIndex, sha256, versionPaths } from '../../src/contract/load.ts';
 import { renderContractTypes, typesPaths } from '../../src/contract/types.ts';
@@ -7,6 +8,7 @@ import { namingContract } from '../../src/reporting/contract-line.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { ContractValidator, formatFinding, getContracts } from '../../src/contract/index.ts';
 import type { OpenAPIV3 } from 'openapi-types';
+import { cacheEntry } from '../../src/contract/cache.ts';
 
 /** The provider's copies this project was given, by version (../shared). */
 const publishedCopies: Record<string, string> = {
@@ -325,4 +327,16 @@ test('every report a run writes names the contract version that judged: Markdown
   expect(JSON.parse(namingContract('health.json', '{"status":"healthy"}', SEPTEMBER))).toEqual({
     contract: { version: SEPTEMBER, openapi: '3.1.0', sha256: readUpstreamSource(SEPTEMBER).sha256 }, status: 'healthy',
   });
+});
+
+test('the effective contract cache: a value is found again for the same input bytes, a changed byte is a miss', () => {
+  const input = test.info().outputPath('errata.yaml');
+  mkdirSync(dirname(input), { recursive: true });
+  writeFileSync(input, 'actions: []\n');
+  const name = `unit-test-${process.pid}`;
+  expect(cacheEntry(name, [input]).read()).toBeUndefined();
+  cacheEntry(name, [input]).write({ effective: 1 });
+  expect(cacheEntry(name, [input]).read()).toEqual({ effective: 1 });
+  writeFileSync(input, 'actions: [] \n');
+  expect(cacheEntry(name, [input]).read()).toBeUndefined();
 });
