@@ -22,7 +22,7 @@ import { RunNotStartedError } from '../../src/cli/exit-codes.ts';
 import { runPlaywright } from '../../src/cli/run-playwright.ts';
 import { tagGrep } from '../../src/cli/tagged-run.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
-import { cleanEnv, customTarget, folderOutsideProject, root, runCli, startQuietSimulator } from './helpers.ts';
+import { cleanEnv, customTarget, folderOutsideProject, root, runCli, runCliInProcess, startQuietSimulator } from './helpers.ts';
 
 /** A port on 127.0.0.1 where nothing listens. */
 async function closedPort(): Promise<number> {
@@ -78,7 +78,7 @@ test('a mistake gets a short, specific message on stderr, "did you mean" where o
     [['--target', 'mock', 'gate'], /^nogi-conformance: --target goes after the command: nogi-conformance gate --target/],
   ];
   for (const [args, message] of mistakes) {
-    const r = await runCli(args, cleanEnv({}));
+    const r = await runCliInProcess(args, cleanEnv({}));
     expect(r.code, args.join(' ')).toBe(2);
     expect(r.stderr, args.join(' ')).toMatch(message);
     // One line saying what is wrong, one usage line: never the whole help, never Node's own error.
@@ -87,7 +87,7 @@ test('a mistake gets a short, specific message on stderr, "did you mean" where o
     expect(r.stderr).not.toMatch(/ERR_PARSE_ARGS|TypeError|at .*\.ts:\d+/);
     expect(r.stdout).toBe('');
   }
-  const none = await runCli([], cleanEnv({}));
+  const none = await runCliInProcess([], cleanEnv({}));
   expect(none.code).toBe(2);
   expect(none.stderr).toMatch(/^Usage: nogi-conformance <command> \[options\]\n\nCommands:\n {2}doctor /);
   expect(() => parse(['health', '--samples', '500'])).toThrow('--samples must be a whole number from 1 to 20, got "500"');
@@ -96,19 +96,19 @@ test('a mistake gets a short, specific message on stderr, "did you mean" where o
   expect(() => parse(['gate', '--contract', '3770c4f'])).toThrow('--contract: Unknown contract version "3770c4f": this suite vendors b68fec2, 3770c4e (contracts/versions/); did you mean 3770c4e?');
   expect(optionsOf(['gate', '--contract', 'b68fec2'])).toMatchObject({ contract: 'b68fec2' });
   // A misspelt NOGI_CONTRACT stops every run at once with one line (doctor shows it as a failed check).
-  const misspelt = await runCli(['gate'], cleanEnv({ NOGI_CONTRACT: 'b68fec3' }));
+  const misspelt = await runCliInProcess(['gate'], cleanEnv({ NOGI_CONTRACT: 'b68fec3' }));
   expect([misspelt.code, misspelt.stderr]).toEqual([2, 'nogi-conformance: NOGI_CONTRACT: Unknown contract version "b68fec3": this suite vendors b68fec2, 3770c4e (contracts/versions/); did you mean b68fec2?\n']);
   expect(optionsOf(['health', '--samples', '3', '--no-drift'])).toMatchObject({ samples: 3, drift: false });
   expect(optionsOf(['health'])).toMatchObject({ drift: true });
 });
 
 test('pact is a command of the CLI: its action checked with "did you mean", exit 2; without a broker publish is skipped, exit 0', async () => {
-  const mistyped = await runCli(['pact', 'verfy'], cleanEnv({}));
+  const mistyped = await runCliInProcess(['pact', 'verfy'], cleanEnv({}));
   expect([mistyped.code, mistyped.stderr, mistyped.stdout]).toEqual([2, 'nogi-conformance: pact takes verify, publish or can-i-deploy, got "verfy"; did you mean verify?\n', '']);
-  const missing = await runCli(['pact'], cleanEnv({}));
+  const missing = await runCliInProcess(['pact'], cleanEnv({}));
   expect(missing.code).toBe(2);
   expect(missing.stderr).toMatch(/^nogi-conformance: missing required argument 'action'\nUsage: nogi-conformance pact \[options\] <action>/);
-  const publish = await runCli(['pact', 'publish'], cleanEnv({}));
+  const publish = await runCliInProcess(['pact', 'publish'], cleanEnv({}));
   expect(publish.code, publish.stderr).toBe(0);
   expect(publish.stdout).toContain('pact publish skipped: PACT_BROKER_BASE_URL is not set');
   // npm run pact:* are this command, as the other scripts are the CLI's.
@@ -159,7 +159,7 @@ test('a run refuses to start on an unknown NOGI_* variable in .env, naming the f
   const file = loadEnvFile(cwd, {});
   expect(file).toEqual({ path: join(cwd, '.env'), found: true, names: ['NOGI_TARGET', 'NOGI_CLIENTID'] });
   const reports = test.info().outputPath('reports');
-  const r = await runCli(['gate'], cleanEnv({ NOGI_REPORTS_DIR: reports }), 60_000, cwd);
+  const r = await runCliInProcess(['gate'], cleanEnv({ NOGI_REPORTS_DIR: reports }), cwd);
   expect(r.code).toBe(2);
   expect(r.stderr).toBe('nogi-conformance: NOGI_CLIENTID (in .env) is not a nogi-conformance setting: did you mean NOGI_CLIENT_ID?\nRename or remove it; nogi-conformance doctor checks every setting.\n');
   expect(existsSync(reports)).toBe(false);
@@ -169,7 +169,7 @@ test('--shard i/n is checked before anything starts: 1 <= i <= n, else exit 2 wi
   expect(optionsOf(['gate', '--shard', '2/3']).shard).toEqual({ index: 2, total: 3 });
   for (const shard of ['5/3', '0/3', '1/0', '3', 'a/b', '-1/2']) expect(() => parse(['gate', '--shard', shard]), shard).toThrow('--shard');
   const reports = test.info().outputPath('reports');
-  const r = await runCli(['gate', '--shard', '5/3'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
+  const r = await runCliInProcess(['gate', '--shard', '5/3'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
   expect(r.code).toBe(2);
   expect(r.stderr).toBe('nogi-conformance: --shard 5/3: the index must be from 1 to the total (1/3 … 3/3)\n');
   expect(r.stdout).toBe('');
@@ -197,12 +197,12 @@ test('a run Playwright refuses (it writes no results, or only errors) is a confi
 
 test('the CLI: a refused run or an invalid --grep is exit 2 with one line on stderr, no summary', async () => {
   const reports = test.info().outputPath('reports');
-  const grep = await runCli(['gate', '--grep', '['], cleanEnv({ NOGI_REPORTS_DIR: reports }));
+  const grep = await runCliInProcess(['gate', '--grep', '['], cleanEnv({ NOGI_REPORTS_DIR: reports }));
   expect(grep.code).toBe(2);
   expect(grep.stderr).toMatch(/^nogi-conformance: --grep: Invalid regular expression: [^\n]*\n$/);
   expect(grep.stdout).toBe('');
   // A run Playwright refuses, through the whole CLI: an option it does not know.
-  const refused = await runCli(['gate'], cleanEnv({ NOGI_REPORTS_DIR: reports, NOGI_PLAYWRIGHT_ARGS: '--no-such-option' }));
+  const refused = await runCliInProcess(['gate'], cleanEnv({ NOGI_REPORTS_DIR: reports, NOGI_PLAYWRIGHT_ARGS: '--no-such-option' }));
   expect(refused.code, refused.stdout + refused.stderr).toBe(2);
   const lines = refused.stderr.trimEnd().split('\n');
   expect(lines, refused.stderr).toHaveLength(1);
@@ -259,7 +259,7 @@ test('the CLI modules import no cycle (options live in their own module)', () =>
 });
 
 test('doctor checks Node, Pact, Chromium, the .env it read, known variables, the contract version, target and loopback; a Node below 20 is refused', async () => {
-  const r = await runCli(['doctor'], cleanEnv({ NOGI_TARGET: 'mock' }));
+  const r = await runCliInProcess(['doctor'], cleanEnv({ NOGI_TARGET: 'mock' }));
   expect(r.code, r.stdout).toBe(0);
   for (const check of ['Node.js ≥ 20', 'Pact native library: pact_ffi', 'Chromium', `✓ Settings file: no ${folderOutsideProject()}/.env: settings from the environment only`, '✓ Known NOGI_* variables', '✓ Contract version: 3770c4e (the default; OpenAPI 3.1.0, published 2026-09-14)', '.env complete for mock', 'Target reachable: the simulator starts', 'Loopback binding (127.0.0.1): listened on 127.0.0.1:']) expect(r.stdout).toContain(check);
   expect(r.stdout).toMatch(/\n9 passed, 0 failed\n$/);
@@ -277,14 +277,14 @@ test.describe('doctor against a custom target', () => {
   });
 
   test('complete and reachable: exit 0, the secret never printed', async () => {
-    const r = await runCli(['doctor'], cleanEnv(customTarget(sim)));
+    const r = await runCliInProcess(['doctor'], cleanEnv(customTarget(sim)));
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/✓ Target reachable: access host \(OpenID discovery\): .* → HTTP 200/);
     expect(r.stdout + r.stderr).not.toContain(customTarget(sim).NOGI_CLIENT_SECRET!);
   });
 
   test('incomplete .env: each missing variable listed with the fix, the reachability check shown as skipped, exit 2', async () => {
-    const r = await runCli(['doctor'], cleanEnv({ ...customTarget(sim), NOGI_CLIENT_ID: undefined, NOGI_API_BASE_URL: undefined }));
+    const r = await runCliInProcess(['doctor'], cleanEnv({ ...customTarget(sim), NOGI_CLIENT_ID: undefined, NOGI_API_BASE_URL: undefined }));
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('NOGI_CLIENT_ID is missing');
     expect(r.stdout).toContain('NOGI_API_BASE_URL is missing');
@@ -297,7 +297,7 @@ test.describe('doctor against a custom target', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'nogi-doctor-env-'));
     const { NOGI_CLIENT_ID: clientId, ...rest } = customTarget(sim);
     writeFileSync(join(cwd, '.env'), Object.entries({ ...rest, NOGI_CLIENTID: clientId }).map(([k, v]) => `${k}=${v}`).join('\n'));
-    const r = await runCli(['doctor'], cleanEnv({}), 60_000, cwd);
+    const r = await runCliInProcess(['doctor'], cleanEnv({}), cwd);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(`✓ Settings file: read ${join(cwd, '.env')} (6 NOGI_/PACT_ variables; the environment wins over it)`);
     expect(r.stdout).toContain('✗ Known NOGI_* variables: not a setting of nogi-conformance:\n      - NOGI_CLIENTID (in .env) is not a nogi-conformance setting: did you mean NOGI_CLIENT_ID?');
@@ -307,7 +307,7 @@ test.describe('doctor against a custom target', () => {
 
   test('unreachable target: the host and the reason, exit 3', async () => {
     const port = await closedPort();
-    const r = await runCli(['doctor'], cleanEnv({ ...customTarget(sim), NOGI_API_BASE_URL: `http://127.0.0.1:${port}` }));
+    const r = await runCliInProcess(['doctor'], cleanEnv({ ...customTarget(sim), NOGI_API_BASE_URL: `http://127.0.0.1:${port}` }));
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`✗ Target reachable: API host: http://127.0.0.1:${port}/feed/v1/consent/lastSequenceNr: connection refused`);
   });

@@ -14,7 +14,7 @@ import { audiencesFor, preprod } from '../../src/config/target.ts';
 import { getCatalogue } from '../../src/contract/catalogue.ts';
 import { isSyntheticNin } from '../../src/personas/nin.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
-import { cleanEnv, clients, customTarget, folderOutsideProject, root, runCli, startQuietSimulator } from './helpers.ts';
+import { cleanEnv, clients, customTarget, folderOutsideProject, root, runCli, runCliInProcess, startQuietSimulator } from './helpers.ts';
 
 let sim: RunningSimulator;
 test.beforeAll(async () => {
@@ -70,10 +70,10 @@ test('compare --target custom --record against a provider like the simulator: ex
 });
 
 test('compare against the simulator itself, and --record elsewhere, are usage errors: exit 2, one line', async () => {
-  const self = await runCli(['compare', '--target', 'mock'], cleanEnv({}));
+  const self = await runCliInProcess(['compare', '--target', 'mock'], cleanEnv({}));
   expect(self.code).toBe(2);
   expect(self.stderr.trim()).toBe('nogi-conformance: compare needs a target other than the simulator it compares with: --target preprod or --target custom');
-  const misplaced = await runCli(['doctor', '--record'], cleanEnv({}));
+  const misplaced = await runCliInProcess(['doctor', '--record'], cleanEnv({}));
   expect(misplaced.code).toBe(2);
   expect(misplaced.stderr).toContain('doctor does not take --record (compare does)');
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
-import { checklistItem, cleanEnv, clients, customTarget, expectNoLeaks, runCli, startQuietSimulator } from './helpers.ts';
+import { checklistItem, cleanEnv, clients, customTarget, expectNoLeaks, runCli, runCliInProcess, startQuietSimulator } from './helpers.ts';
 
 // Each test starts nested runs of the CLI: slower when the rest of npm test shares the machine.
 test.describe.configure({ timeout: 180_000 });
@@ -63,14 +63,14 @@ test('no agreement and an unregistered callback URI: each item says so, the othe
 });
 
 test('a missing secret is a configuration error: exit 2, the message only', async () => {
-  const r = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_CLIENT_SECRET: undefined, NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
+  const r = await runCliInProcess(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_CLIENT_SECRET: undefined, NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('NOGI_CLIENT_SECRET is missing');
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });
 
 test('an unreachable target: exit 3 before anything runs', async () => {
-  const r = await runCli(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:9', NOGI_API_BASE_URL: 'http://127.0.0.1:9', NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
+  const r = await runCliInProcess(['onboarding'], cleanEnv({ ...customTarget(sim), NOGI_ACCESS_BASE_URL: 'http://127.0.0.1:9', NOGI_API_BASE_URL: 'http://127.0.0.1:9', NOGI_REPORTS_DIR: test.info().outputPath('reports') }));
   expect(r.code).toBe(3);
   expect(r.stderr).toContain('unreachable');
 });
