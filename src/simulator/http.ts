@@ -5,7 +5,8 @@
  *   - one exchange hook: each answered request is emitted once, as an Exchange (the request,
  *     and the response's status, headers and body as the host sent it), to whoever subscribed
  *     (grading's recorder, the contract check of test mode);
- *   - one end of the chain (finishHost): the host's 404, and its error answer, never a stack trace.
+ *   - one end of the chain (finishHost): the host's 404, and its error answer, never a stack trace;
+ *   - one server per host (hostServer), whose requests and responses have the app's prototypes from the start.
  */
 import { createServer, IncomingMessage, ServerResponse, type OutgoingHttpHeaders, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
