@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 const here = fileURLToPath(import.meta.url);
 
 /** True when this is the compiled package (dist/…/*.js), false in a clone run through tsx. */
-export const compiled: boolean = here.endsWith('.js');
+const compiled: boolean = here.endsWith('.js');
 
 /** The extension of the project's own modules in this layout. */
 export const moduleExtension: '.js' | '.ts' = compiled ? '.js' : '.ts';

@@ -82,7 +82,7 @@ export function contractHashes(paths: Record<ContractKey, string> = certifiedCon
 }
 
 /** The suite's package version and git commit (NOGI_SUITE_COMMIT when installed without .git). */
-export function suiteInfo(env: NodeJS.ProcessEnv = process.env): Certificate['suite'] {
+function suiteInfo(env: NodeJS.ProcessEnv = process.env): Certificate['suite'] {
   const pkg = JSON.parse(readFileSync(`${projectRoot}package.json`, 'utf8')) as { name: string; version: string };
   let commit = env.NOGI_SUITE_COMMIT ?? 'unknown';
   // Installed as a package there is no .git of the suite's own (git would find the partner's repository).
@@ -112,7 +112,7 @@ export interface CertificateInput {
   env?: NodeJS.ProcessEnv;
 }
 
-export const DEFAULT_VALID_DAYS = 90;
+const DEFAULT_VALID_DAYS = 90;
 
 export function buildCertificate(input: CertificateInput): Certificate {
   const issued = input.issuedAt ?? new Date();

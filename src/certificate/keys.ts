@@ -28,7 +28,7 @@ export class KeyError extends Error {
 }
 
 /** The JWS algorithm a key type signs with (RFC 7518 / RFC 8037). */
-export function algorithmFor(key: KeyObject): string {
+function algorithmFor(key: KeyObject): string {
   const type = key.asymmetricKeyType;
   if (type === 'rsa' || type === 'rsa-pss') return type === 'rsa' ? 'RS256' : 'PS256';
   if (type === 'ed25519') return 'EdDSA';

@@ -9,9 +9,9 @@ import { CompactSign, compactVerify, createRemoteJWKSet, decodeProtectedHeader, 
 import { CERTIFICATE_TYPE, certifiedContracts, contractHashes, type Certificate, type ContractKey } from './document.ts';
 import { DEVELOPMENT_MEMBER, developmentThumbprint, thumbprintOf, type SigningKey } from './keys.ts';
 
-export const JWS_TYPE = 'nogi-certificate+jws';
+const JWS_TYPE = 'nogi-certificate+jws';
 
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new Error('the certificate cannot be canonicalised');
   return text;

@@ -20,7 +20,7 @@ export class SourceError extends Error {
 }
 
 /** Each check the run had switched off, as a verdict that is never a pass: not exercised, named so. */
-export function checksOffVerdicts(results: RunResults): CheckVerdict[] {
+function checksOffVerdicts(results: RunResults): CheckVerdict[] {
   return checksOffOf(results).map((name) => ({ id: `check-switched-off:${name}`, title: `check ${name} switched off (not judged): ${checkRegistry[name].rule}`, verdict: 'not exercised' }));
 }
 
@@ -49,13 +49,13 @@ export function onboardingChecks(results: RunResults): CheckVerdict[] {
   return [...checksFromOutcomes(checklistFromResults(results)), ...checksOffVerdicts(results)];
 }
 
-export interface ClientReportFile {
+interface ClientReportFile {
   clientId: string;
   sandbox?: { accessUrl?: string; apiUrl?: string };
   rules: Array<{ id: string; name: string; verdict: Verdict }>;
 }
 
-export function clientReportChecks(report: ClientReportFile): CheckVerdict[] {
+function clientReportChecks(report: ClientReportFile): CheckVerdict[] {
   return report.rules.map((r) => ({ id: r.id, title: r.name, verdict: r.verdict }));
 }
 

@@ -2,7 +2,7 @@
 import { checkNames, checks, parseChecksOff } from '../contract/checks.ts';
 import { ExitCode } from './exit-codes.ts';
 
-export function checksListing(env: NodeJS.ProcessEnv = {}): string {
+function checksListing(env: NodeJS.ProcessEnv = {}): string {
   const off = new Set(parseChecksOff(env.NOGI_CHECKS_OFF));
   const lines = [`${checkNames.length} checks (src/contract/checks.ts). Switch one off with --checks-off <names> or NOGI_CHECKS_OFF: it then judges nothing, and every report lists it as switched off, never as passed.`, ''];
   for (const name of checkNames) {

@@ -28,7 +28,7 @@ import { UsageError } from './exit-codes.ts';
 type Doc = Record<string, unknown>;
 const repoRoot = resolve(contractPaths.versions, '../../');
 
-export interface ContractInput {
+interface ContractInput {
   /** The URL, or the file's path as given. */
   origin: string;
   bytes: Buffer;
@@ -37,7 +37,7 @@ export interface ContractInput {
 }
 
 /** A document from a URL (http, https) or a file, JSON or YAML; anything else is a UsageError (exit 2, one line). */
-export async function readContractInput(source: string, cwd: string, timeoutMs = 15_000): Promise<ContractInput> {
+async function readContractInput(source: string, cwd: string, timeoutMs = 15_000): Promise<ContractInput> {
   let bytes: Buffer;
   if (/^https?:\/\//i.test(source)) {
     try {
@@ -101,7 +101,7 @@ function writeIndex(contractsDir: string, index: VersionIndex): void {
 const label = (origin: string): string => (/^https?:/i.test(origin) ? origin : basename(origin));
 
 /** `contract diff`: the summary lines, from the version to the document. */
-export async function contractDiff(source: string, against: string | undefined, cwd: string, contractsDir = repoContractsDir): Promise<{ diff: ContractDiff; lines: string[] }> {
+async function contractDiff(source: string, against: string | undefined, cwd: string, contractsDir = repoContractsDir): Promise<{ diff: ContractDiff; lines: string[] }> {
   const index = readVersionIndex(dirOf(contractsDir));
   const version = knownVersion(against ?? index.default, index);
   const input = await readContractInput(source, cwd);
@@ -267,7 +267,7 @@ const rel = (file: string): string => relative(repoRoot, file);
 const mentions = (text: string, opId: string): boolean => new RegExp(`['"\`]${opId}['"\`]|\\b${opId}\\(`).test(text);
 
 /** The specs, Pact interactions, simulator handlers and deviations the changed operations touch. */
-export function adoptionChecklist(diff: ContractDiff, from: Doc, to: Doc): string[] {
+function adoptionChecklist(diff: ContractDiff, from: Doc, to: Doc): string[] {
   const ops = touchedOperations(diff, [from, to]);
   if (!ops.length) return ['Adoption checklist: the diff touches no operation.'];
   const lines = [`Adoption checklist (${ops.length} operation${ops.length === 1 ? '' : 's'} touched: found by operationId, method and path):`];

@@ -27,7 +27,7 @@ export interface Check {
 }
 
 /** The provider's contract version the runs judge by: NOGI_CONTRACT or the default, and a known one. */
-export function checkContract(env: NodeJS.ProcessEnv): Check {
+function checkContract(env: NodeJS.ProcessEnv): Check {
   const name = 'Contract version';
   try {
     const version = currentContractVersion(env);
@@ -46,7 +46,7 @@ export function checkNode(version = process.versions.node): Check {
     : { name: 'Node.js ≥ 20', status: 'failed', detail: `v${version}`, fix: 'Install Node.js 20 or newer (https://nodejs.org, or nvm install 20).', kind: 'config' };
 }
 
-export async function checkPact(): Promise<Check> {
+async function checkPact(): Promise<Check> {
   process.env.LOG_LEVEL ??= 'error';
   try {
     const core = await import('@pact-foundation/pact-core');
@@ -63,7 +63,7 @@ export async function checkPact(): Promise<Check> {
   }
 }
 
-export function checkChromium(): Check {
+function checkChromium(): Check {
   const explicit = process.env.NOGI_CHROMIUM_PATH;
   if (explicit && !existsSync(explicit)) {
     return { name: 'Chromium', status: 'failed', detail: `NOGI_CHROMIUM_PATH=${explicit} does not exist`, fix: 'Point NOGI_CHROMIUM_PATH at a Chromium binary, or unset it.', kind: 'config' };
@@ -88,7 +88,7 @@ export function checkChromium(): Check {
       };
 }
 
-export function checkLoopback(): Promise<Check> {
+function checkLoopback(): Promise<Check> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -108,7 +108,7 @@ export function checkLoopback(): Promise<Check> {
   });
 }
 
-export async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
+async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
   const name = env.NOGI_TARGET ?? 'mock';
   let target;
   try {
@@ -159,7 +159,7 @@ export async function checkTarget(env: NodeJS.ProcessEnv): Promise<Check[]> {
 }
 
 /** mock: the simulator each run starts must start here (fixtures valid, contract loads, ports). */
-export async function checkSimulatorStarts(): Promise<Check> {
+async function checkSimulatorStarts(): Promise<Check> {
   const name = 'Target reachable: the simulator starts';
   try {
     const { startSimulator } = await import('../simulator/index.ts');
@@ -179,14 +179,14 @@ export async function checkSimulatorStarts(): Promise<Check> {
 
 const marks = { passed: '✓', failed: '✗', skipped: '-' } as const;
 
-export function formatCheck(check: Check): string {
+function formatCheck(check: Check): string {
   const lines = [`${marks[check.status]} ${check.name}: ${check.status === 'skipped' ? `skipped: ${check.detail}` : check.detail}`];
   if (check.status === 'failed' && check.fix) lines.push(`    fix: ${check.fix}`);
   return redact(lines.join('\n'));
 }
 
 /** Which .env was read: a partner with two clones learns here which one counts. */
-export function checkEnvFile(envFile: EnvFile): Check {
+function checkEnvFile(envFile: EnvFile): Check {
   const name = 'Settings file';
   const nogi = envFile.names.filter((n) => /^(NOGI|PACT)_/.test(n)).length;
   return envFile.found
@@ -195,7 +195,7 @@ export function checkEnvFile(envFile: EnvFile): Check {
 }
 
 /** NOGI_* names .env.example does not list: most likely typos of one it does. */
-export function checkKnownVariables(unknown: UnknownVariable[]): Check {
+function checkKnownVariables(unknown: UnknownVariable[]): Check {
   const name = 'Known NOGI_* variables';
   return unknown.length === 0
     ? { name, status: 'passed', detail: 'every NOGI_* variable set is one .env.example lists' }

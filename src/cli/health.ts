@@ -46,7 +46,7 @@ export interface HealthReport {
 const firstLine = (s: string | undefined): string | undefined => (s ? redact(s.split('\n').find((l) => l.trim()) ?? '').trim() : undefined);
 
 /** No answer, or a server error: the endpoint failed. (A 4xx may be what the test expected.) */
-export const isFailedCall = (t: Timing): boolean => !(typeof t.status === 'number' && t.status > 0) || t.status >= 500;
+const isFailedCall = (t: Timing): boolean => !(typeof t.status === 'number' && t.status > 0) || t.status >= 500;
 
 function parseTimings(description: string | undefined): Timing[] {
   if (!description) return [];
@@ -80,7 +80,7 @@ const median = (values: number[]): number => {
 };
 
 /** One check per test title; its repetitions (samples) folded together: one failed run fails it. */
-export function checksFromResults(results: RunResults): HealthCheck[] {
+function checksFromResults(results: RunResults): HealthCheck[] {
   const byName = new Map<string, RunResults['tests']>();
   for (const t of results.tests) {
     const name = t.titlePath.join(' › ');

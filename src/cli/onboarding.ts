@@ -17,7 +17,7 @@ import { checksOffSection, tallyLine, type RunResults } from '../reporting/resul
 import { runTagged } from './tagged-run.ts';
 
 /** The RFC MUSTs the provider broke, each once (a warning per exchange would repeat them): from the 'contract warning' annotations. */
-export function providerFindings(results: RunResults): string[] {
+function providerFindings(results: RunResults): string[] {
   const texts = results.tests.flatMap((t) => t.annotations.filter((a) => a.type === 'contract warning' && isRfcMust(a.description ?? '')).map((a) => redact(a.description ?? '')));
   return [...new Set(texts)];
 }

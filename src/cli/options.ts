@@ -12,7 +12,7 @@ import { parseMinScore, type CertificateSource } from '../certificate/document.t
 import { parseWholeNumber } from '../command-line.ts';
 import { UsageError } from './exit-codes.ts';
 
-export const targetNames = ['mock', 'preprod', 'custom'] as const;
+const targetNames = ['mock', 'preprod', 'custom'] as const;
 
 export interface Shard {
   index: number;
@@ -67,7 +67,7 @@ export interface CliOptions {
 }
 
 /** `i/n` with 1 <= i <= n, checked here so that Playwright never sees a shard it would refuse. */
-export function parseShard(text: string): Shard {
+function parseShard(text: string): Shard {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!match) throw new UsageError(`--shard takes <index>/<total>, e.g. 1/3; got "${text}"`);
   const index = Number(match[1]);
@@ -77,14 +77,14 @@ export function parseShard(text: string): Shard {
 }
 
 /** Health samples from --samples or NOGI_HEALTH_SAMPLES: a whole number from 1 to 20. */
-export const parseSamples = (text: string, source = '--samples'): number => parseWholeNumber(text, source, 1, 20);
+const parseSamples = (text: string, source = '--samples'): number => parseWholeNumber(text, source, 1, 20);
 
-export function parseTarget(text: string): string {
+function parseTarget(text: string): string {
   if (!(targetNames as readonly string[]).includes(text)) throw new UsageError(`--target must be mock, preprod or custom, got "${text}"`);
   return text;
 }
 
-export function parseGrep(text: string): string {
+function parseGrep(text: string): string {
   try {
     new RegExp(text);
   } catch (error) {

@@ -17,7 +17,6 @@ import { redact } from '../reporting/redact.ts';
 import { RunNotStartedError } from './exit-codes.ts';
 import { readResults, stripAnsi, type RunResults } from '../reporting/results.ts';
 
-export const projectRoot = packageRoot;
 const require = createRequire(import.meta.url);
 
 /** Where the run's reports go: NOGI_REPORTS_DIR (made absolute by runEnvironment), else ./reports. */
@@ -47,7 +46,7 @@ interface ChildOutcome {
 /** Runs a child process from the project's folder; stdout to ours, stderr kept (and returned). */
 function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, stdout: 'inherit' | 'ignore'): Promise<ChildOutcome> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: projectRoot, env, stdio: ['ignore', stdout, 'pipe'] });
+    const child = spawn(command, args, { cwd: packageRoot, env, stdio: ['ignore', stdout, 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -56,7 +55,7 @@ function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, stdou
 }
 
 /** The first line that says what went wrong (Playwright prints `Error: …` and then a stack). */
-export function firstErrorLine(stderr: string): string | undefined {
+function firstErrorLine(stderr: string): string | undefined {
   const lines = stripAnsi(stderr)
     .split('\n')
     .map((l) => l.trim())
@@ -65,7 +64,7 @@ export function firstErrorLine(stderr: string): string | undefined {
 }
 
 /** NOGI_PLAYWRIGHT_ARGS: more arguments for `playwright test` (e.g. `--workers=2 --timeout=90000`), split at spaces. */
-export function playwrightArgs(run: PlaywrightRun): string[] {
+function playwrightArgs(run: PlaywrightRun): string[] {
   const fromEnvironment = (run.env.NOGI_PLAYWRIGHT_ARGS ?? '').split(/\s+/).filter(Boolean);
   return ['test', `--config=${modulePath('playwright.config.ts')}`, ...run.projects.map((p) => `--project=${p}`), `--grep=${run.grep}`, ...(run.extraArgs ?? []), ...fromEnvironment];
 }

@@ -69,7 +69,7 @@ export function tagGrep(tag: RunTag, grep?: string): string {
  * A run in which no check ran (none passed, none failed) proves nothing: the line that says so,
  * with why when it is known; undefined when something ran.
  */
-export function nothingRanLine(results: RunResults, run: Pick<TaggedRun, 'tag' | 'grep' | 'env'>): string | undefined {
+function nothingRanLine(results: RunResults, run: Pick<TaggedRun, 'tag' | 'grep' | 'env'>): string | undefined {
   const tally = tallyOf(results);
   if (tally.ran > 0) return undefined;
   const listed = (run.env.NOGI_PLAYWRIGHT_ARGS ?? '').split(/\s+/).includes('--list');

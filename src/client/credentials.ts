@@ -13,7 +13,7 @@ export interface ClientCredentials {
 }
 
 /** application/x-www-form-urlencoded as RFC 6749 Appendix B (space as +). */
-export const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, '+');
+const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, '+');
 
 export function basicAuthorization(client: ClientCredentials): string {
   registerSecret(client.clientSecret);

@@ -13,9 +13,8 @@ import { compareRuns } from './diff.ts';
 import { compareLifecycle, runCompareLifecycle, type CompareSide } from './lifecycle.ts';
 import { writeCompareReports, type CompareResult } from './report.ts';
 
-export { compareRuns, jsonShape, type Difference } from './diff.ts';
-export { compareLifecycle, runCompareLifecycle, type CompareSide, type StepRecord } from './lifecycle.ts';
-export { compareMarkdown, writeCompareReports, type CompareResult } from './report.ts';
+export { compareLifecycle, type CompareSide } from './lifecycle.ts';
+export { compareMarkdown } from './report.ts';
 
 /** Runs compare's lifecycle (`compareLifecycle`, named in the reports) on both sides (one after the other: the target's rate limits are not ours to test). */
 export async function compareSides(simulator: CompareSide, target: CompareSide, debtScope?: string): Promise<CompareResult> {

@@ -9,7 +9,7 @@ import { ConfigError, resolveTarget, type ClientCredentials, type MockDefaults, 
 
 const credentials = (c: SimClient): ClientCredentials => ({ clientId: c.client_id, clientSecret: c.client_secret, redirectUri: c.redirect_uris[0] });
 
-export function simulatorCredentials(): MockDefaults {
+function simulatorCredentials(): MockDefaults {
   const { a, b, withoutAgreement } = fixtureClients();
   return { client: credentials(a), secondClient: credentials(b), clientWithoutAgreement: credentials(withoutAgreement) };
 }

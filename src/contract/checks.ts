@@ -314,7 +314,7 @@ export class UnknownCheckName extends Error {
   }
 }
 
-export const isCheckName = (name: string): name is CheckName => (checkNames as readonly string[]).includes(name);
+const isCheckName = (name: string): name is CheckName => (checkNames as readonly string[]).includes(name);
 
 /** `content_type_conformance,feed_invariants` (commas or spaces) as check names; UnknownCheckName for a name the registry lacks. */
 export function parseChecksOff(text: string | undefined, source = 'NOGI_CHECKS_OFF'): CheckName[] {

@@ -39,7 +39,7 @@ export type ChangeKind =
   | 'required-added' | 'required-removed' | 'tightened' | 'loosened' | 'changed';
 
 /** Which way data flows where a change is: a client sends requests and reads responses. */
-export type Flow = 'request' | 'response';
+type Flow = 'request' | 'response';
 
 export interface Breaking {
   client: boolean;
@@ -86,7 +86,7 @@ const stripped = (s: Node): Node => Object.fromEntries(Object.entries(s).filter(
 const isNullSchema = (b: unknown): boolean => isNode(b) && b.type === 'null' && Object.keys(stripped(b)).length === 1;
 
 /** A schema in one notation: nullable as `nullable: true`, single-branch wrappers unwrapped, no annotations. */
-export function normaliseSchema(input: unknown): unknown {
+function normaliseSchema(input: unknown): unknown {
   if (!isNode(input)) return input;
   const s = stripped(input);
   const applied: string[] = [];
@@ -184,7 +184,7 @@ const fixed: Partial<Record<ChangeKind, Who>> = {
 };
 
 /** Breaking for whom, where the data flows one way or both (a schema used in requests and responses). */
-export function classify(kind: ChangeKind, flows: ReadonlySet<Flow>): Breaking {
+function classify(kind: ChangeKind, flows: ReadonlySet<Flow>): Breaking {
   const whos: Who[] = fixed[kind] ? [fixed[kind]] : [...flows].map((f) => mirrored[kind]?.[f] ?? 'both');
   return { client: whos.some((w) => w === 'client' || w === 'both'), provider: whos.some((w) => w === 'provider' || w === 'both') };
 }
@@ -516,7 +516,7 @@ function mergeStatuses(changes: ContractChange[]): ContractChange[] {
 
 type Pattern = Array<string[] | '*'>;
 /** `$.paths['/a','/b'].get.responses[?(...)]` as segments; a filter matches anything. */
-export function targetSegments(target: string): Pattern {
+function targetSegments(target: string): Pattern {
   const out: Pattern = [];
   const re = /\.([A-Za-z0-9_$-]+)|\[\?\((?:[^()]|\([^()]*\))*\)\]|\[([^\]]+)\]|\.\*|\[\*\]/g;
   for (const m of target.replace(/^\$/, '').matchAll(re)) {

@@ -34,10 +34,6 @@ export function getContracts(options: ValidatorOptions & { version?: ContractVer
 }
 
 export { ContractValidator, formatFinding } from './validator.ts';
-export type { ContractFinding, CheckName, ResponseToCheck, RequestToCheck } from './findings.ts';
-export { feedInvariants, tokenResponseInvariants } from './invariants.ts';
-export {
-  checks, checkNames, statefulFindings, responseFindings, classifyAuthorization, requestPassesContract, mediaType,
-  parseChecksOff, checksOffFromEnvironment, UnknownCheckName, CHECK_OFF_ANNOTATION, describeCheckOff, checksOffIn, withoutChecksOff,
-} from './checks.ts';
-export type { Check, CheckedExchange, SentAuthorization } from './checks.ts';
+export type { ContractFinding, CheckName, RequestToCheck } from './findings.ts';
+export { statefulFindings, classifyAuthorization, requestPassesContract, mediaType, withoutChecksOff } from './checks.ts';
+export type { CheckedExchange } from './checks.ts';

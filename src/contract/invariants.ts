@@ -11,13 +11,11 @@
  */
 import type { ContractFinding, InvariantOptions, RequestToCheck, ResponseToCheck } from './findings.ts';
 
-export type { InvariantOptions } from './findings.ts';
-
 /**
  * The rules (as a finding's `rule` names them) that are RFC 6749 MUSTs the OAuth contract adopts:
  * errors in the strict profile, and in onboarding "provider findings" (never the client's fault).
  */
-export const rfcMustRules = ['RFC 6749 §5.1 Cache-Control', 'RFC 6749 §5.2 WWW-Authenticate', 'RFC 6749 §3.3 granted scope'] as const;
+const rfcMustRules = ['RFC 6749 §5.1 Cache-Control', 'RFC 6749 §5.2 WWW-Authenticate', 'RFC 6749 §3.3 granted scope'] as const;
 
 /** Whether a finding, or its formatted text (a 'contract warning' annotation), is one of `rfcMustRules`. */
 export const isRfcMust = (finding: ContractFinding | string): boolean =>

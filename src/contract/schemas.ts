@@ -22,13 +22,8 @@ export type FirstSequenceNr = ApiSchema<'FirstSequenceNrResponse'>;
 export type ConsentScope = CreateConsentRequest['scope_of_consent'];
 /** The two debt scopes a token for the Debt API carries (reference/consent/scopes.md). */
 export type DebtScope = ApiJuly['schemas']['CreateConsentRequestDTO']['scope_of_consent'];
-/** 3770c4e's error body of the Agreement API (RFC 9457 problem details + `errorReference`). */
-export type ProblemDetail = ApiSeptember['schemas']['ProblemDetailWithErrorReference'];
 
 export type OpenIdConfiguration = OAuthSchemas['OpenIdConfiguration'];
 export type JsonWebKeySet = OAuthSchemas['JsonWebKeySet'];
 export type TokenResponse = OAuthSchemas['TokenResponse'];
-export type OAuthError = OAuthSchemas['OAuthError'];
 export type IdTokenClaims = OAuthSchemas['IdTokenClaims'];
-export type AuthorizationCallbackSuccess = OAuthSchemas['AuthorizationCallbackSuccess'];
-export type AuthorizationCallbackError = OAuthSchemas['AuthorizationCallbackError'];

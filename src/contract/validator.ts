@@ -14,12 +14,10 @@ import { openapiSchemaToJsonSchema as toJsonSchema } from '@openapi-contrib/open
 import type { OpenAPIV3 } from 'openapi-types';
 import type { CatalogueOperation } from './catalogue.ts';
 import { matchesMediaRange, mediaType, responseFindings } from './checks.ts';
-
-export { mediaType } from './checks.ts';
 import type { CheckName, ContractFinding, InvariantOptions, RequestToCheck, ResponseToCheck } from './findings.ts';
 import { openapiLine } from './load.ts';
 
-export type { CheckName, ContractFinding, RequestToCheck, ResponseToCheck } from './findings.ts';
+export type { ResponseToCheck } from './findings.ts';
 
 export interface ValidatorOptions extends InvariantOptions {
   /**

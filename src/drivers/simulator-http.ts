@@ -21,7 +21,7 @@ export interface HttpAuthorization {
   extra?: Record<string, string>;
 }
 
-export class HttpLoginError extends Error {
+class HttpLoginError extends Error {
   override name = 'HttpLoginError';
 }
 

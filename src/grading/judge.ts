@@ -45,11 +45,11 @@ export interface Judgement {
 /** The sandbox's documented call-rate budget: requests per client in any window of this many ms. */
 export const CALL_BUDGET = { requests: 50, windowMs: 10_000 } as const;
 /** The least wait before retrying a 500 or 503 that counts as backing off. */
-export const MIN_BACKOFF_MS = 200;
+const MIN_BACKOFF_MS = 200;
 /** A new token for the same audience and scope while the last has this long left is waste. */
-export const TOKEN_REUSE_MARGIN_MS = 60_000;
+const TOKEN_REUSE_MARGIN_MS = 60_000;
 
-export const describeExchange = (e: RecordedExchange): string => {
+const describeExchange = (e: RecordedExchange): string => {
   const query = Object.keys(e.query).length ? `?${new URLSearchParams(e.query).toString()}` : '';
   return e.note ? `#${e.seq} sandbox: ${e.note}` : `#${e.seq} ${e.method} ${e.path}${query} → ${e.response.status}`;
 };
@@ -105,7 +105,7 @@ function consentExpiries(x: Context): Map<string, { at: number; seq: number }> {
   return out;
 }
 
-export const rules: RuleSpec[] = [
+const rules: RuleSpec[] = [
   {
     id: 'request-contract',
     name: 'Requests follow the contract',
@@ -327,7 +327,7 @@ export const rules: RuleSpec[] = [
 ];
 
 /** Whether an Accept header admits application/problem+json (no header admits anything; q=0 refuses). */
-export function acceptsProblemDetails(accept: string | undefined): boolean {
+function acceptsProblemDetails(accept: string | undefined): boolean {
   if (accept === undefined || accept.trim() === '') return true;
   return accept.split(',').some((part) => {
     const [range, ...params] = part.split(';').map((p) => p.trim().toLowerCase());

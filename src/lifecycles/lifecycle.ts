@@ -147,7 +147,7 @@ const statusOf = (result: unknown): number | undefined =>
   result && typeof result === 'object' && typeof (result as { status?: unknown }).status === 'number' ? (result as { status: number }).status : undefined;
 
 /** The first thing a step's answer fails (status, then the checks in order); undefined when it holds. */
-export function judge<S, C extends LifecycleContext>(step: LifecycleStep<S, unknown, C>, result: unknown, state: S): { check: string; failure: string } | undefined {
+function judge<S, C extends LifecycleContext>(step: LifecycleStep<S, unknown, C>, result: unknown, state: S): { check: string; failure: string } | undefined {
   if (step.status && statusOf(result) !== step.status.is) {
     return { check: step.status.because ?? 'status', failure: `expected status ${step.status.is}, received ${statusOf(result) ?? 'no answer'}` };
   }
@@ -159,7 +159,7 @@ export function judge<S, C extends LifecycleContext>(step: LifecycleStep<S, unkn
 }
 
 /** The step's call; a polled step is called again until its `until` holds or its time is up (then its last answer). */
-export async function callStep<S, C extends LifecycleContext>(step: LifecycleStep<S, unknown, C>, ctx: C, state: S): Promise<unknown> {
+async function callStep<S, C extends LifecycleContext>(step: LifecycleStep<S, unknown, C>, ctx: C, state: S): Promise<unknown> {
   if (!step.poll) return step.call(ctx, state);
   const deadline = Date.now() + step.poll.withinMs(ctx);
   let pause = 100;

@@ -24,7 +24,7 @@ import { between, contains, defineStep, differs, equals, need, type AuthorizedCa
 
 export const presentation = 'debt.unsecured.presentation';
 
-export interface RegularConsentState {
+interface RegularConsentState {
   /** The person who logs in (the context's `nin`): the one the debt and the ID token must name. */
   nin: string;
   callback?: AuthorizedCallback;

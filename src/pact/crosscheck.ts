@@ -57,7 +57,7 @@ function bodyValue(body: PactBody | undefined): unknown {
 }
 
 /** One interaction against the contract of a host: the operation from the catalogue, the schemas from the contract's validator. */
-export function crossCheckInteraction(pactName: string, contract: ContractValidator, catalogue: Catalogue, host: HostName, i: PactInteraction): CrossCheckFinding[] {
+function crossCheckInteraction(pactName: string, contract: ContractValidator, catalogue: Catalogue, host: HostName, i: PactInteraction): CrossCheckFinding[] {
   const out: CrossCheckFinding[] = [];
   const at = (side: CrossCheckFinding['side'], message: string, operationId?: string) => out.push({ pact: pactName, interaction: i.description, side, operationId, message });
   if (i.type && i.type !== 'Synchronous/HTTP') {
@@ -101,7 +101,7 @@ export function crossCheckInteraction(pactName: string, contract: ContractValida
   return out;
 }
 
-export async function crossCheckPact(file: string): Promise<CrossCheckFinding[]> {
+async function crossCheckPact(file: string): Promise<CrossCheckFinding[]> {
   const pact = JSON.parse(readFileSync(file, 'utf8')) as PactDocument;
   return crossCheckDocument(pact, file);
 }

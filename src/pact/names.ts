@@ -17,5 +17,5 @@ const root = packageRoot;
 export const pactDir = (env: Record<string, string | undefined> = process.env): string =>
   resolve(root, env.NOGI_PACT_DIR ?? 'contracts/pacts');
 
-export const pactFileName = (provider: ProviderName): string => `${CONSUMER}-${provider}.json`;
+const pactFileName = (provider: ProviderName): string => `${CONSUMER}-${provider}.json`;
 export const pactFile = (provider: ProviderName, dir = pactDir()): string => resolve(dir, pactFileName(provider));

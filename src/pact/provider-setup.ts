@@ -25,7 +25,7 @@ export async function pactTarget(env: Record<string, string | undefined> = proce
   return target;
 }
 
-export class SetupError extends Error {
+class SetupError extends Error {
   constructor(step: string, detail: string) {
     super(redact(`${step}: ${detail}`));
     this.name = 'SetupError';

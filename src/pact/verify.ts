@@ -65,7 +65,7 @@ export function readPact(file: string): PactFileShape {
 }
 
 /** States named in a pact that no handler knows. */
-export function unknownStatesIn(files: string[], extra: string[] = []): string[] {
+function unknownStatesIn(files: string[], extra: string[] = []): string[] {
   const unknown = new Set<string>();
   for (const f of files) {
     for (const i of readPact(f).interactions ?? []) {
@@ -206,7 +206,7 @@ function requestFilter(ctx: VerificationContext, formBodyWorkaround: boolean): R
 }
 
 /** Turns the verifier's JSON result into interaction-level failures a person can read. */
-export function parseVerifierResult(raw: unknown): { failures: InteractionFailure[]; output: string[] } {
+function parseVerifierResult(raw: unknown): { failures: InteractionFailure[]; output: string[] } {
   let data: unknown = raw;
   if (raw instanceof Error) data = raw.message;
   if (typeof data === 'string') {

@@ -147,7 +147,7 @@ export function hintFor(id: string, o: Observed | undefined): Hint {
   return { cause: `HTTP ${o.status}${o.error ? ` ${o.error}` : ''}${o.description ? `: ${o.description}` : ''}.`, fix: 'See the request and response attached to this step in the Allure or Playwright report.' };
 }
 
-export function describeObserved(o: Observed | undefined): string | undefined {
+function describeObserved(o: Observed | undefined): string | undefined {
   if (!o) return undefined;
   const parts = [`${o.method ?? ''} ${o.path ?? ''} → ${o.status}`.trim()];
   if (o.error) parts.push(o.error);

@@ -121,7 +121,7 @@ export interface Tally {
   skipReasons: Record<string, number>;
 }
 
-export const NO_SKIP_REASON = 'no reason given (not run)';
+const NO_SKIP_REASON = 'no reason given (not run)';
 
 export function tallyOf(results: RunResults): Tally {
   const skipReasons: Record<string, number> = {};

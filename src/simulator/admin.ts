@@ -74,7 +74,7 @@ class BadRequest extends Error {}
 class NotFound extends Error {}
 
 /** A run-time client's name, at most (longer: 400). */
-export const MAX_NAME_CHARS = 200;
+const MAX_NAME_CHARS = 200;
 /** Redirect URIs of a run-time client at most, and the length of each. */
 const MAX_REDIRECT_URIS = 10;
 const MAX_URI_CHARS = 2000;

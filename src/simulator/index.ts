@@ -92,7 +92,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-export { loadSimulatorFixtures, fixtureClients, defaultFixturesDir, FixtureError } from './fixtures.ts';
+export { loadSimulatorFixtures, fixtureClients, defaultFixturesDir } from './fixtures.ts';
 
 /**
  * The settings that name a simulator as the suite's custom target, as a partner's .env would: its
@@ -116,8 +116,7 @@ export function asCustomTarget(urls: { accessUrl: string; apiUrl: string; adminU
     NOGI_CLIENT_NO_AGREEMENT_SECRET: withoutAgreement.client_secret,
   };
 }
-export type { SimClient, SimPerson, SimulatorFixtures } from './fixtures.ts';
-export { DEVIATIONS, DEVIATION_TABLE } from './deviations.ts';
+export type { SimClient } from './fixtures.ts';
 export type { DeviationName } from './deviations.ts';
 
 interface Limits {
@@ -160,7 +159,7 @@ const baseUrl = (host: string, server: Server): string => {
 const trimSlash = (u: string): string => u.replace(/\/+$/, '');
 
 /** Loopback addresses: the admin surface may listen there without a token someone chose. */
-export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 
 /**
  * The browser-binding cookies' MAC key, from the admin token: instances given the same token (as

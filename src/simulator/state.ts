@@ -15,7 +15,7 @@ import type { AccessToken, AuthCode, AuthSession, ClientCounts, Consent, FeedEve
 /** Hydra-like opaque token: two base64url parts joined by a dot. */
 export const opaqueToken = (): string => `${randomBytes(32).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
 
-export type { AccessToken, AuthCode, AuthSession, Consent, FeedEvent } from './store/types.ts';
+export type { AccessToken, AuthSession, Consent } from './store/types.ts';
 
 export interface Fault {
   /** Answer the operation's documented server error (500). */
@@ -62,7 +62,7 @@ interface Tenant {
 }
 
 /** Run-time clients idle this long are deleted by the sweep, by default (NOGI_SIM_TENANT_IDLE_DAYS). */
-export const TENANT_IDLE_MS = 30 * 86_400_000;
+const TENANT_IDLE_MS = 30 * 86_400_000;
 
 /** A client with its secret replaced by the secret's hash (secrets.ts). */
 const stored = ({ client_secret: secret, ...client }: SimClient): StoredClient => ({ ...client, client_secret_sha256: secretHash(secret) });

@@ -12,7 +12,7 @@ import { errorPage } from './pages.ts';
 import { OAuthError, sendOAuthError, tokenEndpoint } from './token.ts';
 
 /** reference/consent/openid-configuration.md, with our own public base URL. */
-export function openIdConfiguration(ctx: SimContext): Record<string, unknown> {
+function openIdConfiguration(ctx: SimContext): Record<string, unknown> {
   const base = ctx.accessPublicUrl;
   const at = (operationId: string): string => base + ctx.catalogue.operation(operationId).path;
   return {

@@ -23,7 +23,7 @@ const q = (v: unknown): string | undefined => (typeof v === 'string' ? v : undef
  * cookie does not accompany) is refused. The value carries a MAC under the binding key, so the
  * simulator tells a cookie it issued from one a client made up (the pending-login cap: below).
  */
-export const BINDING_COOKIE = 'nogi_login_binding';
+const BINDING_COOKIE = 'nogi_login_binding';
 const hash = (v: string): Buffer => createHash('sha256').update(v).digest();
 const mac = (ctx: SimContext, random: string): string => createHmac('sha256', ctx.bindingKey).update(random).digest('base64url').slice(0, 22);
 
@@ -94,7 +94,7 @@ function siteRefusal(req: Request): string | undefined {
 }
 
 /** Any query or form parameter given more than once (RFC 6749 3.1: parameters must not be repeated). */
-export const repeated = (params: Record<string, unknown>): string | undefined => Object.keys(params).find((k) => Array.isArray(params[k]));
+const repeated = (params: Record<string, unknown>): string | undefined => Object.keys(params).find((k) => Array.isArray(params[k]));
 
 function callback(redirectUri: string, params: Record<string, string>): string {
   const url = new URL(redirectUri);

@@ -8,7 +8,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export class DataFileInUseError extends Error {
+class DataFileInUseError extends Error {
   constructor(file: string, pid: number) {
     super(`${file} is in use by another simulator (pid ${pid}): give this one its own NOGI_SIM_DATA_DIR, or share state between instances through PostgreSQL (NOGI_SIM_DATABASE_URL)`);
     this.name = 'DataFileInUseError';

@@ -110,7 +110,7 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-export async function migrate(engine: SqlEngine): Promise<number[]> {
+async function migrate(engine: SqlEngine): Promise<number[]> {
   return engine.tx(async (q) => {
     await engine.lockForMigration(q);
     await q.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
