@@ -5,7 +5,8 @@
  * - diff <file|url> [--against <version>]: what changes from the version (default: the current
  *   one) to the document, grouped by who must act (src/contract/diff.ts).
  * - update <file|url> [--as <id>] [--published <date>]: vendors the document as a new version,
- *   never the default, and prints the adoption checklist.
+ *   never the default, and prints the adoption checklist; a document whose schemas AJV cannot
+ *   compile is refused first.
  * - default <version>: makes a vendored version the default, a separate explicit step.
  *
  * The functions take the contracts folder, so the tests run them on a scratch copy.
@@ -18,9 +19,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { Catalogue } from '../contract/catalogue.ts';
 import { diffContracts, diffSummary, type ContractDiff } from '../contract/diff.ts';
+import { validatorsOf } from '../contract/index.ts';
 import {
-  checkContractVersion, contractPaths, contractsDir as repoContractsDir, readVersionIndex, sha256, tryOverlay, UnknownContractVersion, versionPaths,
+  checkContractVersion, contractPaths, contractsDir as repoContractsDir, loadOAuthContract, readVersionIndex, sha256, tryOverlay, UnknownContractVersion, versionPaths,
   type ContractVersion, type Overlay, type OverlayAction, type UpstreamSource, type VersionIndex,
 } from '../contract/load.ts';
 import { UsageError } from './exit-codes.ts';
@@ -141,7 +144,17 @@ export async function contractUpdate(
   if (options.published !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.published)) throw new UsageError(`--published takes a date, YYYY-MM-DD; got "${options.published}"`);
 
   const current = readVersion(options.contractsDir, index.default);
-  const { unused } = await tryOverlay(input.doc as never, current.errata);
+  const { document, unused } = await tryOverlay(input.doc as never, current.errata);
+  // Every schema compiled before anything is written (a run compiles only those it meets, so one
+  // AJV cannot compile would surface mid-run): the document with the errata that still apply, as
+  // the new version will load once those that match nothing are rewritten.
+  const { api, oauth } = validatorsOf(new Catalogue(document, loadOAuthContract()));
+  try {
+    api.compileAll();
+    oauth.compileAll();
+  } catch (error) {
+    throw new UsageError(`${source} is refused, nothing vendored: ${(error as Error).message.split('\n')[0]}`);
+  }
   const diff = diffContracts(current.doc, input.doc, { errata: current.errata });
 
   mkdirSync(paths.dir, { recursive: true });

@@ -1,5 +1,5 @@
 /** One place to get the compiled contracts; compiled once per process and contract version. */
-import { getCatalogue } from './catalogue.ts';
+import { getCatalogue, type Catalogue } from './catalogue.ts';
 import { currentContractVersion, type ContractVersion } from './load.ts';
 import { ContractValidator, type ValidatorOptions } from './validator.ts';
 
@@ -23,14 +23,18 @@ export function getContracts(options: ValidatorOptions & { version?: ContractVer
   const key = `${version} ${JSON.stringify(validatorOptions)}`;
   let contracts = cache.get(key);
   if (!contracts) {
-    contracts = getCatalogue(version).then((catalogue) => ({
-      version,
-      api: new ContractValidator(catalogue.documents.api, 'nogi-api', catalogue.operations.filter((o) => o.contract === 'api'), validatorOptions),
-      oauth: new ContractValidator(catalogue.documents.oauth, 'nogi-oauth', catalogue.operations.filter((o) => o.contract === 'oauth'), validatorOptions),
-    }));
+    contracts = getCatalogue(version).then((catalogue) => ({ version, ...validatorsOf(catalogue, validatorOptions) }));
     cache.set(key, contracts);
   }
   return contracts;
+}
+
+/** The validators of a catalogue's operations: also of a document not vendored yet (`contract update`). */
+export function validatorsOf(catalogue: Catalogue, options: ValidatorOptions = {}): Pick<Contracts, 'api' | 'oauth'> {
+  return {
+    api: new ContractValidator(catalogue.documents.api, 'nogi-api', catalogue.operations.filter((o) => o.contract === 'api'), options),
+    oauth: new ContractValidator(catalogue.documents.oauth, 'nogi-oauth', catalogue.operations.filter((o) => o.contract === 'oauth'), options),
+  };
 }
 
 export { ContractValidator, formatFinding } from './validator.ts';

@@ -3,7 +3,7 @@
  * hand-made pairs, and `contract update|default` (src/cli/contract.ts) on a scratch copy of
  * contracts/.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -191,6 +191,26 @@ test.describe('contract update and default on a scratch copy of contracts/', () 
     expect(readVersionIndex(join(dir, 'versions')).default).toBe('b68fec2');
     await expect(contractDefault('3770c', dir)).rejects.toThrow('Unknown contract version "3770c": this suite vendors b68fec2, 3770c4e, ' + r.version + ' (contracts/versions/); did you mean 3770c4e?');
     expect(existsSync(join(contractsDir, 'versions', r.version))).toBe(false);
+  });
+
+  test('schemas AJV cannot compile: refused with the reason, nothing written', async () => {
+    const before = readFileSync(join(dir, 'versions/index.json'), 'utf8');
+    // Not valid JSON Schema (checked against the meta-schema), and a reference to nothing (compiled).
+    const invalid = structuredClone(september);
+    invalid.components.schemas.Broken = { type: 'text' };
+    const unresolved = structuredClone(september);
+    unresolved.paths['/v1/debt/{id}/history'] = { get: { operationId: 'consentHistory', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Missing' } } } } } } };
+    const refusals = [
+      ['invalid', invalid, /invalid\.json is refused, nothing vendored: nogi-api: components\.schemas\.Broken is not valid JSON Schema: .*type/],
+      ['unresolved', unresolved, /unresolved\.json is refused, nothing vendored: .*Missing/],
+    ] as const;
+    for (const [name, doc, reason] of refusals) {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(doc));
+      await expect(contractUpdate(file, { cwd: dir, contractsDir: dir, today }), name).rejects.toThrow(reason);
+    }
+    expect(readFileSync(join(dir, 'versions/index.json'), 'utf8')).toBe(before);
+    expect(readdirSync(join(dir, 'versions')).filter((d) => d.startsWith('sha-'))).toEqual([]);
   });
 
   test('not OpenAPI, or YAML to vendor: a clear refusal, nothing written', async () => {
