@@ -55,8 +55,12 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   // Authorization headers and bearer tokens in any text.
   [/\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{6,})/gi, (_, scheme, v) => `${scheme} ${mask(v!)}`],
   // JSON or form fields that hold credentials (a bare number is left alone: it is no credential,
-  // and masking it would corrupt a JSON file).
-  [/((?<![A-Za-z0-9_])"?(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*[:=]\s*"?)(?![\d.]+(?:[,}\s]|$))([^"&\s,}]{6,})/gi, (_, k, v) => `${k}${mask(v!)}`],
+  // and masking it would corrupt a JSON file). After an unquoted `key:` an unquoted word is prose,
+  // not a value: "exchange the code: access token and ID token" is a step's title.
+  [
+    /((?<![A-Za-z0-9_])("?)(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*([:=])\s*("?))(?![\d.]+(?:[,}\s]|$))([^"&\s,}]{6,})/gi,
+    (field, k, keyQuote, separator, valueQuote, v) => (separator === ':' && !keyQuote && !valueQuote && /^\p{L}+\p{P}?$/u.test(v!) ? field : `${k}${mask(v!)}`),
+  ],
   // Compact JWS anywhere (ID tokens).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, (v) => mask(v)],
   // Opaque two-part tokens as NoGi's access host issues them (`<43 chars>.<43 chars>`).

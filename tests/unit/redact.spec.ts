@@ -26,6 +26,14 @@ test('credential fields in JSON and form bodies are masked whatever the token lo
   expect(out).toContain('redirect_uri=x');
 });
 
+test('prose after "code:" is not a credential; a value after it still is', () => {
+  const title = 'Log in with TestID, accept, exchange the code: access token and ID token';
+  expect(redact(title)).toBe(title);
+  expect(redact('Authorization: Bearer abcdefghijklmnop')).toBe('Authorization: Bearer abcd…[redacted]');
+  expect(redact('the code: missing.')).toBe('the code: missing.');
+  expect(redact('code: xyz-code-777, code: "abcdefgh", {"code":"abcdefgh"}, code=abcdefgh')).toBe('code: xyz-…[redacted], code: "***", {"code":"***"}, code=***');
+});
+
 test('a registered secret is masked wherever it appears; values too short to be secrets are not registered', () => {
   registerSecret('unit-registered-Q7');
   registerSecret('abc');
