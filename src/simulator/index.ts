@@ -123,13 +123,19 @@ interface Limits {
   maxConnections: number;
 }
 
-/** A slow or stalled client cannot hold a connection: headers in 10 s, the whole request in 30 s. */
+/**
+ * A slow or stalled client cannot hold a connection: headers in 10 s, the whole request in 30 s.
+ * An idle keep-alive connection is kept 65 s (nginx keeps 75 s), longer than a run leaves one idle
+ * (a browser login between two API calls): a client whose agent sets no idle timeout of its own, as
+ * Playwright's request context does not, reuses the connection until the server closes it, and a
+ * request sent as the close arrives meets ECONNRESET. With 5 s, loaded runs met it now and then.
+ */
 function listen(app: Express, host: string, port: number, limits: Limits): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = hostServer(app).listen(port, host);
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;
-    server.keepAliveTimeout = 5_000;
+    server.keepAliveTimeout = 65_000;
     server.maxConnections = limits.maxConnections;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
