@@ -23,7 +23,7 @@ export const BODY_LIMIT = '64kb';
  * StreamReadConstraints' default maxNestingDepth since 2.15. Refused before parsing, so nothing
  * after the parser walks an unbounded depth.
  */
-export const MAX_JSON_DEPTH = 1000;
+const MAX_JSON_DEPTH = 1000;
 
 /** Throws when the JSON text nests deeper than MAX_JSON_DEPTH: one pass over the bytes, brackets outside strings. */
 function checkJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {

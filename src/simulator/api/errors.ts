@@ -19,7 +19,7 @@ export interface SimResponse {
 
 const iso = (ctx: SimContext): string => ctx.state.clock.date().toISOString();
 
-export function springError(ctx: SimContext, status: number, path: string, message: string): SimResponse {
+function springError(ctx: SimContext, status: number, path: string, message: string): SimResponse {
   return {
     status,
     body: {
@@ -33,7 +33,7 @@ export function springError(ctx: SimContext, status: number, path: string, messa
  * RFC 9457 problem details as Spring's ProblemDetail writes them, plus `errorReference`, the id
  * NoGi's support looks an error up by (3770c4e: "Error reference used for support").
  */
-export function problemError(status: number, path: string, detail: string): SimResponse {
+function problemError(status: number, path: string, detail: string): SimResponse {
   return {
     status,
     contentType: 'application/problem+json',

@@ -5,7 +5,7 @@ import type { Consent } from '../../state.ts';
 import { familyError, type SimResponse } from '../errors.ts';
 import type { Call } from './types.ts';
 
-export const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function created(consent: Consent): SimResponse {
   return {

@@ -15,7 +15,7 @@ import type { FeedWindow } from '../../store/types.ts';
 import { familyError, type SimResponse } from '../errors.ts';
 import type { Call } from './types.ts';
 
-export const MAX_LIMIT = 1000;
+const MAX_LIMIT = 1000;
 
 /** The caller's window: within the retention; archive events unless a deviation drops them. */
 const windowOf = (call: Call): FeedWindow => call.sim.state.feedWindow(call.token.clientId, !call.sim.deviations.skips('feed-archived-events'));
