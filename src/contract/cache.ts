@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { packagePath } from '../package-root.ts';
 
 /** Bump when the code that computes a cached value changes its result. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 const requireHere = createRequire(import.meta.url);
-const libraries = ['openapi-format', 'yaml'].map((name) => `${name}@${(requireHere(`${name}/package.json`) as { version: string }).version}`).join(' ');
+const libraries = ['openapi-format', 'yaml', '@seriousme/openapi-schema-validator'].map((name) => `${name}@${(requireHere(`${name}/package.json`) as { version: string }).version}`).join(' ');
 
 export interface CacheEntry<T> {
   /** The stored value, or undefined (a miss). */

@@ -141,8 +141,23 @@ export async function applyOverlay(base: OpenAPIV3.Document, overlay: Overlay, v
   return document;
 }
 
+/**
+ * The effective contract must be a valid OpenAPI document of its own line (3.0 or 3.1): checked
+ * when it is computed, so only a valid one is cached (openapi-backend validates as 3.0 only).
+ */
+async function checkDefinition(document: OpenAPIV3.Document): Promise<OpenAPIV3.Document> {
+  const line = openapiLine(document);
+  const { Validator } = await import('@seriousme/openapi-schema-validator');
+  const { valid, errors } = await new Validator().validate(structuredClone(document) as never);
+  if (!valid) {
+    const list = typeof errors === 'string' ? [errors] : (errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
+    throw new Error(`The effective contract is not valid OpenAPI ${line}:\n  ${list.join('\n  ')}`);
+  }
+  return document;
+}
+
 const effective = new Map<ContractVersion, Promise<OpenAPIV3.Document>>();
-/** The provider's document of a version + its errata, computed once per version (src/contract/cache.ts) and kept per process. */
+/** The provider's document of a version + its errata, validated, computed once per version (src/contract/cache.ts) and kept per process. */
 export function loadApiContract(version: ContractVersion = currentContractVersion()): Promise<OpenAPIV3.Document> {
   let doc = effective.get(version);
   if (!doc) {
@@ -150,7 +165,7 @@ export function loadApiContract(version: ContractVersion = currentContractVersio
     const paths = versionPaths(version);
     const cached = cacheEntry<OpenAPIV3.Document>(`api-${version}`, [paths.openapi, paths.errata]);
     const known = cached.read();
-    doc = known ? Promise.resolve(known) : applyOverlay(readUpstream(version), readErrata(version), version).then((d) => cached.write(d));
+    doc = known ? Promise.resolve(known) : applyOverlay(readUpstream(version), readErrata(version), version).then(checkDefinition).then((d) => cached.write(d));
     effective.set(version, doc);
   }
   return doc;

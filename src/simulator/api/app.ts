@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
 import type { CatalogueOperation } from '../../contract/catalogue.ts';
-import { Validator as OpenApiDocumentValidator } from '@seriousme/openapi-schema-validator';
 import { openapiLine } from '../../contract/load.ts';
 import type { SimContext } from '../context.ts';
 import { BODY_LIMIT, createHost, finishHost, jsonBody, type HostLocals } from '../http.ts';
@@ -84,16 +83,6 @@ function requestErrors(validators: ReadonlyArray<ValidateFunction>, req: Request
   return errors;
 }
 
-/** The effective contract must be a valid OpenAPI document of its own line (3.0 or 3.1). */
-async function checkDefinition(definition: Document): Promise<void> {
-  const line = openapiLine(definition);
-  const { valid, errors } = await new OpenApiDocumentValidator().validate(structuredClone(definition) as never);
-  if (!valid) {
-    const list = typeof errors === 'string' ? [errors] : (errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`);
-    throw new Error(`The effective contract is not valid OpenAPI ${line}:\n  ${list.join('\n  ')}`);
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -110,11 +99,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function createApiApp(ctx: SimContext, definition: Document): Promise<ReturnType<typeof createHost>> {
   checkHandlers(ctx);
-  await checkDefinition(definition);
   const api = new OpenAPIBackend({
     definition: forRequestValidation(definition),
-    // openapi-backend 5 validates a definition as OpenAPI 3.0 only; checkDefinition() has validated
-    // it at its own line (3.0 or 3.1), so init() skips that (`quick`), and the request validators
+    // openapi-backend 5 validates a definition as OpenAPI 3.0 only; the contract loader has validated
+    // it at its own line (3.0 or 3.1: src/contract/load.ts), so init() skips that (`quick`), and the request validators
     // are compiled right after, as init() would.
     quick: true,
     customizeAjv: (ajv) => addFormats(ajv),
