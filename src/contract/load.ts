@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sep } from 'node:path';
 import { closest } from 'fastest-levenshtein';
-import { openapiOverlay } from 'openapi-format';
 import { parse as parseYaml } from 'yaml';
 import type { OpenAPIV3 } from 'openapi-types';
 import { packagePath } from '../package-root.ts';
@@ -122,6 +121,8 @@ export function openapiLine(doc: { openapi?: string }): '3.0' | '3.1' {
 
 /** An overlay's actions, split into those that match something and those that match nothing. */
 export async function tryOverlay(base: OpenAPIV3.Document, overlay: Overlay): Promise<{ document: OpenAPIV3.Document; unused: OverlayAction[] }> {
+  // Loaded here: a run reads the effective contract from the cache (src/contract/cache.ts).
+  const { openapiOverlay } = await import('openapi-format');
   const { data, resultData } = await openapiOverlay(structuredClone(base) as never, { overlaySet: overlay as never });
   return { document: data as OpenAPIV3.Document, unused: (resultData.unusedActions ?? []) as OverlayAction[] };
 }
