@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CommandLineError, Option, parseCommandLine } from '../command-line.ts';
 import { checkContractVersion, currentContractVersion } from '../contract/load.ts';
-import { startSimulator, type SimulatorOptions, type StoreConfig } from './index.ts';
+import { startSimulator, type RunningSimulator, type SimulatorOptions, type StoreConfig } from './index.ts';
 import { LineSink, type LogFn } from './log.ts';
 
 function port(name: string, raw: string | undefined, fallback: number): number {
@@ -155,40 +155,50 @@ function logTo(file: string | undefined): LineSink {
 }
 
 /**
- * The simulator as a program: `argv` (its flags) over `env` (its settings); prints what it serves
- * and runs until SIGINT or SIGTERM. A bad flag or setting: one line on stderr, exit 2. `npm run
- * mock` (main.ts) and `nogi-conformance sandbox` both run this.
+ * What a command line of the simulator starts: the running simulator with its log, or the exit
+ * code of `--help` (0, the help printed) or of a bad flag or setting (2, its one line on stderr).
  */
-export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  let sim;
+export async function startFromCommandLine(argv: string[], env: NodeJS.ProcessEnv): Promise<{ sim: RunningSimulator; sink: LineSink } | { exitCode: number }> {
   let sink: LineSink | undefined;
   try {
     const parsed = parseCommandLine('nogi simulator', argv, { description, options: simulatorFlags() });
     if (parsed.kind === 'help') {
       process.stdout.write(parsed.text);
-      return;
+      return { exitCode: 0 };
     }
     const { sink: lines, ...opts } = options(parsed.values as Flags, env);
     sink = lines;
-    sim = await startSimulator(opts);
+    return { sim: await startSimulator(opts), sink: lines };
   } catch (e) {
     const err = e as Error & { code?: string };
     const message = err.code === 'EADDRINUSE' ? `a port is already in use (${err.message})` : err.message;
     sink?.flush();
     process.stderr.write(`nogi simulator: ${message.split('\n').join('\n  ')}\n`);
-    process.exit(2);
+    return { exitCode: 2 };
   }
+}
+
+/**
+ * The simulator as a program: `argv` (its flags) over `env` (its settings); prints what it serves
+ * and runs until SIGINT or SIGTERM. A bad flag or setting: one line on stderr, exit 2. `npm run
+ * mock` (main.ts) and `nogi-conformance sandbox` both run this.
+ */
+export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const started = await startFromCommandLine(argv, env);
+  if ('exitCode' in started) {
+    if (started.exitCode !== 0) process.exit(started.exitCode);
+    return;
+  }
+  const { sim, sink } = started;
   process.stderr.write(`nogi simulator: contract ${sim.contract}, state in ${sim.storeDescription}\n`);
   if (sim.adminUrl && !env.NOGI_SIM_ADMIN_TOKEN) process.stderr.write(`nogi simulator: admin token (generated; set NOGI_SIM_ADMIN_TOKEN to choose one): ${sim.adminToken}\n`);
   sink.flush();
   process.stdout.write(`${sim.accessUrl}\n${sim.apiUrl}\n${sim.discoveryUrl}\n${sim.adminUrl ? `${sim.adminUrl}\n` : ''}`);
-  const running = sim;
-  const lines = sink;
   const stop = (signal: string) => {
     process.stderr.write(`nogi simulator: ${signal}, stopping\n`);
     // In-flight requests finish (their log lines too), then every buffered line is written.
-    running.close().then(() => {
-      lines.close();
+    sim.close().then(() => {
+      sink.close();
       process.exit(0);
     }, () => process.exit(1));
   };

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { defaultFixturesDir, loadSimulatorFixtures, startSimulator } from '../../src/simulator/index.ts';
+import { startFromCommandLine } from '../../src/simulator/serve.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -21,6 +22,30 @@ function run(env: Record<string, string>, args: string[] = []) {
 }
 
 const ports0 = { NOGI_SIM_ACCESS_PORT: '0', NOGI_SIM_API_PORT: '0', NOGI_SIM_ADMIN_PORT: '0' };
+
+/**
+ * A command line that must not start (a mistake, or --help), in this process: what serve() does
+ * before it would run, its output captured. A child process (run above) is for what runs.
+ */
+async function refused(env: Record<string, string>, args: string[] = []) {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const started = await startFromCommandLine(args, { NOGI_SIM_DATA_DIR: mkdtempSync(join(tmpdir(), 'nogi-sim-data-')), ...env });
+    if (!('exitCode' in started)) {
+      await started.sim.close();
+      throw new Error(`the simulator started: ${args.join(' ')} ${JSON.stringify(env)}`);
+    }
+    return { exitCode: started.exitCode, out: stdout, err: stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
 
 test('prints access, API, discovery and admin URLs that serve, and stops on SIGTERM', async () => {
   const p = run({ ...ports0, NOGI_SIM_TEST_MODE: '1' });
@@ -78,11 +103,11 @@ for (const [name, env] of [
   ['a tenant cap that is not a number', { NOGI_SIM_TEST_MODE: '1', NOGI_SIM_MAX_TENANTS: 'many' }],
 ] as const) {
   test(`exits 2 with one error line: ${name}`, async () => {
-    const p = run({ ...ports0, ...env });
-    expect(await p.exited).toBe(2);
-    expect(p.err().trim().split('\n')).toHaveLength(1);
-    expect(p.err()).toMatch(/^nogi simulator: /);
-    expect(p.out()).toBe('');
+    const p = await refused({ ...ports0, ...env });
+    expect(p.exitCode).toBe(2);
+    expect(p.err.trim().split('\n')).toHaveLength(1);
+    expect(p.err).toMatch(/^nogi simulator: /);
+    expect(p.out).toBe('');
   });
 }
 
@@ -94,18 +119,18 @@ for (const [args, message] of [
   [['--memory', 'now'], 'nogi simulator: too many arguments. Expected 0 arguments but got 1\n'],
 ] as const) {
   test(`a mistaken flag is one error line, exit 2: ${args.join(' ')}`, async () => {
-    const p = run(ports0, [...args]);
-    expect(await p.exited).toBe(2);
-    expect(p.err()).toBe(message);
-    expect(p.out()).toBe('');
+    const p = await refused(ports0, [...args]);
+    expect(p.exitCode).toBe(2);
+    expect(p.err).toBe(message);
+    expect(p.out).toBe('');
   });
 }
 
 test('--help lists every flag with the setting it overrides, exit 0; a flag wins over its setting', async () => {
-  const help = run({}, ['--help']);
-  expect(await help.exited).toBe(0);
-  for (const flag of ['--host', '--port-access', '--port-api', '--port-admin', '--admin-host', '--test-mode', '--fixtures', '--deviations', '--data-dir', '--memory', '--contract']) expect(help.out()).toContain(flag);
-  expect(help.out()).toContain('NOGI_SIM_ACCESS_PORT');
+  const help = await refused({}, ['--help']);
+  expect(help.exitCode).toBe(0);
+  for (const flag of ['--host', '--port-access', '--port-api', '--port-admin', '--admin-host', '--test-mode', '--fixtures', '--deviations', '--data-dir', '--memory', '--contract']) expect(help.out).toContain(flag);
+  expect(help.out).toContain('NOGI_SIM_ACCESS_PORT');
   // NOGI_SIM_API_PORT is no port, but --port-api is the one that counts.
   const p = run({ ...ports0, NOGI_SIM_API_PORT: 'eighty' }, ['--port-api', '0', '--memory']);
   await expect.poll(() => p.out().split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
@@ -121,9 +146,9 @@ test('invalid fixture files fail with a message naming the file and the field', 
   writeFileSync(join(dir, 'clients.json'), JSON.stringify(clientsDoc));
   writeFileSync(join(dir, 'people.json'), readFileSync(join(defaultFixturesDir, 'people.json')));
   expect(() => loadSimulatorFixtures(dir)).toThrow(/clients\.json[\s\S]*\/clients\/0\/client_id/);
-  const p = run({ ...ports0, NOGI_SIM_FIXTURES: dir });
-  expect(await p.exited).toBe(2);
-  expect(p.err()).toContain('clients.json');
+  const p = await refused({ ...ports0, NOGI_SIM_FIXTURES: dir });
+  expect(p.exitCode).toBe(2);
+  expect(p.err).toContain('clients.json');
 
   const people = JSON.parse(readFileSync(join(defaultFixturesDir, 'people.json'), 'utf8'));
   people.people[0].nin = '14842249092';
