@@ -20,7 +20,17 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ "$(id -u)" = 0 ] &
 fi
 
 playwright_chromium=$(node -e "try{const p=require('playwright-core').chromium.executablePath();process.stdout.write(require('fs').existsSync(p)?p:'')}catch{}" 2>/dev/null || true)
-if [ -n "${NOGI_CHROMIUM_PATH:-}" ] || [ -n "$playwright_chromium" ] || [ -x /usr/bin/chromium ]; then
+if [ -n "${NOGI_CHROMIUM_PATH:-}" ] || [ -n "$playwright_chromium" ]; then
+  exit 0
+fi
+if [ -x /usr/bin/chromium ]; then
+  # Debian's headless shell beside it: headless runs use it (src/config/browser.ts), at about half
+  # the CPU of the full browser. Without it the full browser serves, so a failure here is a note.
+  if [ ! -x /usr/bin/chromium-headless-shell ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium-headless-shell for headless runs"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; } ||
+      echo "chromium-headless-shell could not be installed: headless runs use /usr/bin/chromium (slower)" >&2
+  fi
   exit 0
 fi
 distribution=$(sed -n 's/^ID=//p' /etc/os-release 2>/dev/null | tr -d '"')
@@ -29,8 +39,8 @@ if [ "$distribution" = ubuntu ]; then
   exit 1
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "Installing Debian's Chromium for the browser flow"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  echo "Installing Debian's Chromium (and its headless shell) for the browser flow"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell >/dev/null
 else
   echo "No Chromium found. Install one (Debian: sudo apt-get install -y chromium; elsewhere: npx playwright install --with-deps chromium) or set NOGI_CHROMIUM_PATH." >&2
   exit 1
