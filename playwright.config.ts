@@ -158,17 +158,15 @@ export default defineConfig({
   },
   webServer,
   projects: [
-    // The consumer pacts first (under a second), so that the provider's verification, which waits
-    // for them, fills in early rather than running alone at the end.
-    { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
-    // The tests of the CLI runs (they start the runs as child processes): the longest tests, early
+    // The tests of the CLI runs (they start the runs as child processes): the longest tests, first
     // and spread over every worker, so that the short projects fill in beside them.
     { name: 'runs', testDir: 'tests/runs', fullyParallel: true },
-    { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
     { name: 'unit', testDir: 'tests/unit' },
     { name: 'simulator', testDir: 'tests/simulator' },
     targetProject('mock'),
     ...realTargets.map(targetProject),
+    { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
+    { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
     // The self test, in this run: each deviation must fail the specs that should catch it, naming
     // the rule (the clean simulator passing every spec is the mock project).
     ...selfTestCases.map((c) => selfTestProject(`self ${c.deviation ?? `contract ${c.contract}`}`, { deviation: c.deviation, contract: c.contract, names: c.names, outcome: c.outcome }, c.grep)),
