@@ -59,14 +59,8 @@ export function folderOutsideProject(): string {
   return elsewhere;
 }
 
-/**
- * The CLI in this process (src/cli/main.ts runCommandLine, what bin/nogi-conformance.js calls), its
- * output captured: for what a child process would prove nothing more about (usage mistakes,
- * refusals, doctor), without the second or so of CPU each child's start costs npm test.
- * One at a time per worker: stdout and stderr are this process's while it runs.
- */
-export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv, cwd = folderOutsideProject()): Promise<CliResult> {
-  const { runCommandLine } = await import('../../src/cli/main.ts');
+/** What `run` writes to this process's stdout and stderr, captured: one at a time per worker. */
+export async function captured<T>(run: () => Promise<T>): Promise<{ value: T; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const out = process.stdout.write.bind(process.stdout);
@@ -74,11 +68,23 @@ export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv, cw
   process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
   try {
-    return { code: await runCommandLine(args, { ...env }, cwd), stdout, stderr };
+    const value = await run();
+    return { value, stdout, stderr };
   } finally {
     process.stdout.write = out;
     process.stderr.write = err;
   }
+}
+
+/**
+ * The CLI in this process (src/cli/main.ts runCommandLine, what bin/nogi-conformance.js calls), its
+ * output captured: for what a child process would prove nothing more about (usage mistakes,
+ * refusals, doctor), without the second or so of CPU each child's start costs npm test.
+ */
+export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv, cwd = folderOutsideProject()): Promise<CliResult> {
+  const { runCommandLine } = await import('../../src/cli/main.ts');
+  const { value: code, stdout, stderr } = await captured(() => runCommandLine(args, { ...env }, cwd));
+  return { code, stdout, stderr };
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000, cwd = folderOutsideProject()): Promise<CliResult> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { defaultFixturesDir, loadSimulatorFixtures, startSimulator } from '../../src/simulator/index.ts';
 import { startFromCommandLine } from '../../src/simulator/serve.ts';
+import { captured } from '../runs/helpers.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -28,23 +29,12 @@ const ports0 = { NOGI_SIM_ACCESS_PORT: '0', NOGI_SIM_API_PORT: '0', NOGI_SIM_ADM
  * before it would run, its output captured. A child process (run above) is for what runs.
  */
 async function refused(env: Record<string, string>, args: string[] = []) {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const started = await startFromCommandLine(args, { NOGI_SIM_DATA_DIR: mkdtempSync(join(tmpdir(), 'nogi-sim-data-')), ...env });
-    if (!('exitCode' in started)) {
-      await started.sim.close();
-      throw new Error(`the simulator started: ${args.join(' ')} ${JSON.stringify(env)}`);
-    }
-    return { exitCode: started.exitCode, out: stdout, err: stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
+  const { value: started, stdout, stderr } = await captured(() => startFromCommandLine(args, { NOGI_SIM_DATA_DIR: mkdtempSync(join(tmpdir(), 'nogi-sim-data-')), ...env }));
+  if (!('exitCode' in started)) {
+    await started.sim.close();
+    throw new Error(`the simulator started: ${args.join(' ')} ${JSON.stringify(env)}`);
   }
+  return { exitCode: started.exitCode, out: stdout, err: stderr };
 }
 
 test('prints access, API, discovery and admin URLs that serve, and stops on SIGTERM', async () => {

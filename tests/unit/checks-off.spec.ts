@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { runCommandLine } from '../../src/cli/main.ts';
+import { runCliInProcess } from '../runs/helpers.ts';
 import { gateSummary } from '../../src/cli/gate.ts';
 import { healthMarkdown, healthReport } from '../../src/cli/health.ts';
 import type { RunResults, RunTest } from '../../src/reporting/results.ts';
@@ -17,21 +17,7 @@ import { scoreOf } from '../../src/certificate/document.ts';
 import { checkNames, checks, CHECK_OFF_ANNOTATION, describeCheckOff, type CheckName } from '../../src/contract/checks.ts';
 
 /** Runs a command line in-process from an empty folder, with its output captured. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'nogi-checks-'));
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await runCommandLine(argv, { ...env }, dir), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCliInProcess(argv, env, mkdtempSync(join(tmpdir(), 'nogi-checks-')));
 
 const ranTest = (title: string, off: CheckName[], outcome: RunTest['outcome'] = 'passed'): RunTest => ({
   project: 'mock', file: 'integrated-consent.spec.ts', titlePath: [title], title, tags: ['@gate', '@onboarding', '@health'], outcome, durationMs: 10,
