@@ -61,7 +61,14 @@ const webServer: PlaywrightTestConfig['webServer'] = startSimulator
         // Through tsx in a clone, the compiled dist/src/simulator/main.js in the installed package.
         command: nodeCommandFor('src/simulator/main.ts'),
         wait: { stdout: simulatorPorts },
+        // The suite's own simulator, whatever a .env for `npm run mock` says: loopback, its URLs
+        // its own (what simulatorPorts reads), no deviation.
         env: {
+          NOGI_SIM_HOST: '127.0.0.1',
+          NOGI_SIM_ADMIN_HOST: '127.0.0.1',
+          NOGI_SIM_ACCESS_PUBLIC_URL: '',
+          NOGI_SIM_API_PUBLIC_URL: '',
+          NOGI_SIM_DEVIATIONS: '',
           NOGI_SIM_ACCESS_PORT: '0',
           NOGI_SIM_API_PORT: '0',
           NOGI_SIM_ADMIN_PORT: '0',

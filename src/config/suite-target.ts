@@ -30,7 +30,7 @@ export async function suiteTarget(env: Record<string, string | undefined> = proc
 
 /**
  * The environment a target project resolves its target from. `mock` is the simulator that
- * playwright.config.ts starts on the ports it picked (NOGI_SIM_*_PORT), whatever base URLs the
+ * playwright.config.ts starts, on the ports it printed (NOGI_SIM_*_PORT, read by webServer.wait), whatever base URLs the
  * environment names for other targets; the others are named by the environment (.env).
  */
 export function targetEnvironment(name: TargetName, env: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
