@@ -55,11 +55,17 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   // Authorization headers and bearer tokens in any text.
   [/\b(Bearer|Basic)\s+([A-Za-z0-9._~+/=-]{6,})/gi, (_, scheme, v) => `${scheme} ${mask(v!)}`],
   // JSON or form fields that hold credentials (a bare number is left alone: it is no credential,
-  // and masking it would corrupt a JSON file). After an unquoted `key:` an unquoted word is prose,
-  // not a value: "exchange the code: access token and ID token" is a step's title.
+  // and masking it would corrupt a JSON file). Two unquoted `key: word` are no credential: "code"
+  // is also an English word ("exchange the code: access token and ID token" is a step's title), and
+  // an Authorization header's first word is its scheme (the Bearer/Basic pattern above masks what
+  // follows). Every other value is masked whatever it looks like.
   [
-    /((?<![A-Za-z0-9_])("?)(?:access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*([:=])\s*("?))(?![\d.]+(?:[,}\s]|$))([^"&\s,}]{6,})/gi,
-    (field, k, keyQuote, separator, valueQuote, v) => (separator === ':' && !keyQuote && !valueQuote && /^\p{L}+\p{P}?$/u.test(v!) ? field : `${k}${mask(v!)}`),
+    /((?<![A-Za-z0-9_])("?)(access_token|id_token|refresh_token|client_secret|password|code|authorization)"?\s*([:=])\s*("?))(?![\d.]+(?:[,}\s]|$))([^"&\s,}]{6,})/gi,
+    (field, k, keyQuote, key, separator, valueQuote, v) => {
+      const unquotedWord = separator === ':' && !keyQuote && !valueQuote;
+      const prose = key!.toLowerCase() === 'code' ? /^\p{L}+\p{P}?$/u.test(v!) : key!.toLowerCase() === 'authorization' && /^(Bearer|Basic)$/i.test(v!);
+      return unquotedWord && prose ? field : `${k}${mask(v!)}`;
+    },
   ],
   // Compact JWS anywhere (ID tokens).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g, (v) => mask(v)],

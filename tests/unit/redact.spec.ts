@@ -32,6 +32,8 @@ test('prose after "code:" is not a credential; a value after it still is', () =>
   expect(redact('Authorization: Bearer abcdefghijklmnop')).toBe('Authorization: Bearer abcd…[redacted]');
   expect(redact('the code: missing.')).toBe('the code: missing.');
   expect(redact('code: xyz-code-777, code: "abcdefgh", {"code":"abcdefgh"}, code=abcdefgh')).toBe('code: xyz-…[redacted], code: "***", {"code":"***"}, code=***');
+  // Only "code" is also a word: a secret of letters alone after any other key is still masked.
+  expect(redact('password: hunterpass, client_secret: abcdefghij')).toBe('password: hunt…[redacted], client_secret: abcd…[redacted]');
 });
 
 test('a registered secret is masked wherever it appears; values too short to be secrets are not registered', () => {
