@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Catalogue } from '../contract/catalogue.ts';
 import { packagePath } from '../package-root.ts';
@@ -132,10 +132,18 @@ export const fixtureLoanFields = Object.fromEntries(
   peopleSchema.properties.people.items.properties.loans.items.properties.loan.oneOf.map((branch) => [branch.properties.type.const, Object.keys(branch.properties)]),
 ) as Record<SimLoan['loan']['type'], string[]>;
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateClients = ajv.compile(clientsSchema);
-const validatePeople = ajv.compile(peopleSchema);
+/** The fixtures' validators, compiled when fixtures are first read (many importers never read any). */
+const validators = (() => {
+  let compiled: { clients: ValidateFunction; people: ValidateFunction } | undefined;
+  return () => {
+    if (!compiled) {
+      const ajv = new Ajv({ allErrors: true, strict: false });
+      addFormats(ajv);
+      compiled = { clients: ajv.compile(clientsSchema), people: ajv.compile(peopleSchema) };
+    }
+    return compiled;
+  };
+})();
 
 function readJson(file: string): unknown {
   let text: string;
@@ -151,7 +159,7 @@ function readJson(file: string): unknown {
   }
 }
 
-function schemaProblems(file: string, errors: typeof validateClients.errors): never {
+function schemaProblems(file: string, errors: ValidateFunction['errors']): never {
   const lines = (errors ?? []).slice(0, 8).map((e) => `  - ${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'allowedValues' in e.params ? ` (${JSON.stringify(e.params.allowedValues)})` : ''}`);
   throw new FixtureError(`Simulator fixture ${file} is invalid:\n${redact(lines.join('\n'))}`);
 }
@@ -160,10 +168,11 @@ function schemaProblems(file: string, errors: typeof validateClients.errors): ne
 export function loadSimulatorFixtures(dir: string = defaultFixturesDir): SimulatorFixtures {
   const clientsFile = join(dir, 'clients.json');
   const peopleFile = join(dir, 'people.json');
+  const validate = validators();
   const clientsDoc = readJson(clientsFile);
-  if (!validateClients(clientsDoc)) schemaProblems(clientsFile, validateClients.errors);
+  if (!validate.clients(clientsDoc)) schemaProblems(clientsFile, validate.clients.errors);
   const peopleDoc = readJson(peopleFile);
-  if (!validatePeople(peopleDoc)) schemaProblems(peopleFile, validatePeople.errors);
+  if (!validate.people(peopleDoc)) schemaProblems(peopleFile, validate.people.errors);
   const clients = (clientsDoc as { clients: SimClient[] }).clients;
   const people = (peopleDoc as { people: SimPerson[] }).people;
 
