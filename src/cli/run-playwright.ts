@@ -14,7 +14,7 @@ import { rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { modulePath, packageRoot } from '../package-root.ts';
 import { redact } from '../reporting/redact.ts';
-import { RunNotStartedError } from './exit-codes.ts';
+import { RunNotStartedError, UsageError } from './exit-codes.ts';
 import { readResults, stripAnsi, type RunResults } from '../reporting/results.ts';
 
 const require = createRequire(import.meta.url);
@@ -100,6 +100,18 @@ export async function runPlaywright(run: PlaywrightRun): Promise<PlaywrightOutco
   // Playwright's own stderr (the simulator's log lines, warnings), after the run.
   if (stderr.trim()) process.stderr.write(redact(stderr));
   return { exitCode: code, results };
+}
+
+/**
+ * Whether a run renders its Allure HTML: NOGI_ALLURE_REPORT=0 leaves the results unrendered (a CI
+ * job that merges shards renders once; `npm run report` renders them later), about a second of
+ * CPU a run. Read before the run starts, so a bad value stops it there.
+ */
+export function allureReportWanted(env: NodeJS.ProcessEnv): boolean {
+  const setting = env.NOGI_ALLURE_REPORT;
+  if (setting === undefined || setting === '' || setting === '1') return true;
+  if (setting === '0') return false;
+  throw new UsageError(`NOGI_ALLURE_REPORT must be 1 (render the Allure report, the default) or 0, got "${setting}"`);
 }
 
 /** Allure 3 HTML from the run's allure-results; a failure here is reported, never fatal. */

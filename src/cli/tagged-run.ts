@@ -1,7 +1,7 @@
 /**
  * The one sequence gate, onboarding and health share: configuration → reachability → one
  * Playwright run of the target's project with the command's tag → reports built from THAT run's
- * results.json → the Allure report. Each command supplies only its tag, its extra arguments and
+ * results.json → the Allure report (unless NOGI_ALLURE_REPORT=0). Each command supplies only its tag, its extra arguments and
  * how it turns the results into its report and exit code.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { ExitCode } from './exit-codes.ts';
 import { assertReachable, checkConfig } from './preflight.ts';
 import { forgetRunRecord, writeRunRecord } from '../reporting/run-record.ts';
 import { tallyLine, tallyOf, type RunResults, type Tally } from '../reporting/results.ts';
-import { buildAllureReport, reportsDir, runPlaywright } from './run-playwright.ts';
+import { allureReportWanted, buildAllureReport, reportsDir, runPlaywright } from './run-playwright.ts';
 
 export type RunTag = '@gate' | '@onboarding' | '@health';
 
@@ -83,6 +83,7 @@ function nothingRanLine(results: RunResults, run: Pick<TaggedRun, 'tag' | 'grep'
 export async function runTagged(run: TaggedRun): Promise<number> {
   // Both throw (ConfigError: exit 2; UnreachableError: exit 3) before anything starts.
   const resolved = await checkConfig(run.env);
+  const renderAllure = allureReportWanted(run.env);
   await assertReachable(resolved);
   const target = (run.env.NOGI_TARGET ?? 'mock') as TargetName;
   const dir = reportsDir(run.env);
@@ -105,7 +106,7 @@ export async function runTagged(run: TaggedRun): Promise<number> {
     clientId: resolved?.client.clientId ?? null,
     finishedAt: new Date().toISOString(),
   });
-  const allure = await buildAllureReport(run.env);
+  const allure = renderAllure ? await buildAllureReport(run.env) : undefined;
   const written = Object.keys(report.files).map((name) => join(dir, name));
   // Nothing ran: one line, whatever the command's report would have said, and exit 2.
   process.stdout.write(redact(`\n${nothingRan ?? report.summary}\nWritten: ${written.join(', ')}\n${allure ? `Allure report: ${allure}\n` : ''}`));

@@ -58,6 +58,8 @@ function partnerEnv(): NodeJS.ProcessEnv {
     if (/^npm_/i.test(key) && !/^npm_config_(cache|registry|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile)$/i.test(key)) delete base[key];
     if (key === 'INIT_CWD') delete base[key];
   }
+  // The partner's run renders its Allure report, as by default.
+  delete base.NOGI_ALLURE_REPORT;
   base.PATH = (base.PATH ?? '').split(delimiter).filter((p) => !p.startsWith(root)).join(delimiter);
   // Node's headers for node-gyp where Debian ships them (as scripts/setup.sh does).
   if (!base.npm_config_nodedir && existsSync('/usr/include/node/common.gypi')) base.npm_config_nodedir = '/usr';
@@ -130,6 +132,7 @@ test('npx nogi-conformance gate passes against the bundled simulator: --min-scor
   expect(gate.stderr).not.toMatch(/ERR_UNKNOWN_FILE_EXTENSION|Cannot find module/);
   expect(gate.stdout).toContain('✓ 5. Revoke a consent');
   const reports = join(partner, 'reports');
+  expect(gate.stdout).toContain(`Allure report: ${join(reports, 'allure-report', 'index.html')}`);
   const summary = readFileSync(join(reports, 'gate.md'), 'utf8');
   expect(summary).toContain('**PASSED**');
   expect(summary).toContain('≥ --min-score 100%');

@@ -50,7 +50,7 @@ test.describe('after runs', () => {
   // progress shows the gate's spec steps, and nothing secret reaches a report.
   test('onboarding on the mock target (simulator started by the runner): every item passes, no leak', async () => {
     const reports = test.info().outputPath('reports');
-    const r = await runCli(['onboarding', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports }));
+    const r = await runCli(['onboarding', '--target', 'mock'], cleanEnv({ NOGI_REPORTS_DIR: reports, NOGI_ALLURE_REPORT: '1' }));
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readdirSync(reports)).toEqual(expect.arrayContaining(['allure-report', 'allure-results', 'playwright-html', 'junit.xml', 'results.json', 'onboarding.md', 'onboarding.html']));
     const md = readFileSync(join(reports, 'onboarding.md'), 'utf8');

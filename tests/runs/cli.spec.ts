@@ -165,6 +165,15 @@ test('a run refuses to start on an unknown NOGI_* variable in .env, naming the f
   expect(existsSync(reports)).toBe(false);
 });
 
+test('NOGI_ALLURE_REPORT other than 0 or 1 stops a run before it starts: exit 2, one line', async () => {
+  const reports = test.info().outputPath('reports');
+  const r = await runCliInProcess(['gate'], cleanEnv({ NOGI_REPORTS_DIR: reports, NOGI_ALLURE_REPORT: 'yes' }));
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('nogi-conformance: NOGI_ALLURE_REPORT must be 1 (render the Allure report, the default) or 0, got "yes"\n');
+  expect(r.stdout).toBe('');
+  expect(existsSync(reports)).toBe(false);
+});
+
 test('--shard i/n is checked before anything starts: 1 <= i <= n, else exit 2 with one line, no summary', async () => {
   expect(optionsOf(['gate', '--shard', '2/3']).shard).toEqual({ index: 2, total: 3 });
   for (const shard of ['5/3', '0/3', '1/0', '3', 'a/b', '-1/2']) expect(() => parse(['gate', '--shard', shard]), shard).toThrow('--shard');

@@ -34,6 +34,10 @@ test('a revoke that does not take effect fails the gate: exit 1, the step named'
     expect(r.md).toContain('## What broke');
     expect(r.md).toMatch(/- step: .*(revoked|inactive)/i);
     expect(r.stdout).toMatch(/✗ .*(revoked|inactive)/i);
+    // NOGI_ALLURE_REPORT=0 (cleanEnv): the results are kept, the HTML is not rendered.
+    expect(existsSync(join(test.info().outputPath('reports'), 'allure-results'))).toBe(true);
+    expect(existsSync(join(test.info().outputPath('reports'), 'allure-report'))).toBe(false);
+    expect(r.stdout).not.toContain('Allure report:');
   } finally {
     await sim.close();
   }

@@ -29,6 +29,8 @@ export function cleanEnv(extra: Record<string, string | undefined>): NodeJS.Proc
   // network, not beside the outer run on this machine, where CPU is what npm test waits for and each
   // worker's start-up costs about 2.5 s of it (more than the few tests of most nested runs).
   env.NOGI_WORKERS = '1';
+  // Allure's HTML only where a test reads it (all-reports-masked, the installed package): a second of CPU a run.
+  env.NOGI_ALLURE_REPORT = '0';
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
 }
