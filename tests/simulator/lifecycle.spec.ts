@@ -103,6 +103,21 @@ for (const version of readVersionIndex().versions) {
       expect((r.body as CreateBody).consent.scope_of_consent).toBe('debt.unsecured.monitoring');
       expect(findings('createConsent', r)).toEqual([]);
     });
+
+    // The simulator's choice where the docs are silent (3770c4e errata header): a client-credentials
+    // debt token of either debt scope looks a monitoring consent's debt up. specs/monitoring-consent
+    // warns when a provider answers otherwise, so the clean simulator must answer this way.
+    test('a monitoring consent: its debt for a token of either debt scope, consent.scope the monitoring scope', async () => {
+      test.skip(version === 'b68fec2', `${version} has no monitoring scope`);
+      const t = await tokensOf();
+      const id = ((await hv.createConsent(t.agreement, { scope_of_consent: 'debt.unsecured.monitoring' })).body as CreateBody).consent.id;
+      for (const scope of ['debt.unsecured.presentation', 'debt.unsecured.processing']) {
+        const r = await hv.api('GET', `/v1/debt/${id}`, { token: await hv.token(a, 'debt', scope) });
+        expect(r.status, `a ${scope} token`).toBe(200);
+        expect((r.body as { consent: { scope: string } }).consent.scope).toBe('debt.unsecured.monitoring');
+        expect(findings('getDebtWithConsentID', r)).toEqual([]);
+      }
+    });
   });
 }
 
