@@ -1,7 +1,7 @@
 /**
  * The simulator's one HTTP stack, for its three hosts (access, API, admin): Express, with
  *   - the request log and metrics (log.ts);
- *   - one body limit (BODY_LIMIT) and one JSON depth bound (MAX_JSON_DEPTH) for every parser;
+ *   - one body limit (BODY_LIMIT) and one JSON depth bound (MAX_JSON_DEPTH, in any charset) for every parser;
  *   - one exchange hook: each answered request is emitted once, as an Exchange (the request,
  *     and the response's status, headers and body as the host sent it), to whoever subscribed
  *     (grading's recorder, the contract check of test mode);
@@ -20,13 +20,25 @@ export const BODY_LIMIT = '64kb';
 
 /**
  * Jackson (the provider's Spring) refuses a JSON document nested deeper than this: its
- * StreamReadConstraints' default maxNestingDepth since 2.15. Refused before parsing, so nothing
- * after the parser walks an unbounded depth.
+ * StreamReadConstraints' default maxNestingDepth since 2.15. Refused before parsing (UTF-8), or
+ * right after it, before any handler (other UTFs): nothing after the parser walks an unbounded depth.
  */
 const MAX_JSON_DEPTH = 1000;
+const tooDeep = () => Object.assign(new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, type: 'entity.too.deep' });
+
+/**
+ * Requests whose JSON is in another UTF than UTF-8 (the parser takes any `charset=utf-*`): the
+ * byte scan below reads UTF-8 only (in UTF-16 an escaped quote, `\"`, ends a string for it, and
+ * the brackets after it were never counted), so their depth is checked on the value parsed.
+ */
+const notScanned = new WeakSet<object>();
 
 /** Throws when the JSON text nests deeper than MAX_JSON_DEPTH: one pass over the bytes, brackets outside strings. */
-function checkJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
+function checkJsonDepth(req: object, _res: unknown, buf: Buffer, encoding: string | null): void {
+  if (encoding !== null && encoding !== 'utf-8') {
+    notScanned.add(req);
+    return;
+  }
   let depth = 0;
   let inString = false;
   for (let i = 0; i < buf.length; i++) {
@@ -36,13 +48,35 @@ function checkJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void {
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
-      if (++depth > MAX_JSON_DEPTH) throw Object.assign(new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`), { status: 400, type: 'entity.too.deep' });
+      if (++depth > MAX_JSON_DEPTH) throw tooDeep();
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
 }
 
-/** The JSON body parser (application/json and +json), BODY_LIMIT and MAX_JSON_DEPTH. */
-export const jsonBody = (): RequestHandler => express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: checkJsonDepth });
+/** Whether a parsed value nests deeper than MAX_JSON_DEPTH: without recursion (JSON.parse itself does not recurse). */
+function nestsTooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (depth + 1 > MAX_JSON_DEPTH) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** The JSON body parser (application/json and +json), BODY_LIMIT and MAX_JSON_DEPTH in any charset. */
+export const jsonBody = (): RequestHandler => {
+  const parse = express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: checkJsonDepth });
+  return (req, res, next) => parse(req, res, (err?: unknown) => {
+    if (err) return next(err);
+    if (notScanned.has(req) && nestsTooDeep(req.body)) {
+      req.body = undefined;
+      return next(tooDeep());
+    }
+    next();
+  });
+};
 /** The form body parser (application/x-www-form-urlencoded), BODY_LIMIT. */
 export const formBody = (): RequestHandler => express.urlencoded({ extended: false, limit: BODY_LIMIT });
 

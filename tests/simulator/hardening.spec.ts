@@ -142,3 +142,41 @@ test('bad JSON of any depth or size is a 400 with a JSON error body, in test mod
     await plain.close();
   }
 });
+
+test('the depth bound holds in every charset the JSON parser takes: UTF-16 nested past it is a 400 on every host, in test mode and without it', async () => {
+  const plain = await new SimHarness().start({ testMode: false });
+  try {
+    // An escaped quote first: a scan of the bytes as UTF-8 would leave the string there and never count the brackets after it.
+    const body = (depth: number, fields: Record<string, unknown>) => JSON.stringify({ ...fields, s: '"' }).replace(/}$/, `,"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    const utf16 = (text: string, charset: 'utf-16le' | 'utf-16be') => {
+      const le = Buffer.from(text, 'utf16le');
+      return charset === 'utf-16le' ? le : Buffer.from(le).swap16();
+    };
+    const consent = { nin: NIN, scope_of_consent: 'debt.unsecured.presentation', consent_duration_days: 30 };
+    for (const [mode, sim] of [['test mode', h], ['without test mode', plain]] as const) {
+      const token = await sim.token(a, 'agreement', 'consent.create');
+      const targets = [
+        { host: 'api', url: `${sim.sim.apiUrl}/v1/consent/agreement`, method: 'PUT', headers: { authorization: `Bearer ${token}` }, fields: consent, shallowStatus: 200 },
+        ...(sim.sim.adminUrl ? [{ host: 'admin', url: `${sim.sim.adminUrl}/clients`, method: 'POST', headers: { authorization: `Bearer ${sim.sim.adminToken}` }, fields: { name: 'deep' }, shallowStatus: 201 }] : []),
+      ];
+      for (const charset of ['utf-16le', 'utf-16be'] as const) {
+        for (const t of targets) {
+          const send = (depth: number, id: string) => fetch(t.url, { method: t.method, headers: { ...t.headers, 'content-type': `application/json; charset=${charset}` }, body: utf16(body(depth, { ...t.fields, client_consent_id: id }), charset) });
+          const deep = await send(5000, `deep-${charset}`);
+          expect(deep.status, `${mode}, ${t.host}, ${charset}, 5,000 levels`).toBe(400);
+          expect(await deep.text(), `${mode}, ${t.host}, ${charset}`).toContain('nested deeper than 1000 levels');
+          // The charset itself is taken: the same body within the bound is answered as usual.
+          const shallow = await send(900, `shallow-${charset}`);
+          expect(shallow.status, `${mode}, ${t.host}, ${charset}, 900 levels`).toBe(t.shallowStatus);
+          if (t.host === 'admin') await sim.admin('DELETE', `/clients/${((await shallow.json()) as { client_id: string }).client_id}`);
+        }
+        // The access host reads a JSON token request only for grading (test mode): refused as any JSON body there.
+        const r = await fetch(`${sim.sim.accessUrl}/oauth2/token`, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body: utf16(body(5000, { grant_type: 'client_credentials' }), charset) });
+        expect(r.status, `${mode}, access, ${charset}`).toBe(400);
+        expect(((await r.json()) as { error: string }).error, `${mode}, access, ${charset}`).toBe('invalid_request');
+      }
+    }
+  } finally {
+    await plain.close();
+  }
+});
