@@ -11,18 +11,18 @@ import { availableParallelism } from 'node:os';
 import { config as loadDotenv } from 'dotenv';
 import { chromiumArgs, chromiumExecutable } from './src/config/browser.ts';
 import { moduleExtension as ext, nodeCommandFor } from './src/package-root.ts';
-import { currentContractVersion } from './src/contract/load.ts';
+import { currentContractVersion, type ContractVersion } from './src/contract/load.ts';
 import { checksOffFromEnvironment, describeCheckOff } from './src/contract/checks.ts';
 import type { TargetName } from './src/config/target.ts';
-import type { SelfTest } from './fixtures/nogi.ts';
+import type { SelfTest, SelfTestCase } from './fixtures/nogi.ts';
 
 // The project's own tests exist in a clone only: the installed package (this file compiled to
 // dist/playwright.config.js) has the conformance specs and none of the projects of tests/.
 const ownTests = (dir: string): boolean => existsSync(new URL(`./${dir}/`, import.meta.url));
 const selfTestModule = new URL('./tests/self/deviations.ts', import.meta.url);
-const { selfTestCases } = existsSync(selfTestModule)
-  ? ((await import(selfTestModule.href)) as { selfTestCases: Array<SelfTest & { grep?: RegExp }> })
-  : { selfTestCases: [] };
+const selfTestGroups = existsSync(selfTestModule)
+  ? ((await import(selfTestModule.href)) as { selfTestGroups(): Array<{ name: string; contract?: ContractVersion; cases: Array<Omit<SelfTestCase, 'grep'> & { grep: RegExp }> }> }).selfTestGroups()
+  : [];
 
 // .env first, so that the credentials of preprod or a custom target there are honoured (the environment wins).
 loadDotenv({ quiet: true });
@@ -116,11 +116,13 @@ function workerCount(raw: string | undefined): number {
 }
 
 /**
- * A self-test project: the specs against a simulator of its own, with a deviation or none. Strict,
- * as the gate is by default: a deviation from an RFC MUST must fail the gate.
+ * A self-test project: the specs its cases select, against a simulator of its own (one worker, so
+ * one simulator, each case's deviation switched on around its own tests). Strict, as the gate is by
+ * default: a deviation from an RFC MUST must fail the gate.
  */
-function selfTestProject(name: string, selfTest: SelfTest, grep?: RegExp): PlaywrightTestProject {
-  return { name, testDir: 'specs', grep, fullyParallel: true, use: { selfTest, strict: true } as PlaywrightTestProject['use'] };
+function selfTestProject(name: string, selfTest: SelfTest): PlaywrightTestProject {
+  const grep = new RegExp(selfTest.cases.map((c) => `(?:${c.grep})`).join('|'));
+  return { name, testDir: 'specs', grep, workers: 1, use: { selfTest, strict: true } as PlaywrightTestProject['use'] };
 }
 
 // Every report names the provider's contract version that judged (NOGI_CONTRACT or the default).
@@ -176,7 +178,7 @@ export default defineConfig({
     { name: 'pact-provider', testDir: 'tests/pact/provider', dependencies: ['pact-consumer'] },
     // The self test, in this run: each deviation must fail the specs that should catch it, naming
     // the rule (the clean simulator passing every spec is the mock project).
-    ...selfTestCases.map((c) => selfTestProject(`self ${c.deviation ?? `contract ${c.contract}`}`, { deviation: c.deviation, contract: c.contract, names: c.names, outcome: c.outcome }, c.grep)),
+    ...selfTestGroups.map((g) => selfTestProject(`self ${g.name}`, { contract: g.contract, cases: g.cases.map((c) => ({ ...c, grep: c.grep.source })) })),
     { name: 'self', testDir: 'tests/self' },
   ].filter((p) => !p.testDir?.startsWith('tests/') || ownTests(p.testDir)),
 });

@@ -1,8 +1,8 @@
 /**
  * The self test: the suite must fail, naming the broken rule, against a provider that deviates
- * from the contract, and pass against a conformant one reached on other ports. Each case is a
- * Playwright project (playwright.config.ts) whose target is a simulator started in-process with
- * one deviation switched on, running the conformance specs that should catch it, in the same run.
+ * from the contract, and pass against a conformant one reached on other ports. Each case runs the
+ * conformance specs that should catch it against a simulator started in-process, with its one
+ * deviation switched on for just those tests, in the same run (playwright.config.ts).
  *
  * `names`: what the failure must say (regular expressions over the test's error messages).
  */
@@ -69,4 +69,33 @@ function contractCases(judging: ContractVersion): SelfTestCase[] {
         ]
       : []),
   ];
+}
+
+/**
+ * The self-test projects: cases that catch their deviation in different tests share a project, so
+ * they share a worker and its simulator (a worker's start-up costs more CPU than most of these
+ * tests), the deviation switched on only around the tests of its own case (fixtures/nogi.ts). Cases
+ * with the same grep need runs of their own; so does a simulator on another contract version.
+ * A test that two cases of one project would select fails the run, naming both (fixtures/nogi.ts).
+ */
+export interface SelfTestGroup {
+  /** The project's name after "self ": its deviations (or contract), in order. */
+  name: string;
+  contract?: ContractVersion;
+  cases: SelfTestCase[];
+}
+
+export function selfTestGroups(cases: readonly SelfTestCase[] = selfTestCases): SelfTestGroup[] {
+  const groups: SelfTestGroup[] = [];
+  // The cases of the most shared grep first: they set how many projects there are; the others then
+  // join the smallest project they fit in, so the projects come out about even.
+  const shared = (c: SelfTestCase) => cases.filter((other) => other.grep.source === c.grep.source).length;
+  for (const c of [...cases].sort((x, y) => shared(y) - shared(x))) {
+    const fits = c.contract ? [] : groups.filter((g) => !g.contract && g.cases.every((other) => other.grep.source !== c.grep.source));
+    const group = fits.sort((x, y) => x.cases.length - y.cases.length)[0];
+    if (group) group.cases.push(c);
+    else groups.push({ name: '', contract: c.contract, cases: [c] });
+  }
+  for (const g of groups) g.name = g.cases.map((c) => c.deviation ?? `contract ${c.contract}`).join(' + ');
+  return groups;
 }
