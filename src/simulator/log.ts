@@ -18,12 +18,14 @@ interface LoggedResponse { statusCode: number; locals: Record<string, unknown>; 
 export function requestLogger(host: string, log: LogFn, observe?: ObserveFn) {
   return (req: LoggedRequest, res: LoggedResponse, next: () => void): void => {
     const start = process.hrtime.bigint();
+    // Read now: a router mounted on a prefix (the admin's /grading) strips it from req.path until it is done.
+    const { path } = req;
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      observe?.(host, req.method, req.path, res.statusCode, ms / 1000);
+      observe?.(host, req.method, path, res.statusCode, ms / 1000);
       const client = (res.locals.clientId as string | undefined) ?? '-';
       const extra = res.locals.logNote ? ` ${res.locals.logNote as string}` : '';
-      log(`[${host}] ${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms client=${client}${extra}`);
+      log(`[${host}] ${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms client=${client}${extra}`);
     });
     next();
   };

@@ -115,6 +115,23 @@ test.describe('one simulator', () => {
     for (const c of made) expect((await h.admin('DELETE', `/clients/${c.client_id}`)).status).toBe(204);
   });
 
+  test('a grading route answered is logged and labelled by its whole path, not the part its router sees', async () => {
+    const someone = await tenant('Logged');
+    const answered = async () => {
+      const text = (await h.admin('GET', '/metrics')).body as string;
+      return Number(/^nogi_sim_http_requests_total\{host="admin",operation="\/grading\/clients\/:clientId\/report",method="GET",status="200"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    try {
+      const before = await answered();
+      expect((await h.admin('GET', `/grading/clients/${someone.client_id}/report`, undefined, own(someone))).status).toBe(200);
+      // The line is written when the answer has left ('finish'), which may be after the client has it.
+      await expect.poll(() => h.logs.filter((l) => l.startsWith('[admin] GET ') && l.includes(`${someone.client_id}/report 200 `))).toEqual([expect.stringMatching(new RegExp(`^\\[admin\\] GET /grading/clients/${someone.client_id}/report 200 `))]);
+      expect(await answered()).toBe(before + 1);
+    } finally {
+      await h.admin('DELETE', `/clients/${someone.client_id}`);
+    }
+  });
+
   test('made-up admin paths share one metrics label: /metrics stays small', async () => {
     const size = async () => ((await h.admin('GET', '/metrics')).body as string).length;
     await h.admin('GET', '/made-up-warmup');
