@@ -161,7 +161,7 @@ export class NoGiClient {
     return url.toString();
   }
 
-  // --- API host (contracts/upstream/openapi.json + errata) --------------------------------
+  // --- API host (contracts/versions/<version>/openapi.json + errata) --------------------------------
 
   registerAgreement(token: string, body: CreateConsentRequest | Record<string, unknown>): Promise<ApiResult<CreateConsentResponse>> {
     return this.call('createConsent', { token, body });

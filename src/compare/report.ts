@@ -48,7 +48,7 @@ ${table(simulatorSide, name)}
 ## Where the contract or the errata may be wrong (${contractSide.length})
 
 ${name} also disagrees with the contract here: either ${name} has a defect, or the contract
-(contracts/upstream) or the errata (contracts/errata) should say what ${name} does.
+(contracts/versions/<version>/openapi.json) or its errata (errata.overlay.yaml beside it) should say what ${name} does.
 
 ${table(contractSide, name)}`;
 }

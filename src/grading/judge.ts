@@ -109,7 +109,7 @@ const rules: RuleSpec[] = [
   {
     id: 'request-contract',
     name: 'Requests follow the contract',
-    docs: 'contracts/upstream/openapi.json + contracts/errata.overlay.yaml (request schemas and parameters)',
+    docs: 'contracts/versions/<version>/openapi.json + its errata.overlay.yaml (request schemas and parameters)',
     fix: 'Build each request from the contract: required fields and parameters present, each of its documented type and format.',
     judge(x) {
       if (!x.api.length) return { notExercised: 'no request on the API host' };
