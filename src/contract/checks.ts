@@ -18,7 +18,7 @@ import type { ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { useAfterRevoke, type CatalogueOperation } from './catalogue.ts';
 import { checkNames, type CheckName, type ContractFinding, type RequestToCheck, type ResponseToCheck } from './findings.ts';
-import { feedInvariants, tokenResponseInvariants } from './invariants.ts';
+import { feedInvariants, problemDetailsInvariants, tokenResponseInvariants } from './invariants.ts';
 
 export { checkNames, type CheckName } from './findings.ts';
 
@@ -92,6 +92,9 @@ export interface StatefulCheck extends CheckBase {
 }
 
 export type Check = ResponseCheck | RequestCheck | StatefulCheck;
+
+/** RFC 9457 §3: the media type of a problem details JSON object. */
+const PROBLEM_JSON = 'application/problem+json';
 
 const is2xx = (status: number): boolean => status >= 200 && status < 300;
 const documented = (op: CatalogueOperation, status: number): boolean => op.statuses.includes(status);
@@ -198,6 +201,13 @@ export const checks: Readonly<Record<CheckName, Check>> = {
     source: 'RFC 6749 §3.3, §5.1, §5.2; reference/token-endpoint.md',
     hint: 'the token endpoint breaks an RFC 6749 rule the OAuth contract adopts',
     run: ({ operation: op, response, rfcMusts }) => (op.operationId === 'token' ? tokenResponseInvariants(response, { rfcMusts }) : []),
+  },
+  problem_details_invariants: {
+    name: 'problem_details_invariants', kind: 'response', stateful: false,
+    rule: 'A problem details body (application/problem+json, of any operation) keeps RFC 9457 §3.1.2: its "status" member is the HTTP status ("The "status" member, if present, is only advisory; it conveys the HTTP status code used for the convenience of the consumer. Generators MUST use the same status code in the actual HTTP response"); its errorReference, the provider\'s "Error reference used for support", is a non-empty string.',
+    source: 'RFC 9457 §3.1.2; ProblemDetailWithErrorReference.errorReference in the provider\'s contract (3770c4e; errata S5 requires it)',
+    hint: 'the problem details body contradicts its own response (status) or gives support nothing to look up (errorReference)',
+    run: ({ operation: op, response }) => (mediaType(response.contentType) === PROBLEM_JSON ? problemDetailsInvariants(response, op.operationId) : []),
   },
   request_schema_conformance: {
     name: 'request_schema_conformance', kind: 'request', stateful: false,

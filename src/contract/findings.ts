@@ -20,6 +20,7 @@ export const checkNames = [
   'use_after_free',
   'feed_invariants',
   'token_response_invariants',
+  'problem_details_invariants',
 ] as const;
 
 export type CheckName = (typeof checkNames)[number];

@@ -2,7 +2,8 @@
  * Invariants the provider's docs and RFC 6749 state about a response, beyond what a JSON Schema
  * can say: ordering, ranges against the request, headers, and pairings of status and body.
  * Pure functions over one exchange (the response, and the request where a rule needs it),
- * units of the check registry (src/contract/checks.ts: `feed_invariants`, `token_response_invariants`),
+ * units of the check registry (src/contract/checks.ts: `feed_invariants`, `token_response_invariants`,
+ * `problem_details_invariants`),
  * applied by validateResponse to every response of the operation they concern.
  *
  * Severity: `error` for what the docs (or the RFC, where our contract follows it) state firmly,
@@ -193,6 +194,39 @@ export function tokenResponseInvariants(response: ResponseToCheck, options: Inva
   }
   if (response.status === 401 && headersGiven && header(response, 'www-authenticate') === undefined) {
     found(must, 'RFC 6749 §5.2 WWW-Authenticate', 'header:WWW-Authenticate', 'present (the Basic scheme)', '(absent)');
+  }
+  return findings;
+}
+
+// --- problem details (RFC 9457) -------------------------------------------------------------
+
+/**
+ * Any `application/problem+json` response (checks.ts gates on the media type), of any operation:
+ * 3770c4e answers every error of the Agreement API with one (ProblemDetailWithErrorReference).
+ * What the schema cannot say:
+ * - a numeric `status` member equals the HTTP status. RFC 9457 §3.1.2: "The "status" member, if
+ *   present, is only advisory; it conveys the HTTP status code used for the convenience of the
+ *   consumer. Generators MUST use the same status code in the actual HTTP response, to assure
+ *   that generic HTTP software that does not understand this format still behaves correctly."
+ *   A consumer that reads `status` off the body (as a generated client's exception does) is
+ *   told another status than the response has;
+ * - a string `errorReference` holds more than whitespace: it is the provider's "Error reference
+ *   used for support" (3770c4e, ProblemDetailWithErrorReference), and an empty one cannot be
+ *   looked up. The schema has no minLength for it.
+ * An absent member, or one of another type, is the schema's finding (errata S5 requires both;
+ * RFC 9457 §3.1: a member of the wrong type "MUST be ignored"), never reported twice here.
+ */
+export function problemDetailsInvariants(response: ResponseToCheck, operationId: string): ContractFinding[] {
+  if (!isObject(response.body)) return [];
+  const { status, errorReference } = response.body;
+  const findings: ContractFinding[] = [];
+  const found = (rule: string, pointer: string, expected: string, actual: string) =>
+    findings.push({ check: 'problem_details_invariants', severity: 'error', rule: `${operationId} ${response.status} ${rule}`, pointer, expected, actual });
+  if (typeof status === 'number' && status !== response.status) {
+    found('RFC 9457 §3.1.2 status', '/status', `${response.status}, the HTTP status of the response ("Generators MUST use the same status code in the actual HTTP response")`, show(status));
+  }
+  if (typeof errorReference === 'string' && errorReference.trim() === '') {
+    found('errorReference "used for support"', '/errorReference', 'a non-empty string: the reference the provider\'s support looks the error up by', show(errorReference));
   }
   return findings;
 }

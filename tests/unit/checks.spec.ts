@@ -31,7 +31,8 @@ test.describe('the registry', () => {
     }
     // Schemathesis' names where it has the check, ours beside them.
     expect(checkNames).toEqual(expect.arrayContaining(['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_headers_conformance',
-      'response_schema_conformance', 'negative_data_rejection', 'ignored_auth', 'use_after_free', 'feed_invariants', 'token_response_invariants']));
+      'response_schema_conformance', 'negative_data_rejection', 'ignored_auth', 'use_after_free', 'feed_invariants', 'token_response_invariants',
+      'problem_details_invariants']));
     expect(checkNames.filter((n) => checks[n].stateful).sort()).toEqual(['ignored_auth', 'negative_data_rejection', 'use_after_free']);
   });
 
@@ -140,6 +141,78 @@ test.describe('use_after_free', () => {
     expect(useAfterRevoke.revoked(catalogue.operation('getConsentStatusWithID'), `/v1/debt/${CONSENT}/status`, 200)).toBeUndefined();
     expect(useAfterRevoke.lookedUp(catalogue.operation('getDebtWithConsentID'), `/v1/debt/${CONSENT}`)).toBe(CONSENT);
     expect(useAfterRevoke.lookedUp(catalogue.operation('getDebtWithAuthCodeToken'), '/v1/debt')).toBeUndefined();
+  });
+});
+
+test.describe('problem_details_invariants', () => {
+  // 3770c4e: every error of createConsent is application/problem+json (ProblemDetailWithErrorReference).
+  const contracts = () => getContracts({ version: '3770c4e' });
+  const problem = (over: Record<string, unknown> = {}, status = 400, contentType = 'application/problem+json') => ({
+    status, contentType,
+    body: { type: 'about:blank', title: 'Bad Request', status, detail: 'nin is not a valid NIN', instance: '/v1/consent/agreement', errorReference: '9b0e3c1a-4d2f-4e8a-b6c7-1f2e3d4c5b6a', ...over },
+  });
+  const problemFindings = <F extends { check: string }>(findings: F[]) => findings.filter((f) => f.check === 'problem_details_invariants');
+
+  test('passes a problem whose status is the HTTP status and whose errorReference is not empty', async () => {
+    const { api } = await contracts();
+    expect(api.validateResponse('createConsent', problem())).toEqual([]);
+    expect(api.validateResponse('createConsent', problem({}, 401))).toEqual([]);
+    expect(api.validateResponse('createConsent', problem({}, 400, 'application/problem+json; charset=utf-8'))).toEqual([]);
+  });
+
+  test('fails a problem whose status member is not the HTTP status, citing RFC 9457 §3.1.2', async () => {
+    const { api } = await contracts();
+    const findings = api.validateResponse('createConsent', problem({ status: 500 }));
+    expect(findings).toEqual([{
+      check: 'problem_details_invariants', severity: 'error', rule: 'createConsent 400 RFC 9457 §3.1.2 status', pointer: '/status',
+      expected: expect.stringContaining('400, the HTTP status of the response ("Generators MUST use the same status code in the actual HTTP response")'), actual: '500',
+    }]);
+    expect(checks.problem_details_invariants.rule).toContain('Generators MUST use the same status code in the actual HTTP response');
+    expect(checks.problem_details_invariants.source).toContain('RFC 9457 §3.1.2');
+  });
+
+  test('fails a problem whose errorReference is empty or whitespace only', async () => {
+    const { api } = await contracts();
+    for (const errorReference of ['', ' ', '\t\n', '\u00a0']) {
+      expect(api.validateResponse('createConsent', problem({ errorReference })), JSON.stringify(errorReference)).toEqual([{
+        check: 'problem_details_invariants', severity: 'error', rule: 'createConsent 400 errorReference "used for support"', pointer: '/errorReference',
+        expected: expect.stringContaining('a non-empty string'), actual: JSON.stringify(errorReference),
+      }]);
+    }
+    // Both defects in one body: two findings.
+    expect(api.validateResponse('createConsent', problem({ status: 422, errorReference: '' })).map((f) => f.pointer)).toEqual(['/status', '/errorReference']);
+  });
+
+  test('judges a problem+json response of any operation, documented or not', async () => {
+    const { api } = await contracts();
+    const debt = problem({ status: 400, errorReference: ' ' }, 403);
+    const findings = api.validateResponse('getDebtWithConsentID', debt);
+    expect(problemFindings(findings).map((f) => [f.rule, f.pointer])).toEqual([
+      ['getDebtWithConsentID 403 RFC 9457 §3.1.2 status', '/status'], ['getDebtWithConsentID 403 errorReference "used for support"', '/errorReference'],
+    ]);
+    expect(names(findings)).toContain('content_type_conformance');
+    // An undocumented status is still a problem that must agree with itself.
+    expect(problemFindings(api.validateResponse('createConsent', problem({ status: 400 }, 418))).map((f) => f.actual)).toEqual(['400']);
+  });
+
+  test('ignores other responses, and leaves absent or mistyped members to the schema', async () => {
+    const { api } = await contracts();
+    // Not problem+json: a Spring or Debt API error body, a success, a body that is not an object.
+    expect(problemFindings(api.validateResponse('feed', { status: 400, contentType: 'application/json', body: { status: 500, errorReference: '', error: 'Bad Request' } }))).toEqual([]);
+    expect(problemFindings(api.validateResponse('getDebtWithConsentID', { status: 403, contentType: 'application/json', body: { error: 'invalid consent', status: 400 } }))).toEqual([]);
+    expect(problemFindings(api.validateResponse('createConsent', { status: 400, contentType: 'application/problem+xml', body: '<problem><status>500</status></problem>' }))).toEqual([]);
+    expect(problemFindings(api.validateResponse('createConsent', { status: 400, contentType: 'application/problem+json', body: '[]' }))).toEqual([]);
+    // Absent or of another type: the schema's findings (errata S5), not this check's.
+    const { status: _s, errorReference: _e, ...bare } = problem().body;
+    expect(names(api.validateResponse('createConsent', { ...problem(), body: bare }))).toEqual(['response_schema_conformance', 'response_schema_conformance']);
+    expect(names(api.validateResponse('createConsent', problem({ status: '500', errorReference: 42 })))).toEqual(['response_schema_conformance', 'response_schema_conformance']);
+  });
+
+  test('is switched off by name like the others', async () => {
+    expect(parseChecksOff('problem_details_invariants')).toEqual(['problem_details_invariants']);
+    const off = (await getContracts({ version: '3770c4e', checksOff: ['problem_details_invariants'] })).api;
+    expect(off.validateResponse('createConsent', problem({ status: 500, errorReference: '' }))).toEqual([]);
+    expect(names(off.validateResponse('createConsent', problem({ status: 500 }, 418)))).toEqual(['status_code_conformance']);
   });
 });
 
