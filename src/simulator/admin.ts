@@ -46,7 +46,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import { matchAdminRoute } from './admin-routes.ts';
 import type { SimContext } from './context.ts';
 import { DEVIATION_TABLE, DEVIATIONS, isDeviation, type DeviationName } from './deviations.ts';
-import { createHost, finishHost, jsonBody } from './http.ts';
+import { createHost, finishHost, isClientError, jsonBody } from './http.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SimClient } from './fixtures.ts';
 import { gradingRouter } from './grading-routes.ts';
@@ -70,8 +70,13 @@ function faultable(ctx: SimContext): Map<string, number[]> {
   return out;
 }
 
-class BadRequest extends Error {}
-class NotFound extends Error {}
+/** The admin surface's refusals: client errors (finishHost logs them as such, one line, no stack). */
+class BadRequest extends Error {
+  readonly status = 400;
+}
+class NotFound extends Error {
+  readonly status = 404;
+}
 
 /** A run-time client's name, at most (longer: 400). */
 const MAX_NAME_CHARS = 200;
@@ -308,7 +313,7 @@ export function createAdminApp(ctx: SimContext, auth: { token: string }): expres
       res.status(404).json({ error: `no admin endpoint ${req.method} ${req.path}` });
     },
     error: (err, _req, res) => {
-      const status = err instanceof BadRequest ? 400 : err instanceof NotFound ? 404 : err.status && err.status < 500 ? err.status : 500;
+      const status = isClientError(err) ? err.status! : 500;
       res.status(status).json({ error: err.message });
     },
   });

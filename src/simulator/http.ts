@@ -201,6 +201,11 @@ export function answerJson(res: Response, status: number, body: unknown): void {
 }
 
 export type ClientError = Error & { status?: number; type?: string };
+/** A client error's reason as logged: its first line, at most 200 characters (it may quote what the client sent). */
+const clipReason = (message: string): string => {
+  const line = message.split('\n')[0]!;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+};
 export const isClientError = (err: ClientError): boolean => typeof err.status === 'number' && err.status >= 400 && err.status < 500;
 
 /**
@@ -213,7 +218,9 @@ export function finishHost(app: express.Express, host: HostName, log: LogFn, end
 }): void {
   app.use(ends.notFound);
   app.use((err: ClientError, req: Request, res: Response, _next: NextFunction) => {
-    if (!isClientError(err)) log(`[${host}] internal error on ${req.method} ${req.path}: ${err.stack ?? err.message}`);
+    // A client's error is the client's: one line with its status and reason (clipped), no stack.
+    if (isClientError(err)) log(`[${host}] client error ${err.status} on ${req.method} ${req.path}: ${clipReason(err.message)}`);
+    else log(`[${host}] internal error on ${req.method} ${req.path}: ${err.stack ?? err.message}`);
     if (res.headersSent) return;
     ends.error(err, req, res);
   });

@@ -95,3 +95,24 @@ test('a connection past the cap is refused; those within it are served', async (
     await h.close();
   }
 });
+
+test('an admin refusal (400, 404) is logged as the client error it is, one line without a stack', async () => {
+  const h = await new SimHarness().start();
+  try {
+    const bad = await h.admin('POST', '/faults', { operationId: 'no-such-operation' });
+    expect(bad.status).toBe(400);
+    expect((await h.admin('POST', '/clock', { now: 'not a date' })).status).toBe(400);
+    expect((await h.admin('DELETE', '/clients/no-such-tenant')).status).toBe(404);
+    const lines = h.logs.filter((l) => l.startsWith('[admin] ') && !/^\[admin\] (GET|POST|DELETE) /.test(l));
+    expect(lines.filter((l) => l.includes('internal error'))).toEqual([]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[admin\] client error 400 on POST \/faults: operationId must be one of /),
+      expect.stringMatching(/^\[admin\] client error 400 on POST \/clock: now must be /),
+      expect.stringMatching(/^\[admin\] client error 404 on DELETE \/clients\/no-such-tenant: /),
+    ]);
+    // One line each: no stack frames.
+    expect(h.logs.join('\n')).not.toMatch(/\n\s+at /);
+  } finally {
+    await h.close();
+  }
+});
