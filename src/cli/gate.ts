@@ -49,7 +49,7 @@ export function gateSummary(results: RunResults, target: string, playwrightExitC
   const verdict = tally.ran === 0 ? 'NOTHING RAN' : ok ? 'PASSED' : 'FAILED';
   const off = checksOffOf(results);
   const offLine = off.length ? `; switched off (not judged): ${off.join(', ')}` : '';
-  const lines = [`# Release gate: ${target}`, '', `**${verdict}**: ${passed} passed, ${failed} failed, ${skipped} skipped`, '', `Checks: ${tallyLine(tally)}${offLine}.`, ''];
+  const lines = [`# Release gate: ${target}`, '', `**${verdict}**: ${passed} passed, ${failed} failed, ${skipped} skipped`, '', `Tests: ${tallyLine(tally)}${offLine}.`, ''];
   if (pact) {
     lines.push(
       pact.status === 'skipped'

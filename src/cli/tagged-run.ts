@@ -24,7 +24,7 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   /** Playwright's exit code: non-zero also when a test failed. */
   playwrightExitCode: number;
-  /** How many checks ran and were skipped, and why. */
+  /** How many tests ran and were skipped, and why. */
   tally: Tally;
   /** Set when no check ran: the one line that says so, and why when known. The run is exit 2, never a pass. */
   nothingRan?: string;

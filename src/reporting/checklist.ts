@@ -158,11 +158,11 @@ function describeObserved(o: Observed | undefined): string | undefined {
 
 const mark = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
 
-/** Who the checklist is for, and what the run behind it did (how many checks ran and were skipped, and why). */
+/** Who the checklist is for, and what the run behind it did (how many tests ran and were skipped, and why). */
 export interface ChecklistMeta {
   target: string;
   date: string;
-  /** e.g. "12 checks ran (12 passed, 0 failed), 2 skipped: 2 no second client" (results.ts tallyLine). */
+  /** e.g. "2 tests ran (2 passed, 0 failed), 1 skipped: 1 no second client" (results.ts tallyLine). */
   tally?: string;
   /** Set when no check ran: the checklist is then no verdict at all. */
   nothingRan?: string;
@@ -185,7 +185,7 @@ export function checklistMarkdown(entries: ChecklistEntry[], meta: ChecklistMeta
     '',
     meta.nothingRan ? `${meta.date}: **NOTHING RAN**: ${meta.nothingRan}` : `${meta.date}: **${passed} passed, ${failed} failed, ${skipped} skipped**`,
     '',
-    ...(meta.tally ? [`Checks: ${meta.tally}.`, ''] : []),
+    ...(meta.tally ? [`Tests: ${meta.tally}.`, ''] : []),
   ];
   entries.forEach((e, i) => {
     lines.push(`${i + 1}. ${mark[e.outcome]}: ${e.title}`);
@@ -218,7 +218,7 @@ export function checklistHtml(entries: ChecklistEntry[], meta: ChecklistMeta): s
 </head><body>
 <h1>NoGi onboarding checklist (${escape(meta.target)})</h1>
 <p>${escape(meta.date)}${meta.nothingRan ? `: <strong>NOTHING RAN</strong>: ${escape(meta.nothingRan)}` : ''}</p>
-${meta.tally ? `<p>Checks: ${escape(meta.tally)}.</p>\n` : ''}<table>
+${meta.tally ? `<p>Tests: ${escape(meta.tally)}.</p>\n` : ''}<table>
 ${rows}
 </table>
 ${meta.providerFindings?.length ? `<h2>${escape(providerHeading)}</h2>\n<p>${escape(providerIntro)}</p>\n<ul>\n${meta.providerFindings.map((f) => `<li>${escape(f)}</li>`).join('\n')}\n</ul>\n` : ''}<p>Each request and response (masked) is in the Allure report (allure-report/index.html) and the Playwright report (playwright-html/index.html).</p>

@@ -111,7 +111,11 @@ export function failingStep(steps: RunStep[]): RunStep | undefined {
   return undefined;
 }
 
-/** How many checks ran (passed or failed), how many were skipped, and why (Playwright's 'skip' annotations). */
+/**
+ * How many tests ran (passed or failed), how many were skipped, and why (Playwright's 'skip'
+ * annotations). Tests, not checks: a test runs many of the registry's named checks, and an
+ * onboarding checklist item is a step of a test; each count says what it counts.
+ */
 export interface Tally {
   ran: number;
   passed: number;
@@ -134,10 +138,10 @@ export function tallyOf(results: RunResults): Tally {
   return { ran: passed + failed, passed, failed, skipped, skipReasons };
 }
 
-/** "3 checks ran (2 passed, 1 failed), 2 skipped: 1 no second client; 1 no reason given (not run)" */
+/** "3 tests ran (2 passed, 1 failed), 2 skipped: 1 no second client; 1 no reason given (not run)" */
 export function tallyLine(t: Tally): string {
   const reasons = Object.entries(t.skipReasons).map(([reason, n]) => `${n} ${reason}`).join('; ');
-  return `${t.ran} check${t.ran === 1 ? '' : 's'} ran (${t.passed} passed, ${t.failed} failed), ${t.skipped} skipped${reasons ? `: ${reasons}` : ''}`;
+  return `${t.ran} test${t.ran === 1 ? '' : 's'} ran (${t.passed} passed, ${t.failed} failed), ${t.skipped} skipped${reasons ? `: ${reasons}` : ''}`;
 }
 
 /** The checks this run's tests ran with switched off (the fixtures' annotations, src/contract/checks.ts), in registry order. */

@@ -2,7 +2,7 @@
  * A run in which no check ran is never a pass: health, gate and onboarding with
  * NOGI_PLAYWRIGHT_ARGS=--list (Playwright lists the tests and runs none) exit 2 with one line
  * saying that nothing ran and why, never HEALTHY or PASSED, and their summaries say how many
- * checks ran and were skipped.
+ * tests ran and were skipped.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,6 @@ for (const [command, summary] of [['health', 'health.md'], ['gate', 'gate.md'], 
     const md = readFileSync(join(reports, summary), 'utf8');
     expect(md).not.toMatch(/HEALTHY|PASSED/);
     expect(md).toContain('NOTHING RAN');
-    expect(md).toMatch(/0 checks ran \(0 passed, 0 failed\), [1-9]\d* skipped: [1-9]\d* no reason given/);
+    expect(md).toMatch(/0 tests ran \(0 passed, 0 failed\), [1-9]\d* skipped: [1-9]\d* no reason given/);
   });
 }

@@ -53,7 +53,7 @@ test('an unknown check name is a usage error, exit 2, with the closest name: in 
 
 test('gate.md lists each check switched off with its rule, and says so beside the tally; none without', () => {
   const md = gateSummary(results([ranTest('integrated consent lifecycle', off), ranTest('security', off)]), 'mock', 0, { status: 'passed', exitCode: 0 });
-  expect(md).toContain('Checks: 2 checks ran (2 passed, 0 failed), 0 skipped; switched off (not judged): content_type_conformance, feed_invariants.');
+  expect(md).toContain('Tests: 2 tests ran (2 passed, 0 failed), 0 skipped; switched off (not judged): content_type_conformance, feed_invariants.');
   const section = md.slice(md.indexOf('## Checks switched off'));
   expect(section).toContain(`- \`content_type_conformance\`: ${checks.content_type_conformance.rule}`);
   expect(section).toContain(`- \`feed_invariants\`: ${checks.feed_invariants.rule}`);
