@@ -11,16 +11,20 @@
  *
  * The functions take the contracts folder, so the tests run them on a scratch copy.
  *
- * The new version's errata start as a copy of the default's, every action kept, those that match
- * nothing listed in the output and in the file's header: deleting them would hide a decision
- * (a fixed defect, or a moved one whose erratum must be rewritten) in a copy step. Until they are
- * rewritten the version does not load (load.ts refuses unused actions), so `default` refuses it.
+ * The new version's errata start as a copy of the default's, each action judged on the new
+ * document (src/contract/errata.ts). One that only adds what the document already has is fixed
+ * upstream: dropped, and named in the output and the file's header. The others are kept, those
+ * that need a decision listed: an action that matches nothing (a fixed defect, or a moved one whose
+ * erratum must be rewritten), one that adds some of what the document has again, one without which
+ * the schemas compile and with which they do not; deleting them would hide that decision in a copy
+ * step. Until they are rewritten `default` refuses the version (and load.ts refuses unused actions).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Catalogue } from '../contract/catalogue.ts';
 import { diffContracts, diffSummary, type ContractDiff } from '../contract/diff.ts';
+import { erratumId, reviewErrata, withoutActions, type ErratumReview } from '../contract/errata.ts';
 import { validatorsOf } from '../contract/index.ts';
 import {
   checkContractVersion, contractPaths, contractsDir as repoContractsDir, loadOAuthContract, readVersionIndex, sha256, tryOverlay, UnknownContractVersion, versionPaths,
@@ -118,7 +122,14 @@ export interface UpdateResult {
   version: ContractVersion;
   created: boolean;
   lines: string[];
+  /** Kept, listed: they match nothing in the new document. */
   unusedErrata: OverlayAction[];
+  /** Dropped: the new document already has what they add. */
+  fixedUpstream: OverlayAction[];
+  /** Kept, listed: they add some of what the document already has again. */
+  partlyFixed: OverlayAction[];
+  /** Kept, listed: the new document's schemas compile without them, not with them. */
+  breaking: OverlayAction[];
 }
 
 /** `contract update`: vendors the document as a new version (never the default) and says what adopting it touches. */
@@ -132,7 +143,7 @@ export async function contractUpdate(
   const hash = sha256(input.bytes);
   for (const v of index.versions) {
     if (sha256(readFileSync(versionPaths(v, versions).openapi)) === hash) {
-      return { version: v, created: false, unusedErrata: [], lines: [`${label(input.origin)} is already vendored as ${v}, byte-identical (sha256 ${hash.slice(0, 12)}…); nothing changed.`] };
+      return { version: v, created: false, unusedErrata: [], fixedUpstream: [], partlyFixed: [], breaking: [], lines: [`${label(input.origin)} is already vendored as ${v}, byte-identical (sha256 ${hash.slice(0, 12)}…); nothing changed.`] };
     }
   }
   // load.ts reads openapi.json; vendoring means the provider's bytes unchanged, so a YAML document is not converted.
@@ -144,16 +155,29 @@ export async function contractUpdate(
   if (options.published !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.published)) throw new UsageError(`--published takes a date, YYYY-MM-DD; got "${options.published}"`);
 
   const current = readVersion(options.contractsDir, index.default);
-  const { document, unused } = await tryOverlay(input.doc as never, current.errata);
+  // Each erratum judged on the new document (src/contract/errata.ts): one that only adds what the
+  // document already has is fixed upstream and dropped; one that adds some of it again, or matches
+  // nothing, is kept and listed, for it needs a decision.
+  const { document, reviews } = await reviewErrata(input.doc as never, current.errata);
+  const withStatus = (status: ErratumReview['status']) => reviews.filter((r) => r.status === status);
+  const [fixed, partly, unusedReviews] = [withStatus('fixed-upstream'), withStatus('partly-fixed'), withStatus('unused')];
+  const unused = unusedReviews.map((r) => r.action);
   // Every schema compiled before anything is written (a run compiles only those it meets, so one
   // AJV cannot compile would surface mid-run): the document with the errata that still apply, as
-  // the new version will load once those that match nothing are rewritten.
-  const { api, oauth } = validatorsOf(new Catalogue(document, loadOAuthContract()));
-  try {
-    api.compileAll();
-    oauth.compileAll();
-  } catch (error) {
-    throw new UsageError(`${source} is refused, nothing vendored: ${(error as Error).message.split('\n')[0]}`);
+  // the new version will load once those listed are rewritten. When it fails, the errata without
+  // which it compiles are named and kept for rewriting; a document that fails whatever errata it
+  // gets is refused.
+  const broken: Array<{ review: ErratumReview; error: string }> = [];
+  const failure = compileError(document);
+  if (failure) {
+    const dropped = new Set(fixed.map((r) => r.index));
+    const without = async (skip: ReadonlySet<number>) =>
+      (await reviewErrata(input.doc as never, { ...current.errata, actions: current.errata.actions.filter((_, i) => !dropped.has(i) && !skip.has(i)) })).document;
+    for (const r of reviews.filter((x) => x.status === 'applies' || x.status === 'partly-fixed')) {
+      if (!compileError(await without(new Set([r.index])))) broken.push({ review: r, error: failure });
+    }
+    const rest = broken.length ? compileError(await without(new Set(broken.map((b) => b.review.index)))) : failure;
+    if (rest) throw new UsageError(`${source} is refused, nothing vendored: ${rest}${broken.length ? '' : ' (the document itself: no erratum of ' + index.default + ' causes it)'}`);
   }
   const diff = diffContracts(current.doc, input.doc, { errata: current.errata });
 
@@ -169,20 +193,31 @@ export async function contractUpdate(
     sha256: hash,
   };
   writeFileSync(paths.source, `${JSON.stringify(sourceJson, null, 2)}\n`);
-  const errataText = readFileSync(versionPaths(index.default, versions).errata, 'utf8');
+  const errataText = await withoutActions(readFileSync(versionPaths(index.default, versions).errata, 'utf8'), fixed.map((r) => r.index));
+  const ids = (rs: ErratumReview[]) => rs.map((r) => r.id).join(', ');
+  const repeated = (r: ErratumReview) => r.repeated.map((x) => `${x.at.replace(/^\$\./, '')} has ${x.items.map((i) => JSON.stringify(i)).join(', ')}`).join('; ');
+  const toFix = unused.length + partly.length + broken.length;
   const header = [
     `# Copied from ${index.default}'s errata by \`nogi-conformance contract update\` (${sourceJson.retrieved}): review every action against this document.`,
-    unused.length
-      ? `# ${unused.length} action(s) match nothing here (fixed upstream, or moved): ${unused.map(actionId).join(', ')}. Remove or rewrite them; until then this version does not load.`
-      : '# Every action still matches something in this document; check that each defect is still there.',
+    ...(fixed.length ? [`# Dropped, fixed upstream (this document already has what they add; their text is in ${index.default}'s errata): ${ids(fixed)}.`] : []),
+    ...(unused.length ? [`# ${unused.length} action(s) match nothing here (fixed upstream, or moved): ${unused.map(actionId).join(', ')}. Remove or rewrite them.`] : []),
+    ...partly.map((r) => `# ${r.id} is partly fixed upstream: ${repeated(r)} already. Rewrite it to add only the rest.`),
+    ...broken.map((b) => `# ${b.review.id} breaks this document's schemas (${b.error}). Rewrite it.`),
+    toFix
+      ? '# Until the actions above are rewritten or removed this version is not ready: `nogi-conformance contract default` refuses it.'
+      : '# Every action still changes something in this document; check that each defect is still there.',
   ];
   writeFileSync(paths.errata, `${header.join('\n')}\n${errataText}`);
   writeIndex(options.contractsDir, { ...index, versions: [...index.versions, id] });
 
   const lines = [`Vendored ${label(input.origin)} as ${id} (contracts/versions/${id}/, OpenAPI ${sourceJson.openapi}, sha256 ${hash.slice(0, 12)}…); the default stays ${index.default}.`, ''];
   lines.push(...diffSummary(diff, { from: index.default, to: id }), '');
-  lines.push(`Errata (copied from ${index.default}): ${current.errata.actions.length - unused.length} of ${current.errata.actions.length} actions still apply.`);
+  const total = current.errata.actions.length;
+  lines.push(`Errata (copied from ${index.default}): ${total - unused.length - fixed.length} of ${total} actions still apply${fixed.length ? `, ${fixed.length} dropped as fixed upstream` : ''}.`);
+  if (fixed.length) lines.push(`Fixed upstream, no longer needed (dropped from ${id}'s errata; the document already has what they add):`, ...fixed.map((r) => `  - ${r.id} ${r.action.target}${r.repeated.length ? `: ${repeated(r)}` : ''}`));
+  if (partly.length) lines.push('Partly fixed upstream (kept; rewrite them to add only what is missing):', ...partly.map((r) => `  - ${r.id} ${r.action.target}: ${repeated(r)} already`));
   if (unused.length) lines.push('Match nothing in the new document (kept; remove or rewrite them):', ...unused.map((a) => `  - ${actionId(a)} ${a.target}`));
+  if (broken.length) lines.push("Break the new document's schemas (kept; rewrite them):", ...broken.map((b) => `  - ${b.review.id} ${b.review.action.target}: ${b.error}`));
   if (options.writeTypes) {
     try {
       lines.push(...(await options.writeTypes()).map((f) => `Types written: ${f}`));
@@ -190,12 +225,24 @@ export async function contractUpdate(
       lines.push(`Types not regenerated: ${(error as Error).message.split('\n')[0]} Fix the errata, then \`npm run contract:types\`.`);
     }
   }
-  lines.push('', ...adoptionChecklist(diff, current.doc, input.doc));
-  lines.push('', 'Next: fix the errata of the new version, run the suite with NOGI_CONTRACT=' + id + ` (or --contract ${id}), then \`nogi-conformance contract default ${id}\`.`);
-  return { version: id, created: true, lines, unusedErrata: unused };
+  lines.push('', ...(await adoptionChecklist(diff, current.doc, input.doc)));
+  lines.push('', `Next: ${toFix ? 'fix' : 'review'} the errata of the new version, run the suite with NOGI_CONTRACT=${id} (or --contract ${id}), then \`nogi-conformance contract default ${id}\`.`);
+  return { version: id, created: true, lines, unusedErrata: unused, fixedUpstream: fixed.map((r) => r.action), partlyFixed: partly.map((r) => r.action), breaking: broken.map((b) => b.review.action) };
 }
 
-const actionId = (a: OverlayAction): string => /^\s*([A-Z]\d+[a-z]?)\./.exec(a.description)?.[1] ?? a.target;
+/** The first line of the error compiling every schema of the API and OAuth contracts gives, if any (a catalogue that cannot be read is one). */
+function compileError(document: unknown): string | undefined {
+  try {
+    const { api, oauth } = validatorsOf(new Catalogue(document as never, loadOAuthContract()));
+    api.compileAll();
+    oauth.compileAll();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  }
+}
+
+const actionId = erratumId;
 
 /** The command: diff, update or default, on this suite's contracts/. */
 export async function contract(action: string, input: string | undefined, options: { against?: string; as?: string; published?: string }, cwd: string): Promise<number> {
@@ -229,9 +276,19 @@ export async function contractDefault(version: string, contractsDir: string): Pr
   knownVersion(version, index);
   if (index.default === version) return `${version} is already the default.`;
   const v = readVersion(contractsDir, version);
-  // A default whose errata match nothing would stop every run (load.ts): refuse it here instead.
-  const { unused } = await tryOverlay(v.doc as never, v.errata);
-  if (unused.length) throw new UsageError(`${version}'s errata have ${unused.length} action(s) that match nothing (${unused.map(actionId).join(', ')}): fix contracts/versions/${version}/errata.overlay.yaml first`);
+  // A default whose errata match nothing would stop every run (load.ts), one that adds what the
+  // document has again, or whose schemas do not compile, would fail mid-run: refuse them here.
+  const { reviews } = await reviewErrata(v.doc as never, v.errata);
+  const kinds: Array<[ErratumReview['status'], string]> = [
+    ['unused', 'match nothing'], ['fixed-upstream', 'change nothing (fixed upstream: remove them)'], ['partly-fixed', 'add again what the document has'],
+  ];
+  const problems = kinds.flatMap(([status, what]) => {
+    const rs = reviews.filter((r) => r.status === status);
+    return rs.length ? [`${rs.length} action(s) that ${what} (${rs.map((r) => r.id).join(', ')})`] : [];
+  });
+  if (problems.length) throw new UsageError(`${version}'s errata have ${problems.join('; ')}: fix contracts/versions/${version}/errata.overlay.yaml first`);
+  const failure = compileError((await tryOverlay(v.doc as never, v.errata)).document);
+  if (failure) throw new UsageError(`${version}'s effective contract does not compile (${failure}): fix contracts/versions/${version}/errata.overlay.yaml first`);
   writeIndex(contractsDir, { ...index, default: version });
   return `The default contract version is now ${version} (was ${index.default}).`;
 }

@@ -213,6 +213,45 @@ test.describe('contract update and default on a scratch copy of contracts/', () 
     expect(readdirSync(join(dir, 'versions')).filter((d) => d.startsWith('sha-'))).toEqual([]);
   });
 
+  test('an erratum the provider fixed by adding what it appends (S5\'s required list): dropped as fixed upstream, named; the version becomes the default', async () => {
+    const fixed = structuredClone(september);
+    fixed.components.schemas.ProblemDetailWithErrorReference.required = ['status', 'title', 'errorReference'];
+    writeFileSync(join(dir, 'fixed.json'), JSON.stringify(fixed));
+    const r = await contractUpdate(join(dir, 'fixed.json'), { as: 'fixed', cwd: dir, contractsDir: dir, today });
+    const out = r.lines.join('\n');
+    expect(r.fixedUpstream.map((a) => a.description.split('.')[0])).toEqual(['S5']);
+    expect([r.unusedErrata, r.partlyFixed, r.breaking]).toEqual([[], [], []]);
+    expect(out).toMatch(/Fixed upstream, no longer needed \(dropped from fixed's errata[^]*- S5 .*required has "status", "title", "errorReference"/);
+    const errata = readFileSync(versionPaths('fixed', join(dir, 'versions')).errata, 'utf8');
+    expect(errata).toMatch(/^# Dropped, fixed upstream .*: S5\.$/m);
+    expect(errata).not.toContain('S5. No `required` list');
+    // Every other action, comments and all, as the default's.
+    expect(errata).toContain(readFileSync(versionPaths('3770c4e').errata, 'utf8').replace(/ {2}- target: \$\.components\.schemas\.ProblemDetailWithErrorReference\n[^]*?required: \[status, title, errorReference\]\n/, ''));
+    expect(await contractDefault('fixed', dir)).toBe('The default contract version is now fixed (was 3770c4e).');
+  });
+
+  test('an erratum partly fixed upstream, or one that breaks the new schemas: vendored, kept, named, and default refuses the version', async () => {
+    // Partly: the document requires status and title, S5 would add them again. Breaking: credit_facility renamed, so
+    // E11b's oneOf refers to nothing (and E11c matches nothing).
+    const next = structuredClone(september);
+    next.components.schemas.ProblemDetailWithErrorReference.required = ['status', 'title'];
+    next.components.schemas.creditFacility = next.components.schemas.credit_facility;
+    delete next.components.schemas.credit_facility;
+    const loan = next.components.schemas.debt_information.properties.loans.items.properties.loan;
+    loan.anyOf = loan.anyOf.map((s: { $ref?: string }) => (s.$ref?.endsWith('/credit_facility') ? { $ref: '#/components/schemas/creditFacility' } : s));
+    writeFileSync(join(dir, 'next.json'), JSON.stringify(next));
+    const r = await contractUpdate(join(dir, 'next.json'), { as: 'next', cwd: dir, contractsDir: dir, today });
+    const out = r.lines.join('\n');
+    const ids = (actions: Array<{ description: string }>) => actions.map((a) => a.description.split('.')[0]);
+    expect([ids(r.fixedUpstream), ids(r.partlyFixed), ids(r.unusedErrata), ids(r.breaking)]).toEqual([[], ['S5'], ['E11c'], ['E11b']]);
+    expect(out).toMatch(/Partly fixed upstream \(kept; rewrite them to add only what is missing\):\n {2}- S5 .*required has "status", "title" already/);
+    expect(out).toMatch(/Break the new document's schemas \(kept; rewrite them\):\n {2}- E11b .*credit_facility/);
+    const errata = readFileSync(versionPaths('next', join(dir, 'versions')).errata, 'utf8');
+    expect(errata).toMatch(/^# S5 is partly fixed upstream: .*Rewrite it to add only the rest\.$/m);
+    expect(errata).toMatch(/^# E11b breaks this document's schemas/m);
+    await expect(contractDefault('next', dir)).rejects.toThrow(/1 action\(s\) that match nothing \(E11c\); 1 action\(s\) that add again what the document has \(S5\): fix contracts\/versions\/next\//);
+  });
+
   test('not OpenAPI, or YAML to vendor: a clear refusal, nothing written', async () => {
     writeFileSync(join(dir, 'x.json'), '{"hello": 1}');
     await expect(contractUpdate(join(dir, 'x.json'), { cwd: dir, contractsDir: dir })).rejects.toThrow('is not an OpenAPI 3.0 or 3.1 document');
