@@ -74,7 +74,7 @@ function nothingRanLine(results: RunResults, run: Pick<TaggedRun, 'tag' | 'grep'
   if (tally.ran > 0) return undefined;
   const listed = (run.env.NOGI_PLAYWRIGHT_ARGS ?? '').split(/\s+/).includes('--list');
   const why = listed ? `NOGI_PLAYWRIGHT_ARGS has --list, so Playwright only listed ${results.tests.length} test${results.tests.length === 1 ? '' : 's'}`
-    : results.tests.length === 0 ? `no test tagged ${run.tag}${run.grep ? ` matches --grep ${run.grep}` : ''}`
+    : results.tests.length === 0 ? `no test tagged ${run.tag}${run.grep ? ` matches --grep ${run.grep}` : ''}${run.env.NOGI_PLAYWRIGHT_ARGS?.trim() ? ` with NOGI_PLAYWRIGHT_ARGS ${run.env.NOGI_PLAYWRIGHT_ARGS.trim()}` : ''}`
     : tallyLine(tally);
   const errors = results.errors.length ? `; run error: ${results.errors[0]!.split('\n')[0]}` : '';
   return `Nothing ran: ${why}${errors}. Not a pass (exit ${ExitCode.config}).`;

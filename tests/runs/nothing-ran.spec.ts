@@ -35,3 +35,12 @@ for (const [command, summary] of [['health', 'health.md'], ['gate', 'gate.md'], 
     expect(md).toMatch(/0 tests ran \(0 passed, 0 failed\), [1-9]\d* skipped: [1-9]\d* no reason given/);
   });
 }
+
+test('a run whose own Playwright arguments select nothing says so: the arguments are named in the line', async () => {
+  const reports = test.info().outputPath('reports');
+  const r = await runCli(['health'], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: reports, NOGI_PLAYWRIGHT_ARGS: '--pass-with-no-tests --grep no-such-test', NOGI_HEALTH_SAMPLES: '1' }));
+  expect(r.code, r.stdout + r.stderr).toBe(2);
+  expect(r.stdout.split('\n').filter((l) => l.startsWith('Nothing ran:'))).toEqual([
+    'Nothing ran: no test tagged @health with NOGI_PLAYWRIGHT_ARGS --pass-with-no-tests --grep no-such-test. Not a pass (exit 2).',
+  ]);
+});
