@@ -1,7 +1,7 @@
 /**
  * What the simulator keeps of a secret: its SHA-256, never the value. A plain hash (no salt, no
- * slow KDF) suffices because every value hashed here is high-entropy random: access tokens
- * (opaqueToken, 2×256 bits) and run-time clients' secrets (generated, 192 bits). Guessing one
+ * slow KDF) suffices because every value hashed here is high-entropy random: access tokens and
+ * authorization codes (opaqueToken, 2×256 bits) and run-time clients' secrets (generated, 192 bits). Guessing one
  * from its hash is as hard as guessing the value. Fixture clients' secrets are published anyway.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

@@ -278,17 +278,21 @@ export class SimulatorState {
   }
 
   /** Authorization codes (authorize.ts issues, token.ts exchanges). */
-  putCode(c: AuthCode): Promise<void> {
-    return this.store.putCode(c);
+  /** A new authorization code: the store keeps its hash, the caller gets the code itself (once). */
+  async issueCode(c: Omit<AuthCode, 'codeHash'>): Promise<string> {
+    const code = opaqueToken();
+    await this.store.putCode({ ...c, codeHash: secretHash(code) });
+    return code;
   }
 
+  /** What the store has of a code (expired or used or not), or undefined. */
   code(code: string): Promise<AuthCode | undefined> {
-    return this.store.getCode(code);
+    return this.store.getCode(secretHash(code));
   }
 
   /** Marks a code used; false when it already was (a replay). */
-  useCode(code: string): Promise<boolean> {
-    return this.store.useCode(code);
+  useCode(c: AuthCode): Promise<boolean> {
+    return this.store.useCode(c.codeHash);
   }
 
   /** Revokes the tokens of a grant issued for a consent (a replayed code), how many. */

@@ -112,12 +112,12 @@ for (const engine of engines) {
     });
 
     test('codes: one exchange wins, even when two race', async () => {
-      const code = { code: randomUUID(), clientId: a, redirectUri: 'http://x/cb', consentId: 'c', consentTerms: { scope: 'debt.unsecured.presentation' as const, singleUse: true, expiresAt: T0 + 600_000 }, scope: 's openid', openid: true, nin: '1', expiresAt: T0 + 60_000, used: false, nonce: 'n-1', codeChallenge: 'abc' };
+      const code = { codeHash: randomUUID(), clientId: a, redirectUri: 'http://x/cb', consentId: 'c', consentTerms: { scope: 'debt.unsecured.presentation' as const, singleUse: true, expiresAt: T0 + 600_000 }, scope: 's openid', openid: true, nin: '1', expiresAt: T0 + 60_000, used: false, nonce: 'n-1', codeChallenge: 'abc' };
       await store.putCode(code);
-      expect(await store.getCode(code.code)).toEqual(code);
-      const wins = await Promise.all([store.useCode(code.code), store.useCode(code.code), store.useCode(code.code)]);
+      expect(await store.getCode(code.codeHash)).toEqual(code);
+      const wins = await Promise.all([store.useCode(code.codeHash), store.useCode(code.codeHash), store.useCode(code.codeHash)]);
       expect(wins.filter(Boolean)).toHaveLength(1);
-      expect((await store.getCode(code.code))?.used).toBe(true);
+      expect((await store.getCode(code.codeHash))?.used).toBe(true);
     });
 
     test('sessions: updated in place, counted per source and in all while unexpired, deleted', async () => {
@@ -237,7 +237,7 @@ for (const engine of engines) {
       const base = { clientId: a, redirectUri: 'http://x/cb', state: 'st', scope: 'debt.unsecured.presentation' as const, openid: false, stage: 'login' as const };
       await store.putSession({ ...base, id: randomUUID(), expiresAt: T0 });
       await store.putSession({ ...base, id: randomUUID(), expiresAt: T0 + 1 });
-      await store.putCode({ code: randomUUID(), clientId: a, redirectUri: 'r', consentId: 'c', consentTerms: { scope: 'debt.unsecured.presentation', singleUse: true, expiresAt: T0 }, scope: 's', openid: false, nin: '1', expiresAt: T0, used: false });
+      await store.putCode({ codeHash: randomUUID(), clientId: a, redirectUri: 'r', consentId: 'c', consentTerms: { scope: 'debt.unsecured.presentation', singleUse: true, expiresAt: T0 }, scope: 's', openid: false, nin: '1', expiresAt: T0, used: false });
       await store.putToken({ tokenHash: randomUUID(), clientId: a, grant: 'client_credentials', service: 'debt', audience: 'x', scopes: [], expiresAt: T0 - 5 });
       const live = { tokenHash: randomUUID(), clientId: a, grant: 'client_credentials' as const, service: 'debt' as const, audience: 'x', scopes: [], expiresAt: T0 + 5 };
       await store.putToken(live);

@@ -9,7 +9,6 @@ import type { Request, Response } from 'express';
 import type { SimContext } from '../context.ts';
 import { AUTH_CODE_SECONDS, isValidNin, MAX_DAYS, parseAuthScope, SINGLE_USE_SECONDS } from '../rules.ts';
 import type { AuthSession } from '../state.ts';
-import { opaqueToken } from '../state.ts';
 import { consentPage, errorPage, loginPage } from './pages.ts';
 
 const SESSION_SECONDS = 30 * 60;
@@ -240,9 +239,8 @@ export async function consentPost(ctx: SimContext, req: Request, res: Response):
     expiresAt: now + (s.days === undefined ? SINGLE_USE_SECONDS : s.days * 86400) * 1000,
   };
   const scope = s.openid ? `${s.scope} openid` : s.scope;
-  const code = opaqueToken();
-  await ctx.state.putCode({
-    code, clientId: s.clientId, redirectUri: s.redirectUri, consentId: randomUUID(), consentTerms, scope, openid: s.openid,
+  const code = await ctx.state.issueCode({
+    clientId: s.clientId, redirectUri: s.redirectUri, consentId: randomUUID(), consentTerms, scope, openid: s.openid,
     nin: s.nin!, expiresAt: now + AUTH_CODE_SECONDS * 1000, used: false,
     ...(s.codeChallenge !== undefined ? { codeChallenge: s.codeChallenge } : {}),
     ...(s.nonce !== undefined ? { nonce: s.nonce } : {}),

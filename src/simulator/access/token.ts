@@ -142,7 +142,7 @@ async function authorizationCode(ctx: SimContext, client: StoredClient, body: Re
     throw new OAuthError('invalid_grant', 'code_verifier sent, but the authorization request had no code_challenge');
   }
   // Exactly one of two racing exchanges wins the code.
-  if (!(await ctx.state.useCode(code.code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
+  if (!(await ctx.state.useCode(code))) throw new OAuthError('invalid_grant', 'The authorization code has already been used');
   await ctx.state.createConsent({ ...code.consentTerms, id: code.consentId, clientId: client.client_id, nin: code.nin, source: 'regular' });
   const debtScope = code.scope.split(' ')[0]!;
   const service = codeGrantService(ctx);

@@ -48,13 +48,13 @@ export class MemoryStore implements Store {
   }
 
   async putCode(c: AuthCode): Promise<void> {
-    this.codes.set(c.code, structuredClone(c));
+    this.codes.set(c.codeHash, structuredClone(c));
   }
-  async getCode(code: string): Promise<AuthCode | undefined> {
-    return copy(this.codes.get(code));
+  async getCode(codeHash: string): Promise<AuthCode | undefined> {
+    return copy(this.codes.get(codeHash));
   }
-  async useCode(code: string): Promise<boolean> {
-    const c = this.codes.get(code);
+  async useCode(codeHash: string): Promise<boolean> {
+    const c = this.codes.get(codeHash);
     if (!c || c.used) return false;
     c.used = true;
     return true;

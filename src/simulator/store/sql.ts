@@ -59,6 +59,19 @@ async function hashSecrets(q: Queryable): Promise<void> {
   }
 }
 
+/** Version 6: authorization codes keyed on their hash, as tokens are (version 5); codes stored in clear are rewritten. */
+async function hashCodes(q: Queryable): Promise<void> {
+  for (const r of await q.all('SELECT client_id, used, expires_at, data FROM codes')) {
+    const { code, ...rest } = json<AuthCode & { code: string }>(r.data);
+    const codeHash = secretHash(code);
+    await q.run('INSERT INTO codes_hashed (code_hash, client_id, used, expires_at, data) VALUES (?, ?, ?, ?, ?)',
+      [codeHash, r.client_id, r.used, r.expires_at, JSON.stringify({ ...rest, codeHash })]);
+  }
+  await q.run('DROP TABLE codes');
+  await q.run('ALTER TABLE codes_hashed RENAME TO codes');
+  await q.run('CREATE INDEX codes_expires ON codes (expires_at)');
+}
+
 /** Append only: a released migration is never edited, a change is a new version. */
 export const MIGRATIONS: Migration[] = [
   {
@@ -106,6 +119,13 @@ export const MIGRATIONS: Migration[] = [
     name: 'secrets at rest: tokens keyed on their SHA-256, client secrets as SHA-256',
     statements: () => ['CREATE TABLE tokens_hashed (token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, consent_id TEXT, grant_type TEXT NOT NULL, expires_at BIGINT NOT NULL, data TEXT NOT NULL)'],
     rewrite: hashSecrets,
+    purges: true,
+  },
+  {
+    version: 6,
+    name: 'secrets at rest: authorization codes keyed on their SHA-256',
+    statements: () => ['CREATE TABLE codes_hashed (code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, used INTEGER NOT NULL, expires_at BIGINT NOT NULL, data TEXT NOT NULL)'],
+    rewrite: hashCodes,
     purges: true,
   },
 ];
@@ -263,14 +283,14 @@ export class SqlStore implements Store {
   }
 
   async putCode(c: AuthCode): Promise<void> {
-    await this.db.run('INSERT INTO codes (code, client_id, used, expires_at, data) VALUES (?, ?, ?, ?, ?)', [c.code, c.clientId, flag(c.used), c.expiresAt, JSON.stringify(c)]);
+    await this.db.run('INSERT INTO codes (code_hash, client_id, used, expires_at, data) VALUES (?, ?, ?, ?, ?)', [c.codeHash, c.clientId, flag(c.used), c.expiresAt, JSON.stringify(c)]);
   }
-  async getCode(code: string): Promise<AuthCode | undefined> {
-    const [r] = await this.db.all('SELECT used, data FROM codes WHERE code = ?', [code]);
+  async getCode(codeHash: string): Promise<AuthCode | undefined> {
+    const [r] = await this.db.all('SELECT used, data FROM codes WHERE code_hash = ?', [codeHash]);
     return r ? { ...json<AuthCode>(r.data), used: num(r.used) === 1 } : undefined;
   }
-  async useCode(code: string): Promise<boolean> {
-    return (await this.db.run('UPDATE codes SET used = 1 WHERE code = ? AND used = 0', [code])) === 1;
+  async useCode(codeHash: string): Promise<boolean> {
+    return (await this.db.run('UPDATE codes SET used = 1 WHERE code_hash = ? AND used = 0', [codeHash])) === 1;
   }
 
   async putSession(s: AuthSession): Promise<void> {

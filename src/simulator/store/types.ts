@@ -21,8 +21,9 @@ export interface AccessToken {
   consentId?: string;
 }
 
+/** An authorization code as stored: keyed on its SHA-256 (secrets.ts), never the code itself. */
 export interface AuthCode {
-  code: string;
+  codeHash: string;
   clientId: string;
   redirectUri: string;
   /**
@@ -152,9 +153,10 @@ export interface Store {
   deleteTokensOfConsent(consentId: string, grant: AccessToken['grant']): Promise<number>;
 
   putCode(c: AuthCode): Promise<void>;
-  getCode(code: string): Promise<AuthCode | undefined>;
+  /** By the code's hash (secrets.ts secretHash). */
+  getCode(codeHash: string): Promise<AuthCode | undefined>;
   /** Marks the code used; false when it was used already (exactly one exchange wins). */
-  useCode(code: string): Promise<boolean>;
+  useCode(codeHash: string): Promise<boolean>;
 
   putSession(s: AuthSession): Promise<void>;
   getSession(id: string): Promise<AuthSession | undefined>;
