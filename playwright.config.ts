@@ -131,6 +131,8 @@ const contract = currentContractVersion();
 // the HTML report's header, beside each test's own note (fixtures/nogi.ts), so none reads as passed.
 const checksOff = checksOffFromEnvironment();
 const runInfo = { 'NoGi contract': contract, ...(checksOff.length ? { 'Checks switched off': checksOff.map(describeCheckOff).join(' | ') } : {}) };
+// JUnit has no run-level properties: the contract goes in the suite's name (Playwright reads it from here).
+process.env.PLAYWRIGHT_JUNIT_SUITE_NAME ??= `NoGi conformance, contract ${contract}`;
 
 export default defineConfig({
   outputDir: `${reports}/test-results`,
