@@ -279,3 +279,21 @@ test('a check switched off in NOGI_CHECKS_OFF (as the fixtures read it) produces
   const schemaOff = new NoGiClient(playwrightTransport(context), endpoints, { checksOff: checksOffFromEnvironment({ NOGI_CHECKS_OFF: 'response_schema_conformance' }) });
   expect((await schemaOff.getConsentStatus('t', 'c-1')).findings).toEqual([]);
 });
+
+test('a problem details error whose status member is not the HTTP status, or whose errorReference is empty, comes back with problem_details_invariants findings', async () => {
+  const endpoints = { accessBaseUrl: server.url, apiBaseUrl: server.url };
+  const nogi = new NoGiClient(playwrightTransport(context), endpoints, { contract: '3770c4e' });
+  const problem = { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'nin is not a valid NIN', instance: '/v1/consent/agreement', errorReference: '9b0e3c1a-4d2f-4e8a-b6c7-1f2e3d4c5b6a' };
+  const registration = { nin: '12345678901', scope_of_consent: 'debt.unsecured.presentation', consent_duration_days: 5, client_consent_id: 'x' };
+  server.replies.push(
+    { status: 400, contentType: 'application/problem+json', body: problem },
+    { status: 400, contentType: 'application/problem+json', body: { ...problem, status: 500 } },
+    { status: 400, contentType: 'application/problem+json; charset=utf-8', body: { ...problem, errorReference: '' } },
+  );
+  const call = () => nogi.call('createConsent', { token: 't-123456', body: registration });
+  expect((await call()).findings).toEqual([]);
+  const mismatch = await call();
+  expect(mismatch.findings.map((f) => [f.check, f.severity, f.pointer, f.actual])).toEqual([['problem_details_invariants', 'error', '/status', '500']]);
+  const unreferenced = await call();
+  expect(unreferenced.findings.map((f) => [f.check, f.severity, f.pointer, f.actual])).toEqual([['problem_details_invariants', 'error', '/errorReference', '""']]);
+});
