@@ -70,6 +70,10 @@ function feedEventsRewritten(response: SimResponse, rewrite: (event: Record<stri
   return { ...response, body: { ...body, result: body.result.map((e, i) => rewrite(jsonObject(e) ?? {}, i)) } };
 }
 
+/** The body of an application/problem+json error answer (undefined for any other answer). */
+const problemBody = (response: SimResponse): Record<string, unknown> | undefined =>
+  response.status >= 400 && response.contentType === 'application/problem+json' ? jsonObject(response.body) : undefined;
+
 /** An id no client of the simulator has: the "other client" of feed-foreign-client-id. */
 const FOREIGN_CLIENT_ID = '0b3a7c52-9d41-4e8f-a6b2-5c1d9e7f3a08';
 
@@ -137,6 +141,24 @@ const table = {
       if (response.status < 400 || !body || !('errorReference' in body)) return undefined;
       const { errorReference: _dropped, ...rest } = body;
       return { ...response, body: rest };
+    },
+  },
+  'problem-status-mismatch': {
+    description: 'Problem-details errors (3770c4e\'s Agreement API) carry a `status` member other than the HTTP status: 500 in the body of a 4xx (400 in the body of a 500)',
+    breaks: 'a problem\'s "status" member is the HTTP status: "Generators MUST use the same status code in the actual HTTP response" (RFC 9457 §3.1.2)',
+    appliesTo: (op) => op.errorFamily === 'problem',
+    rewrite: ({ response }) => {
+      const body = problemBody(response);
+      return body && typeof body.status === 'number' ? { ...response, body: { ...body, status: response.status === 500 ? 400 : 500 } } : undefined;
+    },
+  },
+  'problem-empty-error-reference': {
+    description: 'Problem-details errors (3770c4e\'s Agreement API) carry an empty errorReference ("")',
+    breaks: 'errorReference is the "Error reference used for support", and an empty one cannot be looked up (3770c4e ProblemDetailWithErrorReference)',
+    appliesTo: (op) => op.errorFamily === 'problem',
+    rewrite: ({ response }) => {
+      const body = problemBody(response);
+      return body && 'errorReference' in body ? { ...response, body: { ...body, errorReference: '' } } : undefined;
     },
   },
   'monitoring-debt-refused': {

@@ -55,7 +55,8 @@ export const selfTestCases: SelfTestCase[] = [
  * The contract version is an axis too: a provider on another version than the one the suite
  * judges by fails on the Agreement API's errors (b68fec2: Spring's body as application/json;
  * 3770c4e: problem details as application/problem+json), naming the content type and the schema.
- * Under 3770c4e, problem details without their errorReference are caught as well.
+ * Under 3770c4e, problem details without their errorReference are caught as well, and so are those
+ * whose `status` member is not the HTTP status or whose errorReference is empty.
  */
 function contractCases(judging: ContractVersion): SelfTestCase[] {
   const expected = judging === '3770c4e' ? 'application/problem\\+json \\(ProblemDetailWithErrorReference\\)' : 'application/json \\(SpringErrorSchema\\)';
@@ -65,6 +66,8 @@ function contractCases(judging: ContractVersion): SelfTestCase[] {
     ...(judging === '3770c4e'
       ? [
           { deviation: 'problem-without-error-reference' as const, grep: /malformed registrations .* an invalid NIN/, names: ['response_schema_conformance', 'required property "errorReference"'] },
+          { deviation: 'problem-status-mismatch' as const, grep: /malformed registrations .* an invalid NIN/, names: ['problem_details_invariants', 'createConsent 400 RFC 9457 §3\\.1\\.2 status', 'Generators MUST use the same status code in the actual HTTP response', 'got 500'] },
+          { deviation: 'problem-empty-error-reference' as const, grep: /malformed registrations .* an invalid NIN/, names: ['problem_details_invariants', 'errorReference "used for support"', 'at /errorReference expected a non-empty string', 'got ""'] },
           { deviation: 'monitoring-debt-refused' as const, grep: /monitoring consent/, names: ['debt\\.unsecured\\.monitoring consent answered 403'], outcome: 'warns' as const },
         ]
       : []),

@@ -168,6 +168,18 @@ test.describe('deviations are caught', () => {
     expect(await violations()).toBe(4);
   });
 
+  test('problem details deviations: a status member other than the HTTP status, an empty errorReference', async () => {
+    const family = (await getCatalogue()).operation('createConsent').errorFamily;
+    test.skip(family !== 'problem', `the simulator serves the ${family} error format (NOGI_CONTRACT): these deviations rewrite problem details`);
+    const { agreement } = await setup();
+    await h.admin('POST', '/deviations', { enable: ['problem-status-mismatch', 'problem-empty-error-reference'] });
+    for (const refused of [await h.createConsent(agreement, { nin: '1' }), await h.createConsent(undefined)]) {
+      expect(refused.body, `createConsent ${refused.status}`).toMatchObject({ status: 500, errorReference: '' });
+      expect(findings('createConsent', refused).map((f) => [f.check, f.pointer])).toEqual([['problem_details_invariants', '/status'], ['problem_details_invariants', '/errorReference']]);
+    }
+    expect(await violations()).toBe(2);
+  });
+
   test('behaviour deviations: revoke-ignored, single-use-reusable, feed-drops-archived, wrong-audience-accepted', async () => {
     const { agreement, debt, id } = await setup();
     await h.admin('POST', '/deviations', { enable: ['revoke-ignored', 'single-use-reusable', 'feed-drops-archived', 'wrong-audience-accepted'] });
