@@ -20,7 +20,7 @@
  * step. Until they are rewritten `default` refuses the version (and load.ts refuses unused actions).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Catalogue } from '../contract/catalogue.ts';
 import { diffContracts, diffSummary, type ContractDiff } from '../contract/diff.ts';
@@ -225,7 +225,8 @@ export async function contractUpdate(
       lines.push(`Types not regenerated: ${(error as Error).message.split('\n')[0]} Fix the errata, then \`npm run contract:types\`.`);
     }
   }
-  lines.push('', ...(await adoptionChecklist(diff, current.doc, input.doc)));
+  const currentEffective = (await tryOverlay(current.doc as never, current.errata)).document as unknown as Doc;
+  lines.push('', ...(await adoptionChecklist(diff, { doc: current.doc, effective: currentEffective }, { doc: input.doc, effective: document as unknown as Doc })));
   lines.push('', `Next: ${toFix ? 'fix' : 'review'} the errata of the new version, run the suite with NOGI_CONTRACT=${id} (or --contract ${id}), then \`nogi-conformance contract default ${id}\`.`);
   return { version: id, created: true, lines, unusedErrata: unused, fixedUpstream: fixed.map((r) => r.action), partlyFixed: partly.map((r) => r.action), breaking: broken.map((b) => b.review.action) };
 }
@@ -294,7 +295,7 @@ export async function contractDefault(version: string, contractsDir: string): Pr
 }
 
 // ---------------------------------------------------------------------------------------------
-// What adopting a version touches in this suite: found by the operationIds, paths and schemas the diff names.
+// What adopting a version touches in this suite: the operations the diff names or whose schemas it changes, and what reaches them.
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
 
@@ -331,41 +332,140 @@ function touchedOperations(diff: ContractDiff, docs: Doc[]): Array<{ key: string
 
 const filesIn = (dir: string, ext: string): string[] => {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(ext)).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(ext)).map((f) => join(dir, f)).sort();
 };
 const rel = (file: string): string => relative(repoRoot, file);
-const mentions = (text: string, opId: string): boolean => new RegExp(`['"\`]${opId}['"\`]|\\b${opId}\\(`).test(text);
 
-/** The specs, Pact interactions, simulator handlers and deviations the changed operations touch. */
-function adoptionChecklist(diff: ContractDiff, from: Doc, to: Doc): string[] {
-  const ops = touchedOperations(diff, [from, to]);
+type TS = typeof import('typescript');
+
+/** NoGiClient's typed methods and the operation each calls (`registerAgreement` → createConsent), read from its `this.call('…')`. */
+function clientOperations(ts: TS, file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!existsSync(file)) return out;
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const visitClass = (node: import('typescript').Node) => {
+    if (ts.isClassDeclaration(node) && node.name?.text === 'NoGiClient') {
+      for (const member of node.members) {
+        if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name) || ['call', 'request'].includes(member.name.text)) continue;
+        const name = member.name.text;
+        const find = (n: import('typescript').Node): void => {
+          if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.expression.kind === ts.SyntaxKind.ThisKeyword
+            && n.expression.name.text === 'call' && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0])) out.set(name, n.arguments[0].text);
+          n.forEachChild(find);
+        };
+        find(member);
+      }
+    }
+    node.forEachChild(visitClass);
+  };
+  visitClass(source);
+  return out;
+}
+
+/**
+ * What a file of specs/ or src/lifecycles/ reaches, read from its syntax: the operations it calls
+ * through a NoGiClient method (`nogi.registerAgreement(…)`) or `call('createConsent', …)`, the
+ * operationIds it names as strings (a list it loops over, `catalogue.operation('…')`), and the
+ * project files it imports.
+ */
+function fileLinks(ts: TS, file: string, methods: Map<string, string>, operationIds: Set<string>): { ops: Set<string>; imports: string[] } {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const ops = new Set<string>();
+  const imports: string[] = [];
+  const visit = (n: import('typescript').Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression)) {
+      const op = methods.get(n.expression.name.text);
+      if (op) ops.add(op);
+    }
+    if (ts.isStringLiteralLike(n) && operationIds.has(n.text)) ops.add(n.text);
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier) && n.moduleSpecifier.text.startsWith('.')) {
+      imports.push(resolve(dirname(file), n.moduleSpecifier.text));
+    }
+    n.forEachChild(visit);
+  };
+  visit(source);
+  return { ops, imports };
+}
+
+/** For each simulator handler file, the operations it handles (its functions named after them) and the rules each skips for a deviation (`skips('revoke')`). */
+function handlerLinks(ts: TS, files: string[], operationIds: Set<string>): Map<string, { file: string; rules: Set<string> }> {
+  const out = new Map<string, { file: string; rules: Set<string> }>();
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    for (const statement of source.statements) {
+      if (!ts.isFunctionDeclaration(statement) || !statement.name || !operationIds.has(statement.name.text)) continue;
+      const rules = new Set<string>();
+      const find = (n: import('typescript').Node): void => {
+        if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'skips' && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0])) rules.add(n.arguments[0].text);
+        n.forEachChild(find);
+      };
+      find(statement);
+      out.set(statement.name.text, { file, rules });
+    }
+  }
+  return out;
+}
+
+/**
+ * The specs, lifecycles, Pact interactions, simulator handlers and deviations the changed
+ * operations touch, found by what links them: the client method a spec or lifecycle calls and the
+ * operation that method calls, the lifecycles a spec imports, the handler named after the
+ * operation, and each response deviation's `appliesTo` asked of the operation as either
+ * version's catalogue has it (behavioural ones by the rule the operation's handler lets them skip).
+ */
+async function adoptionChecklist(diff: ContractDiff, from: { doc: Doc; effective: Doc }, to: { doc: Doc; effective: Doc }): Promise<string[]> {
+  const ops = touchedOperations(diff, [from.doc, to.doc]);
   if (!ops.length) return ['Adoption checklist: the diff touches no operation.'];
-  const lines = [`Adoption checklist (${ops.length} operation${ops.length === 1 ? '' : 's'} touched: found by operationId, method and path):`];
-  const specs = filesIn(join(repoRoot, 'specs'), '.ts').map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+  const lines = [`Adoption checklist (${ops.length} operation${ops.length === 1 ? '' : 's'} touched: found by the client methods, lifecycles, handlers and deviations that reach each):`];
+  let ts: TS;
+  try {
+    ts = (await import('typescript')).default;
+  } catch {
+    return [...lines, '  (not listed: reading the specs needs the repository\'s dev dependencies, typescript)'];
+  }
+  const catalogues = [from.effective, to.effective].flatMap((d) => {
+    try {
+      return [new Catalogue(d as never, loadOAuthContract())];
+    } catch {
+      return [];
+    }
+  });
+  const operationIds = new Set([...ops.map((o) => o.operationId), ...catalogues.flatMap((c) => c.operations.map((o) => o.operationId))].filter(Boolean));
+  const methods = clientOperations(ts, join(repoRoot, 'src/client/nogi-client.ts'));
+  const linked = [...filesIn(join(repoRoot, 'specs'), '.ts'), ...filesIn(join(repoRoot, 'src/lifecycles'), '.ts')].map((f) => ({ f, ...fileLinks(ts, f, methods, operationIds) }));
+  const byFile = new Map(linked.map((l) => [l.f, l]));
+  /** The operations a file reaches, through the lifecycles it imports too. */
+  const reach = (file: string, seen = new Set<string>()): Set<string> => {
+    const l = byFile.get(file);
+    if (!l || seen.has(file)) return new Set();
+    seen.add(file);
+    return new Set([...l.ops, ...l.imports.flatMap((i) => [...reach(i, seen)])]);
+  };
   const pacts = filesIn(join(repoRoot, 'contracts/pacts'), '.json').flatMap((f) =>
     ((JSON.parse(readFileSync(f, 'utf8')) as { interactions?: Array<{ description: string; request?: { method?: string; path?: string } }> }).interactions ?? []).map((i) => ({ f, ...i })));
-  const handlers = filesIn(join(repoRoot, 'src/simulator/api/handlers'), '.ts').map((f) => ({ f, text: readFileSync(f, 'utf8') }));
-  const deviationsFile = join(repoRoot, 'src/simulator/deviations.ts');
-  const deviationBlocks = existsSync(deviationsFile)
-    ? readFileSync(deviationsFile, 'utf8').split(/\n(?= {2}'[\w-]+': \{)/).flatMap((block) => { const name = /^ {2}'([\w-]+)': \{/.exec(block)?.[1]; return name ? [{ name, block }] : []; })
-    : [];
+  const handlers = handlerLinks(ts, filesIn(join(repoRoot, 'src/simulator/api/handlers'), '.ts'), operationIds);
+  const { DEVIATION_TABLE } = await import('../simulator/deviations.ts');
+  const deviationTable = Object.entries(DEVIATION_TABLE) as Array<[string, (typeof DEVIATION_TABLE)[keyof typeof DEVIATION_TABLE]]>;
   const selfFile = join(repoRoot, 'tests/self/deviations.ts');
-  const selfLines = existsSync(selfFile) ? readFileSync(selfFile, 'utf8').split('\n').filter((l) => /deviation: '|contract: /.test(l)) : [];
+  const selfLines = existsSync(selfFile) ? readFileSync(selfFile, 'utf8').split('\n').filter((l) => /deviation: '/.test(l)) : [];
   for (const { key, operationId } of ops) {
     const [method, path] = key.split(' ') as [string, string];
     const template = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '[^/]+')}$`);
     const found: string[] = [];
-    const inSpecs = specs.filter((s) => operationId && mentions(s.text, operationId)).map((s) => rel(s.f));
-    if (inSpecs.length) found.push(`specs: ${inSpecs.join(', ')}`);
+    const specs = linked.filter((l) => l.f.includes(`${join(repoRoot, 'specs')}/`) && reach(l.f).has(operationId)).map((l) => rel(l.f));
+    if (specs.length) found.push(`specs: ${specs.join(', ')}`);
+    const lifecycles = linked.filter((l) => l.f.includes(`${join(repoRoot, 'src/lifecycles')}/`) && l.ops.has(operationId)).map((l) => rel(l.f));
+    if (lifecycles.length) found.push(`lifecycles: ${lifecycles.join(', ')}`);
     const inPacts = pacts.filter((i) => i.request?.method?.toUpperCase() === method && template.test(i.request?.path ?? '')).map((i) => `"${i.description}"`);
     if (inPacts.length) found.push(`pact interactions: ${inPacts.join(', ')}`);
-    const inHandlers = handlers.filter((h) => operationId && mentions(h.text, operationId)).map((h) => rel(h.f));
-    if (inHandlers.length) found.push(`simulator handlers: ${inHandlers.join(', ')}`);
-    const deviations = deviationBlocks.filter((d) => (operationId && mentions(d.block, operationId)) || d.block.includes(key)).map((d) => d.name);
+    const handler = handlers.get(operationId);
+    if (handler) found.push(`simulator handlers: ${rel(handler.file)}`);
+    const versions = catalogues.flatMap((c) => c.operations.filter((o) => o.operationId === operationId || `${o.method} ${o.path}` === key));
+    const deviations = deviationTable.filter(([, d]) => versions.some((o) => d.appliesTo?.(o)) || (d.skips && handler?.rules.has(d.skips))).map(([name]) => name);
     if (deviations.length) found.push(`simulator deviations: ${deviations.join(', ')}`);
-    const selfCases = selfLines.filter((l) => (operationId && l.includes(operationId)) || deviations.some((d) => l.includes(`'${d}'`))).map((l) => /deviation: '([\w-]+)'/.exec(l)?.[1] ?? 'contract case');
+    const selfCases = selfLines.map((l) => /deviation: '([\w-]+)'/.exec(l)?.[1]).filter((d): d is string => !!d && deviations.includes(d));
     if (selfCases.length) found.push(`self-test cases: ${[...new Set(selfCases)].join(', ')}`);
-    lines.push(`  - ${key}${operationId ? ` (${operationId})` : ''}: ${found.length ? found.join('; ') : 'nothing in this suite names it'}`);
+    lines.push(`  - ${key}${operationId ? ` (${operationId})` : ''}: ${found.length ? found.join('; ') : 'nothing in this suite reaches it'}`);
   }
   return lines;
 }

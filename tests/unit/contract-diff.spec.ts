@@ -178,7 +178,15 @@ test.describe('contract update and default on a scratch copy of contracts/', () 
     expect(out).toMatch(/provider must act[^]*GET \/v1\/debt\/\{id\}\/history: operation added/);
     // The checklist finds what the agreement's changes touch in this suite.
     expect(out).toMatch(/- PUT \/v1\/consent\/agreement \(createConsent\): specs: .*security\.spec\.ts.*; pact interactions: .*; simulator handlers: src\/simulator\/api\/handlers\/agreement\.ts; simulator deviations: .*agreement-wrong-status.*; self-test cases: .*agreement-wrong-status/);
-    expect(out).toMatch(/- GET \/v1\/debt\/\{id\}\/history \(consentHistory\): nothing in this suite names it/);
+    expect(out).toMatch(/- GET \/v1\/debt\/\{id\}\/history \(consentHistory\): nothing in this suite reaches it/);
+    // Found by real links, not by the operationId written out: the specs calling NoGiClient.registerAgreement directly or
+    // through a lifecycle they import, and the deviations whose appliesTo selects the operation by a predicate.
+    const agreement = /- PUT \/v1\/consent\/agreement \(createConsent\): (.*)/.exec(out)?.[1] ?? '';
+    const listed = (kind: string) => new RegExp(`${kind}: ([^;]*)`).exec(agreement)?.[1]?.split(', ') ?? [];
+    expect(listed('specs')).toEqual(expect.arrayContaining(['specs/integrated-consent.spec.ts', 'specs/monitoring-consent.spec.ts', 'specs/consent-feed.spec.ts', 'specs/security.spec.ts']));
+    expect(listed('lifecycles')).toEqual(['src/lifecycles/integrated-consent.ts']);
+    expect(listed('simulator deviations')).toEqual(expect.arrayContaining(['agreement-wrong-status', 'problem-without-error-reference']));
+    expect(listed('simulator deviations')).not.toContain('debt-invalid-token-401');
 
     // Never overwritten.
     await expect(contractUpdate(file.replace('next', 'other'), { cwd: dir, contractsDir: dir })).rejects.toThrow(/could not be read/);
