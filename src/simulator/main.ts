@@ -25,6 +25,7 @@
  *   NOGI_SIM_MAX_PENDING_LOGINS unfinished logins per source at once (a browser with its binding
  *                               cookie, else the remote address), default 1000
  *   NOGI_SIM_MAX_PENDING_LOGINS_TOTAL  unfinished logins of all sources together, default 20000
+ *                               (full: the busiest source's oldest gives way to a source holding fewer)
  *   NOGI_SIM_OPS                1/true: /healthz and /metrics on the admin port also outside test mode
  *   NOGI_SIM_SHUTDOWN_GRACE_SECONDS  in-flight requests finish within this on SIGTERM, default 10
  *   NOGI_SIM_MAX_CONNECTIONS    open connections per port, default 1000

@@ -265,6 +265,11 @@ export class SimulatorState {
     return this.store.countSessions(source, now);
   }
 
+  /** The total of pending logins is full: the busiest source's oldest makes room for `source`, if it holds more (store/types.ts). */
+  evictForSource(source: string, now: number): Promise<boolean> {
+    return this.store.evictForSource(source, now);
+  }
+
   putSession(s: AuthSession): Promise<void> {
     return this.store.putSession(s);
   }

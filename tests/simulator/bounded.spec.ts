@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { browserCookie, clients, NIN, useSimulator, type Reply } from './helpers.ts';
+import { request } from 'node:http';
+import { browserCookie, clients, NIN, SimHarness, useSimulator, type Reply } from './helpers.ts';
 
 const CAP = 300;
 const TOTAL = 700;
@@ -55,13 +56,18 @@ test('pending logins are capped per source: 1,000 anonymous /oauth2/auth request
   const fromAlice = await flood(400, () => alice);
   expect(fromAlice.started).toBeGreaterThanOrEqual(CAP - 1);
   expect(fromAlice.started).toBeLessThan(CAP + 50);
-  // And everyone together by the total: Bob gets what is left of it, then the sandbox's 429.
-  const held = await sessions();
+  // And everyone together by the total. Full, it makes room for a source holding fewer than the
+  // busiest: Bob's 200 all start, each past the total in place of the busiest source's oldest.
   const fromBob = await flood(200, () => bob);
-  expect(fromBob.started + held).toBeGreaterThanOrEqual(TOTAL);
-  expect(fromBob.started + held).toBeLessThan(TOTAL + 50);
-  expect(fromBob.refused.at(-1)!.text).toContain('Too many unfinished logins in this sandbox');
-  expect(await sessions()).toBe(held + fromBob.started);
+  expect(fromBob.started).toBe(200);
+  const held = await sessions();
+  expect(held).toBeGreaterThanOrEqual(TOTAL);
+  expect(held).toBeLessThan(TOTAL + 50);
+  // A source among the busiest (the address, under its own cap after giving way) meets the sandbox's 429.
+  const more = await flood(100);
+  expect(more.refused.length).toBeGreaterThan(0);
+  expect(more.refused.at(-1)!.text).toContain('Too many unfinished logins in this sandbox');
+  expect(await sessions()).toBeLessThan(TOTAL + 50);
 
   // Sessions live 30 minutes: after that the sweep deletes them all, and logins work again.
   const before = await sessions();
@@ -71,6 +77,60 @@ test('pending logins are capped per source: 1,000 anonymous /oauth2/auth request
   expect(await sessions()).toBe(0);
   expect((await auth()).status).toBe(302);
   await h.admin('POST', '/reset');
+});
+
+test('twenty addresses that fill the total lock no one out: a new address still starts and finishes its login, in place of the busiest source\'s oldest pending one; the total holds', async () => {
+  test.setTimeout(120_000);
+  const PER_SOURCE = 10;
+  const ALL = 200;
+  const sim = await new SimHarness().start({ maxPendingLogins: PER_SOURCE, maxPendingLoginsTotal: ALL, sweepIntervalMs: 0 });
+  try {
+    const a = clients.a;
+    const url = new URL('/oauth2/auth', sim.sim.accessUrl);
+    for (const [k, v] of Object.entries({ client_id: a.client_id, redirect_uri: a.redirect_uris[0]!, response_type: 'code', scope: 'debt.unsecured.presentation', state: 'state-123456' })) url.searchParams.set(k, v);
+    /** GET /oauth2/auth from a loopback address of our choosing (the sandbox reads the source from the socket). */
+    const authFrom = (localAddress: string): Promise<{ status: number; location?: string; cookie?: string; text: string }> => new Promise((resolve, reject) => {
+      const req = request(url, { localAddress, agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, cookie: res.headers['set-cookie']?.[0]?.split(';')[0], text }));
+      });
+      req.on('error', reject).end();
+    });
+    const count = async () => ((await sim.admin('GET', '/state')).body as { counts: { sessions: number } }).counts.sessions;
+
+    // Twenty addresses, each up to its own cap (and one past it): the total is full.
+    for (let i = 2; i < 22; i++) {
+      const replies = [];
+      for (let n = 0; n <= PER_SOURCE; n++) replies.push((await authFrom(`127.0.0.${i}`)).status);
+      expect(replies.filter((s) => s === 302)).toHaveLength(PER_SOURCE);
+      expect(replies.at(-1)).toBe(429);
+    }
+    expect(await count()).toBe(ALL);
+
+    // A new browser on a new address gets in, and its login runs to the end.
+    const start = await authFrom('127.0.0.50');
+    expect(start.status).toBe(302);
+    expect(await count()).toBe(ALL);
+    const headers = { cookie: start.cookie! };
+    const login = await sim.client.request('access', 'POST', '/login', { form: { login_challenge: new URL(start.location!).searchParams.get('login_challenge')!, nin: NIN }, headers });
+    expect(login.status).toBe(303);
+    const consent = await sim.client.request('access', 'POST', '/consent', { form: { consent_challenge: new URL(login.headers.location!).searchParams.get('consent_challenge')!, action: 'accept' }, headers });
+    expect(new URL(consent.headers.location!).searchParams.get('code')).toBeTruthy();
+
+    // Forty more new addresses: every one gets in; the total never grows.
+    for (let i = 60; i < 100; i++) expect((await authFrom(`127.0.0.${i}`)).status).toBe(302);
+    expect(await count()).toBe(ALL);
+    // A flooding address that gave way may come back only to what the others hold: then the sandbox's 429.
+    const back = [];
+    for (let n = 0; n <= PER_SOURCE; n++) back.push(await authFrom('127.0.0.2'));
+    expect(back.filter((r) => r.status === 302).length).toBeLessThan(PER_SOURCE);
+    expect(back.at(-1)!.text).toContain('Too many unfinished logins in this sandbox');
+    expect(await count()).toBe(ALL);
+    // One eviction for 127.0.0.50, 39 for the forty (the finished login left one place free).
+    expect(sim.logs.filter((l) => l.includes('evicted'))).toHaveLength(40);
+  } finally {
+    await sim.close();
+  }
 });
 
 test('an authorization code never exchanged leaves no consent; the exchange brings it into being', async () => {

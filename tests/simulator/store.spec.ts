@@ -135,6 +135,26 @@ for (const engine of engines) {
       expect(await store.getSession(s.id)).toBeUndefined();
     });
 
+    test('sessions: a source holding fewer evicts the oldest unexpired session of the busiest; one among the busiest evicts nothing', async () => {
+      await store.reset();
+      const base = { clientId: a, redirectUri: 'http://x/cb', state: 'st', scope: 'debt.unsecured.presentation' as const, openid: false, stage: 'login' as const };
+      const busy = ['old', 'mid', 'new'].map((name, i) => ({ ...base, id: `busy-${name}`, expiresAt: T0 + 1000 + i, source: 'address:10.0.0.9' }));
+      for (const s of busy) await store.putSession(s);
+      await store.putSession({ ...base, id: 'busy-expired', expiresAt: T0 - 1, source: 'address:10.0.0.9' });
+      await store.putSession({ ...base, id: 'other', expiresAt: T0 + 500, source: 'browser:xyz' });
+      expect(await store.evictForSource('address:10.0.0.7', T0)).toBe(true);
+      expect(await store.getSession('busy-old')).toBeUndefined();
+      expect(await store.getSession('busy-mid')).toBeDefined();
+      expect(await store.getSession('other')).toBeDefined();
+      expect(await store.countSessions(undefined, T0)).toBe(3);
+      // 10.0.0.9 holds 2 now; a source holding 2 is among the busiest.
+      await store.putSession({ ...base, id: 'seven-1', expiresAt: T0 + 2000, source: 'address:10.0.0.7' });
+      await store.putSession({ ...base, id: 'seven-2', expiresAt: T0 + 2000, source: 'address:10.0.0.7' });
+      expect(await store.evictForSource('address:10.0.0.7', T0)).toBe(false);
+      expect(await store.countSessions(undefined, T0)).toBe(5);
+      await store.reset();
+    });
+
     test('consents: one event per registration; a client_consent_id registers once per client, also when requests race', async () => {
       const c = consent(a, { clientConsentId: 'loan-1' });
       const first = await store.createConsent(c, created(c), 1);

@@ -59,7 +59,8 @@ function bindBrowser(ctx: SimContext, res: Response, issued: string | undefined)
  * A flood without cookies so exhausts only its address's budget, never that of a browser that
  * already holds its cookie; a made-up cookie buys nothing, and each issued one costs a request
  * charged to the address. A new browser behind the flooding address (or behind the same reverse
- * proxy) waits with it: nothing tells the two apart. A total cap bounds memory across sources.
+ * proxy) waits with it: nothing tells the two apart. A total cap bounds memory across sources;
+ * when it is full, the busiest source gives way to one holding fewer (authorize, below).
  */
 function loginSource(req: Request, issued: string | undefined): string {
   return issued ? `browser:${hash(issued).toString('base64url')}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
@@ -147,9 +148,16 @@ export async function authorize(ctx: SimContext, req: Request, res: Response): P
     return refuse(`of one ${source.split(':')[0]}`, ctx.limits.pendingLogins,
       `For mange påbegynte innlogginger fra denne nettleseren eller adressen (høyst ${ctx.limits.pendingLogins} på ${SESSION_SECONDS / 60} minutter). Too many unfinished logins from this browser or address; try again later.`);
   }
+  // The total full: a source holding fewer than the busiest one gets in, in place of that one's
+  // oldest pending login, so a few sources that fill the total lock no one else out for the
+  // sessions' 30 minutes (each source's own cap bounds how much of it one may hold). Only a source
+  // among the busiest is refused.
   if (await ctx.state.countSessions(undefined, now) >= ctx.limits.pendingLoginsTotal) {
-    return refuse('of the sandbox', ctx.limits.pendingLoginsTotal,
-      `For mange påbegynte innlogginger i sandkassen (høyst ${ctx.limits.pendingLoginsTotal}). Too many unfinished logins in this sandbox; try again later.`);
+    if (!(await ctx.state.evictForSource(source, now))) {
+      return refuse('of the sandbox', ctx.limits.pendingLoginsTotal,
+        `For mange påbegynte innlogginger i sandkassen (høyst ${ctx.limits.pendingLoginsTotal}). Too many unfinished logins in this sandbox; try again later.`);
+    }
+    ctx.log(`[access] pending logins of the sandbox at the cap (${ctx.limits.pendingLoginsTotal}): the oldest of the busiest source's evicted for a ${source.split(':')[0]} holding fewer`);
   }
   const session: AuthSession = {
     id: randomBytes(24).toString('base64url'), clientId: client.client_id, redirectUri, state,

@@ -75,6 +75,18 @@ export class MemoryStore implements Store {
     return n;
   }
 
+  async evictForSource(source: string, now: number): Promise<boolean> {
+    const held = new Map<string, AuthSession[]>();
+    for (const s of this.sessions.values()) {
+      if (s.source !== undefined && s.expiresAt > now) held.set(s.source, [...(held.get(s.source) ?? []), s]);
+    }
+    let busiest: AuthSession[] = [];
+    for (const list of held.values()) if (list.length > busiest.length) busiest = list;
+    if (busiest.length <= (held.get(source)?.length ?? 0)) return false;
+    const oldest = busiest.reduce((o, s) => (s.expiresAt < o.expiresAt ? s : o));
+    return this.sessions.delete(oldest.id);
+  }
+
   private append(e: NewFeedEvent, gap: number): void {
     this.sequence += gap;
     const list = this.events.get(e.clientId) ?? [];

@@ -311,6 +311,13 @@ export class SqlStore implements Store {
     return num(r?.n);
   }
 
+  async evictForSource(source: string, now: number): Promise<boolean> {
+    // Only when the total is full (a flood): the GROUP BY reads at most that many rows, on sessions_source.
+    const [busiest] = await this.db.all('SELECT source, COUNT(*) AS n FROM sessions WHERE source IS NOT NULL AND expires_at > ? GROUP BY source ORDER BY n DESC LIMIT 1', [now]);
+    if (!busiest || num(busiest.n) <= await this.countSessions(source, now)) return false;
+    return (await this.db.run('DELETE FROM sessions WHERE id = (SELECT id FROM sessions WHERE source = ? AND expires_at > ? ORDER BY expires_at, id LIMIT 1)', [busiest.source, now])) > 0;
+  }
+
   private async append(q: Queryable, e: NewFeedEvent, gap: number): Promise<void> {
     const seq = await this.db.nextSequence(q, gap);
     await q.run('INSERT INTO events (sequence_nr, event_id, client_id, consent_id, ts, event_type, scope, external_consent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -163,6 +163,12 @@ export interface Store {
   deleteSession(id: string): Promise<void>;
   /** Unexpired sessions of one source, or of all (the pending-login caps). */
   countSessions(source: string | undefined, now: number): Promise<number>;
+  /**
+   * Makes room for one login of `source` when the total is full: deletes the oldest unexpired
+   * session of the source holding the most, if it holds more than `source` does. False when no
+   * source does (`source` is among the busiest): nothing deleted.
+   */
+  evictForSource(source: string, now: number): Promise<boolean>;
 
   /**
    * Stores the consent and its SAMTYKKE_OPPRETTET event in one transaction. With a
