@@ -13,7 +13,7 @@ import type { Store, StoredClient, SweepResult } from './store/types.ts';
 import type { AccessToken, AuthCode, AuthSession, ClientCounts, Consent, FeedEvent, FeedWindow } from './store/types.ts';
 
 /** Hydra-like opaque token: two base64url parts joined by a dot. */
-export const opaqueToken = (): string => `${randomBytes(32).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
+const opaqueToken = (): string => `${randomBytes(32).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
 
 export type { AccessToken, AuthSession, Consent } from './store/types.ts';
 
