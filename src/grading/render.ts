@@ -6,6 +6,10 @@ import { redact } from '../reporting/redact.ts';
 const unauthenticatedLine = (r: ClientReport): string =>
   `${r.unauthenticated} requests named this client without authenticating (a wrong or missing secret, or a browser page of a login); not graded`;
 
+/** The recording is bounded (count and bytes per client): what fell out of it was not judged. */
+const droppedLine = (r: ClientReport): string =>
+  `${r.dropped} older exchanges were dropped to keep this client's recording within the sandbox's bounds; not judged`;
+
 const icon = { pass: '✅', fail: '❌', 'not exercised': '⏭️' } as const;
 
 export function clientReportMarkdown(r: ClientReport): string {
@@ -15,6 +19,7 @@ export function clientReportMarkdown(r: ClientReport): string {
     `Sandbox ${r.sandbox.apiUrl} · the provider's contract ${r.sandbox.contract} · ${r.generatedAt} · ${r.exchanges} requests recorded`,
     '',
     ...(r.unauthenticated ? [unauthenticatedLine(r), ''] : []),
+    ...(r.dropped ? [droppedLine(r), ''] : []),
     `**Score ${r.score.percent}%**: ${r.score.passed} passed, ${r.score.failed} failed, ${r.score.notExercised} not exercised`,
     '',
     '| | rule | verdict | judged |',
@@ -48,7 +53,7 @@ export function clientReportHtml(r: ClientReport): string {
 </head><body>
 <h1>Client report: ${escape(r.clientId)}</h1>
 <p>Sandbox ${escape(r.sandbox.apiUrl)} · ${escape(r.generatedAt)} · ${r.exchanges} requests recorded</p>
-${r.unauthenticated ? `<p>${escape(unauthenticatedLine(r))}</p>\n` : ''}<p><strong>Score ${r.score.percent}%</strong>: ${r.score.passed} passed, ${r.score.failed} failed, ${r.score.notExercised} not exercised</p>
+${r.unauthenticated ? `<p>${escape(unauthenticatedLine(r))}</p>\n` : ''}${r.dropped ? `<p>${escape(droppedLine(r))}</p>\n` : ''}<p><strong>Score ${r.score.percent}%</strong>: ${r.score.passed} passed, ${r.score.failed} failed, ${r.score.notExercised} not exercised</p>
 <table><thead><tr><th></th><th>rule</th><th>verdict</th><th>judged / evidence</th></tr></thead><tbody>
 ${rows}
 </tbody></table></body></html>

@@ -8,6 +8,8 @@ import type { judge } from './judge.ts';
 export interface ClientReport extends ReturnType<typeof judge> {
   /** Requests that named this client without authenticating as it: not graded, not recorded. */
   unauthenticated: number;
+  /** The client's oldest exchanges dropped to keep its recording within the sandbox's bounds: not judged. */
+  dropped: number;
   generatedAt: string;
   /** The sandbox's URLs and the provider's contract version it serves (the client was judged by it). */
   sandbox: { accessUrl: string; apiUrl: string; contract: string };

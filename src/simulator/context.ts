@@ -7,6 +7,7 @@ import type { Exchange, ExchangeHook } from './http.ts';
 import type { LogFn } from './log.ts';
 import type { SimMetrics } from './metrics.ts';
 import type { SimulatorState } from './state.ts';
+import type { RecordingLimits } from '../grading/recorder.ts';
 
 export interface SimContext {
   state: SimulatorState;
@@ -42,6 +43,8 @@ export interface SimLimits {
   pendingLoginsTotal: number;
   /** Run-time clients (tenants) at most. */
   tenants: number;
+  /** Each client's grading recording: a body's bound and the client's total (grading/recorder.ts). */
+  recording: RecordingLimits;
 }
 
 /** Records a response's contract findings (test mode only) and logs them. */

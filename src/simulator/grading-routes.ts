@@ -19,7 +19,7 @@ import { playScenario, ScenarioError, scenarios } from './scenarios.ts';
 
 function clientReport(ctx: SimContext, clientId: string, errorReferences: string[] = []): ClientReport {
   const judgement = judge({ clientId, exchanges: recorderOf(ctx).exchanges(clientId), catalogue: ctx.catalogue, audiences: ctx.audiences, errorReferences });
-  return { ...judgement, unauthenticated: recorderOf(ctx).unauthenticated(clientId), generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, contract: ctx.contracts.version } };
+  return { ...judgement, unauthenticated: recorderOf(ctx).unauthenticated(clientId), dropped: recorderOf(ctx).dropped(clientId), generatedAt: new Date().toISOString(), sandbox: { accessUrl: ctx.accessPublicUrl, apiUrl: ctx.apiPublicUrl, contract: ctx.contracts.version } };
 }
 
 export function gradingRouter(ctx: SimContext): express.Router {
@@ -34,7 +34,7 @@ export function gradingRouter(ctx: SimContext): express.Router {
   router.get('/clients', (_req, res) => void res.json({ clients: recorder.clients() }));
   router.get('/clients/:clientId/exchanges', async (req, res) => {
     const id = await known(req, res);
-    if (id) res.json({ clientId: id, exchanges: recorder.exchanges(id) });
+    if (id) res.json({ clientId: id, exchanges: recorder.exchanges(id), dropped: recorder.dropped(id) });
   });
   router.delete('/clients/:clientId/exchanges', async (req, res) => {
     const id = await known(req, res);

@@ -19,6 +19,7 @@ import { createApiApp } from './api/app.ts';
 import { checkAnswers, type SimContext } from './context.ts';
 import { ExchangeHook, hostServer } from './http.ts';
 import { recordExchanges } from './recording.ts';
+import { DEFAULT_RECORDING_LIMITS } from '../grading/recorder.ts';
 import { checkClientScopes, defaultFixturesDir, FixtureError, fixtureClients, loadSimulatorFixtures } from './fixtures.ts';
 import { sanitize } from './log.ts';
 import { Deviations, DEVIATIONS, isDeviation } from './deviations.ts';
@@ -73,6 +74,10 @@ export interface SimulatorOptions {
   maxPendingLogins?: number;
   /** Unfinished logins of all browsers and addresses together (NOGI_SIM_MAX_PENDING_LOGINS_TOTAL); default 20,000. */
   maxPendingLoginsTotal?: number;
+  /** A recorded request or response body larger than this (JSON bytes) keeps only what grading reads (NOGI_SIM_RECORDING_BODY_BYTES); default 16 KiB. */
+  recordingBodyBytes?: number;
+  /** Each client's grading recording at most, oldest exchanges dropped first (NOGI_SIM_RECORDING_BYTES_PER_CLIENT); default 4 MiB. */
+  recordingBytesPerClient?: number;
   /** How often expired sessions, codes, tokens and old feed events are deleted; 0 = never (POST /sweep). Default 60 s. */
   sweepIntervalMs?: number;
 }
@@ -217,7 +222,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const ctx = {
     metrics, state, keys, testMode, contracts, catalogue, log, deviations: new Deviations(deviations.filter(isDeviation)), pairwiseSalt: randomBytes(32),
     bindingKey: bindingKey(adminToken), exchanges: new ExchangeHook(),
-    limits: { pendingLogins: options.maxPendingLogins ?? 1000, pendingLoginsTotal: options.maxPendingLoginsTotal ?? 20_000, tenants: options.maxTenants ?? 1000 },
+    limits: { pendingLogins: options.maxPendingLogins ?? 1000, pendingLoginsTotal: options.maxPendingLoginsTotal ?? 20_000, tenants: options.maxTenants ?? 1000,
+      recording: { bodyBytes: options.recordingBodyBytes ?? DEFAULT_RECORDING_LIMITS.bodyBytes, bytesPerClient: options.recordingBytesPerClient ?? DEFAULT_RECORDING_LIMITS.bytesPerClient } },
   } as SimContext;
   // Test mode: every answer is checked against its contract, and each client's exchanges recorded for grading.
   checkAnswers(ctx);

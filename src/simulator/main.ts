@@ -26,6 +26,8 @@
  *                               cookie, else the remote address), default 1000
  *   NOGI_SIM_MAX_PENDING_LOGINS_TOTAL  unfinished logins of all sources together, default 20000
  *                               (full: the busiest source's oldest gives way to a source holding fewer)
+ *   NOGI_SIM_RECORDING_BODY_BYTES  a recorded body past this (JSON bytes) keeps only what grading reads, default 16384
+ *   NOGI_SIM_RECORDING_BYTES_PER_CLIENT  each client's grading recording at most, oldest dropped first, default 4194304
  *   NOGI_SIM_OPS                1/true: /healthz and /metrics on the admin port also outside test mode
  *   NOGI_SIM_SHUTDOWN_GRACE_SECONDS  in-flight requests finish within this on SIGTERM, default 10
  *   NOGI_SIM_MAX_CONNECTIONS    open connections per port, default 1000

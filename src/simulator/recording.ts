@@ -16,7 +16,7 @@ const recorders = new WeakMap<SimContext, Recorder>();
 /** The one recorder of a running sandbox (keyed by its context, so two simulators never mix). */
 export function recorderOf(ctx: SimContext): Recorder {
   let r = recorders.get(ctx);
-  if (!r) recorders.set(ctx, (r = new Recorder()));
+  if (!r) recorders.set(ctx, (r = new Recorder(ctx.limits.recording)));
   return r;
 }
 

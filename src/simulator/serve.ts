@@ -112,6 +112,8 @@ function options(flags: Flags, env: NodeJS.ProcessEnv): SimulatorOptions & { log
     maxConnections: positive('NOGI_SIM_MAX_CONNECTIONS', env.NOGI_SIM_MAX_CONNECTIONS, 1000),
     maxPendingLogins: positive('NOGI_SIM_MAX_PENDING_LOGINS', env.NOGI_SIM_MAX_PENDING_LOGINS, 1000),
     maxPendingLoginsTotal: positive('NOGI_SIM_MAX_PENDING_LOGINS_TOTAL', env.NOGI_SIM_MAX_PENDING_LOGINS_TOTAL, 20_000),
+    recordingBodyBytes: positive('NOGI_SIM_RECORDING_BODY_BYTES', env.NOGI_SIM_RECORDING_BODY_BYTES, 16_384),
+    recordingBytesPerClient: positive('NOGI_SIM_RECORDING_BYTES_PER_CLIENT', env.NOGI_SIM_RECORDING_BYTES_PER_CLIENT, 4_194_304),
     sweepIntervalMs: seconds('NOGI_SIM_SWEEP_SECONDS', env.NOGI_SIM_SWEEP_SECONDS, 60) * 1000,
   };
 }
