@@ -155,7 +155,8 @@ test.describe('the errata overlay', () => {
     // The July format under the September contract: the wrong content type, named.
     const spring = { timestamp: '2026-01-01T00:00:00Z', status: 400, error: 'Bad Request', message: 'x', path: '/v1/consent/agreement', requestId: 'r' };
     expect(check(400, 'application/json', spring).map((f) => `${f.check} ${f.expected}`)).toEqual(['content_type_conformance application/problem+json (ProblemDetailWithErrorReference)']);
-    expect(check(401, 'application/problem+json', problem)).toEqual([]);
+    // 3770c4e documents a 401 body: the same problem details, its status member the response's.
+    expect(check(401, 'application/problem+json', { ...problem, title: 'Unauthorized', status: 401 })).toEqual([]);
     // ...and the September format under the July contract.
     const july = (await getContracts({ version: JULY })).api;
     expect(july.validateResponse('createConsent', { status: 400, contentType: 'application/problem+json', body: problem }).map((f) => f.check)).toEqual(['content_type_conformance']);
