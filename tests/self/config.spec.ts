@@ -15,7 +15,8 @@ test('an unconfigured custom target stops the run once with the list of what is 
   const env: NodeJS.ProcessEnv = { ...process.env, NOGI_TARGET: 'custom', NOGI_CLIENT_SECRET: secret, NOGI_REPORTS_DIR: reports, FORCE_COLOR: '0' };
   for (const key of ['NOGI_ACCESS_BASE_URL', 'NOGI_API_BASE_URL', 'NOGI_ADMIN_BASE_URL', 'NOGI_CLIENT_ID', 'NOGI_PROGRESS']) delete env[key];
   try {
-    const r = spawnSync('npx', ['playwright', 'test', '--project=custom', '--reporter=line', 'specs/integrated-consent.spec.ts'], { env, encoding: 'utf8', timeout: 90_000 });
+    // Playwright's own command line, as `npx playwright test` runs it (without npm's start-up).
+    const r = spawnSync(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '--project=custom', '--reporter=line', 'specs/integrated-consent.spec.ts'], { env, encoding: 'utf8', timeout: 90_000 });
     const output = `${r.stdout}${r.stderr}`;
     expect(r.status, output).not.toBe(0);
     expect(output).toContain('The custom target is not configured');
