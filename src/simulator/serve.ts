@@ -194,6 +194,8 @@ export async function serve(argv: string[], env: NodeJS.ProcessEnv): Promise<voi
   const { sim, sink } = started;
   process.stderr.write(`nogi simulator: contract ${sim.contract}, state in ${sim.storeDescription}\n`);
   if (sim.adminUrl && !env.NOGI_SIM_ADMIN_TOKEN) process.stderr.write(`nogi simulator: admin token (generated; set NOGI_SIM_ADMIN_TOKEN to choose one): ${sim.adminToken}\n`);
+  // Said, not left to be inferred from a missing URL: whoever hosts it knows nothing is exposed.
+  if (!sim.adminUrl) process.stderr.write('nogi simulator: no admin surface (it comes with --test-mode or NOGI_SIM_OPS=1, behind a token, on 127.0.0.1 unless --admin-host)\n');
   sink.flush();
   process.stdout.write(`${sim.accessUrl}\n${sim.apiUrl}\n${sim.discoveryUrl}\n${sim.adminUrl ? `${sim.adminUrl}\n` : ''}`);
   const stop = (signal: string) => {

@@ -78,6 +78,7 @@ test('without test mode there is no admin URL', async () => {
   const p = run(ports0, ['--port-access', '0']);
   await expect.poll(() => p.out().split('\n').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
   expect(p.out().trim().split('\n')).toHaveLength(3);
+  expect(p.err()).toContain('nogi simulator: no admin surface (it comes with --test-mode or NOGI_SIM_OPS=1');
   p.child.kill('SIGINT');
   expect(await p.exited).toBe(0);
 });
