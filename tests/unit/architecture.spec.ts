@@ -164,21 +164,21 @@ const deadButKept: readonly string[] = [
 const judged = (file: string): boolean => (file.startsWith('src/') || file.startsWith('fixtures/')) && !generated(file);
 
 /**
- * The program over tsconfig.json's files, resolving only the project's own modules: which file
- * uses which export needs no package's typings (no @types, no package resolved), and reading them
- * was most of this test's time (npm test's typecheck checks the types).
+ * The program over tsconfig.json's files, as `tsc -p tsconfig.json` builds it, made once per worker:
+ * the type check below and the dead-export walk read the same program (npm test runs no tsc of
+ * its own before the tests: its type check is the first test here, beside the others).
  */
-function projectProgram(): ts.Program {
-  const configPath = join(root, 'tsconfig.json');
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
-  if (!parsed) throw new Error(`cannot read ${configPath}`);
-  // The standard library stays: `(await import('…')).name` resolves through its Promise.
-  const options: ts.CompilerOptions = { ...parsed.options, types: [] };
-  const host = ts.createCompilerHost(options);
-  host.resolveModuleNameLiterals = (literals, containingFile) =>
-    literals.map((literal) => (literal.text.startsWith('.') ? ts.resolveModuleName(literal.text, containingFile, options, host) : { resolvedModule: undefined }));
-  return ts.createProgram({ rootNames: parsed.fileNames, options, host });
-}
+const projectProgram = (() => {
+  let program: ts.Program | undefined;
+  return (): ts.Program => {
+    if (program) return program;
+    const configPath = join(root, 'tsconfig.json');
+    const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+    if (!parsed) throw new Error(`cannot read ${configPath}`);
+    program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
+    return program;
+  };
+})();
 
 /** `file: symbol` for every export of a judged file that nothing outside it uses, entry points and default exports aside. */
 function deadExports(program: ts.Program, base: string, options: { judged: (file: string) => boolean; entry: (file: string) => boolean }): string[] {
@@ -191,7 +191,8 @@ function deadExports(program: ts.Program, base: string, options: { judged: (file
   const use = (symbol: ts.Symbol | undefined, from: ts.SourceFile) => {
     for (let s = symbol; s && !used.has(s); ) {
       if (!s.declarations?.every((d) => d.getSourceFile() === from)) used.add(s);
-      if (!(s.flags & ts.SymbolFlags.Alias)) break;
+      // Only the project's own aliases lead to the project's exports (a package's typings are not judged).
+      if (!(s.flags & ts.SymbolFlags.Alias) || !s.declarations?.some((d) => files.includes(d.getSourceFile()))) break;
       const next = checker.getImmediateAliasedSymbol(s);
       if (next === s) break;
       s = next;
@@ -271,6 +272,14 @@ function deadExports(program: ts.Program, base: string, options: { judged: (file
   }
   return dead.sort();
 }
+
+test('the project type-checks: what tsc -p tsconfig.json reports, with no error', () => {
+  test.setTimeout(120_000);
+  const program = projectProgram();
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const formatted = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' });
+  expect(diagnostics.length, `tsc -p tsconfig.json:\n${formatted}`).toBe(0);
+});
 
 test('every export of src/ and fixtures/ is used by another file, or is an exception with its reason', () => {
   test.setTimeout(120_000);
