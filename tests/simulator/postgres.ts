@@ -59,10 +59,20 @@ export async function startPostgres(): Promise<PgCluster> {
     const cmd = join(bin!, tool);
     execFileSync(pgUser ? 'runuser' : cmd, pgUser ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'pipe', timeout: 60_000 });
   };
-  const port = await freePort();
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  // fsync stays on: the durability tests rely on committed writes being on disk.
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+  // PostgreSQL needs a port number, not 0: one the OS says is free, and another if something else
+  // (npm test binds ports all the time) took it before the server did.
+  let port: number;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      // fsync stays on: the durability tests rely on committed writes being on disk.
+      run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: async () => {
