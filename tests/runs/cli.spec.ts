@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import ts from 'typescript';
@@ -23,11 +24,14 @@ import { tagGrep } from '../../src/cli/tagged-run.ts';
 import type { RunningSimulator } from '../../src/simulator/index.ts';
 import { cleanEnv, customTarget, folderOutsideProject, root, runCli, runCliInProcess, startQuietSimulator } from './helpers.ts';
 
-/**
- * A port on 127.0.0.1 where nothing listens: 9 (discard), privileged, so nothing npm test starts
- * can take it, as a port found free and closed again could be taken before it is used.
- */
-const closedPort = 9;
+/** A port on 127.0.0.1 where nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** The options a command line parses to (a usage mistake throws). */
 function optionsOf(argv: string[]): CliOptions {
@@ -311,7 +315,7 @@ test.describe('doctor against a custom target', () => {
   });
 
   test('unreachable target: the host and the reason, exit 3', async () => {
-    const port = closedPort;
+    const port = await closedPort();
     const r = await runCliInProcess(['doctor'], cleanEnv({ ...customTarget(sim), NOGI_API_BASE_URL: `http://127.0.0.1:${port}` }));
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(`✗ Target reachable: API host: http://127.0.0.1:${port}/feed/v1/consent/lastSequenceNr: connection refused`);
