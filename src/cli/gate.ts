@@ -40,7 +40,7 @@ function failureLines(t: RunTest): string[] {
   return lines;
 }
 
-export function gateSummary(results: RunResults, target: string, playwrightExitCode: number, pact?: PactVerification): string {
+export function gateSummary(results: RunResults, target: string, playwrightExitCode: number, pact?: PactVerification, allureReport = false): string {
   const { passed, failed, skipped } = results.counts;
   const pactFailed = pact?.status === 'failed';
   const ok = failed === 0 && results.errors.length === 0 && playwrightExitCode === 0 && !pactFailed;
@@ -83,7 +83,7 @@ export function gateSummary(results: RunResults, target: string, playwrightExitC
   // Behaviour the provider's docs leave open (specs warn, never fail: fixtures/nogi.ts warnUndocumented).
   const warnings = results.tests.flatMap((t) => t.annotations.filter((a) => a.type === 'undocumented behaviour').map((a) => `- ${redact(t.title)}: ${redact(a.description ?? '')}`));
   if (warnings.length) lines.push('', '## Warnings: behaviour the provider\'s docs leave open (not failures)', '', ...warnings);
-  lines.push('', 'Reports: allure-report/index.html, playwright-html/index.html, junit.xml, results.json.');
+  lines.push('', `Reports: ${allureReport ? 'allure-report/index.html' : 'allure-results/ (the Allure HTML was not rendered: npm run report renders it)'}, playwright-html/index.html, junit.xml, results.json.`);
   return lines.join('\n') + '\n';
 }
 
@@ -126,11 +126,11 @@ export function gate(runEnv: NodeJS.ProcessEnv, options: CliOptions): Promise<nu
       // Nothing ran: the pacts are not verified either, and the gate is exit 2 (tagged-run.ts prints the line).
       const pact: PactVerification = context.nothingRan ? { status: 'skipped', reason: 'nothing else ran' } : await verifyPacts(options, env);
       if (context.nothingRan) {
-        const summary = gateSummary(results, context.target, context.playwrightExitCode, pact);
+        const summary = gateSummary(results, context.target, context.playwrightExitCode, pact, context.allureReport);
         const result: GateResult = { passed: false, exitCode: ExitCode.config, strict, pact, counts: results.counts };
         return { exitCode: ExitCode.config, summary: context.nothingRan, files: { 'gate.md': `${summary}\n${context.nothingRan}\n`, 'gate.json': `${JSON.stringify(result, null, 2)}\n` } };
       }
-      const summary = gateSummary(results, context.target, context.playwrightExitCode, pact);
+      const summary = gateSummary(results, context.target, context.playwrightExitCode, pact, context.allureReport);
       const failed = context.playwrightExitCode !== 0 || results.counts.failed > 0 || results.errors.length > 0 || pact.status === 'failed';
       const scored = withMinScore(failed ? ExitCode.failed : ExitCode.passed, gateChecks(results, pact), options.minScore);
       const text = scored.line ? `${summary}\n${scored.line}\n` : summary;

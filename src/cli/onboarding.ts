@@ -30,7 +30,7 @@ export function onboarding(env: NodeJS.ProcessEnv, options: Pick<CliOptions, 'mi
     env: { ...env, NOGI_STRICT: '0' },
     report(results, context) {
       const entries = checklistFromResults(results);
-      const meta = { target: context.target, date: new Date().toISOString(), tally: tallyLine(context.tally), nothingRan: context.nothingRan, providerFindings: providerFindings(results) };
+      const meta = { target: context.target, date: new Date().toISOString(), tally: tallyLine(context.tally), nothingRan: context.nothingRan, providerFindings: providerFindings(results), allureReport: context.allureReport };
       const off = checksOffSection(results);
       const markdown = off.length ? `${checklistMarkdown(entries, meta).trimEnd()}\n\n${off.join('\n')}` : checklistMarkdown(entries, meta);
       const runErrors = results.errors.map((e) => `run error: ${redact(e.split('\n')[0] ?? '')}`);

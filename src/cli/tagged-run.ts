@@ -28,6 +28,8 @@ export interface RunContext {
   tally: Tally;
   /** Set when no check ran: the one line that says so, and why when known. The run is exit 2, never a pass. */
   nothingRan?: string;
+  /** Whether this run rendered its Allure HTML (allure-report/index.html): a report names only what exists. */
+  allureReport: boolean;
 }
 
 export interface RunReport {
@@ -95,7 +97,9 @@ export async function runTagged(run: TaggedRun): Promise<number> {
   run.onStart?.(context);
   const { exitCode, results } = await runPlaywright({ projects: [target, ...(run.extraProjects ?? [])], grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
   const nothingRan = nothingRanLine(results, run);
-  const report = await run.report(results, { ...context, playwrightExitCode: exitCode, tally: tallyOf(results), nothingRan });
+  // Before the command's report, which names the Allure report only when it was rendered.
+  const allure = renderAllure ? await buildAllureReport(run.env) : undefined;
+  const report = await run.report(results, { ...context, playwrightExitCode: exitCode, tally: tallyOf(results), nothingRan, allureReport: allure !== undefined });
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of Object.entries(report.files)) writeFileSync(join(dir, name), redact(namingContract(name, content, contract)));
   writeRunRecord(dir, {
@@ -106,7 +110,6 @@ export async function runTagged(run: TaggedRun): Promise<number> {
     clientId: resolved?.client.clientId ?? null,
     finishedAt: new Date().toISOString(),
   });
-  const allure = renderAllure ? await buildAllureReport(run.env) : undefined;
   const written = Object.keys(report.files).map((name) => join(dir, name));
   // Nothing ran: one line, whatever the command's report would have said, and exit 2.
   process.stdout.write(redact(`\n${nothingRan ?? report.summary}\nWritten: ${written.join(', ')}\n${allure ? `Allure report: ${allure}\n` : ''}`));

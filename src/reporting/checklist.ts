@@ -171,6 +171,8 @@ export interface ChecklistMeta {
    * invariants.ts isRfcMust names), each once: the provider's to fix, never a failed item of yours.
    */
   providerFindings?: string[];
+  /** Whether the run rendered its Allure HTML: the checklist points only at reports that exist. */
+  allureReport?: boolean;
 }
 
 const providerHeading = "Provider findings (not your client's fault)";
@@ -194,7 +196,7 @@ export function checklistMarkdown(entries: ChecklistEntry[], meta: ChecklistMeta
     if (e.fix) lines.push(`   - fix: ${e.fix}`);
   });
   if (meta.providerFindings?.length) lines.push('', `## ${providerHeading}`, '', providerIntro, '', ...meta.providerFindings.map((f) => `- ${f}`));
-  lines.push('', 'Details (each request and response, masked): allure-report/index.html or playwright-html/index.html.');
+  lines.push('', `Details (each request and response, masked): ${meta.allureReport ? 'allure-report/index.html or ' : ''}playwright-html/index.html.`);
   return redact(lines.join('\n')) + '\n';
 }
 
@@ -221,7 +223,7 @@ export function checklistHtml(entries: ChecklistEntry[], meta: ChecklistMeta): s
 ${meta.tally ? `<p>Tests: ${escape(meta.tally)}.</p>\n` : ''}<table>
 ${rows}
 </table>
-${meta.providerFindings?.length ? `<h2>${escape(providerHeading)}</h2>\n<p>${escape(providerIntro)}</p>\n<ul>\n${meta.providerFindings.map((f) => `<li>${escape(f)}</li>`).join('\n')}\n</ul>\n` : ''}<p>Each request and response (masked) is in the Allure report (allure-report/index.html) and the Playwright report (playwright-html/index.html).</p>
+${meta.providerFindings?.length ? `<h2>${escape(providerHeading)}</h2>\n<p>${escape(providerIntro)}</p>\n<ul>\n${meta.providerFindings.map((f) => `<li>${escape(f)}</li>`).join('\n')}\n</ul>\n` : ''}<p>Each request and response (masked) is in ${meta.allureReport ? 'the Allure report (allure-report/index.html) and ' : ''}the Playwright report (playwright-html/index.html).</p>
 </body></html>
 `);
 }

@@ -135,6 +135,7 @@ test('npx nogi-conformance gate passes against the bundled simulator: --min-scor
   expect(gate.stdout).toContain(`Allure report: ${join(reports, 'allure-report', 'index.html')}`);
   const summary = readFileSync(join(reports, 'gate.md'), 'utf8');
   expect(summary).toContain('**PASSED**');
+  expect(summary).toContain('Reports: allure-report/index.html, playwright-html/index.html');
   expect(summary).toContain('≥ --min-score 100%');
   expect(summary).toMatch(/Pact verification against the target: \*\*PASSED\*\*/);
   expect(summary).toContain('specs/integrated-consent.spec.js');

@@ -54,6 +54,7 @@ test.describe('after runs', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readdirSync(reports)).toEqual(expect.arrayContaining(['allure-report', 'allure-results', 'playwright-html', 'junit.xml', 'results.json', 'onboarding.md', 'onboarding.html']));
     const md = readFileSync(join(reports, 'onboarding.md'), 'utf8');
+    expect(md).toContain('Details (each request and response, masked): allure-report/index.html or playwright-html/index.html.');
     for (const title of ['Token for the agreement API', 'Integrated-consent agreement granted', 'Debt lookup', 'Consent status', 'Revoke', 'Consents feed access', 'auth page reachable', 'callback URI registered']) {
       expect(checklistItem(md, title)).toContain('passed');
     }

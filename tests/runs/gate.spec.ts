@@ -38,6 +38,7 @@ test('a revoke that does not take effect fails the gate: exit 1, the step named'
     expect(existsSync(join(test.info().outputPath('reports'), 'allure-results'))).toBe(true);
     expect(existsSync(join(test.info().outputPath('reports'), 'allure-report'))).toBe(false);
     expect(r.stdout).not.toContain('Allure report:');
+    expect(r.md).toContain('Reports: allure-results/ (the Allure HTML was not rendered: npm run report renders it)');
     // JUnit, which has no run-level properties, names the contract in its suite's name.
     expect(readFileSync(join(test.info().outputPath('reports'), 'junit.xml'), 'utf8')).toMatch(/<testsuites id="" name="NoGi conformance, contract 3770c4e"/);
   } finally {
