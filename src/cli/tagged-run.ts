@@ -4,7 +4,7 @@
  * results.json → the Allure report (unless NOGI_ALLURE_REPORT=0). Each command supplies only its tag, its extra arguments and
  * how it turns the results into its report and exit code.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TargetName } from '../config/target.ts';
 import { currentContractVersion } from '../contract/load.ts';
@@ -97,7 +97,9 @@ export async function runTagged(run: TaggedRun): Promise<number> {
   run.onStart?.(context);
   const { exitCode, results } = await runPlaywright({ projects: [target, ...(run.extraProjects ?? [])], grep: tagGrep(run.tag, run.grep), extraArgs: run.extraArgs, env: run.env });
   const nothingRan = nothingRanLine(results, run);
-  // Before the command's report, which names the Allure report only when it was rendered.
+  // Before the command's report, which names the Allure report only when it was rendered. Not
+  // rendered, an earlier run's would be read as this one's: it goes.
+  if (!renderAllure) rmSync(join(dir, 'allure-report'), { recursive: true, force: true });
   const allure = renderAllure ? await buildAllureReport(run.env) : undefined;
   const report = await run.report(results, { ...context, playwrightExitCode: exitCode, tally: tallyOf(results), nothingRan, allureReport: allure !== undefined });
   mkdirSync(dir, { recursive: true });

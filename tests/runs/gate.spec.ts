@@ -4,7 +4,7 @@
  * Limited with --grep to the integrated lifecycle to stay quick (which also skips the separate
  * Pact verification).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.ts';
@@ -17,6 +17,9 @@ const grep = 'integrated consent lifecycle';
 
 async function gate(sim: RunningSimulator, flags: string[] = []) {
   const reports = test.info().outputPath('reports');
+  // An earlier run's Allure report, which a run that renders none must not leave to be read as its own.
+  mkdirSync(join(reports, 'allure-report'), { recursive: true });
+  writeFileSync(join(reports, 'allure-report', 'index.html'), 'an earlier run');
   const r = await runCli(['gate', '--grep', grep, ...flags], cleanEnv({ ...customTarget(sim), NOGI_REPORTS_DIR: reports, NOGI_PACT_DIR: test.info().outputPath('pacts') }));
   // When the run never got as far as its summary, the failure shows what it printed instead.
   expect(existsSync(join(reports, 'gate.md')), `gate.md (exit ${r.code}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`).toBe(true);
