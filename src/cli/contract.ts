@@ -20,6 +20,7 @@
  * step. Until they are rewritten `default` refuses the version (and load.ts refuses unused actions).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Catalogue } from '../contract/catalogue.ts';
@@ -446,8 +447,11 @@ async function adoptionChecklist(diff: ContractDiff, from: { doc: Doc; effective
   const handlers = handlerLinks(ts, filesIn(join(repoRoot, 'src/simulator/api/handlers'), '.ts'), operationIds);
   const { DEVIATION_TABLE } = await import('../simulator/deviations.ts');
   const deviationTable = Object.entries(DEVIATION_TABLE) as Array<[string, (typeof DEVIATION_TABLE)[keyof typeof DEVIATION_TABLE]]>;
-  const selfFile = join(repoRoot, 'tests/self/deviations.ts');
-  const selfLines = existsSync(selfFile) ? readFileSync(selfFile, 'utf8').split('\n').filter((l) => /deviation: '/.test(l)) : [];
+  // The self-test cases as the runner reads them (playwright.config.ts), where the clone has them.
+  const selfModule = join(repoRoot, 'tests/self/deviations.ts');
+  const selfDeviations = existsSync(selfModule)
+    ? new Set(((await import(pathToFileURL(selfModule).href)) as { selfTestCases: Array<{ deviation?: string }> }).selfTestCases.flatMap((c) => (c.deviation ? [c.deviation] : [])))
+    : new Set<string>();
   for (const { key, operationId } of ops) {
     const [method, path] = key.split(' ') as [string, string];
     const template = new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '[^/]+')}$`);
@@ -463,8 +467,8 @@ async function adoptionChecklist(diff: ContractDiff, from: { doc: Doc; effective
     const versions = catalogues.flatMap((c) => c.operations.filter((o) => o.operationId === operationId || `${o.method} ${o.path}` === key));
     const deviations = deviationTable.filter(([, d]) => versions.some((o) => d.appliesTo?.(o)) || (d.skips && handler?.rules.has(d.skips))).map(([name]) => name);
     if (deviations.length) found.push(`simulator deviations: ${deviations.join(', ')}`);
-    const selfCases = selfLines.map((l) => /deviation: '([\w-]+)'/.exec(l)?.[1]).filter((d): d is string => !!d && deviations.includes(d));
-    if (selfCases.length) found.push(`self-test cases: ${[...new Set(selfCases)].join(', ')}`);
+    const selfCases = deviations.filter((d) => selfDeviations.has(d));
+    if (selfCases.length) found.push(`self-test cases: ${selfCases.join(', ')}`);
     lines.push(`  - ${key}${operationId ? ` (${operationId})` : ''}: ${found.length ? found.join('; ') : 'nothing in this suite reaches it'}`);
   }
   return lines;
