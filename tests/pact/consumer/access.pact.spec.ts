@@ -14,6 +14,7 @@ import { playwrightTransport } from '../../../src/client/transport.ts';
 import { AUDIENCE, EX } from '../../../src/pact/examples.ts';
 import { FORM, formBody } from '../../../src/pact/form.ts';
 import { ACCESS_PROVIDER, CONSUMER, pactDir, pactFile } from '../../../src/pact/names.ts';
+import { untilRecorded } from '../../../src/pact/mock-server.ts';
 import { STATES } from '../../../src/pact/states.ts';
 import { readPact } from '../../../src/pact/verify.ts';
 
@@ -47,13 +48,15 @@ test('token endpoint: client credentials grant (form-encoded, client_secret_basi
       });
     })
     .willRespondWith(200, (b) => b.jsonBody(tokenResponse(DEBT_SCOPES)))
-    .executeTest(async (mock) => {
-      const client = new NoGiClient(playwrightTransport(request), { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
-      const res = await client.clientCredentialsToken(consumerClient, AUDIENCE.debt, DEBT_SCOPES);
-      expect(res.status).toBe(200);
-      expect(res.data?.access_token).toBe(EX.accessToken);
-      expect(res.data?.token_type).toBe('bearer');
-    });
+    .executeTest(
+      untilRecorded(async (mock) => {
+        const client = new NoGiClient(playwrightTransport(request), { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
+        const res = await client.clientCredentialsToken(consumerClient, AUDIENCE.debt, DEBT_SCOPES);
+        expect(res.status).toBe(200);
+        expect(res.data?.access_token).toBe(EX.accessToken);
+        expect(res.data?.token_type).toBe('bearer');
+      }),
+    );
 });
 
 test('token endpoint: authorization code grant (form-encoded, client_secret_basic)', { tag: '@gate' }, async ({ request }) => {
@@ -71,12 +74,14 @@ test('token endpoint: authorization code grant (form-encoded, client_secret_basi
       });
     })
     .willRespondWith(200, (b) => b.jsonBody(tokenResponse('debt.unsecured.presentation')))
-    .executeTest(async (mock) => {
-      const client = new NoGiClient(playwrightTransport(request), { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
-      const res = await client.exchangeCode(consumerClient, EX.code, EX.redirectUri);
-      expect(res.status).toBe(200);
-      expect(res.data?.access_token).toBe(EX.accessToken);
-    });
+    .executeTest(
+      untilRecorded(async (mock) => {
+        const client = new NoGiClient(playwrightTransport(request), { accessBaseUrl: mock.url, apiBaseUrl: mock.url });
+        const res = await client.exchangeCode(consumerClient, EX.code, EX.redirectUri);
+        expect(res.status).toBe(200);
+        expect(res.data?.access_token).toBe(EX.accessToken);
+      }),
+    );
 });
 
 test('the pact file holds the form body and content type the client sends (pact-js#1233, #767)', { tag: '@gate' }, async ({ request }) => {

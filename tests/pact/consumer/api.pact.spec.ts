@@ -12,6 +12,7 @@ import { NoGiClient } from '../../../src/client/nogi-client.ts';
 import { playwrightTransport } from '../../../src/client/transport.ts';
 import { EX, ISO_DATETIME, UUID } from '../../../src/pact/examples.ts';
 import { API_PROVIDER, CONSUMER, pactDir, pactFile } from '../../../src/pact/names.ts';
+import { untilRecorded } from '../../../src/pact/mock-server.ts';
 import { STATES } from '../../../src/pact/states.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -61,12 +62,14 @@ test.describe('Agreement API', { tag: '@gate' }, () => {
           consent: { id: uuid(EX.consentId), expires_at: datetime(EX.expiresAt), scope_of_consent: M.string(SCOPE) },
         }),
       )
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).registerAgreement(EX.bearer, agreementRequest(30));
-        expect(res.status).toBe(200);
-        expect(res.data?.consent.id).toBe(EX.consentId);
-        expect(res.data?.client_consent_id).toBe(EX.clientConsentId);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).registerAgreement(EX.bearer, agreementRequest(30));
+          expect(res.status).toBe(200);
+          expect(res.data?.consent.id).toBe(EX.consentId);
+          expect(res.data?.client_consent_id).toBe(EX.clientConsentId);
+        }),
+      );
   });
 
   test('register agreement: 409 for the same client_consent_id with other data', async ({ request }) => {
@@ -78,10 +81,12 @@ test.describe('Agreement API', { tag: '@gate' }, () => {
       // The client reads only the status of an error: the body's format is the contract version's
       // (Spring's in b68fec2, problem details in 3770c4e), and this pact holds for both.
       .willRespondWith(409)
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).registerAgreement(EX.bearer, agreementRequest(30));
-        expect(res.status).toBe(409);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).registerAgreement(EX.bearer, agreementRequest(30));
+          expect(res.status).toBe(409);
+        }),
+      );
   });
 
   test('register agreement: 400 for an invalid NIN', async ({ request }) => {
@@ -93,10 +98,12 @@ test.describe('Agreement API', { tag: '@gate' }, () => {
         bearer(b, { 'Content-Type': 'application/json' }).jsonBody({ ...agreementBody(30), nin: EX.invalidNin }),
       )
       .willRespondWith(400)
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).registerAgreement(EX.bearer, agreementRequest(30, EX.invalidNin));
-        expect(res.status).toBe(400);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).registerAgreement(EX.bearer, agreementRequest(30, EX.invalidNin));
+          expect(res.status).toBe(400);
+        }),
+      );
   });
 });
 
@@ -108,12 +115,14 @@ test.describe('Debt API', { tag: '@gate' }, () => {
       .uponReceiving('a request for debt information by consent id')
       .withRequest('GET', consentPath(), (b) => bearer(b))
       .willRespondWith(200, (b) => b.jsonBody({ ...debtInformation, consent: { id: uuid(EX.consentId), exp: M.integer(EX.expEpoch), scope: M.string(SCOPE) } }))
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).getDebtByConsentId(EX.bearer, EX.consentId);
-        expect(res.status).toBe(200);
-        expect(res.data?.loans?.[0]?.creditorName).toBe('EXAMPLE LENDER');
-        expect(res.data?.consent?.id).toBe(EX.consentId);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).getDebtByConsentId(EX.bearer, EX.consentId);
+          expect(res.status).toBe(200);
+          expect(res.data?.loans?.[0]?.creditorName).toBe('EXAMPLE LENDER');
+          expect(res.data?.consent?.id).toBe(EX.consentId);
+        }),
+      );
   });
 
   test('debt by consent id: 403 invalid consent after revocation', async ({ request }) => {
@@ -124,11 +133,13 @@ test.describe('Debt API', { tag: '@gate' }, () => {
       .uponReceiving('a request for debt information with a revoked consent')
       .withRequest('GET', consentPath(), (b) => bearer(b))
       .willRespondWith(403, (b) => b.jsonBody({ error: 'invalid consent' }))
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).getDebtByConsentId(EX.bearer, EX.consentId);
-        expect(res.status).toBe(403);
-        expect((res.body as { error?: string } | undefined)?.error ?? JSON.stringify(res.body)).toContain('invalid consent');
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).getDebtByConsentId(EX.bearer, EX.consentId);
+          expect(res.status).toBe(403);
+          expect((res.body as { error?: string } | undefined)?.error ?? JSON.stringify(res.body)).toContain('invalid consent');
+        }),
+      );
   });
 
   test('debt with an authorization-code token: 200', async ({ request }) => {
@@ -138,11 +149,13 @@ test.describe('Debt API', { tag: '@gate' }, () => {
       .uponReceiving('a request for debt information with an authorization-code token')
       .withRequest('GET', '/v1/debt', (b) => b.headers({ Authorization: M.fromProviderState('Bearer ${accessToken}', `Bearer ${EX.authCodeBearer}`) }))
       .willRespondWith(200, (b) => b.jsonBody(debtInformation))
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).getDebt(EX.authCodeBearer);
-        expect(res.status).toBe(200);
-        expect(res.data?.numberOfCreditorsAnswered).toBe(1);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).getDebt(EX.authCodeBearer);
+          expect(res.status).toBe(200);
+          expect(res.data?.numberOfCreditorsAnswered).toBe(1);
+        }),
+      );
   });
 
   test('consent status: active', async ({ request }) => {
@@ -152,11 +165,13 @@ test.describe('Debt API', { tag: '@gate' }, () => {
       .uponReceiving('a request for the status of an active consent')
       .withRequest('GET', consentPath('/status'), (b) => bearer(b))
       .willRespondWith(200, (b) => b.jsonBody({ active: true, expires_at: M.integer(EX.expEpoch) }))
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).getConsentStatus(EX.bearer, EX.consentId);
-        expect(res.status).toBe(200);
-        expect(res.data?.active).toBe(true);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).getConsentStatus(EX.bearer, EX.consentId);
+          expect(res.status).toBe(200);
+          expect(res.data?.active).toBe(true);
+        }),
+      );
   });
 
   test('consent status: inactive after revocation', async ({ request }) => {
@@ -167,11 +182,13 @@ test.describe('Debt API', { tag: '@gate' }, () => {
       .uponReceiving('a request for the status of a revoked consent')
       .withRequest('GET', consentPath('/status'), (b) => bearer(b))
       .willRespondWith(200, (b) => b.jsonBody({ active: false }))
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).getConsentStatus(EX.bearer, EX.consentId);
-        expect(res.status).toBe(200);
-        expect(res.data?.active).toBe(false);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).getConsentStatus(EX.bearer, EX.consentId);
+          expect(res.status).toBe(200);
+          expect(res.data?.active).toBe(false);
+        }),
+      );
   });
 
   test('revoke consent: 204', async ({ request }) => {
@@ -181,10 +198,12 @@ test.describe('Debt API', { tag: '@gate' }, () => {
       .uponReceiving('a request to revoke a consent')
       .withRequest('DELETE', consentPath(), (b) => bearer(b))
       .willRespondWith(204)
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).revokeConsent(EX.bearer, EX.consentId);
-        expect(res.status).toBe(204);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).revokeConsent(EX.bearer, EX.consentId);
+          expect(res.status).toBe(204);
+        }),
+      );
   });
 });
 
@@ -213,12 +232,14 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
           result: M.eachLike(event),
         }),
       )
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).feed(EX.bearer, 12356, 2);
-        expect(res.status).toBe(200);
-        expect(res.data?.endSequenceNr).toBe(12360);
-        expect(res.data?.result[0]?.eventType).toBe('SAMTYKKE_OPPRETTET');
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).feed(EX.bearer, 12356, 2);
+          expect(res.status).toBe(200);
+          expect(res.data?.endSequenceNr).toBe(12360);
+          expect(res.data?.result[0]?.eventType).toBe('SAMTYKKE_OPPRETTET');
+        }),
+      );
   });
 
   test('feed: first sequence number', async ({ request }) => {
@@ -228,11 +249,13 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
       .uponReceiving('a request for the first sequence number')
       .withRequest('GET', '/feed/v1/consent/firstSequenceNr', (b) => bearer(b))
       .willRespondWith(200, (b) => b.jsonBody({ firstSequenceNr: M.integer(1) }))
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).firstSequenceNr(EX.bearer);
-        expect(res.status).toBe(200);
-        expect(res.data?.firstSequenceNr).toBe(1);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).firstSequenceNr(EX.bearer);
+          expect(res.status).toBe(200);
+          expect(res.data?.firstSequenceNr).toBe(1);
+        }),
+      );
   });
 
   test('feed: last sequence number', async ({ request }) => {
@@ -242,10 +265,12 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
       .uponReceiving('a request for the last sequence number')
       .withRequest('GET', '/feed/v1/consent/lastSequenceNr', (b) => bearer(b))
       .willRespondWith(200, (b) => b.jsonBody({ lastSequenceNr: M.integer(12360) }))
-      .executeTest(async (mock) => {
-        const res = await clientFor(request, mock.url).lastSequenceNr(EX.bearer);
-        expect(res.status).toBe(200);
-        expect(res.data?.lastSequenceNr).toBe(12360);
-      });
+      .executeTest(
+        untilRecorded(async (mock) => {
+          const res = await clientFor(request, mock.url).lastSequenceNr(EX.bearer);
+          expect(res.status).toBe(200);
+          expect(res.data?.lastSequenceNr).toBe(12360);
+        }),
+      );
   });
 });
