@@ -3,6 +3,7 @@
 // failed test with the head of its error: CI keeps only the end of a long log, and a failure that
 // shows its name alone cannot be diagnosed afterwards. (The report was masked by the scrub reporter.)
 import { existsSync, readFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 
 const file = process.argv[2] ?? 'reports/results.json';
 let report;
@@ -17,9 +18,8 @@ if (!report) {
 }
 
 const ERROR_LINES = 25;
-const stripAnsi = (s) => s.replace(/\u001b\[[0-9;]*m/g, '');
 const head = (text) => {
-  const lines = stripAnsi(text).split('\n');
+  const lines = stripVTControlCharacters(text).split('\n');
   return lines.length > ERROR_LINES ? [...lines.slice(0, ERROR_LINES), `… (${lines.length - ERROR_LINES} more lines)`] : lines;
 };
 

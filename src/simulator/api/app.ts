@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
 import type { CatalogueOperation } from '../../contract/catalogue.ts';
-import { openapiLine } from '../../contract/load.ts';
 import type { SimContext } from '../context.ts';
 import { BODY_LIMIT, createHost, finishHost, jsonBody, type HostLocals } from '../http.ts';
 import type { AccessToken } from '../state.ts';
