@@ -251,7 +251,7 @@ export async function verifyPacts(options: VerifyOptions = {}): Promise<VerifyRe
   const missing = options.broker?.pactBrokerUrl ? [] : files.filter((f) => !existsSync(f));
   if (missing.length) {
     report.ok = false;
-    report.providers = providers.map((p) => ({ provider: p, baseUrl: '', ok: false, interactions: 0, failures: [], error: `no pact file ${pactFile(p, dir)}: run the consumer tests first (npx playwright test --project=pact-consumer)` }));
+    report.providers = providers.map((p) => ({ provider: p, baseUrl: '', ok: false, interactions: 0, failures: [], error: `no pact file ${pactFile(p, dir)}: generate it with the consumer tests (npx playwright test --project=pact-consumer --update-snapshots)` }));
     return report;
   }
   if (!options.broker?.pactBrokerUrl) {

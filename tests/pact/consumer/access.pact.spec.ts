@@ -4,28 +4,35 @@
  * (src/pact/form.ts); the last test proves the pact file holds the form body and content type
  * the client really sent (pact-js#1233, #767).
  */
-import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
 import { MatchersV3 as M, PactV4 } from '@pact-foundation/pact';
 import { expect, test } from '@playwright/test';
 import { NoGiClient } from '../../../src/client/nogi-client.ts';
 import { playwrightTransport } from '../../../src/client/transport.ts';
 import { AUDIENCE, EX } from '../../../src/pact/examples.ts';
 import { FORM, formBody } from '../../../src/pact/form.ts';
-import { ACCESS_PROVIDER, CONSUMER, pactDir, pactFile } from '../../../src/pact/names.ts';
+import { expectCommittedPact, generatedPactDir } from '../../../src/pact/committed.ts';
+import { ACCESS_PROVIDER, CONSUMER, pactFile } from '../../../src/pact/names.ts';
 import { untilRecorded } from '../../../src/pact/mock-server.ts';
 import { STATES } from '../../../src/pact/states.ts';
 import { readPact } from '../../../src/pact/verify.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-const pact = new PactV4({ consumer: CONSUMER, provider: ACCESS_PROVIDER, dir: pactDir(), logLevel: 'warn' });
+// Written to a folder of this run; the last test holds it against the committed pact (src/pact/committed.ts).
+let generated = '';
+let pact: PactV4;
+test.beforeAll(() => {
+  generated = generatedPactDir();
+  pact = new PactV4({ consumer: CONSUMER, provider: ACCESS_PROVIDER, dir: generated, logLevel: 'warn' });
+});
+test.afterAll(() => rmSync(generated, { recursive: true, force: true }));
 const consumerClient = { clientId: EX.clientIdForForm, clientSecret: 'pact-client-secret' };
 const basic = `Basic ${Buffer.from(`${consumerClient.clientId}:${consumerClient.clientSecret}`).toString('base64')}`;
 const DEBT_SCOPES = 'debt.unsecured.presentation debt.unsecured.processing';
 
-test.beforeAll(() => rmSync(pactFile(ACCESS_PROVIDER), { force: true }));
 
 const tokenResponse = (scope: string) => ({
   access_token: M.string(EX.accessToken),
@@ -107,7 +114,7 @@ test('the pact file holds the form body and content type the client sends (pact-
   }
   expect(seen).toHaveLength(2);
 
-  const file = readPact(pactFile(ACCESS_PROVIDER)) as unknown as { interactions: Array<{ description: string; request: { headers: Record<string, string[]>; body: { content: unknown; contentType: string; encoded: unknown }; matchingRules?: { body?: Record<string, unknown> } } }> };
+  const file = readPact(pactFile(ACCESS_PROVIDER, generated)) as unknown as { interactions: Array<{ description: string; request: { headers: Record<string, string[]>; body: { content: unknown; contentType: string; encoded: unknown }; matchingRules?: { body?: Record<string, unknown> } } }> };
   expect(file.interactions).toHaveLength(2);
   const byGrant = new Map(file.interactions.map((i) => [new URLSearchParams(String(i.request.body.content)).get('grant_type'), i]));
   for (const wire of seen) {
@@ -127,4 +134,8 @@ test('the pact file holds the form body and content type the client sends (pact-
     // Matchers survive on the form fields (pact-js#767), not only the example values.
     expect(Object.keys(interaction!.request.matchingRules?.body ?? {}).length).toBeGreaterThan(0);
   }
+});
+
+test('the pact file is the committed one, byte for byte, with no value of this run in it', { tag: '@gate' }, () => {
+  expectCommittedPact(ACCESS_PROVIDER, generated, test.info());
 });

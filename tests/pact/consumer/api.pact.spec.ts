@@ -11,17 +11,24 @@ import { expect, test, type APIRequestContext } from '@playwright/test';
 import { NoGiClient } from '../../../src/client/nogi-client.ts';
 import { playwrightTransport } from '../../../src/client/transport.ts';
 import { EX, ISO_DATETIME, UUID } from '../../../src/pact/examples.ts';
-import { API_PROVIDER, CONSUMER, pactDir, pactFile } from '../../../src/pact/names.ts';
+import { expectCommittedPact, generatedPactDir } from '../../../src/pact/committed.ts';
+import { API_PROVIDER, CONSUMER } from '../../../src/pact/names.ts';
 import { untilRecorded } from '../../../src/pact/mock-server.ts';
 import { STATES } from '../../../src/pact/states.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-const pact = new PactV4({ consumer: CONSUMER, provider: API_PROVIDER, dir: pactDir(), logLevel: 'warn' });
+// Written to a folder of this run; the last test holds it against the committed pact (src/pact/committed.ts).
+let generated = '';
+let pact: PactV4;
+test.beforeAll(() => {
+  generated = generatedPactDir();
+  pact = new PactV4({ consumer: CONSUMER, provider: API_PROVIDER, dir: generated, logLevel: 'warn' });
+});
+test.afterAll(() => rmSync(generated, { recursive: true, force: true }));
 const SCOPE = 'debt.unsecured.presentation';
 const consent30 = { nin: EX.nin, days: 30, scope: SCOPE };
 
-test.beforeAll(() => rmSync(pactFile(API_PROVIDER), { force: true }));
 
 const clientFor = (request: APIRequestContext, url: string) => new NoGiClient(playwrightTransport(request), { accessBaseUrl: url, apiBaseUrl: url });
 
@@ -273,4 +280,8 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
         }),
       );
   });
+});
+
+test('the pact file is the committed one, byte for byte, with no value of this run in it', { tag: '@gate' }, () => {
+  expectCommittedPact(API_PROVIDER, generated, test.info());
 });
