@@ -5,13 +5,19 @@
 import { idnr } from '@navikt/fnrvalidator';
 
 const known = new Set<string>();
-/** `known`, longest first; rebuilt when a secret is registered (redact runs for every log line). */
-let longestFirst: string[] | undefined;
+/** The shortest value registered as a secret. */
+const SHORTEST = 6;
+/**
+ * `known` by its first SHORTEST characters, longest first under each: one pass over a text finds
+ * every secret in it, however many a run has registered (thousands of tokens, in a worker that
+ * runs simulators; redact runs for every log line and recorded exchange). Rebuilt on registration.
+ */
+let byPrefix: Map<string, string[]> | undefined;
 
 /** Registers a value that must never appear in output (client secrets, tokens obtained at run time). */
 export function registerSecret(value: string | undefined | null): void {
-  if (!value || value.length < 6) return;
-  longestFirst = undefined;
+  if (!value || value.length < SHORTEST) return;
+  byPrefix = undefined;
   known.add(value);
   // As it appears in a form body or a query string.
   const encoded = encodeURIComponent(value);
@@ -73,12 +79,39 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   [/\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\b/g, (v) => mask(v)],
 ];
 
+/** Every registered secret in the text masked: the spans where any of them occurs, overlapping ones as one. */
+function maskKnown(text: string): string {
+  if (!byPrefix) {
+    byPrefix = new Map();
+    for (const secret of [...known].sort((a, b) => b.length - a.length)) {
+      const prefix = secret.slice(0, SHORTEST);
+      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), secret]);
+    }
+  }
+  let out = '';
+  let copied = 0;
+  let spanStart = -1;
+  let spanEnd = -1;
+  for (let i = 0; i + SHORTEST <= text.length; i++) {
+    // Longest first: a secret's encoded form is masked whole, not left half-masked by the plain one.
+    const secret = byPrefix.get(text.slice(i, i + SHORTEST))?.find((s) => text.startsWith(s, i));
+    if (!secret) continue;
+    if (i > spanEnd) {
+      if (spanEnd >= 0) {
+        out += `${text.slice(copied, spanStart)}[redacted]`;
+        copied = spanEnd;
+      }
+      spanStart = i;
+    }
+    spanEnd = Math.max(spanEnd, i + secret.length);
+  }
+  if (spanEnd < 0) return text;
+  return `${out}${text.slice(copied, spanStart)}[redacted]${text.slice(spanEnd)}`;
+}
+
 export function redact(text: string): string {
   registerEnvironmentSecrets();
-  let out = text;
-  // Longest first, so a secret's encoded form is not left half-replaced by the plain one.
-  longestFirst ??= [...known].sort((a, b) => b.length - a.length);
-  for (const secret of longestFirst) out = out.split(secret).join('[redacted]');
+  let out = maskKnown(text);
   for (const [re, fn] of patterns) out = out.replace(re, fn as (substring: string, ...args: string[]) => string);
   return maskNins(out);
 }
