@@ -185,10 +185,11 @@ export default defineConfig({
     { name: 'simulator', testDir: 'tests/simulator' },
     targetProject('mock'),
     ...realTargets.map(targetProject),
-    { name: 'pact-consumer', testDir: 'tests/pact/consumer' },
+    // One worker each: a few seconds of tests, where a second worker would cost more to start than it saves.
+    { name: 'pact-consumer', testDir: 'tests/pact/consumer', workers: 1 },
     // Beside the consumer tests, not after them: those compare their pacts with the committed ones
     // and write none (src/pact/committed.ts), so the committed pacts these read do not move.
-    { name: 'pact-provider', testDir: 'tests/pact/provider' },
+    { name: 'pact-provider', testDir: 'tests/pact/provider', workers: 1 },
     // The self test, in this run: each deviation must fail the specs that should catch it, naming
     // the rule (the clean simulator passing every spec is the mock project).
     ...selfTestGroups.map((g) => selfTestProject(`self ${g.name}`, { contract: g.contract, cases: g.cases.map((c) => ({ ...c, grep: c.grep.source })) })),

@@ -4,13 +4,12 @@
  * TestID's structure for it. What the pages show is read by the test ids of pages.ts.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { chromiumArgs, chromiumExecutable } from '../../src/config/browser.ts';
 import { captureCallback } from '../../src/drivers/callback.ts';
 import { IdPortenTestIdDriver } from '../../src/drivers/idporten-testid.ts';
 import { clients, NIN, useSimulator } from './helpers.ts';
 
-test.use({ launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs } });
-
+// The browser is playwright.config.ts's (Debian's Chromium where it is installed): the same worker
+// options as the project's other files, so no worker of its own.
 const h = useSimulator();
 const { a } = clients;
 
