@@ -198,6 +198,5 @@ export default defineConfig({
     // The self test, in this run: each deviation must fail the specs that should catch it, naming
     // the rule (the clean simulator passing every spec is the mock project).
     ...selfTestGroups.map((g) => selfTestProject(`self ${g.name}`, { contract: g.contract, cases: g.cases.map((c) => ({ ...c, grep: c.grep.source })) })),
-    { name: 'self', testDir: 'tests/self' },
   ].filter((p) => !p.testDir?.startsWith('tests/') || ownTests(p.testDir)),
 });
