@@ -10,22 +10,45 @@
  * the committed pacts are only read, so the provider tests read them in the same run, beside the
  * consumer tests rather than after them.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type TestInfo } from '@playwright/test';
+import { PactV4 } from '@pact-foundation/pact';
+import { expect, test } from '@playwright/test';
 import { EX } from './examples.ts';
-import { pactDir, pactFile, type ProviderName } from './names.ts';
+import { CONSUMER, pactDir, pactFile, type ProviderName } from './names.ts';
 
-/** A new folder for one consumer test file's pact (Pact merges into a file it finds: this one starts empty). */
-export const generatedPactDir = (): string => mkdtempSync(join(tmpdir(), 'nogi-pacts-'));
+/**
+ * The pact of one consumer test file (call it at the file's top level): written to a folder made
+ * before its tests (empty: Pact merges into a file it finds) and removed after them.
+ */
+export function consumerPact(provider: ProviderName): { readonly pact: PactV4; readonly file: string; expectCommitted(): void } {
+  let dir = '';
+  let pact: PactV4 | undefined;
+  test.beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nogi-pacts-'));
+    pact = new PactV4({ consumer: CONSUMER, provider, dir, logLevel: 'warn' });
+  });
+  test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    get pact() {
+      if (!pact) throw new Error('consumerPact: the pact exists from the file\'s beforeAll on');
+      return pact;
+    },
+    /** The pact file this run wrote. */
+    get file() {
+      return pactFile(provider, dir);
+    },
+    expectCommitted: () => expectCommittedPact(provider, dir),
+  };
+}
 
-export function expectCommittedPact(provider: ProviderName, generatedDir: string, testInfo: TestInfo): void {
+function expectCommittedPact(provider: ProviderName, generatedDir: string): void {
   const generated = readFileSync(pactFile(provider, generatedDir), 'utf8');
   expect(generated.replaceAll(EX.redirectUri, '').replaceAll(encodeURIComponent(EX.redirectUri), ''), 'a value of this run in the pact').not.toMatch(/127\.0\.0\.1|localhost/);
 
   const committed = pactFile(provider, pactDir());
-  const update = testInfo.config.updateSnapshots;
+  const update = test.info().config.updateSnapshots;
   const write = () => {
     // Whole or not at all: a reader (the provider tests, in the same run) never sees half a file.
     writeFileSync(`${committed}.tmp`, generated);

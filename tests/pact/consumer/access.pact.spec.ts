@@ -6,15 +6,14 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rmSync } from 'node:fs';
-import { MatchersV3 as M, PactV4 } from '@pact-foundation/pact';
+import { MatchersV3 as M } from '@pact-foundation/pact';
 import { expect, test } from '@playwright/test';
 import { NoGiClient } from '../../../src/client/nogi-client.ts';
 import { playwrightTransport } from '../../../src/client/transport.ts';
 import { AUDIENCE, EX } from '../../../src/pact/examples.ts';
 import { FORM, formBody } from '../../../src/pact/form.ts';
-import { expectCommittedPact, generatedPactDir } from '../../../src/pact/committed.ts';
-import { ACCESS_PROVIDER, CONSUMER, pactFile } from '../../../src/pact/names.ts';
+import { consumerPact } from '../../../src/pact/committed.ts';
+import { ACCESS_PROVIDER } from '../../../src/pact/names.ts';
 import { untilRecorded } from '../../../src/pact/mock-server.ts';
 import { STATES } from '../../../src/pact/states.ts';
 import { readPact } from '../../../src/pact/verify.ts';
@@ -22,13 +21,7 @@ import { readPact } from '../../../src/pact/verify.ts';
 test.describe.configure({ mode: 'serial' });
 
 // Written to a folder of this run; the last test holds it against the committed pact (src/pact/committed.ts).
-let generated = '';
-let pact: PactV4;
-test.beforeAll(() => {
-  generated = generatedPactDir();
-  pact = new PactV4({ consumer: CONSUMER, provider: ACCESS_PROVIDER, dir: generated, logLevel: 'warn' });
-});
-test.afterAll(() => rmSync(generated, { recursive: true, force: true }));
+const consumer = consumerPact(ACCESS_PROVIDER);
 const consumerClient = { clientId: EX.clientIdForForm, clientSecret: 'pact-client-secret' };
 const basic = `Basic ${Buffer.from(`${consumerClient.clientId}:${consumerClient.clientSecret}`).toString('base64')}`;
 const DEBT_SCOPES = 'debt.unsecured.presentation debt.unsecured.processing';
@@ -42,7 +35,7 @@ const tokenResponse = (scope: string) => ({
 });
 
 test('token endpoint: client credentials grant (form-encoded, client_secret_basic)', { tag: '@gate' }, async ({ request }) => {
-  await pact
+  await consumer.pact
     .addInteraction()
     .given(STATES.debtClient)
     .uponReceiving('a client-credentials token request for the debt API')
@@ -67,7 +60,7 @@ test('token endpoint: client credentials grant (form-encoded, client_secret_basi
 });
 
 test('token endpoint: authorization code grant (form-encoded, client_secret_basic)', { tag: '@gate' }, async ({ request }) => {
-  await pact
+  await consumer.pact
     .addInteraction()
     .given(STATES.authCode, { nin: EX.nin, scope: 'debt.unsecured.presentation' })
     .uponReceiving('an authorization-code token request with the code from the callback')
@@ -114,7 +107,7 @@ test('the pact file holds the form body and content type the client sends (pact-
   }
   expect(seen).toHaveLength(2);
 
-  const file = readPact(pactFile(ACCESS_PROVIDER, generated)) as unknown as { interactions: Array<{ description: string; request: { headers: Record<string, string[]>; body: { content: unknown; contentType: string; encoded: unknown }; matchingRules?: { body?: Record<string, unknown> } } }> };
+  const file = readPact(consumer.file) as unknown as { interactions: Array<{ description: string; request: { headers: Record<string, string[]>; body: { content: unknown; contentType: string; encoded: unknown }; matchingRules?: { body?: Record<string, unknown> } } }> };
   expect(file.interactions).toHaveLength(2);
   const byGrant = new Map(file.interactions.map((i) => [new URLSearchParams(String(i.request.body.content)).get('grant_type'), i]));
   for (const wire of seen) {
@@ -137,5 +130,5 @@ test('the pact file holds the form body and content type the client sends (pact-
 });
 
 test('the pact file is the committed one, byte for byte, with no value of this run in it', { tag: '@gate' }, () => {
-  expectCommittedPact(ACCESS_PROVIDER, generated, test.info());
+  consumer.expectCommitted();
 });

@@ -4,28 +4,21 @@
  * the fields the client reads; states in the domain's words; generated ids and tokens reach
  * paths, queries, headers and bodies through fromProviderState.
  */
-import { rmSync } from 'node:fs';
-import { MatchersV3 as M, PactV4, } from '@pact-foundation/pact';
+import { MatchersV3 as M } from '@pact-foundation/pact';
 import type { V4RequestBuilder } from '@pact-foundation/pact/src/v4/http/types.js';
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { NoGiClient } from '../../../src/client/nogi-client.ts';
 import { playwrightTransport } from '../../../src/client/transport.ts';
 import { EX, ISO_DATETIME, UUID } from '../../../src/pact/examples.ts';
-import { expectCommittedPact, generatedPactDir } from '../../../src/pact/committed.ts';
-import { API_PROVIDER, CONSUMER } from '../../../src/pact/names.ts';
+import { consumerPact } from '../../../src/pact/committed.ts';
+import { API_PROVIDER } from '../../../src/pact/names.ts';
 import { untilRecorded } from '../../../src/pact/mock-server.ts';
 import { STATES } from '../../../src/pact/states.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 // Written to a folder of this run; the last test holds it against the committed pact (src/pact/committed.ts).
-let generated = '';
-let pact: PactV4;
-test.beforeAll(() => {
-  generated = generatedPactDir();
-  pact = new PactV4({ consumer: CONSUMER, provider: API_PROVIDER, dir: generated, logLevel: 'warn' });
-});
-test.afterAll(() => rmSync(generated, { recursive: true, force: true }));
+const consumer = consumerPact(API_PROVIDER);
 const SCOPE = 'debt.unsecured.presentation';
 const consent30 = { nin: EX.nin, days: 30, scope: SCOPE };
 
@@ -58,7 +51,7 @@ const debtInformation = {
 
 test.describe('Agreement API', { tag: '@gate' }, () => {
   test('register agreement: 200 with the consent', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.agreementClient)
       .uponReceiving('a request to register an integrated consent agreement')
@@ -80,7 +73,7 @@ test.describe('Agreement API', { tag: '@gate' }, () => {
   });
 
   test('register agreement: 409 for the same client_consent_id with other data', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.consentExists(60), { nin: EX.nin, days: 60, scope: SCOPE })
       .uponReceiving('a request to register an agreement under a client_consent_id already used with other data')
@@ -97,7 +90,7 @@ test.describe('Agreement API', { tag: '@gate' }, () => {
   });
 
   test('register agreement: 400 for an invalid NIN', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.agreementClient)
       .uponReceiving('a request to register an agreement for an invalid NIN')
@@ -116,7 +109,7 @@ test.describe('Agreement API', { tag: '@gate' }, () => {
 
 test.describe('Debt API', { tag: '@gate' }, () => {
   test('debt by consent id: 200', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.consentExists(30), consent30)
       .uponReceiving('a request for debt information by consent id')
@@ -133,7 +126,7 @@ test.describe('Debt API', { tag: '@gate' }, () => {
   });
 
   test('debt by consent id: 403 invalid consent after revocation', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.consentExists(30), consent30)
       .given(STATES.consentRevoked)
@@ -150,7 +143,7 @@ test.describe('Debt API', { tag: '@gate' }, () => {
   });
 
   test('debt with an authorization-code token: 200', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.authCodeToken, { nin: EX.nin, scope: SCOPE })
       .uponReceiving('a request for debt information with an authorization-code token')
@@ -166,7 +159,7 @@ test.describe('Debt API', { tag: '@gate' }, () => {
   });
 
   test('consent status: active', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.consentExists(30), consent30)
       .uponReceiving('a request for the status of an active consent')
@@ -182,7 +175,7 @@ test.describe('Debt API', { tag: '@gate' }, () => {
   });
 
   test('consent status: inactive after revocation', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.consentExists(30), consent30)
       .given(STATES.consentRevoked)
@@ -199,7 +192,7 @@ test.describe('Debt API', { tag: '@gate' }, () => {
   });
 
   test('revoke consent: 204', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.consentExists(30), consent30)
       .uponReceiving('a request to revoke a consent')
@@ -224,7 +217,7 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
   };
 
   test('feed: a page from a sequence number, with a limit', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.feedEvents)
       .uponReceiving('a request for a page of consent events')
@@ -250,7 +243,7 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
   });
 
   test('feed: first sequence number', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.feedEvents)
       .uponReceiving('a request for the first sequence number')
@@ -266,7 +259,7 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
   });
 
   test('feed: last sequence number', async ({ request }) => {
-    await pact
+    await consumer.pact
       .addInteraction()
       .given(STATES.feedEvents)
       .uponReceiving('a request for the last sequence number')
@@ -283,5 +276,5 @@ test.describe('Consents Feed API', { tag: '@gate' }, () => {
 });
 
 test('the pact file is the committed one, byte for byte, with no value of this run in it', { tag: '@gate' }, () => {
-  expectCommittedPact(API_PROVIDER, generated, test.info());
+  consumer.expectCommitted();
 });
