@@ -1,5 +1,5 @@
 /**
- * The consumer tests write their pacts to a folder of their own (`generatedPactDir`), never straight
+ * The consumer tests write their pacts to a folder of their own (`consumerPact`), never straight
  * to the committed ones, and end by holding each against its committed copy (pactDir():
  * contracts/pacts, or NOGI_PACT_DIR):
  * - byte for byte, so that regenerating leaves `git status` clean (the pacts are deterministic:
