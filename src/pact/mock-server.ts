@@ -5,12 +5,13 @@
  * Why: pact-core 19 (the one @pact-foundation/pact 16.3–16.5 uses, the last on Node 20) records a
  * matched request on a task of its own, after the response is sent. Under load, executeTest reads
  * the mock server's state before that task has run and fails with "expected but not received" for
- * a request it answered (pact-core-mock-server#13, pact-js#1835; seen here in npm test, twice). The
+ * a request it answered (pact-core-mock-server#13, pact-js#1835; seen here in npm test, and the
+ * likely cause of a CI failure of the pacts' determinism test). The
  * fix is in pact-core 20, which needs Node 22. Waiting is bounded: a request that really did not
  * match leaves the state unmatched, and Pact reports it as before, at most a second later.
  */
 import { makeConsumerPact } from '@pact-foundation/pact-core';
-// MockServer is this type, exported under its V3 name.
+// The V4 DSL's mock server, exported under its V3 name.
 import type { V3MockServer as MockServer } from '@pact-foundation/pact';
 import { setTimeout as sleep } from 'node:timers/promises';
 
