@@ -11,7 +11,8 @@
  * No dead exports: every symbol exported by a file of src/ or fixtures/ is used by another file of
  * the project (src, fixtures, specs, tests, scripts, bin, playwright.config.ts), or is one of the
  * exceptions below. Read with the type checker of a program over tsconfig.json: every identifier
- * of every file is resolved to the symbol it names, through each alias on the way (an `import`,
+ * of every file spelled as some file's export (no other can name one) is resolved to the symbol it
+ * names, through each alias on the way (an `import`,
  * an `export { … } from` that re-exports it, a namespace import's `ns.name`,
  * `(await import('…')).name`, `const { name } = await import('…')`), and each symbol of that
  * chain declared in another file is used. A re-export alone uses nothing: it lives only when its
