@@ -8,10 +8,11 @@ const known = new Set<string>();
 /** The shortest value registered as a secret. */
 const SHORTEST = 6;
 /**
- * `known` by its first SHORTEST characters, longest first under each: one pass over a text finds
- * every secret in it, however many a run has registered (thousands of tokens, in a worker that
- * runs simulators; redact runs for every log line and recorded exchange). Rebuilt on registration.
+ * Where registered secrets are looked for by `indexOf`, one each, up to this many; past it, by
+ * `known` indexed on its first SHORTEST characters, in one pass over the text (a worker that runs
+ * simulators registers thousands of tokens, and redacts every exchange they record).
  */
+const SEARCHED_ONE_BY_ONE = 200;
 let byPrefix: Map<string, string[]> | undefined;
 
 /** Registers a value that must never appear in output (client secrets, tokens obtained at run time). */
@@ -79,33 +80,45 @@ const patterns: Array<[RegExp, (...m: string[]) => string]> = [
   [/\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\b/g, (v) => mask(v)],
 ];
 
-/** Every registered secret in the text masked: the spans where any of them occurs, overlapping ones as one. */
-function maskKnown(text: string): string {
+/** Where registered secrets occur in the text: [start, end) of each occurrence, in no order. */
+function secretSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  if (known.size <= SEARCHED_ONE_BY_ONE) {
+    for (const secret of known) {
+      for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) spans.push([at, at + secret.length]);
+    }
+    return spans;
+  }
   if (!byPrefix) {
     byPrefix = new Map();
+    // Longest first under a prefix: a secret's encoded form is found whole where the plain one starts it.
     for (const secret of [...known].sort((a, b) => b.length - a.length)) {
       const prefix = secret.slice(0, SHORTEST);
       byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), secret]);
     }
   }
+  for (let i = 0; i + SHORTEST <= text.length; i++) {
+    const secret = byPrefix.get(text.slice(i, i + SHORTEST))?.find((s) => text.startsWith(s, i));
+    if (secret) spans.push([i, i + secret.length]);
+  }
+  return spans;
+}
+
+/** Every registered secret in the text masked: spans that overlap or touch are masked as one, so nothing of either is left. */
+function maskKnown(text: string): string {
+  const spans = secretSpans(text).sort((a, b) => a[0] - b[0]);
+  if (spans.length === 0) return text;
   let out = '';
   let copied = 0;
-  let spanStart = -1;
-  let spanEnd = -1;
-  for (let i = 0; i + SHORTEST <= text.length; i++) {
-    // Longest first: a secret's encoded form is masked whole, not left half-masked by the plain one.
-    const secret = byPrefix.get(text.slice(i, i + SHORTEST))?.find((s) => text.startsWith(s, i));
-    if (!secret) continue;
-    if (i > spanEnd) {
-      if (spanEnd >= 0) {
-        out += `${text.slice(copied, spanStart)}[redacted]`;
-        copied = spanEnd;
-      }
-      spanStart = i;
+  let [spanStart, spanEnd] = spans[0]!;
+  for (const [start, end] of spans.slice(1)) {
+    if (start > spanEnd) {
+      out += `${text.slice(copied, spanStart)}[redacted]`;
+      copied = spanEnd;
+      spanStart = start;
     }
-    spanEnd = Math.max(spanEnd, i + secret.length);
+    spanEnd = Math.max(spanEnd, end);
   }
-  if (spanEnd < 0) return text;
   return `${out}${text.slice(copied, spanStart)}[redacted]${text.slice(spanEnd)}`;
 }
 
