@@ -114,8 +114,9 @@ export function gate(runEnv: NodeJS.ProcessEnv, options: CliOptions): Promise<nu
   return runTagged({
     command: 'gate',
     tag: '@gate',
-    // In a clone the consumer contract tests write the pacts afresh; the installed package has no
-    // tests and verifies the pacts it ships (contracts/pacts, written by the release it comes from).
+    // In a clone the consumer contract tests run first, and fail where their pacts are not the
+    // committed ones (src/pact/committed.ts); the installed package has no tests and verifies the
+    // pacts it ships (contracts/pacts, written by the release it comes from).
     extraProjects: existsSync(packagePath('tests', 'pact', 'consumer')) ? ['pact-consumer'] : [],
     grep: options.grep,
     extraArgs: shard ? [`--shard=${shard}`] : [],
